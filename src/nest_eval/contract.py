@@ -400,9 +400,11 @@ def data_dictionary_markdown() -> str:
             lines.append(f"| `{col.name}` | {required} | {col.kind} | {rule} |")
         notes = []
         if dataset.key:
-            when = f" (rows with `{dataset.key_when[0]}` = `{dataset.key_when[1]}`)" if (
-                dataset.key_when
-            ) else ""
+            when = (
+                f" (rows with `{dataset.key_when[0]}` = `{dataset.key_when[1]}`)"
+                if (dataset.key_when)
+                else ""
+            )
             notes.append(
                 f"Rows are identified by ({', '.join(dataset.key)}){when}: two rows with the same "
                 "identity and different values are a conflicting duplicate and both are "

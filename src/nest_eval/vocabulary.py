@@ -524,8 +524,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
     Recommendation(
         "I",
         _LEGACY,
-        "Digital access to assessment, advice and support (Neurodiversity Wales Shared "
-        "Platform).",
+        "Digital access to assessment, advice and support (Neurodiversity Wales Shared Platform).",
         ("access",),
     ),
     Recommendation(

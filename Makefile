@@ -1,0 +1,61 @@
+# nest-eval: install and run plumbing. `make` alone lists the targets.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+STAMP := $(VENV)/.installed
+# Folders linted by `make test` (those that exist: git keeps no empty folder)
+LINT_PATHS := $(wildcard src tests benchmarks)
+
+## Command run by `make reports` (the main job)
+REPORT_CMD = $(BIN)/nest-eval ingest data/raw --out data/processed
+
+## Extra flags for `make lock`, e.g. LOCK_FLAGS=--upgrade
+LOCK_FLAGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help venv reports test lock lab clean
+
+## Show this list of targets
+help:
+	@echo "Usage: make TARGET [PYTHON=python3.11]"
+	@echo
+	@awk '/^## /{desc = substr($$0, 4); next} \
+	     /^[a-zA-Z_-]+:/{if (desc != "") {split($$0, t, ":"); printf "  %-8s %s\n", t[1], desc}} \
+	     {desc = ""}' $(MAKEFILE_LIST)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip sync --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name nest-eval --display-name "Python (nest-eval)"
+	touch $@
+
+## Create or update the virtual environment .venv/ from requirements.lock
+venv: $(STAMP)
+
+## Run the main job
+reports: $(STAMP)
+	$(REPORT_CMD)
+
+## Lint and run the whole test suite
+test: $(STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/python -m pytest
+
+## Re-resolve requirements.lock from pyproject.toml and rewrite environment.yml
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+		--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" \
+		--quiet $(LOCK_FLAGS) -o requirements.lock
+	$(BIN)/python -m nest_eval.lockfile
+
+## Start JupyterLab on notebooks/
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+## Delete generated outputs in data/processed/ and reports/ (never data/raw/)
+clean:
+	find data/processed reports -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -1,0 +1,148 @@
+"""The ``nest-eval`` command line.
+
+Subcommands
+-----------
+``validate DIR``
+    Check a raw-data folder against the contract and print the accounting; writes nothing.
+``ingest DIR --out DIR``
+    Validate, then write typed Parquet, the quarantine and the accounting record.
+``demo-data DIR --seed N [--scale default|wales]``
+    Write synthetic demo data for all six datasets, with its truth file.
+``data-dictionary [--out FILE]``
+    Print (or write) the data dictionary generated from the contract.
+
+Exit status: 0 when every dataset present loaded; 1 when a dataset could not be loaded (or,
+with ``--strict``, when any row was quarantined); 2 for a usage error or a missing folder;
+3 for an internal error (a defect: please report it with ``--debug`` output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from nest_eval import __version__
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _catalogue(path: str | None):
+    from nest_eval.measures import CATALOGUE, load_catalogue
+
+    return load_catalogue(path) if path else CATALOGUE
+
+
+def _validate(args: argparse.Namespace, write_to: str | None) -> int:
+    from nest_eval.ingest import format_summary, ingest, write_processed
+
+    try:
+        result = ingest(args.directory, _catalogue(args.measures_config))
+    except NotADirectoryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(format_summary(result, examples=args.examples), end="")
+    if write_to is not None:
+        written = write_processed(result, write_to)
+        print(f"Wrote {len(written)} file(s) to {write_to} (accounting in accounting.json).")
+    if not result.loaded:
+        return EXIT_DATA
+    if args.strict and result.rows_quarantined:
+        print("--strict: quarantined rows are an error.", file=sys.stderr)
+        return EXIT_DATA
+    return EXIT_OK
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from nest_eval.demo import write_demo_data
+
+    paths = write_demo_data(args.directory, seed=args.seed, scale=args.scale)
+    for path in paths:
+        print(path)
+    return EXIT_OK
+
+
+def _data_dictionary(args: argparse.Namespace) -> int:
+    from nest_eval.contract import data_dictionary_markdown
+
+    text = data_dictionary_markdown()
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        print(text, end="")
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nest-eval",
+        description="Reproducible evaluation workbench for the NYTH/NEST framework.",
+    )
+    parser.add_argument("--version", action="version", version=f"nest-eval {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def data_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("directory", help="raw-data folder (CSV and .xlsx files)")
+        p.add_argument("--strict", action="store_true", help="treat quarantined rows as an error")
+        p.add_argument(
+            "--examples", type=int, default=3, help="problems shown per rule (default 3)"
+        )
+        p.add_argument(
+            "--measures-config",
+            metavar="FILE",
+            help="TOML file overriding figures of the measures catalogue",
+        )
+
+    validate = sub.add_parser("validate", help="check a raw-data folder; writes nothing")
+    data_options(validate)
+    ingest = sub.add_parser("ingest", help="validate and write processed data")
+    data_options(ingest)
+    ingest.add_argument(
+        "--out", default="data/processed", help="processed-data folder (default data/processed)"
+    )
+    demo = sub.add_parser("demo-data", help="write synthetic demo data with its truth file")
+    demo.add_argument("directory", help="folder to write to")
+    demo.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
+    demo.add_argument(
+        "--scale", choices=("default", "wales"), default="default", help="data volume"
+    )
+    dictionary = sub.add_parser("data-dictionary", help="print the data dictionary")
+    dictionary.add_argument("--out", help="write to this file instead of printing")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args, write_to=None)
+        if args.command == "ingest":
+            return _validate(args, write_to=args.out)
+        if args.command == "demo-data":
+            return _demo_data(args)
+        if args.command == "data-dictionary":
+            return _data_dictionary(args)
+    except (OSError, ValueError) as exc:
+        # Configuration and file-system problems: a message, not a traceback.
+        print(f"error: {exc}", file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        return EXIT_DATA
+    except Exception as exc:  # a defect in the workbench, not bad data
+        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print("Run again with --debug for details, and report it.", file=sys.stderr)
+        return EXIT_INTERNAL
+    return EXIT_USAGE  # pragma: no cover - argparse requires a command
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,553 @@
+"""Ingest: read a raw-data folder, validate it against the contract, quarantine, account.
+
+The flow for each dataset of the contract:
+
+1. find its files (name starts with the dataset's name; CSV or ``.xlsx``);
+2. read each file as text (:mod:`nest_eval.readers`), normalise the column names and check
+   the required columns are there (a file that cannot be read, or lacks a required column,
+   stops the dataset with an error naming the file and the part);
+3. parse every value and check every rule (:mod:`nest_eval.validation`);
+4. quarantine every row that breaks a rule, and both rows of a conflicting duplicate;
+5. collapse exact duplicates, counting them;
+6. account: rows read = accepted + quarantined + duplicates collapsed (+ rows of a dataset
+   that could not be loaded), per dataset, checked before anything is written.
+
+Raw files are never modified. :func:`write_processed` writes typed Parquet, the quarantine
+table and the accounting record under the processed-data folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from nest_eval import __version__
+from nest_eval import measures as _measures
+from nest_eval.contract import CONTRACT_VERSION, DATASETS, Dataset, normalise_column_name
+from nest_eval.identifiers import WITHHELD
+from nest_eval.readers import DATA_SUFFIXES, RawTable, ReadError, read_table, sha256_file
+from nest_eval.validation import RULES, parse_rows
+
+__all__ = [
+    "QUARANTINE_COLUMNS",
+    "DatasetOutcome",
+    "FileRecord",
+    "IngestResult",
+    "format_summary",
+    "ingest",
+    "write_processed",
+]
+
+QUARANTINE_COLUMNS = ("dataset", "file", "row", "column", "value", "rule", "message", "record")
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """One input file: its name, content hash and the data rows read from it."""
+
+    name: str
+    sha256: str
+    rows_read: int
+
+
+@dataclass
+class DatasetOutcome:
+    """What ingest made of one dataset.
+
+    Attributes
+    ----------
+    name : str
+        Dataset name.
+    status : str
+        ``loaded``, ``failed`` (a file could not be read or lacks a required column) or
+        ``absent`` (no file in the folder).
+    files : list of FileRecord
+        Its input files.
+    errors : list of str
+        Why the dataset could not be loaded (one message per file problem).
+    accepted : pandas.DataFrame or None
+        Typed accepted rows, with ``source_file`` and ``source_row``.
+    quarantine : pandas.DataFrame
+        One row per problem (columns :data:`QUARANTINE_COLUMNS`).
+    duplicates : pandas.DataFrame
+        Exact duplicates collapsed: ``file``, ``row`` and the ``kept_file``/``kept_row`` kept.
+    notes : list of str
+        Resolutions worth reporting.
+    rows_read, rows_accepted, rows_quarantined, duplicates_collapsed, rows_not_loaded : int
+        The accounting; ``rows_read`` equals the sum of the other four.
+    """
+
+    name: str
+    status: str = "absent"
+    files: list[FileRecord] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    accepted: pd.DataFrame | None = None
+    quarantine: pd.DataFrame = field(default_factory=lambda: _empty_quarantine())
+    duplicates: pd.DataFrame = field(default_factory=lambda: _empty_duplicates())
+    notes: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_quarantined: int = 0
+    duplicates_collapsed: int = 0
+    rows_not_loaded: int = 0
+
+    def reconciles(self) -> bool:
+        """Whether rows read = accepted + quarantined + collapsed + not loaded."""
+        return self.rows_read == (
+            self.rows_accepted
+            + self.rows_quarantined
+            + self.duplicates_collapsed
+            + self.rows_not_loaded
+        )
+
+    def problems_by_rule(self) -> dict[str, int]:
+        """Number of problems of each rule (a row may break several)."""
+        counts = self.quarantine["rule"].value_counts()
+        return {rule: int(counts[rule]) for rule in sorted(counts.index)}
+
+    def accounting(self) -> dict[str, object]:
+        """The machine-readable accounting record of this dataset."""
+        return {
+            "status": self.status,
+            "files": [
+                {"file": f.name, "sha256": f.sha256, "rows_read": f.rows_read} for f in self.files
+            ],
+            "rows_read": self.rows_read,
+            "rows_accepted": self.rows_accepted,
+            "rows_quarantined": self.rows_quarantined,
+            "duplicates_collapsed": self.duplicates_collapsed,
+            "rows_not_loaded": self.rows_not_loaded,
+            "reconciles": self.reconciles(),
+            "problems_by_rule": self.problems_by_rule(),
+            "errors": list(self.errors),
+            "notes": list(self.notes),
+        }
+
+
+@dataclass
+class IngestResult:
+    """The outcome of ingesting a raw-data folder."""
+
+    source: str
+    datasets: dict[str, DatasetOutcome]
+    unmatched_files: list[str]
+    other_files: list[str]
+
+    @property
+    def loaded(self) -> bool:
+        """Whether no dataset failed to load (absent datasets do not count as failures)."""
+        return all(d.status != "failed" for d in self.datasets.values())
+
+    @property
+    def rows_quarantined(self) -> int:
+        """Rows quarantined across all datasets."""
+        return sum(d.rows_quarantined for d in self.datasets.values())
+
+    def quarantine(self) -> pd.DataFrame:
+        """All datasets' quarantine records in one table."""
+        parts = [d.quarantine for d in self.datasets.values() if len(d.quarantine)]
+        return pd.concat(parts, ignore_index=True) if parts else _empty_quarantine()
+
+    def accounting(self) -> dict[str, object]:
+        """Machine-readable accounting of the whole folder (goes into the run's manifest)."""
+        return {
+            "contract_version": CONTRACT_VERSION,
+            "nest_eval_version": __version__,
+            "source": self.source,
+            "datasets": {name: d.accounting() for name, d in self.datasets.items()},
+            "unmatched_files": list(self.unmatched_files),
+            "other_files": list(self.other_files),
+            "rules": RULES,
+        }
+
+
+def _empty_quarantine() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "dataset": pd.Series(dtype=object),
+            "file": pd.Series(dtype=object),
+            "row": pd.Series(dtype="int64"),
+            "column": pd.Series(dtype=object),
+            "value": pd.Series(dtype=object),
+            "rule": pd.Series(dtype=object),
+            "message": pd.Series(dtype=object),
+            "record": pd.Series(dtype=object),
+        }
+    )
+
+
+def _empty_duplicates() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "file": pd.Series(dtype=object),
+            "row": pd.Series(dtype="int64"),
+            "kept_file": pd.Series(dtype=object),
+            "kept_row": pd.Series(dtype="int64"),
+        }
+    )
+
+
+def _discover(directory: Path) -> tuple[dict[str, list[Path]], list[str], list[str]]:
+    """Files per dataset, data files matching no dataset, and non-data files."""
+    from nest_eval.contract import dataset_for_file
+
+    per_dataset: dict[str, list[Path]] = {d.name: [] for d in DATASETS}
+    unmatched: list[str] = []
+    other: list[str] = []
+    for path in sorted(directory.iterdir(), key=lambda p: p.name):
+        if path.name.startswith((".", "~$")) or path.is_dir():
+            continue
+        if path.suffix.lower() not in DATA_SUFFIXES:
+            other.append(path.name)
+            continue
+        dataset = dataset_for_file(path.name)
+        if dataset is None:
+            unmatched.append(path.name)
+        else:
+            per_dataset[dataset.name].append(path)
+    return per_dataset, unmatched, other
+
+
+def _normalised_table(dataset: Dataset, table: RawTable) -> tuple[pd.DataFrame, list[str]]:
+    """Rename the columns to contract spelling; list problems that stop the dataset."""
+    errors: list[str] = []
+    names = [normalise_column_name(h) for h in table.headers]
+    seen: dict[str, str] = {}
+    for header, name in zip(table.headers, names, strict=True):
+        if name == "":
+            if table.frame[header].str.strip().ne("").any():
+                errors.append(f"{table.source}: a column with data has no header")
+            continue
+        if name in seen:
+            errors.append(
+                f"{table.source}: columns {seen[name]!r} and {header!r} both mean {name!r}"
+            )
+        seen[name] = header
+    missing = [c for c in dataset.required_columns if c not in seen]
+    if missing:
+        errors.append(
+            f"{table.source}: missing required column(s) {', '.join(missing)} "
+            f"(found: {', '.join(h for h in table.headers if h) or 'none'})"
+        )
+    frame = table.frame.copy()
+    frame.columns = names
+    frame = frame.loc[:, [n != "" for n in names]]
+    return frame, errors
+
+
+def _record_json(raw: pd.DataFrame, withheld: set[tuple[int, str]]) -> pd.Series:
+    """The raw row as JSON, with refused identifiers withheld."""
+    data_columns = [c for c in raw.columns if c not in ("_file", "_row")]
+    records = raw[data_columns].to_dict(orient="index")
+    texts = {}
+    for rid, record in records.items():
+        for column in record:
+            if (rid, column) in withheld:
+                record[column] = WITHHELD
+        texts[rid] = json.dumps(record, ensure_ascii=False, sort_keys=False)
+    return pd.Series(texts)
+
+
+def _ingest_dataset(
+    dataset: Dataset, paths: list[Path], catalogue: _measures.Catalogue
+) -> DatasetOutcome:
+    outcome = DatasetOutcome(dataset.name)
+    if not paths:
+        return outcome
+    frames: list[pd.DataFrame] = []
+    ragged_rows: list[dict[str, object]] = []
+    for path in paths:
+        try:
+            tables = read_table(path)
+        except ReadError as exc:
+            outcome.errors.append(str(exc))
+            outcome.files.append(FileRecord(path.name, sha256_file(path), 0))
+            continue
+        rows = 0
+        for table in tables:
+            frame, errors = _normalised_table(dataset, table)
+            outcome.errors.extend(errors)
+            rows += len(frame) + len(table.ragged)
+            frame.insert(0, "_row", frame.index.to_numpy())
+            frame.insert(0, "_file", table.source)
+            frames.append(frame.reset_index(drop=True))
+            for number, width in table.ragged:
+                ragged_rows.append(
+                    {
+                        "file": table.source,
+                        "row": number,
+                        "value": table.ragged_text[number][:200],
+                        "message": f"the row has {width} fields; the header has "
+                        f"{len(table.headers)}",
+                    }
+                )
+        outcome.files.append(FileRecord(path.name, sha256_file(path), rows))
+    outcome.rows_read = sum(f.rows_read for f in outcome.files)
+    if outcome.errors:
+        outcome.status = "failed"
+        outcome.rows_not_loaded = outcome.rows_read
+        return outcome
+
+    raw = pd.concat(frames, ignore_index=True).fillna("") if frames else pd.DataFrame()
+    parsed = parse_rows(dataset, raw.drop(columns=["_file", "_row"]), catalogue)
+    outcome.notes.extend(parsed.notes)
+    problems = parsed.problems
+    values = parsed.values
+
+    # Conflicting duplicates among rows that passed every other rule.
+    bad = set(problems["rid"].tolist())
+    candidates = values.loc[~values.index.isin(bad)]
+    conflicts = _conflicting_rows(dataset, candidates)
+    if len(conflicts):
+        problems = pd.concat([problems, conflicts], ignore_index=True)
+        bad |= set(conflicts["rid"].tolist())
+
+    clean = values.loc[~values.index.isin(bad)]
+    duplicated = clean.duplicated(keep="first")
+    kept_of = _kept_index(clean)
+    dups = clean.index[duplicated.to_numpy()]
+    outcome.duplicates = pd.DataFrame(
+        {
+            "file": raw.loc[dups, "_file"].to_numpy(),
+            "row": raw.loc[dups, "_row"].to_numpy().astype("int64"),
+            "kept_file": raw.loc[kept_of[dups], "_file"].to_numpy(),
+            "kept_row": raw.loc[kept_of[dups], "_row"].to_numpy().astype("int64"),
+        }
+    )
+    accepted = clean.loc[~duplicated.to_numpy()].copy()
+    accepted.insert(0, "source_row", raw.loc[accepted.index, "_row"].astype("int64"))
+    accepted.insert(0, "source_file", raw.loc[accepted.index, "_file"].astype("string"))
+    outcome.accepted = accepted.reset_index(drop=True)
+
+    withheld = {
+        (rid, col)
+        for rid, col, rule in problems[["rid", "column", "rule"]].itertuples(index=False)
+        if rule == "nhs_number"
+    }
+    records = _record_json(raw.loc[sorted(bad)], withheld) if bad else pd.Series(dtype=object)
+    quarantine = pd.DataFrame(
+        {
+            "dataset": dataset.name,
+            "file": raw.loc[problems["rid"], "_file"].to_numpy(),
+            "row": raw.loc[problems["rid"], "_row"].to_numpy().astype("int64"),
+            "column": problems["column"].to_numpy(),
+            "value": problems["value"].to_numpy(),
+            "rule": problems["rule"].to_numpy(),
+            "message": problems["message"].to_numpy(),
+            "record": records.reindex(problems["rid"]).to_numpy() if bad else [],
+        }
+    )
+    if ragged_rows:
+        ragged = pd.DataFrame(ragged_rows).assign(
+            dataset=dataset.name, column="", rule="ragged_row", record=lambda d: d["value"]
+        )
+        quarantine = pd.concat([quarantine, ragged[list(QUARANTINE_COLUMNS)]], ignore_index=True)
+    outcome.quarantine = quarantine.sort_values(["file", "row", "column", "rule"], kind="stable")
+    outcome.quarantine = outcome.quarantine.reset_index(drop=True)
+
+    outcome.status = "loaded"
+    outcome.rows_accepted = len(accepted)
+    outcome.duplicates_collapsed = int(duplicated.sum())
+    outcome.rows_quarantined = len(bad) + len(ragged_rows)
+    if not outcome.reconciles():  # pragma: no cover - an internal invariant
+        raise AssertionError(f"{dataset.name}: row accounting does not reconcile")
+    return outcome
+
+
+def _kept_index(clean: pd.DataFrame) -> pd.Series:
+    """For every row, the index of the first identical row (itself when first)."""
+    if clean.empty:
+        return pd.Series(dtype="int64")
+    groups = clean.groupby(list(clean.columns), dropna=False, sort=False).ngroup()
+    first = pd.Series(clean.index, index=clean.index).groupby(groups.to_numpy()).transform("first")
+    return pd.Series(first.to_numpy(), index=clean.index)
+
+
+def _conflicting_rows(dataset: Dataset, values: pd.DataFrame) -> pd.DataFrame:
+    """Rows sharing a key but differing elsewhere: every such row, as a problem."""
+    key = [c for c in dataset.key if c in values]
+    if not key or len(key) < len(dataset.key):
+        return pd.DataFrame(columns=["rid", "column", "value", "rule", "message"])
+    scope = values
+    if dataset.key_when is not None:
+        column, wanted = dataset.key_when
+        scope = values.loc[(values[column] == wanted).fillna(False)]
+    scope = scope.dropna(subset=key)
+    if scope.empty:
+        return pd.DataFrame(columns=["rid", "column", "value", "rule", "message"])
+    distinct = scope.drop_duplicates()
+    counts = distinct.groupby(key, dropna=False).size()
+    conflicting_keys = counts[counts > 1].index
+    if len(conflicting_keys) == 0:
+        return pd.DataFrame(columns=["rid", "column", "value", "rule", "message"])
+    key_index = pd.MultiIndex.from_frame(scope[key]) if len(key) > 1 else pd.Index(scope[key[0]])
+    rows = scope.loc[key_index.isin(conflicting_keys)]
+    key_text = rows[key].astype(str).agg(" / ".join, axis=1)
+    messages = pd.Series("", index=rows.index, dtype=object)
+    for _, group in rows.groupby(key, dropna=False, sort=False):
+        differing = [c for c in group.columns if group[c].astype(str).nunique() > 1]
+        messages[group.index] = (
+            f"{len(group)} rows have the same {', '.join(key)} but differ in {', '.join(differing)}"
+        )
+    return pd.DataFrame(
+        {
+            "rid": rows.index,
+            "column": "+".join(key),
+            "value": key_text.to_numpy(),
+            "rule": "conflicting_duplicate",
+            "message": messages.to_numpy(),
+        }
+    )
+
+
+def ingest(
+    directory: str | Path,
+    catalogue: _measures.Catalogue | None = None,
+) -> IngestResult:
+    """Read, validate and account for every dataset in a raw-data folder.
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        The raw-data folder (never modified).
+    catalogue : Catalogue, optional
+        Measures catalogue for score ranges (default: the built-in catalogue).
+
+    Returns
+    -------
+    IngestResult
+        Per-dataset outcomes with accepted rows, quarantine and accounting.
+
+    Raises
+    ------
+    NotADirectoryError
+        When the folder does not exist.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise NotADirectoryError(f"{directory}: no such folder")
+    catalogue = catalogue or _measures.CATALOGUE
+    per_dataset, unmatched, other = _discover(directory)
+    outcomes = {
+        dataset.name: _ingest_dataset(dataset, per_dataset[dataset.name], catalogue)
+        for dataset in DATASETS
+    }
+    return IngestResult(str(directory), outcomes, unmatched, other)
+
+
+def _atomic_write(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_processed(result: IngestResult, out_dir: str | Path) -> list[Path]:
+    """Write typed Parquet per loaded dataset, the quarantine and the accounting record.
+
+    Files written under ``out_dir``: ``<dataset>.parquet`` for each loaded dataset (a stale
+    file of a dataset that failed or is absent is removed, so nothing old passes for new),
+    ``quarantine.parquet`` and ``quarantine.csv`` (all datasets, one row per problem),
+    ``duplicates.csv`` (exact duplicates collapsed) and ``accounting.json``. Every file is
+    written atomically.
+
+    Parameters
+    ----------
+    result : IngestResult
+        The outcome of :func:`ingest`.
+    out_dir : str or pathlib.Path
+        The processed-data folder.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name, outcome in result.datasets.items():
+        target = out / f"{name}.parquet"
+        if outcome.status == "loaded" and outcome.accepted is not None:
+            frame = outcome.accepted
+            _atomic_write(target, lambda p, f=frame: f.to_parquet(p, index=False))
+            written.append(target)
+        else:
+            target.unlink(missing_ok=True)
+    quarantine = result.quarantine()
+    _atomic_write(out / "quarantine.parquet", lambda p: quarantine.to_parquet(p, index=False))
+    _atomic_write(out / "quarantine.csv", lambda p: quarantine.to_csv(p, index=False))
+    duplicates = pd.concat(
+        [d.duplicates.assign(dataset=n) for n, d in result.datasets.items()], ignore_index=True
+    )[["dataset", "file", "row", "kept_file", "kept_row"]]
+    _atomic_write(out / "duplicates.csv", lambda p: duplicates.to_csv(p, index=False))
+    text = json.dumps(result.accounting(), indent=2, ensure_ascii=False) + "\n"
+    _atomic_write(out / "accounting.json", lambda p: p.write_text(text, encoding="utf-8"))
+    written += [out / n for n in ("quarantine.parquet", "quarantine.csv", "duplicates.csv")]
+    written.append(out / "accounting.json")
+    return written
+
+
+def format_summary(result: IngestResult, examples: int = 3) -> str:
+    """A readable summary per dataset, with the first problems of each kind.
+
+    Parameters
+    ----------
+    result : IngestResult
+        The outcome of :func:`ingest`.
+    examples : int
+        How many problems to show for each rule.
+
+    Returns
+    -------
+    str
+        Plain text, one block per dataset, ending with the overall result.
+    """
+    lines = [f"Data contract v{CONTRACT_VERSION}: {result.source}", ""]
+    for name, d in result.datasets.items():
+        files = ", ".join(f.name for f in d.files) or "no file"
+        if d.status == "absent":
+            lines.append(f"{name}: no file in the folder (nothing to load)")
+            lines.append("")
+            continue
+        if d.status == "failed":
+            lines.append(f"{name}: NOT LOADED ({files})")
+            lines += [f"  error: {e}" for e in d.errors]
+            lines.append(f"  {d.rows_read} row(s) read, none loaded")
+            lines.append("")
+            continue
+        lines.append(
+            f"{name}: {d.rows_read} read = {d.rows_accepted} accepted + "
+            f"{d.rows_quarantined} quarantined + {d.duplicates_collapsed} exact duplicate(s) "
+            f"collapsed   [{files}]"
+        )
+        for rule, count in d.problems_by_rule().items():
+            lines.append(f"  {rule} ({count}): {RULES.get(rule, rule)}")
+            shown = d.quarantine.loc[d.quarantine["rule"] == rule].head(examples)
+            for q in shown.itertuples(index=False):
+                column = f", column {q.column}" if q.column else ""
+                lines.append(f"    {q.file} row {q.row}{column}: {q.value!r}: {q.message}")
+        lines += [f"  note: {n}" for n in d.notes]
+        lines.append("")
+    if result.unmatched_files:
+        lines.append("Files matching no dataset (left alone): " + ", ".join(result.unmatched_files))
+    if result.other_files:
+        lines.append("Not CSV or .xlsx (left alone): " + ", ".join(result.other_files))
+    failed = [n for n, d in result.datasets.items() if d.status == "failed"]
+    loaded = [n for n, d in result.datasets.items() if d.status == "loaded"]
+    lines.append(
+        f"Result: {len(loaded)} dataset(s) loaded"
+        + (f"; NOT LOADED: {', '.join(failed)}" if failed else "")
+        + f"; {result.rows_quarantined} row(s) quarantined."
+    )
+    return "\n".join(lines) + "\n"
