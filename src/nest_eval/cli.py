@@ -67,7 +67,7 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 
 def _data_dictionary(args: argparse.Namespace) -> int:
-    from nest_eval.contract import data_dictionary_markdown
+    from nest_eval.data_dictionary import data_dictionary_markdown
 
     text = data_dictionary_markdown()
     if args.out:

@@ -1,7 +1,8 @@
 """The data contract (version 1) as code: the six datasets, their columns and their rules.
 
 Ingest enforces these schemas, the demo generator writes them, and the data dictionary
-(``docs/data-dictionary.md``) is generated from them, so the three cannot drift apart.
+(``docs/data-dictionary.md``, :mod:`nest_eval.data_dictionary`) is generated from them, so the
+three cannot drift apart.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ __all__ = [
     "DATASET_NAMES",
     "Column",
     "Dataset",
-    "data_dictionary_markdown",
     "dataset_for_file",
     "normalise_column_name",
 ]
@@ -366,57 +366,3 @@ def dataset_for_file(file_name: str) -> Dataset | None:
     stem = normalise_column_name(file_name)
     matches = [d for d in DATASETS if stem.startswith(d.name)]
     return max(matches, key=lambda d: len(d.name)) if matches else None
-
-
-def data_dictionary_markdown() -> str:
-    """The data dictionary of the contract, as Markdown (``docs/data-dictionary.md``)."""
-    lines = [
-        f"# Data dictionary (data contract version {CONTRACT_VERSION})",
-        "",
-        "Generated from `src/nest_eval/contract.py` by `nest-eval data-dictionary`; "
-        "do not edit by hand.",
-        "",
-        "A raw-data folder holds CSV (UTF-8, comma-separated, with or without a byte-order mark) "
-        "or Excel `.xlsx` files. A file belongs to a dataset when its name starts with the "
-        "dataset's name (`outcomes_2025_gwent.xlsx` is `outcomes`). Column names match "
-        "case-insensitively, treating spaces, hyphens and underscores alike. Extra columns are "
-        "kept and passed through. RPB values resolve through the alias table "
-        "(health boards, local authorities, abbreviations); dates are `YYYY-MM-DD` or "
-        "`DD/MM/YYYY`; yes/no fields accept yes/no, y/n, true/false, 1/0, ie/na, blank = "
-        "unknown. Identifiers are pseudonymous: a value that looks like a real NHS number is "
-        "refused.",
-        "",
-    ]
-    for dataset in DATASETS:
-        lines += [f"## `{dataset.name}`", "", dataset.description, ""]
-        lines += ["| column | required | kind | rule / meaning |", "|---|---|---|---|"]
-        for col in dataset.columns:
-            rule = col.description
-            if col.choices:
-                rule += f" Allowed: {', '.join(f'`{c}`' for c in col.choices)}."
-            if col.default:
-                rule += f" Default `{col.default}`."
-            required = "**yes**" if col.required else ""
-            lines.append(f"| `{col.name}` | {required} | {col.kind} | {rule} |")
-        notes = []
-        if dataset.key:
-            when = (
-                f" (rows with `{dataset.key_when[0]}` = `{dataset.key_when[1]}`)"
-                if (dataset.key_when)
-                else ""
-            )
-            notes.append(
-                f"Rows are identified by ({', '.join(dataset.key)}){when}: two rows with the same "
-                "identity and different values are a conflicting duplicate and both are "
-                "quarantined; exact duplicates are collapsed and counted."
-            )
-        if dataset.at_least_one_of:
-            notes.append(
-                "Each row must answer at least one of: "
-                + ", ".join(f"`{c}`" for c in dataset.at_least_one_of)
-                + "."
-            )
-        if notes:
-            lines += ["", *notes]
-        lines.append("")
-    return "\n".join(lines)
