@@ -1,0 +1,335 @@
+"""Tests of the synthetic demo data: reproducibility, published figures, truth and planted rows."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nest_eval import contract, demo
+from nest_eval.vocabulary import RPB_NAMES, UnknownNameError, resolve_element, resolve_rpb
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+FILES = [f"{name}.csv" for name in contract.DATASET_NAMES] + ["truth.json"]
+ITEMS = list(contract.EXPERIENCE_ITEMS)
+DATE_COLUMN = {"outcomes": "date", "experiences": "date", "access": "received_date"}
+ID_PATTERNS = {
+    ("outcomes", "person_id"): r"P[0-9a-f]{7}",
+    ("experiences", "response_id"): r"R[0-9a-f]{8}",
+    ("access", "request_id"): r"A[0-9a-f]{8}",
+    ("training", "learner_id"): r"L[0-9a-f]{6}",
+}
+
+
+def _read(name: str) -> pd.DataFrame:
+    return pd.read_csv(RAW / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """ISO or UK day-first dates (each parsed with its own explicit format)."""
+    iso = pd.to_datetime(values.where(values.str.contains("-")), format="%Y-%m-%d", errors="coerce")
+    uk = pd.to_datetime(values.where(values.str.contains("/")), format="%d/%m/%Y", errors="coerce")
+    return iso.fillna(uk)
+
+
+@pytest.fixture(scope="module")
+def truth() -> dict:
+    return json.loads((RAW / "truth.json").read_text(encoding="utf-8"))
+
+
+def _clean(name: str, truth: dict) -> pd.DataFrame:
+    """A committed dataset without the rows listed as planted problems (header = row 1)."""
+    frame = _read(name)
+    planted = [p["row"] - 2 for p in truth["planted_problems"] if p["dataset"] == name]
+    return frame.drop(index=planted)
+
+
+def test_regenerating_with_default_seed_reproduces_committed_files(tmp_path):
+    paths = demo.write_demo_data(tmp_path / "new", seed=demo.DEFAULT_SEED)
+    assert [p.name for p in paths] == FILES
+    for path in paths:
+        committed = (RAW / path.name).read_bytes()
+        assert path.read_bytes() == committed, path.name
+        assert not committed.startswith(b"\xef\xbb\xbf")
+        assert b"\r" not in committed
+        assert committed.endswith(b"\n")
+
+
+def test_csv_headers_follow_the_contract():
+    for dataset in contract.DATASETS:
+        header = (RAW / f"{dataset.name}.csv").read_text(encoding="utf-8").split("\n", 1)[0]
+        assert header.split(",") == [c.name for c in dataset.columns]
+
+
+def test_different_seed_gives_different_outcomes(tmp_path):
+    paths = demo.write_demo_data(tmp_path, seed=demo.DEFAULT_SEED + 1)
+    outcomes = next(p for p in paths if p.name == "outcomes.csv")
+    assert outcomes.read_bytes() != (RAW / "outcomes.csv").read_bytes()
+    assert json.loads(paths[-1].read_text(encoding="utf-8"))["seed"] == demo.DEFAULT_SEED + 1
+
+
+def test_in_memory_data_is_what_is_written(truth):
+    data = demo.generate_demo_data()
+    assert data.truth == truth
+    for name, frame in data.frames.items():
+        pd.testing.assert_frame_equal(
+            frame.reset_index(drop=True), _read(name), check_dtype=False, obj=name
+        )
+
+
+def test_unknown_scale_is_refused():
+    with pytest.raises(ValueError, match="unknown scale"):
+        demo.generate_demo_data(scale="europe")
+
+
+def _region_ratings(truth: dict) -> pd.DataFrame:
+    frame = _clean("self_assessment", truth)
+    frame = frame[frame["level"].replace("", "region").eq("region")].copy()
+    frame["rpb"] = frame["rpb"].map(resolve_rpb)
+    frame["element"] = frame["element"].map(resolve_element)
+    frame["year"] = frame["year"].astype(int)
+    frame["rating"] = pd.to_numeric(frame["rating"].replace("", np.nan))
+    return frame
+
+
+def test_2024_journey_ratings_reproduce_published_means(truth):
+    frame = _region_ratings(truth)
+    year = frame[frame["year"].eq(2024)]
+    assert not year.duplicated(["rpb", "element"]).any()
+    assert len(year) == 7 * 6
+    for element, published in demo.PUBLISHED_2024_MEANS.items():
+        rows = year[year["element"].eq(element)]
+        rated = rows["rating"].dropna()
+        assert set(rows["rpb"]) == set(RPB_NAMES)
+        assert round(rated.mean(), 1) == published, element
+        assert rated.mod(1).eq(0).all()  # whole-number ratings in 2024
+        assert len(rated) == (6 if element == "safe_supportive_communities" else 7)
+    assert truth["self_assessment"]["published_2024_means"] == dict(demo.PUBLISHED_2024_MEANS)
+
+
+def test_2025_journey_ratings_move_as_documented(truth):
+    frame = _region_ratings(truth)
+    wide = frame.pivot_table(index=["rpb", "element"], columns="year", values="rating")
+    change = (wide[2025] - wide[2024]).dropna()
+    assert (change < 0).sum() == 1
+    assert change.idxmin() == ("Gwent", "wellbeing_across_education")
+    assert (change > 0).sum() >= 7
+    assert (wide[2025].mod(1) == 0.5).sum() == 1
+    expected = truth["self_assessment"]["national_means_after_quarantine"]
+    for (year, element), rated in frame.groupby(["year", "element"])["rating"]:
+        cell = expected[str(year)][element]
+        assert rated.mean() == pytest.approx(cell["mean"], abs=1e-6)
+        assert rated.count() == cell["n_rpbs"]
+    projects = _clean("self_assessment", truth).query("level == 'project'")
+    assert projects["project"].str.fullmatch(r"RIF project \d+").all()
+    per_cycle = projects.groupby([projects["rpb"].map(resolve_rpb), "year"])["project"].nunique()
+    assert per_cycle.between(2, 4).all() and len(per_cycle) == 14
+
+
+def test_2024_training_reproduces_published_figures(truth):
+    frame = _clean("training", truth)
+    enrolled = _dates(frame["enrolled_date"])
+    assert enrolled.notna().all()
+    cohort = frame[enrolled.between("2024-02-01", "2024-10-31")]
+    assert len(cohort) == 147
+    completed = _dates(cohort["completed_date"])
+    assert completed.notna().sum() == 70
+    assert (completed.dropna() <= pd.Timestamp("2024-10-31")).all()
+    ratings = pd.to_numeric(cohort["rating"].replace("", np.nan)).dropna()
+    assert len(ratings) == 61
+    assert round(100 * (ratings >= 4).mean()) == 92
+    assert completed[ratings.index].notna().all()  # only completers rate
+    shares = cohort["organisation_type"].value_counts(normalize=True).mul(100).round()
+    assert shares.to_dict() == {
+        "nhs": 60,
+        "local_authority": 20,
+        "private_other": 17,
+        "third_sector": 3,
+    }
+    later = frame[enrolled > pd.Timestamp("2024-10-31")]
+    assert len(later) > 147
+
+
+@pytest.mark.parametrize("name", contract.DATASET_NAMES)
+def test_every_rpb_and_both_years_present(name, truth):
+    frame = _clean(name, truth)
+    if "rpb" in frame:
+        assert set(frame["rpb"].map(resolve_rpb)) == set(RPB_NAMES)
+    if "year" in frame:
+        years = frame["year"].astype(int)
+    else:
+        years = _dates(frame[DATE_COLUMN.get(name, "enrolled_date")]).dt.year
+    assert set(years) == {2024, 2025}
+
+
+def test_rpbs_are_spelled_messily_in_outcomes(truth):
+    rpb = _clean("outcomes", truth)["rpb"]
+    canonical = rpb.isin(RPB_NAMES).mean()
+    assert 0.7 < canonical < 0.9
+    assert rpb[~rpb.isin(RPB_NAMES)].nunique() > 20
+
+
+def _check_planted(problem: dict, frame: pd.DataFrame) -> None:
+    record = frame.iloc[problem["row"] - 2]
+    if problem["column"]:
+        assert record[problem["column"]] == problem["value"]
+    rule = problem["rule"]
+    if rule == "unknown_rpb":
+        with pytest.raises(UnknownNameError):
+            resolve_rpb(record["rpb"])
+    elif rule == "bad_date":
+        assert _dates(pd.Series([problem["value"]])).isna().all()
+    elif rule == "out_of_range":
+        value = float(problem["value"])
+        if problem["dataset"] == "training":
+            assert not 1 <= value <= 5
+        else:
+            model = next(m for m in demo.OUTCOME_MODELS if m.key == record["measure"])
+            assert not model.low <= value <= model.high
+    elif rule == "missing_required":
+        assert record[problem["column"]] == ""
+    elif rule == "date_order":
+        received, first = _dates(pd.Series([record["received_date"], record["first_support_date"]]))
+        assert first < received
+    elif rule == "no_item_answered":
+        assert (record[ITEMS] == "").all()
+    elif rule == "conflicting_duplicate":
+        other = frame.iloc[problem["related_row"] - 2]
+        for row in (record, other):
+            assert resolve_rpb(row["rpb"]) == resolve_rpb(record["rpb"])
+            assert resolve_element(row["element"]) == resolve_element(record["element"])
+            assert row["level"] == "region" and row["year"] == "2025"
+        assert record["rating"] != other["rating"]
+    elif rule == "exact_duplicate":
+        assert record.equals(frame.iloc[problem["related_row"] - 2])
+    else:
+        raise AssertionError(f"unexpected rule {rule}")
+
+
+def test_planted_problems_exist_at_the_rows_named(truth):
+    problems = truth["planted_problems"]
+    assert 6 <= sum(p["expected"] == "quarantined" for p in problems) <= 10
+    assert sum(p["rule"] == "exact_duplicate" for p in problems) == 1
+    assert len({p["dataset"] for p in problems}) >= 5
+    frames = {name: _read(name) for name in contract.DATASET_NAMES}
+    for problem in problems:
+        assert problem["file"] == f"{problem['dataset']}.csv"
+        _check_planted(problem, frames[problem["dataset"]])
+    for name, frame in frames.items():
+        accounting = truth["accounting"][name]
+        assert accounting["rows_read"] == len(frame)
+        duplicates = frame.duplicated().sum()
+        assert duplicates == accounting["expected_duplicates_collapsed"], name
+
+
+def test_no_identifier_is_a_ten_digit_number():
+    for (name, column), pattern in ID_PATTERNS.items():
+        ids = _read(name)[column]
+        assert not ids.str.fullmatch(r"\d{10}").any()
+        assert ids.str.fullmatch(pattern).all(), (name, column)
+    for name, column in (("experiences", "response_id"), ("access", "request_id")):
+        assert _read(name)[column].is_unique
+
+
+def test_outcome_rows_follow_the_design(truth):
+    frame = _clean("outcomes", truth).drop_duplicates()
+    assert 3_500 < len(frame) < 4_500
+    score = pd.to_numeric(frame["score"])
+    for model in demo.OUTCOME_MODELS:
+        rows = frame["measure"].eq(model.key)
+        assert score[rows].between(model.low, model.high).all(), model.key
+        assert frame.loc[rows, "respondent"].eq(model.respondent).all()
+    raw = frame["measure"].eq("SWEMWBS_RAW")
+    assert score[raw].between(7, 35).all() and score[raw].mod(1).eq(0).all()
+    assert 0.02 < raw.sum() / frame["measure"].str.startswith("SWEMWBS").sum() < 0.1
+    assert sum(v for c in truth["outcomes"]["clipped"].values() for v in c.values()) == 0
+    visits = frame.assign(d=_dates(frame["date"])).groupby("person_id")["d"].nunique()
+    assert visits.between(1, 4).all()
+    assert 0.08 < (visits == 1).mean() < 0.16
+    assert 1_300 < len(visits) < 1_500
+    uk = frame["date"].str.contains("/").mean()
+    assert 0.05 < uk < 0.15
+
+
+def test_observed_change_agrees_with_truth(truth):
+    """First-to-last change per measure (Wales, both cohorts) is within 4.5 SE of the truth."""
+    frame = _clean("outcomes", truth).drop_duplicates()
+    frame = frame[frame["measure"].ne("SWEMWBS_RAW")]  # raw-total children: about 5% of SWEMWBS
+    frame = frame.assign(d=_dates(frame["date"]), s=pd.to_numeric(frame["score"]))
+    frame = frame.sort_values(["person_id", "measure", "d"])
+    ends = frame.groupby(["person_id", "measure"])["s"].agg(["first", "last", "size"])
+    ends = ends[ends["size"] >= 2]
+    change = (ends["last"] - ends["first"]).groupby(level="measure").agg(["mean", "size"])
+    cells = pd.DataFrame(truth["outcomes"]["expected_change_wales"])
+    for measure, row in change.iterrows():
+        mine = cells[cells["measure"].eq(measure)]
+        expected = np.average(mine["expected_mean_change"], weights=mine["n_pairs"])
+        sd_change = math.sqrt(2) * truth["outcomes"]["measures"][measure]["sd_e"]
+        assert abs(row["mean"] - expected) < 4.5 * sd_change / math.sqrt(row["size"]), measure
+        model = next(m for m in demo.OUTCOME_MODELS if m.key == measure)
+        assert np.sign(expected) == model.sign  # improvement in every measure's direction
+
+
+def test_access_dates_and_outcomes_are_consistent(truth):
+    frame = _clean("access", truth)
+    received, first = _dates(frame["received_date"]), _dates(frame["first_support_date"])
+    has_date = frame["outcome"].isin(["supported", "signposted"])
+    assert first[has_date].notna().all() and first[~has_date].isna().all()
+    assert (first[has_date] >= received[has_date]).all()
+    assert (first.dropna() <= pd.Timestamp("2025-12-31")).all()
+    assert frame["redirections"].astype(int).ge(0).all()
+    cell = truth["access"]["by_rpb_year"]["North Wales"]["2024"]
+    assert cell["share_within_28_days"] == pytest.approx(
+        0.5
+        * math.erfc(
+            -math.log(28 / cell["median_wait_days"]) / truth["access"]["sigma"] / math.sqrt(2)
+        ),
+        abs=1e-6,
+    )
+
+
+def test_experience_items_are_answered_and_improve(truth):
+    frame = _clean("experiences", truth)
+    items = frame[ITEMS].replace("", np.nan).apply(pd.to_numeric)
+    assert items.notna().any(axis=1).all()
+    assert items.stack().dropna().between(1, 5).all()
+    assert 0.03 < items.isna().mean().mean() < 0.07
+    agree = truth["experiences"]["p_agree"]
+    assert sum(v["2025"] > v["2024"] for v in agree.values()) >= 5
+    cy = (
+        frame.assign(rpb=frame["rpb"].map(resolve_rpb))
+        .groupby("rpb")["language"]
+        .apply(lambda s: s.eq("cy").mean())
+    )
+    assert cy["North Wales"] > cy["Gwent"] and cy["West Wales"] > cy["Cardiff and Vale"]
+
+
+def test_partnership_exercises_percentages_and_welsh_yes(truth):
+    frame = _read("partnership")
+    assert len(frame) == 14
+    rate = pd.to_numeric(frame["workforce_vacancy_rate"])
+    assert 1 <= (rate > 1).sum() <= 4
+    assert {"Y", "ie"} <= set(frame["multiagency_panel"])
+    for column in ("core_funding_gbp", "rif_funding_gbp", "pooled_funding_gbp"):
+        assert frame[column].str.fullmatch(r"\d+").all()
+
+
+def test_wales_scale_has_all_wales_volumes():
+    start = time.perf_counter()
+    data = demo.generate_demo_data(seed=7, scale="wales")
+    elapsed = time.perf_counter() - start
+    assert elapsed < 30
+    assert data.outcomes["person_id"].nunique() == demo.SCALES["wales"].n_children == 100_000
+    assert 200_000 < len(data.outcomes) < 400_000
+    assert len(data.experiences) == 30_000
+    assert len(data.access) == 50_000
+    assert data.truth["planted_problems"] == []
+    assert set(data.outcomes["rpb"].map(resolve_rpb)) == set(RPB_NAMES)
+    assert not data.outcomes["person_id"].str.fullmatch(r"\d{10}").any()
+    assert re.fullmatch(r"P[0-9a-f]{7}", data.outcomes["person_id"].iloc[0])
