@@ -40,6 +40,7 @@ __all__ = [
     "IngestResult",
     "format_summary",
     "ingest",
+    "load_processed",
     "write_processed",
 ]
 
@@ -551,3 +552,24 @@ def format_summary(result: IngestResult, examples: int = 3) -> str:
         + f"; {result.rows_quarantined} row(s) quarantined."
     )
     return "\n".join(lines) + "\n"
+
+
+def load_processed(directory: str | Path) -> dict[str, pd.DataFrame]:
+    """Read the accepted tables that :func:`write_processed` wrote.
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        The processed-data folder.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Accepted rows by dataset name, for the datasets that were loaded.
+    """
+    folder = Path(directory)
+    return {
+        d.name: pd.read_parquet(folder / f"{d.name}.parquet")
+        for d in DATASETS
+        if (folder / f"{d.name}.parquet").exists()
+    }

@@ -1,0 +1,219 @@
+"""Experiences: did help feel Nurturing, Empowering, Safe and Trusted?
+
+The NEST framework judges success by children's, young people's and families' own accounts:
+"we will know we are making progress as we hear direct feedback that their experiences of
+services have felt Nurturing, Empowering, Safe and Trusted" (NEST/NYTH framework, Evaluation).
+
+- The **NEST experience index** of a response is the mean of the nurturing, empowering, safe and
+  trusted items it answered (1–5).
+- The **share agreeing** with an item is the share of its answers that are 4 or 5, with a Wilson
+  score interval.
+- **Change from the baseline year** is the difference of shares with Newcombe's hybrid score
+  interval, and the difference of mean index with Welch's interval.
+
+Free-text comments are never used here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from nest_eval import intervals
+from nest_eval.contract import EXPERIENCE_ITEMS, NEST_EXPERIENCE_ITEMS
+from nest_eval.periods import period_year
+from nest_eval.vocabulary import RPB_NAMES, WALES
+
+__all__ = [
+    "AGREE_FROM",
+    "INDEX",
+    "agreement",
+    "experience_change",
+    "experience_index",
+    "with_period",
+]
+
+AGREE_FROM = 4
+"""Answers at or above this point of the 1–5 scale count as agreeing."""
+INDEX = "nest_index"
+
+
+def with_period(experiences: pd.DataFrame, financial: bool = False) -> pd.DataFrame:
+    """Add the reporting ``year`` of each response and its NEST experience index."""
+    return experiences.assign(
+        year=period_year(experiences["date"], financial), **{INDEX: experience_index(experiences)}
+    )
+
+
+def experience_index(experiences: pd.DataFrame) -> pd.Series:
+    """NEST experience index per response: the mean of the N, E, S, T items answered.
+
+    Parameters
+    ----------
+    experiences : pandas.DataFrame
+        Accepted ``experiences`` rows.
+
+    Returns
+    -------
+    pandas.Series of float
+        NaN for a response that answered none of the four items.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"nurturing": [4, None], "empowering": [5, None],
+    ...                    "safe": [None, None], "trusted": [3, None]})
+    >>> experience_index(df).tolist()
+    [4.0, nan]
+    """
+    items = [c for c in NEST_EXPERIENCE_ITEMS if c in experiences]
+    return experiences[items].astype("float64").mean(axis=1, skipna=True)
+
+
+def _scopes(data: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    return [*((r, data[data["rpb"] == r]) for r in RPB_NAMES), (WALES, data)]
+
+
+def agreement(
+    experiences: pd.DataFrame, year: int, by_respondent: bool = True, financial: bool = False
+) -> pd.DataFrame:
+    """Share agreeing (4–5) with every item, with Wilson intervals, per RPB and for Wales.
+
+    Parameters
+    ----------
+    experiences : pandas.DataFrame
+        Accepted ``experiences`` rows.
+    year : int
+        The reporting year.
+    by_respondent : bool
+        Also break down by ``respondent_type`` (rows with ``respondent_type = "all"`` are
+        always given).
+    financial : bool
+        April–March reporting years.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rpb``, ``respondent_type``, ``item``, ``n`` (answers), ``n_agree``, ``share``,
+        ``ci_low``, ``ci_high``; plus one ``item = "nest_index"`` row per group with the mean
+        index (``share`` holds the mean, the interval is Student's t) and ``n`` responses.
+
+    References
+    ----------
+    Wilson EB (1927). Probable inference, the law of succession, and statistical inference.
+    J Am Stat Assoc 22:209–212.
+    """
+    data = with_period(experiences, financial)
+    data = data.loc[data["year"] == year]
+    rows = []
+    for rpb, scope in _scopes(data):
+        groups = [("all", scope)]
+        if by_respondent:
+            groups += list(scope.groupby("respondent_type", sort=True))
+        for respondent, group in groups:
+            for item in EXPERIENCE_ITEMS:
+                answers = group[item].dropna()
+                n, agree = len(answers), int((answers >= AGREE_FROM).sum())
+                low, high = intervals.wilson_interval(agree, n) if n else (np.nan, np.nan)
+                rows.append(
+                    (rpb, respondent, item, n, agree, agree / n if n else np.nan, low, high)
+                )
+            index = group[INDEX].dropna()
+            if len(index) >= 2:
+                mean, low, high = intervals.mean_interval(index.to_numpy())
+            else:
+                mean, low, high = (float(index.mean()) if len(index) else np.nan), np.nan, np.nan
+            rows.append((rpb, respondent, INDEX, len(index), np.nan, mean, low, high))
+    return pd.DataFrame(
+        rows,
+        columns=["rpb", "respondent_type", "item", "n", "n_agree", "share", "ci_low", "ci_high"],
+    )
+
+
+def experience_change(
+    experiences: pd.DataFrame, year: int, baseline_year: int, financial: bool = False
+) -> pd.DataFrame:
+    """Change in every item's share agreeing, and in the mean index, from the baseline year.
+
+    Parameters
+    ----------
+    experiences : pandas.DataFrame
+        Accepted ``experiences`` rows.
+    year, baseline_year : int
+        Reporting and baseline years.
+    financial : bool
+        April–March reporting years.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per ``rpb`` (7 and Wales) and ``item`` (the eight items and ``nest_index``):
+        ``baseline``, ``current``, ``change``, ``ci_low``, ``ci_high``, ``n_baseline``,
+        ``n_current``. Shares use Newcombe's hybrid score interval for a difference of
+        independent proportions; the index uses Welch's interval.
+
+    References
+    ----------
+    Newcombe RG (1998). Interval estimation for the difference between independent
+    proportions: comparison of eleven methods. Stat Med 17:873–890 (method 10).
+    Welch BL (1947). The generalization of "Student's" problem when several different
+    population variances are involved. Biometrika 34:28–35.
+    """
+    data = with_period(experiences, financial)
+    rows = []
+    for rpb, scope in _scopes(data):
+        now, then = scope[scope["year"] == year], scope[scope["year"] == baseline_year]
+        for item in EXPERIENCE_ITEMS:
+            a, b = now[item].dropna(), then[item].dropna()
+            x1, n1 = int((a >= AGREE_FROM).sum()), len(a)
+            x0, n0 = int((b >= AGREE_FROM).sum()), len(b)
+            if n1 and n0:
+                diff, low, high = intervals.proportion_difference_interval(x1, n1, x0, n0)
+            else:
+                diff = low = high = np.nan
+            rows.append(
+                (
+                    rpb,
+                    item,
+                    x0 / n0 if n0 else np.nan,
+                    x1 / n1 if n1 else np.nan,
+                    diff,
+                    low,
+                    high,
+                    n0,
+                    n1,
+                )
+            )
+        a, b = now[INDEX].dropna(), then[INDEX].dropna()
+        if len(a) >= 2 and len(b) >= 2:
+            diff, low, high = intervals.mean_difference_interval(
+                a.mean(), a.std(ddof=1), len(a), b.mean(), b.std(ddof=1), len(b)
+            )
+        else:
+            diff = low = high = np.nan
+        rows.append(
+            (
+                rpb,
+                INDEX,
+                b.mean() if len(b) else np.nan,
+                a.mean() if len(a) else np.nan,
+                diff,
+                low,
+                high,
+                len(b),
+                len(a),
+            )
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "rpb",
+            "item",
+            "baseline",
+            "current",
+            "change",
+            "ci_low",
+            "ci_high",
+            "n_baseline",
+            "n_current",
+        ],
+    )

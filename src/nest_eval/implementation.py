@@ -1,0 +1,242 @@
+"""Implementation: NEST self-assessment journey ratings and their distance travelled.
+
+Journey ratings are each RPB's own rating of its progress on the six core elements, on the
+1–4 NEST journey scale (NYTH/NEST implementation update, 2024). They are a census of the seven
+RPBs' judgements, not a sample, so no sampling interval is attached to them; every mean states
+how many RPBs rated the element, and a blank rating is *not rated*, never a score.
+
+National and RPB figures use region-level rows; RIF project self-assessments
+(``level = project``) are summarised beside them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from nest_eval.vocabulary import CORE_ELEMENTS, RPB_NAMES, WALES
+
+__all__ = [
+    "element_changes",
+    "journey_ratings",
+    "national_means",
+    "project_summary",
+    "rpb_change_summary",
+    "voice_shares",
+]
+
+_ELEMENT_ORDER = [e.key for e in CORE_ELEMENTS]
+_LABELS = {e.key: e.label_en for e in CORE_ELEMENTS}
+
+
+def journey_ratings(self_assessment: pd.DataFrame, level: str = "region") -> pd.DataFrame:
+    """Journey ratings on the core elements, one row per RPB, cycle and element.
+
+    Parameters
+    ----------
+    self_assessment : pandas.DataFrame
+        Accepted ``self_assessment`` rows (ingest output).
+    level : str
+        ``"region"`` (default) or ``"project"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rpb``, ``year``, ``element``, ``rating`` (NaN = not rated), ``cyp_voice``,
+        ``family_voice`` (and ``project`` for project rows), in RPB and element order.
+    """
+    rows = self_assessment.loc[
+        (self_assessment["level"] == level) & self_assessment["element"].isin(_ELEMENT_ORDER)
+    ].copy()
+    rows["rating"] = rows["rating"].astype("float64")
+    rows["_rpb"] = pd.Categorical(rows["rpb"], categories=RPB_NAMES, ordered=True)
+    rows["_el"] = pd.Categorical(rows["element"], categories=_ELEMENT_ORDER, ordered=True)
+    keys = ["_rpb", "year", "_el"] + (["project"] if level == "project" else [])
+    columns = ["rpb", "year", "element", "rating", "cyp_voice", "family_voice"]
+    if level == "project":
+        columns.insert(1, "project")
+    return rows.sort_values(keys)[columns].reset_index(drop=True)
+
+
+def national_means(self_assessment: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The national mean journey rating per core element for a cycle.
+
+    The mean of the RPBs' region-level ratings (unrounded); ``n_rpbs`` counts the RPBs that
+    gave a rating and ``n_not_rated`` those that submitted the element without a rating.
+
+    Parameters
+    ----------
+    self_assessment : pandas.DataFrame
+        Accepted ``self_assessment`` rows.
+    year : int
+        The self-assessment cycle.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``element``, ``label``, ``mean_rating``, ``n_rpbs``, ``n_not_rated`` for the six core
+        elements in published order (``mean_rating`` NaN where no RPB rated it).
+    """
+    ratings = journey_ratings(self_assessment)
+    ratings = ratings.loc[ratings["year"] == year]
+    grouped = ratings.groupby("element", sort=False)["rating"]
+    table = pd.DataFrame(
+        {
+            "mean_rating": grouped.mean(),
+            "n_rpbs": grouped.count(),
+            "n_not_rated": grouped.size() - grouped.count(),
+        }
+    ).reindex(_ELEMENT_ORDER)
+    table["n_rpbs"] = table["n_rpbs"].fillna(0).astype("int64")
+    table["n_not_rated"] = table["n_not_rated"].fillna(0).astype("int64")
+    table.index.name = "element"
+    table = table.reset_index()
+    table.insert(1, "label", table["element"].map(_LABELS))
+    return table
+
+
+def element_changes(self_assessment: pd.DataFrame, year: int, baseline_year: int) -> pd.DataFrame:
+    """Each RPB's journey rating per element in the baseline and reporting cycles.
+
+    Parameters
+    ----------
+    self_assessment : pandas.DataFrame
+        Accepted ``self_assessment`` rows.
+    year, baseline_year : int
+        Reporting and baseline cycles.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rpb``, ``element``, ``baseline``, ``current``, ``change`` (NaN where either cycle is
+        not rated) and ``direction`` (``up``, ``down``, ``same`` or ``not comparable``); RPBs
+        and elements in published order, one row for every RPB and element.
+    """
+    ratings = journey_ratings(self_assessment)
+    wide = ratings.pivot_table(
+        index=["rpb", "element"], columns="year", values="rating", aggfunc="first", dropna=False
+    )
+    full = pd.MultiIndex.from_product([RPB_NAMES, _ELEMENT_ORDER], names=["rpb", "element"])
+    wide = wide.reindex(full)
+    table = pd.DataFrame(
+        {
+            "baseline": wide[baseline_year] if baseline_year in wide else np.nan,
+            "current": wide[year] if year in wide else np.nan,
+        },
+        index=full,
+    ).reset_index()
+    table["change"] = table["current"] - table["baseline"]
+    table["direction"] = np.select(
+        [table["change"] > 0, table["change"] < 0, table["change"] == 0],
+        ["up", "down", "same"],
+        default="not comparable",
+    )
+    return table
+
+
+def rpb_change_summary(
+    self_assessment: pd.DataFrame, year: int, baseline_year: int
+) -> pd.DataFrame:
+    """Each RPB's distance travelled in implementation, over the core elements.
+
+    Parameters
+    ----------
+    self_assessment : pandas.DataFrame
+        Accepted ``self_assessment`` rows.
+    year, baseline_year : int
+        Reporting and baseline cycles.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per RPB and for ``Wales``: ``baseline`` and ``current`` (mean rating over the
+        elements rated in both cycles), ``change``, ``n_elements`` (rated in both),
+        ``n_up``, ``n_down``, ``n_same``. For Wales the means are over every RPB-element pair
+        rated in both cycles.
+    """
+    changes = element_changes(self_assessment, year, baseline_year)
+    comparable = changes.loc[changes["direction"] != "not comparable"]
+
+    def summarise(frame: pd.DataFrame) -> dict[str, float]:
+        return {
+            "baseline": frame["baseline"].mean() if len(frame) else np.nan,
+            "current": frame["current"].mean() if len(frame) else np.nan,
+            "change": frame["change"].mean() if len(frame) else np.nan,
+            "n_elements": len(frame),
+            "n_up": int((frame["direction"] == "up").sum()),
+            "n_down": int((frame["direction"] == "down").sum()),
+            "n_same": int((frame["direction"] == "same").sum()),
+        }
+
+    rows = [{"rpb": rpb, **summarise(comparable[comparable["rpb"] == rpb])} for rpb in RPB_NAMES]
+    rows.append({"rpb": WALES, **summarise(comparable)})
+    return pd.DataFrame(rows)
+
+
+def voice_shares(self_assessment: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Share of region-level ratings informed by children's and by families' voices.
+
+    Parameters
+    ----------
+    self_assessment : pandas.DataFrame
+        Accepted ``self_assessment`` rows.
+    year : int
+        The cycle.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per RPB and ``Wales``: ``n_ratings`` (core-element rows submitted), ``n_cyp_voice``,
+        ``share_cyp_voice``, ``n_family_voice``, ``share_family_voice``, and
+        ``n_voice_unknown`` (rows where either answer is blank; excluded from that share's
+        denominator).
+    """
+    rows = journey_ratings(self_assessment)
+    rows = rows.loc[rows["year"] == year]
+
+    def shares(frame: pd.DataFrame) -> dict[str, float]:
+        out: dict[str, float] = {"n_ratings": len(frame)}
+        for voice in ("cyp_voice", "family_voice"):
+            known = frame[voice].dropna()
+            out[f"n_{voice}"] = int(known.sum())
+            out[f"share_{voice}"] = float(known.mean()) if len(known) else np.nan
+        out["n_voice_unknown"] = int(
+            (frame["cyp_voice"].isna() | frame["family_voice"].isna()).sum()
+        )
+        return out
+
+    table = [{"rpb": rpb, **shares(rows[rows["rpb"] == rpb])} for rpb in RPB_NAMES]
+    table.append({"rpb": WALES, **shares(rows)})
+    return pd.DataFrame(table)
+
+
+def project_summary(self_assessment: pd.DataFrame, year: int) -> pd.DataFrame:
+    """RIF project self-assessments summarised beside the regional rating.
+
+    Parameters
+    ----------
+    self_assessment : pandas.DataFrame
+        Accepted ``self_assessment`` rows.
+    year : int
+        The cycle.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per RPB and element with project rows: ``n_projects``, ``n_projects_rated``,
+        ``project_mean``, ``project_min``, ``project_max`` and the region's ``region_rating``.
+    """
+    projects = journey_ratings(self_assessment, level="project")
+    projects = projects.loc[projects["year"] == year]
+    region = journey_ratings(self_assessment)
+    region = region.loc[region["year"] == year].set_index(["rpb", "element"])["rating"]
+    grouped = projects.groupby(["rpb", "element"], sort=False)
+    table = grouped["rating"].agg(
+        n_projects="size",
+        n_projects_rated="count",
+        project_mean="mean",
+        project_min="min",
+        project_max="max",
+    )
+    table["region_rating"] = region.reindex(table.index)
+    return table.reset_index()

@@ -1,0 +1,599 @@
+"""Outcomes of children and young people: change on validated measures, per RPB and for Wales.
+
+An *episode* is one person's assessments on one measure by one respondent (self, parent,
+teacher or practitioner). Its change runs from the first to the last assessment; an episode with
+a single assessment is *unpaired*: counted, never dropped. An episode belongs to the reporting
+year of its first assessment (the cohort that started that year), and to the RPB of its first
+assessment.
+
+Statistics
+----------
+- Jacobson–Truax reliable change index with the catalogue's reliability and reference SD, or
+  the sample's baseline SD (:func:`reliable_change`).
+- Clinically significant change with the catalogue's published cut-off, and the CORC categories
+  per episode and per person (:func:`corc_categories`).
+- Mean change with a t interval and the standardised mean change with its interval
+  (:func:`change_summary`).
+- Case-mix-adjusted change per RPB from a linear mixed model on all of each child's assessments
+  (:func:`adjusted_change`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from nest_eval import intervals
+from nest_eval.measures import CATALOGUE, Catalogue
+from nest_eval.mixed_model import fit_random_intercept
+from nest_eval.periods import period_year
+from nest_eval.vocabulary import RPB_NAMES, WALES
+
+__all__ = [
+    "CATEGORIES",
+    "MODEL_SPECIFICATION",
+    "AdjustedChange",
+    "adjusted_change",
+    "change_summary",
+    "corc_categories",
+    "episodes",
+    "reliable_change",
+]
+
+CATEGORIES = (
+    "reliable_improvement",
+    "no_reliable_change",
+    "reliable_deterioration",
+    "reliable_recovery",
+)
+"""CORC outcome categories. Improvement, no change and deterioration partition the assessable
+pairs; recovery is the subset of improvements that also moved out of the clinical range."""
+
+_Z95 = 1.959963984540054
+DAYS_PER_YEAR = 365.25
+
+
+def episodes(outcomes: pd.DataFrame, financial: bool = False) -> pd.DataFrame:
+    """Pair each person's first and last assessment per measure and respondent.
+
+    Parameters
+    ----------
+    outcomes : pandas.DataFrame
+        Accepted ``outcomes`` rows (ingest output): ``person_id``, ``rpb``, ``measure``,
+        ``date``, ``score``, ``respondent`` and optionally ``age``, ``sex``, ``wimd_quintile``.
+    financial : bool
+        Cohort years are April–March financial years.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per episode: ``person_id``, ``measure``, ``respondent``, ``rpb`` (at the first
+        assessment), ``cohort`` (reporting year of the first assessment), ``n_assessments``,
+        ``first_date``, ``last_date``, ``first_score``, ``last_score``, ``change`` (last −
+        first; NaN when unpaired), ``followup_years``, ``paired``, ``age0`` (age at the first
+        assessment), ``sex``, ``wimd_quintile`` (first recorded).
+    """
+    keys = ["person_id", "measure", "respondent"]
+    data = outcomes.sort_values([*keys, "date"], kind="stable")
+    for column in ("age", "sex", "wimd_quintile"):
+        if column not in data:
+            data = data.assign(**{column: pd.NA})
+    grouped = data.groupby(keys, sort=True, observed=True)
+    table = grouped.agg(
+        rpb=("rpb", "first"),
+        n_assessments=("score", "size"),
+        first_date=("date", "first"),
+        last_date=("date", "last"),
+        first_score=("score", "first"),
+        last_score=("score", "last"),
+        age0=("age", "first"),
+        sex=("sex", "first"),
+        wimd_quintile=("wimd_quintile", "first"),
+    ).reset_index()
+    table["paired"] = table["n_assessments"] >= 2
+    table["change"] = (table["last_score"] - table["first_score"]).where(table["paired"])
+    table["followup_years"] = (table["last_date"] - table["first_date"]).dt.days / DAYS_PER_YEAR
+    table["cohort"] = period_year(table["first_date"], financial)
+    return table
+
+
+@dataclass(frozen=True)
+class _ChangeFigures:
+    """The figures used for one measure and respondent's reliable change."""
+
+    sd: float
+    sd_source: str
+    reliability: float
+    threshold: float
+    threshold_source: str
+
+
+def _change_figures(
+    measure_key: str, baseline: pd.Series, catalogue: Catalogue, sd: str
+) -> _ChangeFigures | None:
+    """Choose SD and reliability (or a published threshold) for the reliable change index."""
+    measure = catalogue[measure_key]
+    sample_sd = float(baseline.std(ddof=1)) if baseline.count() >= 2 else np.nan
+    if sd == "sample" or measure.reference_sd is None:
+        sd_value, sd_source = sample_sd, f"sample baseline SD (n = {int(baseline.count())})"
+    else:
+        sd_value, sd_source = (
+            measure.reference_sd.value,
+            f"catalogue: {measure.reference_sd.source}",
+        )
+    if measure.reliability is not None and np.isfinite(sd_value):
+        r = measure.reliability.value
+        s_diff = np.sqrt(2.0) * sd_value * np.sqrt(1.0 - r)
+        return _ChangeFigures(
+            sd_value, sd_source, r, _Z95 * s_diff, "Jacobson–Truax: 1.96 × √2 × SD × √(1 − r)"
+        )
+    if measure.reliable_change is not None:
+        return _ChangeFigures(
+            np.nan,
+            "",
+            np.nan,
+            measure.reliable_change.value,
+            f"published threshold: {measure.reliable_change.source}",
+        )
+    return None
+
+
+def reliable_change(
+    episode_table: pd.DataFrame, catalogue: Catalogue = CATALOGUE, sd: str = "reference"
+) -> pd.DataFrame:
+    """Jacobson–Truax reliable change and clinically significant change for paired episodes.
+
+    The reliable change index is RCI = (x₂ − x₁) / S_diff with S_diff = √2 · SD · √(1 − r); a
+    change is reliable where |RCI| > 1.96. SD is the catalogue's reference SD, or the sample's
+    baseline SD when ``sd="sample"`` or when the catalogue has none (the sample SD is then that
+    of the first scores of the paired episodes passed in, per measure and respondent). Where the
+    catalogue has no reliability but a published reliable-change threshold, that threshold is
+    used; with neither, the pair is ``not assessable``. Direction comes from the measure: for
+    "higher is worse" measures a reliable fall is an improvement.
+
+    Clinically significant change uses the catalogue's published clinical cut-off for the
+    measure, respondent, sex and age at first assessment (Jacobson–Truax criterion *c* needs
+    functional norms the catalogue does not hold): the episode moved from the clinical to the
+    non-clinical range.
+
+    Parameters
+    ----------
+    episode_table : pandas.DataFrame
+        Output of :func:`episodes` (unpaired episodes are carried through, not assessed).
+    catalogue : Catalogue
+        Measures catalogue (figures may be overridden by the evaluator).
+    sd : {"reference", "sample"}
+        Which SD the index uses.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The episodes with ``rci``, ``rc_threshold``, ``sd_used``, ``sd_source``,
+        ``reliability_used``, ``threshold_source``, ``category`` (``reliable_improvement``,
+        ``no_reliable_change``, ``reliable_deterioration``, ``not_assessable`` or ``unpaired``),
+        ``clinical_before``, ``clinical_after`` (NaN where no cut-off applies),
+        ``clinically_significant`` and ``reliable_recovery``.
+
+    References
+    ----------
+    Jacobson NS, Truax P (1991). Clinical significance: a statistical approach to defining
+    meaningful change in psychotherapy research. J Consult Clin Psychol 59:12–19.
+    Christensen L, Mendoza JL (1986). A method of assessing change in a single subject: an
+    alteration of the RC index. Behav Ther 17:305–308.
+    Wolpert M, et al. (2016). Child- and parent-reported outcomes and experience from child and
+    young people's mental health services 2011–2015. CORC.
+    """
+    if sd not in ("reference", "sample"):
+        raise ValueError(f"sd must be 'reference' or 'sample', not {sd!r}")
+    table = episode_table.copy()
+    n = len(table)
+    rci = np.full(n, np.nan)
+    threshold = np.full(n, np.nan)
+    sd_used = np.full(n, np.nan)
+    reliability = np.full(n, np.nan)
+    sd_source = np.full(n, "", dtype=object)
+    threshold_source = np.full(n, "", dtype=object)
+    improved = np.zeros(n, dtype=bool)
+    deteriorated = np.zeros(n, dtype=bool)
+    assessable = np.zeros(n, dtype=bool)
+    clinical_before = np.full(n, np.nan)
+    clinical_after = np.full(n, np.nan)
+
+    paired = table["paired"].to_numpy()
+    for (measure_key, respondent), index in table.groupby(
+        ["measure", "respondent"], sort=True
+    ).indices.items():
+        rows = index[paired[index]]
+        if len(rows) == 0:
+            continue
+        measure = catalogue[measure_key]
+        figures = _change_figures(measure_key, table["first_score"].iloc[rows], catalogue, sd)
+        change = table["change"].to_numpy()[rows]
+        if figures is not None:
+            threshold[rows] = figures.threshold
+            sd_used[rows] = figures.sd
+            reliability[rows] = figures.reliability
+            sd_source[rows] = figures.sd_source
+            threshold_source[rows] = figures.threshold_source
+            rci[rows] = change / (figures.threshold / _Z95)
+            reliable = np.abs(change) > figures.threshold
+            better = change > 0 if measure.higher_is_better else change < 0
+            improved[rows] = reliable & better
+            deteriorated[rows] = reliable & ~better
+            assessable[rows] = True
+        # Clinical range at first and last assessment, where a cut-off applies.
+        sub = table.iloc[rows]
+        for (sex, age_band), sub_rows in _cutoff_groups(sub).items():
+            cutoff = measure.clinical_threshold(respondent, sex, age_band)
+            if cutoff is None:
+                continue
+            target = rows[sub_rows]
+            clinical_before[target] = cutoff.in_band(table["first_score"].to_numpy()[target])
+            clinical_after[target] = cutoff.in_band(table["last_score"].to_numpy()[target])
+
+    category = np.where(
+        ~paired,
+        "unpaired",
+        np.where(
+            ~assessable,
+            "not_assessable",
+            np.where(
+                improved,
+                "reliable_improvement",
+                np.where(deteriorated, "reliable_deterioration", "no_reliable_change"),
+            ),
+        ),
+    )
+    crossed = (clinical_before == 1) & (clinical_after == 0)
+    table["rci"] = rci
+    table["rc_threshold"] = threshold
+    table["sd_used"] = sd_used
+    table["sd_source"] = sd_source
+    table["reliability_used"] = reliability
+    table["threshold_source"] = threshold_source
+    table["category"] = category
+    table["clinical_before"] = clinical_before
+    table["clinical_after"] = clinical_after
+    table["clinically_significant"] = crossed
+    table["reliable_recovery"] = improved & crossed
+    return table
+
+
+def _cutoff_groups(sub: pd.DataFrame) -> dict[tuple[object, object], np.ndarray]:
+    """Positions of ``sub`` grouped by (sex, age) as the cut-offs need them."""
+    sex = sub["sex"].astype(object).where(sub["sex"].notna(), None).to_numpy()
+    age = pd.to_numeric(sub["age0"], errors="coerce").to_numpy(dtype=float)
+    # Cut-offs use completed years: group by the whole year of age to look them up once.
+    whole = np.floor(age)
+    groups: dict[tuple[object, object], list[int]] = {}
+    for position, (s, a) in enumerate(zip(sex, whole, strict=True)):
+        key = (s, None if np.isnan(a) else float(a))
+        groups.setdefault(key, []).append(position)
+    return {k: np.asarray(v) for k, v in groups.items()}
+
+
+def corc_categories(assessed: pd.DataFrame) -> pd.DataFrame:
+    """CORC outcome category per person across the measures they completed.
+
+    A person shows **reliable improvement** when at least one measure improved reliably and
+    none deteriorated reliably; **reliable deterioration** when at least one deteriorated
+    reliably; **no reliable change** otherwise; **reliable recovery** when they show reliable
+    improvement and moved from the clinical to the non-clinical range on an improved measure.
+    People with no assessable pair are ``not_assessable``.
+
+    Parameters
+    ----------
+    assessed : pandas.DataFrame
+        Output of :func:`reliable_change`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per person: ``person_id``, ``rpb``, ``cohort``, ``n_measures`` (assessable
+        pairs), ``category``, ``reliable_recovery``.
+
+    References
+    ----------
+    Child Outcomes Research Consortium (CORC), outcome indices: reliable improvement, reliable
+    deterioration and reliable recovery.
+    """
+    data = assessed.loc[assessed["category"].isin(CATEGORIES[:3])]
+    flags = pd.DataFrame(
+        {
+            "person_id": data["person_id"],
+            "improved": data["category"] == "reliable_improvement",
+            "deteriorated": data["category"] == "reliable_deterioration",
+            "recovered": data["reliable_recovery"].astype(bool),
+        }
+    )
+    per_person = flags.groupby("person_id", sort=True).agg(
+        n_measures=("improved", "size"),
+        any_improved=("improved", "any"),
+        any_deteriorated=("deteriorated", "any"),
+        any_recovered=("recovered", "any"),
+    )
+    first = assessed.sort_values("first_date").groupby("person_id", sort=True)[["rpb", "cohort"]]
+    people = first.first().join(per_person, how="left")
+    people["n_measures"] = people["n_measures"].fillna(0).astype("int64")
+    improved = people["any_improved"].fillna(False).astype(bool)
+    deteriorated = people["any_deteriorated"].fillna(False).astype(bool)
+    people["category"] = np.select(
+        [people["n_measures"] == 0, deteriorated, improved],
+        ["not_assessable", "reliable_deterioration", "reliable_improvement"],
+        default="no_reliable_change",
+    )
+    people["reliable_recovery"] = (people["category"] == "reliable_improvement") & people[
+        "any_recovered"
+    ].fillna(False).astype(bool)
+    return people.reset_index()[
+        ["person_id", "rpb", "cohort", "n_measures", "category", "reliable_recovery"]
+    ]
+
+
+def change_summary(assessed: pd.DataFrame) -> pd.DataFrame:
+    """Change per RPB (and Wales), measure and respondent: counts, means and categories.
+
+    Parameters
+    ----------
+    assessed : pandas.DataFrame
+        Output of :func:`reliable_change` for the episodes of one cohort year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``rpb`` (the 7 in order, then ``Wales``), ``measure`` and ``respondent``
+        with episodes: ``n_pairs``, ``n_unpaired``, ``mean_change`` with its t interval
+        (``mean_change_ci_low``, ``mean_change_ci_high``), ``sd_change``,
+        ``mean_baseline``, ``sd_baseline``, the standardised mean change ``smc`` with its
+        interval, the counts of the four CORC categories and ``n_not_assessable``, their
+        percentages of the assessable pairs (``pct_…``), and the figures used
+        (``rc_threshold``, ``sd_source``, ``threshold_source``).
+
+    Notes
+    -----
+    The standardised mean change uses the baseline SD of the pairs and the pre–post
+    correlation (Becker 1988), computed by :func:`nest_eval.intervals.standardised_mean_change`.
+
+    References
+    ----------
+    Becker BJ (1988). Synthesizing standardized mean-change measures. Br J Math Stat Psychol
+    41:257–278.
+    """
+    frames = []
+    for rpb_value, scope in [
+        *((r, assessed[assessed["rpb"] == r]) for r in RPB_NAMES),
+        (WALES, assessed),
+    ]:
+        if scope.empty:
+            continue
+        for (measure, respondent), group in scope.groupby(["measure", "respondent"], sort=True):
+            frames.append(
+                {
+                    "rpb": rpb_value,
+                    "measure": measure,
+                    "respondent": respondent,
+                    **_summarise_group(group),
+                }
+            )
+    columns = ["rpb", "measure", "respondent"]
+    return pd.DataFrame(frames) if frames else pd.DataFrame(columns=columns)
+
+
+def _summarise_group(group: pd.DataFrame) -> dict[str, object]:
+    pairs = group.loc[group["paired"]]
+    n_pairs = len(pairs)
+    out: dict[str, object] = {"n_pairs": n_pairs, "n_unpaired": int((~group["paired"]).sum())}
+    change = pairs["change"].to_numpy(dtype=float)
+    if n_pairs >= 2:
+        mean, low, high = intervals.mean_interval(change)
+        smc, smc_low, smc_high, _ = intervals.standardised_mean_change(
+            pairs["first_score"].to_numpy(dtype=float), pairs["last_score"].to_numpy(dtype=float)
+        )
+    else:
+        mean = float(change.mean()) if n_pairs else np.nan
+        low = high = smc = smc_low = smc_high = np.nan
+    out.update(
+        mean_change=mean,
+        mean_change_ci_low=low,
+        mean_change_ci_high=high,
+        sd_change=float(change.std(ddof=1)) if n_pairs >= 2 else np.nan,
+        mean_baseline=float(pairs["first_score"].mean()) if n_pairs else np.nan,
+        sd_baseline=float(pairs["first_score"].std(ddof=1)) if n_pairs >= 2 else np.nan,
+        smc=smc,
+        smc_ci_low=smc_low,
+        smc_ci_high=smc_high,
+    )
+    counts = pairs["category"].value_counts()
+    assessable = int(sum(counts.get(c, 0) for c in CATEGORIES[:3]))
+    for name in CATEGORIES[:3]:
+        out[name] = int(counts.get(name, 0))
+    out["reliable_recovery"] = int(pairs["reliable_recovery"].sum())
+    out["n_not_assessable"] = int(counts.get("not_assessable", 0))
+    for name in CATEGORIES:
+        out[f"pct_{name}"] = 100.0 * out[name] / assessable if assessable else np.nan
+    first = pairs.iloc[0] if n_pairs else None
+    out["rc_threshold"] = float(first["rc_threshold"]) if first is not None else np.nan
+    out["sd_source"] = first["sd_source"] if first is not None else ""
+    out["threshold_source"] = first["threshold_source"] if first is not None else ""
+    return out
+
+
+MODEL_SPECIFICATION = (
+    "score_ij = a_rpb(i) + b_rpb(i) * t_ij + c * age0_i + d_sex(i) + e_wimd(i) + u_i + e_ij, "
+    "u_i ~ N(0, s2_child), e_ij ~ N(0, s2); t_ij = years since child i's first assessment on the "
+    "measure; age0 = age at first assessment; sex and WIMD quintile as factors; fitted by REML "
+    "on every assessment of the children whose first assessment fell in the year. b_rpb is the "
+    "RPB's case-mix-adjusted change per year; Wales is the average of the b_rpb weighted by "
+    "paired children. R: lmer(score ~ 0 + rpb + rpb:t + age0 + sex + factor(wimd) + (1 | child))"
+)
+"""The case-mix-adjusted model, as printed in the reports' methods section."""
+
+
+@dataclass(frozen=True)
+class AdjustedChange:
+    """Result of :func:`adjusted_change` for one measure and respondent.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Per RPB (and Wales): ``adjusted_change_per_year``, ``se``, ``ci_low``, ``ci_high``,
+        ``n_children``, ``n_children_paired``, ``n_obs``.
+    sigma2, sigma2_child : float
+        Residual and between-child variances.
+    n_obs, n_children : int
+        Observations and children in the model.
+    n_excluded_children : int
+        Children left out for a missing covariate.
+    excluded_rpbs : tuple of str
+        RPBs with too few paired children to estimate their change.
+    converged : bool
+        Whether the REML optimisation converged.
+    """
+
+    measure: str
+    respondent: str
+    table: pd.DataFrame
+    sigma2: float
+    sigma2_child: float
+    n_obs: int
+    n_children: int
+    n_excluded_children: int
+    excluded_rpbs: tuple[str, ...]
+    converged: bool
+
+
+def _design(data: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Design matrix of :data:`MODEL_SPECIFICATION` (treatment coding, first level reference)."""
+    columns: list[np.ndarray] = []
+    names: list[str] = []
+    rpb = data["rpb"].to_numpy()
+    rpbs = [r for r in RPB_NAMES if (rpb == r).any()]
+    t = data["t"].to_numpy(dtype=float)
+    for r in rpbs:
+        columns.append((rpb == r).astype(float))
+        names.append(f"rpb[{r}]")
+    for r in rpbs:
+        columns.append((rpb == r) * t)
+        names.append(f"rpb[{r}]:t")
+    columns.append(data["age0"].to_numpy(dtype=float))
+    names.append("age0")
+    for factor in ("sex", "wimd_quintile"):
+        values = data[factor].astype(str).to_numpy()
+        for level in sorted(set(values))[1:]:
+            columns.append((values == level).astype(float))
+            names.append(f"{factor}[{level}]")
+    return np.column_stack(columns), names
+
+
+def adjusted_change(
+    outcomes: pd.DataFrame,
+    episode_table: pd.DataFrame,
+    cohort: int,
+    min_children: int = 30,
+    min_paired_per_rpb: int = 5,
+) -> list[AdjustedChange]:
+    """Case-mix-adjusted change per RPB from a random-intercept linear mixed model.
+
+    For each measure and respondent with at least ``min_children`` children in the cohort, the
+    model of :data:`MODEL_SPECIFICATION` is fitted by exact REML
+    (:func:`nest_eval.mixed_model.fit_random_intercept`) on all of each child's assessments.
+    RPBs with fewer than ``min_paired_per_rpb`` paired children are left out of that model
+    (their children too) and named in ``excluded_rpbs``; children with a missing covariate are
+    left out and counted.
+
+    Parameters
+    ----------
+    outcomes : pandas.DataFrame
+        Accepted ``outcomes`` rows.
+    episode_table : pandas.DataFrame
+        Output of :func:`episodes` for the same rows.
+    cohort : int
+        The cohort (reporting) year.
+    min_children : int
+        Fewest children for a measure to be modelled.
+    min_paired_per_rpb : int
+        Fewest paired children for an RPB's change to be estimated.
+
+    Returns
+    -------
+    list of AdjustedChange
+        One per measure and respondent modelled, in catalogue-key order.
+
+    References
+    ----------
+    Laird NM, Ware JH (1982). Random-effects models for longitudinal data. Biometrics
+    38:963–974.
+    Bates D, Mächler M, Bolker B, Walker S (2015). Fitting linear mixed-effects models using
+    lme4. J Stat Softw 67(1):1–48.
+    """
+    keys = ["person_id", "measure", "respondent"]
+    chosen = episode_table.loc[episode_table["cohort"] == cohort]
+    info = chosen[[*keys, "rpb", "first_date", "age0", "sex", "wimd_quintile", "paired"]]
+    rows = outcomes[[*keys, "date", "score"]].merge(info, on=keys, how="inner")
+    results: list[AdjustedChange] = []
+    for (measure, respondent), data in rows.groupby(["measure", "respondent"], sort=True):
+        children = info[(info["measure"] == measure) & (info["respondent"] == respondent)]
+        if len(children) < min_children:
+            continue
+        complete = children.dropna(subset=["age0", "sex", "wimd_quintile"])
+        paired_counts = complete.loc[complete["paired"]].groupby("rpb").size()
+        kept_rpbs = [r for r in RPB_NAMES if paired_counts.get(r, 0) >= min_paired_per_rpb]
+        excluded = tuple(r for r in RPB_NAMES if r in set(children["rpb"]) and r not in kept_rpbs)
+        if not kept_rpbs:
+            continue
+        data = data.loc[
+            data["person_id"].isin(complete["person_id"]) & data["rpb"].isin(kept_rpbs)
+        ].copy()
+        data["t"] = (data["date"] - data["first_date"]).dt.days / DAYS_PER_YEAR
+        x, names = _design(data)
+        fit = fit_random_intercept(
+            data["score"].to_numpy(dtype=float), x, data["person_id"].to_numpy(), names
+        )
+        in_model = complete.loc[complete["rpb"].isin(kept_rpbs)]
+        n_children = in_model.groupby("rpb").size()
+        n_paired = in_model.loc[in_model["paired"]].groupby("rpb").size()
+        n_obs = data.groupby("rpb").size()
+        table_rows = []
+        weights = pd.Series(0.0, index=fit.params.index)
+        for r in kept_rpbs:
+            name = f"rpb[{r}]:t"
+            estimate, se = float(fit.params[name]), float(fit.bse[name])
+            weights[name] = n_paired.get(r, 0)
+            table_rows.append(
+                (r, estimate, se, n_children.get(r, 0), n_paired.get(r, 0), n_obs.get(r, 0))
+            )
+        weights /= weights.sum()
+        estimate, se = fit.contrast(weights)
+        table_rows.append(
+            (WALES, estimate, se, int(n_children.sum()), int(n_paired.sum()), int(n_obs.sum()))
+        )
+        table = pd.DataFrame(
+            table_rows,
+            columns=[
+                "rpb",
+                "adjusted_change_per_year",
+                "se",
+                "n_children",
+                "n_children_paired",
+                "n_obs",
+            ],
+        )
+        table["ci_low"] = table["adjusted_change_per_year"] - _Z95 * table["se"]
+        table["ci_high"] = table["adjusted_change_per_year"] + _Z95 * table["se"]
+        results.append(
+            AdjustedChange(
+                measure=str(measure),
+                respondent=str(respondent),
+                table=table,
+                sigma2=float(fit.sigma2),
+                sigma2_child=float(fit.sigma2_group),
+                n_obs=int(fit.n_obs),
+                n_children=int(fit.n_groups),
+                n_excluded_children=len(children) - len(complete),
+                excluded_rpbs=excluded,
+                converged=bool(fit.converged),
+            )
+        )
+    return results
