@@ -1,4 +1,4 @@
-"""Experiences: did help feel Nurturing, Empowering, Safe and Trusted?
+"""Experiences: did help feel Nurturing, Empowering, Safe and Trusted.
 
 The NEST framework judges success by children's, young people's and families' own accounts:
 "we will know we are making progress as we hear direct feedback that their experiences of

@@ -120,8 +120,8 @@ def element_changes(self_assessment: pd.DataFrame, year: int, baseline_year: int
     wide = wide.reindex(full)
     table = pd.DataFrame(
         {
-            "baseline": wide[baseline_year] if baseline_year in wide else np.nan,
-            "current": wide[year] if year in wide else np.nan,
+            "baseline": wide.get(baseline_year, np.nan),
+            "current": wide.get(year, np.nan),
         },
         index=full,
     ).reset_index()

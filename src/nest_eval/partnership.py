@@ -70,7 +70,7 @@ def enablers(partnership: pd.DataFrame, year: int) -> pd.DataFrame:
         "multiagency_panel": int(returned["multiagency_panel"].fillna(False).astype(bool).sum()),
         "coproduction_maturity": returned["coproduction_maturity"].astype(float).mean(),
         "cyp_on_board": int(returned["cyp_on_board"].fillna(False).astype(bool).sum()),
-        "returned": int(len(returned)),
+        "returned": len(returned),
     }
     wales["total_funding_gbp"] = wales["core_funding_gbp"] + wales["rif_funding_gbp"]
     wales["pooled_share"] = wales["pooled_funding_gbp"] / wales["total_funding_gbp"]
