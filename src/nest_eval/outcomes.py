@@ -52,6 +52,8 @@ CATEGORIES = (
 pairs; recovery is the subset of improvements that also moved out of the clinical range."""
 
 _Z95 = 1.959963984540054
+RCI_CRITICAL = 1.96
+"""|RCI| above this is a reliable change (Jacobson & Truax 1991)."""
 DAYS_PER_YEAR = 365.25
 
 
@@ -127,7 +129,11 @@ def _change_figures(
         r = measure.reliability.value
         s_diff = np.sqrt(2.0) * sd_value * np.sqrt(1.0 - r)
         return _ChangeFigures(
-            sd_value, sd_source, r, _Z95 * s_diff, "Jacobson–Truax: 1.96 × √2 × SD × √(1 − r)"
+            sd_value,
+            sd_source,
+            r,
+            RCI_CRITICAL * s_diff,
+            "Jacobson–Truax: 1.96 × √2 × SD × √(1 − r)",
         )
     if measure.reliable_change is not None:
         return _ChangeFigures(
@@ -217,7 +223,7 @@ def reliable_change(
             reliability[rows] = figures.reliability
             sd_source[rows] = figures.sd_source
             threshold_source[rows] = figures.threshold_source
-            rci[rows] = change / (figures.threshold / _Z95)
+            rci[rows] = change / (figures.threshold / RCI_CRITICAL)
             reliable = np.abs(change) > figures.threshold
             better = change > 0 if measure.higher_is_better else change < 0
             improved[rows] = reliable & better

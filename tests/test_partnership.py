@@ -1,0 +1,38 @@
+import pandas as pd
+import pytest
+
+from nest_eval import partnership as pa
+
+
+def test_demo_training_reproduces_the_published_2024_figures(demo_data):
+    # NYTH/NEST implementation update (2024): to October 2024, 147 enrolled and 70 completed;
+    # 92% rated the course good or excellent; learners NHS 60%, local authority 20%,
+    # third sector 3%, private or other 17%.
+    table = pa.training_summary(
+        demo_data["training"], pd.Timestamp(2024, 1, 1), pd.Timestamp(2024, 10, 31)
+    ).set_index("figure")["value"]
+    assert table["enrolled"] == 147
+    assert table["completed"] == 70
+    assert round(100 * table["share_rated_good_or_excellent"]) == 92
+    mix = [round(100 * table[f"share_{k}"]) for k in pa.ORGANISATION_TYPES]
+    assert mix == [60, 20, 3, 17]
+
+
+def test_enablers_pooled_share_and_wales_totals():
+    frame = pd.DataFrame({
+        "rpb": ["Gwent", "Powys"], "year": [2024, 2024],
+        "core_funding_gbp": [100.0, 50.0], "rif_funding_gbp": [300.0, 150.0],
+        "pooled_funding_gbp": [40.0, 10.0], "workforce_vacancy_rate": [0.1, 0.2],
+        "multiagency_panel": pd.array([True, False], dtype="boolean"),
+        "coproduction_maturity": pd.array([3, 2], dtype="Int64"),
+        "cyp_on_board": pd.array([True, None], dtype="boolean"),
+    })
+    table = pa.enablers(frame, 2024).set_index("rpb")
+    assert table.loc["Gwent", "pooled_share"] == pytest.approx(0.1)
+    assert table.loc["Powys", "total_funding_gbp"] == 200.0
+    assert not table.loc["Cardiff and Vale", "returned"]
+    wales = table.loc["Wales"]
+    assert wales["total_funding_gbp"] == 600.0
+    assert wales["pooled_share"] == pytest.approx(50 / 600)
+    assert wales["workforce_vacancy_rate"] == pytest.approx(0.15)
+    assert (wales["multiagency_panel"], wales["cyp_on_board"], wales["returned"]) == (1, 1, 2)
