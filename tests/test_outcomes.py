@@ -11,7 +11,7 @@ from nest_eval.measures import CATALOGUE, load_catalogue
 
 
 def assessments(rows):
-    """Accepted-outcomes-like rows from (person, rpb, measure, respondent, date, score, age, sex)."""
+    """Outcomes rows from (person, rpb, measure, respondent, date, score, age, sex)."""
     frame = pd.DataFrame(
         rows, columns=["person_id", "rpb", "measure", "respondent", "date", "score", "age", "sex"]
     )
