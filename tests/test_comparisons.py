@@ -1,0 +1,25 @@
+import pandas as pd
+
+from nest_eval import comparisons
+from nest_eval.vocabulary import RPB_NAMES
+
+
+def test_every_proportion_has_a_funnel_with_all_rpbs(demo_data):
+    proportions = comparisons.proportions_by_rpb(demo_data, 2025)
+    assert set(proportions["domain"]) == {"experiences", "access", "outcomes", "implementation"}
+    table = comparisons.rpb_funnels(proportions)
+    per_indicator = table.groupby("indicator")["rpb"].apply(list)
+    assert len(per_indicator) >= 12
+    for rpbs in per_indicator:
+        assert set(rpbs) <= set(RPB_NAMES) and len(rpbs) >= 3
+    assert set(table["flag"]) <= {"within", "above 95%", "above 99.8%", "below 95%", "below 99.8%"}
+
+
+def test_only_an_rpb_outside_the_limits_is_flagged():
+    rows = [("access", "share", rpb, 50, 100) for rpb in RPB_NAMES[:6]]
+    rows.append(("access", "share", RPB_NAMES[6], 95, 100))
+    table = comparisons.rpb_funnels(pd.DataFrame(rows, columns=list(comparisons.FUNNEL_COLUMNS)))
+    flagged = table.loc[table["flag"] != "within", ["rpb", "flag"]].values.tolist()
+    assert flagged == [[RPB_NAMES[6], "above 99.8%"]]
+    # no league table: rows stay in RPB order, whatever the proportions
+    assert table["rpb"].tolist() == list(RPB_NAMES)
