@@ -20,8 +20,10 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     print(json.dumps(summary, indent=2))
     cells = table.groupby(["rpb", "measure", "cohort"])["covered"].mean()
-    print(f"cells (RPB x measure x cohort): {len(cells)}; share of cells covered in >= 90% of "
-          f"datasets: {(cells >= 0.90).mean():.3f}")
+    print(
+        f"cells (RPB x measure x cohort): {len(cells)}; share of cells covered in >= 90% of "
+        f"datasets: {(cells >= 0.90).mean():.3f}"
+    )
     print(f"{args.datasets} datasets in {elapsed:.1f} s")
 
 

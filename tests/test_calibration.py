@@ -6,7 +6,7 @@ from nest_eval.calibration import coverage_for_seed, coverage_summary
 
 
 def test_intervals_cover_the_truth_on_a_few_datasets():
-    table, summary = coverage_summary(range(101, 104))
+    _, summary = coverage_summary(range(101, 104))
     # 3 datasets x 7 RPBs x 6 measures x 2 cohorts, less RPBs with too few paired children
     assert summary["intervals"] >= 200
     assert summary["coverage"] >= 0.85

@@ -1,4 +1,4 @@
-"""Calibration against the truth: do the intervals cover the effects the demo data were built on?
+"""Calibration against the truth: do the intervals cover the effects the demo data hold.
 
 The demo generator (:mod:`nest_eval.demo`) draws each child's scores from a random-intercept
 model with a known change per year for every RPB, measure and cohort (``theta`` in
@@ -53,13 +53,31 @@ def coverage_for_seed(seed: int, scale: str = "default") -> pd.DataFrame:
                     continue  # Wales has no single true value
                 true = float(theta.loc[key, "change_per_year"])
                 rows.append(
-                    (seed, row.rpb, fit.measure, int(cohort), true, row.adjusted_change_per_year,
-                     row.ci_low, row.ci_high, bool(row.ci_low <= true <= row.ci_high))
+                    (
+                        seed,
+                        row.rpb,
+                        fit.measure,
+                        int(cohort),
+                        true,
+                        row.adjusted_change_per_year,
+                        row.ci_low,
+                        row.ci_high,
+                        bool(row.ci_low <= true <= row.ci_high),
+                    )
                 )
     return pd.DataFrame(
         rows,
-        columns=["seed", "rpb", "measure", "cohort", "truth", "estimate", "ci_low", "ci_high",
-                 "covered"],
+        columns=[
+            "seed",
+            "rpb",
+            "measure",
+            "cohort",
+            "truth",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "covered",
+        ],
     )
 
 
