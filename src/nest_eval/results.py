@@ -1,0 +1,320 @@
+"""A reporting year's results: every statistic the reports show, computed once.
+
+:func:`compute_year` runs every analysis of the workbench for one reporting year and keeps the
+unrounded, unsuppressed results in a :class:`YearResults`. The pipeline computes it once per
+run and stores it (``data/processed/<year>/results.pkl``, never published) so the national and
+the seven RPB reports read the same numbers instead of recomputing them; a notebook run on its
+own computes it itself. Disclosure control is applied only when a table is published or shown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from nest_eval import __version__
+from nest_eval import access as _access
+from nest_eval import comparisons as _comparisons
+from nest_eval import distance as _distance
+from nest_eval import experiences as _experiences
+from nest_eval import implementation as _implementation
+from nest_eval import outcomes as _outcomes
+from nest_eval import partnership as _partnership
+from nest_eval.ingest import IngestResult, ingest, load_processed
+from nest_eval.measures import CATALOGUE, Catalogue, load_catalogue
+from nest_eval.periods import period_end, period_start
+
+__all__ = [
+    "LoadedData",
+    "YearResults",
+    "code_fingerprint",
+    "compute_year",
+    "load_data",
+    "load_results",
+    "save_results",
+]
+
+
+@dataclass
+class LoadedData:
+    """Accepted tables and the ingest accounting of one data folder.
+
+    Attributes
+    ----------
+    tables : dict of str to pandas.DataFrame
+        Accepted rows by dataset name.
+    accounting : dict
+        The ingest accounting record (rows read, accepted, quarantined, problems by rule).
+    source : str
+        The folder the data came from.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    accounting: dict
+    source: str
+
+
+def load_data(path: str | Path) -> LoadedData:
+    """Load a processed-data folder, or ingest a raw-data folder in memory.
+
+    A folder holding ``accounting.json`` is read as processed data (Parquet tables written by
+    ``nest-eval ingest``); any other folder is ingested (validated, quarantined, accounted)
+    without writing anything.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        Processed or raw data folder.
+
+    Returns
+    -------
+    LoadedData
+    """
+    folder = Path(path)
+    accounting_file = folder / "accounting.json"
+    if accounting_file.exists():
+        accounting = json.loads(accounting_file.read_text(encoding="utf-8"))
+        return LoadedData(load_processed(folder), accounting, str(folder))
+    result: IngestResult = ingest(folder)
+    tables = {
+        name: outcome.accepted
+        for name, outcome in result.datasets.items()
+        if outcome.accepted is not None
+    }
+    return LoadedData(tables, result.accounting(), str(folder))
+
+
+def code_fingerprint() -> str:
+    """SHA-256 of the package's source files: the code version the results depend on."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class YearResults:
+    """Every statistic of one reporting year (unrounded, unsuppressed).
+
+    Attributes are tables as returned by the analysis modules; see :func:`compute_year`.
+    """
+
+    year: int
+    baseline_year: int | None
+    distance: pd.DataFrame
+    outcomes_change: pd.DataFrame
+    national_means: pd.DataFrame
+    national_means_baseline: pd.DataFrame | None
+    journey_ratings: pd.DataFrame
+    element_changes: pd.DataFrame | None
+    implementation_summary: pd.DataFrame | None
+    voice_shares: pd.DataFrame
+    projects: pd.DataFrame
+    evidence: pd.DataFrame
+    agreement: pd.DataFrame
+    experience_change: pd.DataFrame | None
+    access: pd.DataFrame
+    access_change: pd.DataFrame | None
+    adjusted: list[_outcomes.AdjustedChange]
+    enablers: pd.DataFrame
+    enablers_baseline: pd.DataFrame | None
+    training: pd.DataFrame
+    funnels: pd.DataFrame
+    catalogue_figures: pd.DataFrame
+    accounting: dict
+    parameters: dict = field(default_factory=dict)
+
+
+def compute_year(
+    data: LoadedData | Mapping[str, pd.DataFrame],
+    year: int,
+    baseline_year: int | None = None,
+    catalogue: Catalogue = CATALOGUE,
+    sd: str = "reference",
+    financial: bool = False,
+) -> YearResults:
+    """Compute every statistic of the reports for one reporting year.
+
+    Parameters
+    ----------
+    data : LoadedData or mapping of str to pandas.DataFrame
+        Accepted tables (and accounting).
+    year : int
+        The reporting year.
+    baseline_year : int, optional
+        The baseline for every RPB and domain (default: each RPB's earliest earlier year with
+        data in the domain, for distance travelled; the year before for the other
+        comparisons when it has data).
+    catalogue : Catalogue
+        Measures catalogue with any evaluator overrides.
+    sd : {"reference", "sample"}
+        SD used by the reliable change index.
+    financial : bool
+        April–March reporting years for dated rows.
+
+    Returns
+    -------
+    YearResults
+    """
+    if isinstance(data, LoadedData):
+        tables, accounting = data.tables, data.accounting
+    else:
+        tables, accounting = dict(data), {}
+    sa = tables.get("self_assessment")
+    cycles = sorted(int(y) for y in sa["year"].dropna().unique()) if sa is not None else []
+    compare_year = baseline_year
+    if compare_year is None:
+        earlier = [y for y in cycles if y < year]
+        compare_year = earlier[0] if earlier else None
+
+    empty = pd.DataFrame()
+    distance = _distance.distance_travelled(tables, year, baseline_year, catalogue, sd, financial)
+    outcomes_change = (
+        _distance.outcomes_change(tables["outcomes"], year, catalogue, sd, financial)
+        if "outcomes" in tables
+        else empty
+    )
+    adjusted: list[_outcomes.AdjustedChange] = []
+    if "outcomes" in tables:
+        episodes = _outcomes.episodes(tables["outcomes"], financial)
+        adjusted = _outcomes.adjusted_change(tables["outcomes"], episodes, year)
+
+    def implementation(func, *args):
+        return func(sa, *args) if sa is not None else empty
+
+    evidence = empty
+    if sa is not None:
+        rows = sa.loc[(sa["year"] == year) & (sa["level"] == "region")]
+        columns = [c for c in ("rpb", "element", "rating", "evidence") if c in rows]
+        evidence = rows[columns].dropna(subset=["evidence"]) if "evidence" in rows else empty
+
+    experiences = tables.get("experiences")
+    access = tables.get("access")
+    partnership = tables.get("partnership")
+    training = tables.get("training")
+    has_baseline = compare_year is not None
+    return YearResults(
+        year=year,
+        baseline_year=compare_year,
+        distance=distance,
+        outcomes_change=outcomes_change,
+        national_means=implementation(_implementation.national_means, year),
+        national_means_baseline=(
+            implementation(_implementation.national_means, compare_year) if has_baseline else None
+        ),
+        journey_ratings=implementation(_implementation.journey_ratings),
+        element_changes=(
+            implementation(_implementation.element_changes, year, compare_year)
+            if has_baseline
+            else None
+        ),
+        implementation_summary=(
+            implementation(_implementation.rpb_change_summary, year, compare_year)
+            if has_baseline
+            else None
+        ),
+        voice_shares=implementation(_implementation.voice_shares, year),
+        projects=implementation(_implementation.project_summary, year),
+        evidence=evidence,
+        agreement=(
+            _experiences.agreement(experiences, year, financial=financial)
+            if experiences is not None
+            else empty
+        ),
+        experience_change=(
+            _experiences.experience_change(experiences, year, compare_year, financial)
+            if experiences is not None and has_baseline
+            else None
+        ),
+        access=(
+            _access.access_indicators(access, year, financial=financial)
+            if access is not None
+            else empty
+        ),
+        access_change=(
+            _access.access_change(access, year, compare_year, financial=financial)
+            if access is not None and has_baseline
+            else None
+        ),
+        adjusted=adjusted,
+        enablers=(_partnership.enablers(partnership, year) if partnership is not None else empty),
+        enablers_baseline=(
+            _partnership.enablers(partnership, compare_year)
+            if partnership is not None and has_baseline
+            else None
+        ),
+        training=(
+            _partnership.training_summary(
+                training, period_start(year, financial), period_end(year, financial)
+            )
+            if training is not None
+            else empty
+        ),
+        funnels=_comparisons.rpb_funnels(
+            _comparisons.proportions_by_rpb(tables, year, catalogue, financial)
+        ),
+        catalogue_figures=catalogue.figures_table(),
+        accounting=accounting,
+        parameters={
+            "year": year,
+            "baseline_year": baseline_year,
+            "sd": sd,
+            "financial": financial,
+            "measures_config": str(catalogue.config) if catalogue.config else None,
+            "nest_eval_version": __version__,
+        },
+    )
+
+
+def save_results(results: YearResults, path: str | Path) -> None:
+    """Store results for the report notebooks (internal: never published)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    with tmp.open("wb") as handle:
+        pickle.dump(results, handle, protocol=5)
+    tmp.replace(target)
+
+
+def load_results(
+    results_path: str | Path | None,
+    data_dir: str | Path,
+    year: int,
+    baseline_year: int | None = None,
+    measures_config: str | Path | None = None,
+) -> YearResults:
+    """The year's results: read from ``results_path`` when given, otherwise computed.
+
+    Parameters
+    ----------
+    results_path : str, pathlib.Path or None
+        A file written by :func:`save_results` (the pipeline passes it); None computes.
+    data_dir : str or pathlib.Path
+        Processed or raw data folder (see :func:`load_data`), used when computing.
+    year : int
+        The reporting year.
+    baseline_year : int, optional
+        The baseline year.
+    measures_config : str or pathlib.Path, optional
+        TOML overrides of the measures catalogue.
+
+    Returns
+    -------
+    YearResults
+    """
+    if results_path:
+        with Path(results_path).open("rb") as handle:
+            results = pickle.load(handle)
+        if results.year != year:
+            raise ValueError(f"{results_path} holds {results.year}, not {year}")
+        return results
+    return compute_year(load_data(data_dir), year, baseline_year, load_catalogue(measures_config))
