@@ -10,6 +10,12 @@ Subcommands
     Write synthetic demo data for all six datasets, with its truth file.
 ``data-dictionary [--out FILE]``
     Print (or write) the data dictionary generated from the contract.
+``run --year Y [--data DIR] [--out DIR] [--rpb NAME ...] [--jobs N] [--force]``
+    The yearly pipeline: ingest, compute, run every notebook, publish ``<out>/<Y>/``.
+``lab``
+    Open JupyterLab on the notebooks with the project's kernel.
+``notebooks [PATH ...]``
+    Re-execute the committed notebooks in place on the demo data (their committed outputs).
 
 Exit status: 0 when every dataset present loaded; 1 when a dataset could not be loaded (or,
 with ``--strict``, when any row was quarantined); 2 for a usage error or a missing folder;
@@ -77,6 +83,38 @@ def _data_dictionary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run(args: argparse.Namespace) -> int:
+    from nest_eval.pipeline import main_run
+
+    try:
+        return main_run(args)
+    except NotADirectoryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _lab(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from nest_eval.pipeline import _ensure_kernel
+
+    _ensure_kernel("nest-eval")
+    command = [sys.executable, "-m", "jupyterlab", args.notebooks]
+    if args.no_browser:
+        command.append("--no-browser")
+    return subprocess.call(command)
+
+
+def _notebooks(args: argparse.Namespace) -> int:
+    from nest_eval.notebooks import refresh
+
+    paths = args.paths or sorted(str(p) for p in Path("notebooks").glob("*.ipynb"))
+    for path in paths:
+        print(f"executing {path}")
+        refresh([path])
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nest-eval",
@@ -113,6 +151,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     dictionary = sub.add_parser("data-dictionary", help="print the data dictionary")
     dictionary.add_argument("--out", help="write to this file instead of printing")
+
+    run = sub.add_parser("run", help="the yearly pipeline: reports for one year")
+    run.add_argument("--year", type=int, required=True, help="reporting year")
+    run.add_argument("--data", default="data/raw", help="raw-data folder (default data/raw)")
+    run.add_argument("--out", default="reports", help="output folder (default reports)")
+    run.add_argument(
+        "--processed",
+        default="data/processed",
+        help="processed-data folder (default data/processed)",
+    )
+    run.add_argument(
+        "--pipeline", default="pipelines/yearly.toml", help="pipeline file (steps and grid)"
+    )
+    run.add_argument("--rpb", nargs="+", metavar="NAME", help="only these RPBs' reports")
+    run.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default 2)")
+    run.add_argument("--force", action="store_true", help="rerun steps even if unchanged")
+    run.add_argument("--baseline-year", type=int, help="baseline year for every RPB and domain")
+    run.add_argument(
+        "--measures-config", metavar="FILE", help="TOML overrides of the measures catalogue"
+    )
+    run.add_argument(
+        "--threshold", type=int, default=10, help="disclosure-control threshold (default 10)"
+    )
+    lab = sub.add_parser("lab", help="open JupyterLab on the notebooks")
+    lab.add_argument("notebooks", nargs="?", default="notebooks", help="folder to open")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    notebooks = sub.add_parser("notebooks", help="re-execute the committed notebooks in place")
+    notebooks.add_argument("paths", nargs="*", help="notebooks (default: notebooks/*.ipynb)")
     return parser
 
 
@@ -128,6 +194,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo_data(args)
         if args.command == "data-dictionary":
             return _data_dictionary(args)
+        if args.command == "run":
+            return _run(args)
+        if args.command == "lab":
+            return _lab(args)
+        if args.command == "notebooks":
+            return _notebooks(args)
     except (OSError, ValueError) as exc:
         # Configuration and file-system problems: a message, not a traceback.
         print(f"error: {exc}", file=sys.stderr)
