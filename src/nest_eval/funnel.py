@@ -48,6 +48,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import TypeAlias
 
 import numpy as np
@@ -55,7 +56,6 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
-from scipy import stats
 
 __all__ = [
     "FLAG_WITHIN",
@@ -127,7 +127,7 @@ def critical_value(level: float) -> float:
     (1.959964, 3.090232)
     """
     _check_level(level)
-    return float(stats.norm.ppf((1.0 + level) / 2.0))
+    return NormalDist().inv_cdf((1.0 + level) / 2.0)
 
 
 def _check_level(level: float) -> None:

@@ -29,8 +29,9 @@ import pandas as pd
 from nest_eval import __version__
 from nest_eval import measures as _measures
 from nest_eval.contract import CONTRACT_VERSION, DATASETS, Dataset, normalise_column_name
+from nest_eval.hashing import sha256_file
 from nest_eval.identifiers import WITHHELD
-from nest_eval.readers import DATA_SUFFIXES, RawTable, ReadError, read_table, sha256_file
+from nest_eval.readers import DATA_SUFFIXES, RawTable, ReadError, read_table
 from nest_eval.validation import RULES, parse_rows
 
 __all__ = [

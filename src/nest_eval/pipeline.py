@@ -21,9 +21,9 @@ A failing notebook does not stop the others; its partial executed notebook is ke
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
+import os
 import shutil
 import sys
 import time
@@ -35,6 +35,7 @@ from importlib import metadata
 from pathlib import Path
 
 from nest_eval import __version__
+from nest_eval.hashing import sha256_bytes
 
 __all__ = [
     "Pipeline",
@@ -210,16 +211,12 @@ def expand_tasks(pipeline: Pipeline, rpbs: Sequence[str] | None = None) -> list[
     return tasks
 
 
-def _sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _key(payload: object) -> str:
-    return _sha256_bytes(json.dumps(payload, sort_keys=True, default=str).encode())
+    return sha256_bytes(json.dumps(payload, sort_keys=True, default=str).encode())
 
 
 def _raw_inputs(data_dir: Path) -> list[dict[str, str]]:
-    from nest_eval.readers import sha256_file
+    from nest_eval.hashing import sha256_file
 
     return [
         {"file": p.name, "sha256": sha256_file(p)}
@@ -261,6 +258,12 @@ def _execute(job: dict) -> dict:
     stem = job["output"]
     scratch = year_dir / ".build" / "executing" / f"{stem}.ipynb"
     scratch.parent.mkdir(parents=True, exist_ok=True)
+    # The kernel inherits this process's stderr: send it to the task's log, not the console.
+    log = year_dir / ".build" / "logs" / f"{stem}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    saved_stderr = os.dup(2)
+    with log.open("w", encoding="utf-8") as handle:
+        os.dup2(handle.fileno(), 2)
     start = time.perf_counter()
     try:
         papermill.execute_notebook(
@@ -285,6 +288,9 @@ def _execute(job: dict) -> dict:
             "error": f"{ename}: {message}".strip()[:500],
             "executed": str(failed) if failed.exists() else "",
         }
+    finally:
+        os.dup2(saved_stderr, 2)
+        os.close(saved_stderr)
     nb = clean_notebook(nbformat.read(scratch, as_version=4))
     atomic_write_text(year_dir / "notebooks" / f"{stem}.ipynb", nbformat.writes(nb) + "\n")
     atomic_write_text(year_dir / f"{stem}.html", notebook_html(nb, job["title"]))
@@ -355,7 +361,7 @@ def run_year(
     -------
     RunSummary
     """
-    from nest_eval.results import code_fingerprint
+    from nest_eval.hashing import code_fingerprint
 
     data_dir, out_dir, processed_dir = Path(data_dir), Path(out_dir), Path(processed_dir)
     if not data_dir.is_dir():
@@ -366,7 +372,7 @@ def run_year(
     build = year_dir / ".build"
     summary = RunSummary(year, year_dir)
     code = code_fingerprint()
-    config_sha = _sha256_bytes(Path(measures_config).read_bytes()) if measures_config else None
+    config_sha = sha256_bytes(Path(measures_config).read_bytes()) if measures_config else None
 
     # 1. ingest
     inputs = _raw_inputs(data_dir)
@@ -432,7 +438,6 @@ def run_year(
     data_link.symlink_to(processed_dir.resolve(), target_is_directory=True)
 
     # 3. notebooks
-    _ensure_kernel(pipeline.kernel)
     jobs_to_run = []
     for task in tasks:
         params = {
@@ -447,7 +452,7 @@ def run_year(
         }
         key = _key(
             {
-                "notebook": _sha256_bytes(task.notebook.read_bytes()),
+                "notebook": sha256_bytes(task.notebook.read_bytes()),
                 "params": params,
                 "results": results_key,
                 "code": code,
@@ -479,6 +484,7 @@ def run_year(
             )
         )
     if jobs_to_run:
+        _ensure_kernel(pipeline.kernel)
         progress(f"running {len(jobs_to_run)} notebook(s), {max(1, jobs)} at a time")
         total = len(jobs_to_run)
         with ProcessPoolExecutor(max_workers=max(1, min(jobs, total))) as pool:

@@ -21,11 +21,12 @@ import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import nbformat
-import pandas as pd
+from nest_eval.hashing import sha256_file
 
-from nest_eval.readers import sha256_file
+if TYPE_CHECKING:  # imported lazily: nbformat and pandas are slow to import
+    import pandas as pd
 
 __all__ = [
     "EXTERNAL_REFERENCE",
@@ -89,7 +90,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     return atomic_write_text(path, text)
 
 
-def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def clean_notebook(nb: Any) -> Any:
     """Remove what varies between runs from an executed notebook.
 
     Drops Papermill's timings and environment from the notebook and cell metadata, execution
@@ -131,7 +132,7 @@ def page(title: str, body: str) -> str:
     )
 
 
-def notebook_html(nb: nbformat.NotebookNode, title: str) -> str:
+def notebook_html(nb: Any, title: str) -> str:
     """Render an executed notebook as a report page: narrative and outputs, no code.
 
     Uses nbconvert's ``basic`` template (body only, no script or CDN reference) with inputs

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
+from nest_eval.hashing import sha256_file
 
 __all__ = ["RawTable", "ReadError", "read_table", "sha256_file"]
 
@@ -50,15 +51,6 @@ class RawTable:
     frame: pd.DataFrame
     ragged: list[tuple[int, int]] = field(default_factory=list)
     ragged_text: dict[int, str] = field(default_factory=dict)
-
-
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_table(path: Path) -> list[RawTable]:

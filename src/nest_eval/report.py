@@ -21,8 +21,6 @@ import numpy as np
 import pandas as pd
 
 from nest_eval import __version__, disclosure, plotting
-from nest_eval.distance import DISTANCE_COLUMNS
-from nest_eval.outcomes import MODEL_SPECIFICATION
 from nest_eval.results import YearResults
 from nest_eval.vocabulary import (
     COMMISSIONER_ASKS,
@@ -30,6 +28,7 @@ from nest_eval.vocabulary import (
     RECOMMENDATIONS,
     RPB_NAMES,
     WALES,
+    rpb_slug,
 )
 
 __all__ = [
@@ -173,9 +172,10 @@ def _join(blocks: Iterable[Block]) -> Block:
 
 
 def _figure(report_figure: plotting.ReportFigure, figures_dir: str | Path | None) -> Block:
+    png = plotting.render(report_figure, "png")
     if figures_dir:
-        plotting.save_figure(report_figure, figures_dir)
-    return Block(plotting.figure_html(report_figure), f"[figure: {report_figure.alt}]")
+        plotting.save_figure(report_figure, figures_dir, png=png)
+    return Block(plotting.figure_html(report_figure, png=png), f"[figure: {report_figure.alt}]")
 
 
 def _scope(rpb: str | None) -> str:
@@ -239,7 +239,7 @@ _DISTANCE_VIEW = (
 
 def _controlled_distance(results: YearResults, threshold: int) -> pd.DataFrame:
     return disclosure.control_distance_travelled(
-        results.distance[list(DISTANCE_COLUMNS)], threshold=threshold, zeros_as_last_resort=True
+        results.distance, threshold=threshold, zeros_as_last_resort=True
     )
 
 
@@ -252,15 +252,9 @@ def _controlled_outcomes(results: YearResults, threshold: int) -> pd.DataFrame:
 
 
 def _controlled_adjusted(results: YearResults, threshold: int) -> pd.DataFrame:
-    frames = [
-        fit.table.assign(measure=fit.measure, respondent=fit.respondent) for fit in results.adjusted
-    ]
-    if not frames:
-        return pd.DataFrame()
-    table = pd.concat(frames, ignore_index=True)
-    front = ["measure", "respondent"]
-    table = table[front + [c for c in table.columns if c not in front]]
-    return disclosure.control_adjusted(table, threshold=threshold)
+    if results.adjusted.empty:
+        return results.adjusted
+    return disclosure.control_adjusted(results.adjusted, threshold=threshold)
 
 
 def summary_section(results: YearResults, rpb: str | None = None, threshold: int = 10) -> Block:
@@ -340,7 +334,13 @@ def distance_section(
             "note",
         )
     block = html_table(rows, _DISTANCE_VIEW, caption=f"Distance travelled, {domain}: {_scope(rpb)}")
-    figure = plotting.distance_chart(rows, _scope(rpb), domain)
+    figure = plotting.distance_chart(
+        rows,
+        _scope(rpb),
+        domain,
+        year=results.year,
+        name=f"distance_{rpb_slug(_scope(rpb))}_{domain}",
+    )
     return block + _figure(figure, figures_dir)
 
 
@@ -385,7 +385,13 @@ def nest_profile_section(
         columns.insert(-2, ("wales_baseline", f"Wales mean {results.baseline_year}", "num"))
     block = html_table(frame, columns, caption="NEST profile: journey ratings (1–4)")
     rpb_ratings = current[current["rpb"] == rpb] if rpb is not None else None
-    figure = plotting.nest_profile(national, rpb_ratings, rpb, results.year)
+    figure = plotting.nest_profile(
+        national,
+        rpb_ratings,
+        rpb,
+        year=results.year,
+        name=f"nest_profile_{rpb_slug(_scope(rpb))}",
+    )
     return block + _figure(figure, figures_dir)
 
 
@@ -420,7 +426,10 @@ def outcomes_section(
         caption=f"Change from first to last assessment, children whose first assessment was "
         f"in {results.year}: {_scope(rpb)}",
     )
-    block = block + _figure(plotting.outcome_categories(rows), figures_dir)
+    figure = plotting.outcome_categories(
+        rows, _scope(rpb), year=results.year, name=f"outcomes_{rpb_slug(_scope(rpb))}"
+    )
+    block = block + _figure(figure, figures_dir)
     adjusted = _controlled_adjusted(results, threshold)
     if not adjusted.empty:
         frame = adjusted[adjusted["rpb"].isin([_scope(rpb), WALES] if rpb else (*RPB_NAMES, WALES))]
@@ -470,8 +479,10 @@ def experiences_section(
         ),
         caption=f"Experiences {results.year}: {_scope(rpb)} (nest_index is the mean 1–5)",
     )
-    wales = table[(table["rpb"] == WALES) & (table["respondent_type"] == "all")]
-    block = block + _figure(plotting.experience_items(rows, wales if rpb else None), figures_dir)
+    figure = plotting.experience_items(
+        table, rpb=_scope(rpb), year=results.year, name=f"experiences_{rpb_slug(_scope(rpb))}"
+    )
+    block = block + _figure(figure, figures_dir)
     by_type = table[
         (table["rpb"] == _scope(rpb))
         & (table["respondent_type"] != "all")
@@ -595,7 +606,7 @@ def funnel_section(
         for (_, indicator), group in table.groupby(["domain", "indicator"], sort=False):
             shown = group[group["shown"]]
             if len(shown) >= 3:
-                figure = plotting.funnel(shown, indicator)
+                figure = plotting.funnel(shown, indicator, name=f"funnel_{rpb_slug(indicator)}")
                 blocks.append(_figure(figure, figures_dir))
     return _join(blocks)
 
@@ -850,7 +861,10 @@ def methods_section(results: YearResults, threshold: int = 10) -> Block:
             "reliable improvement). Categories follow CORC."
         ),
         heading("Case-mix-adjusted change"),
-        Block(f"<pre>{html.escape(MODEL_SPECIFICATION)}</pre>", MODEL_SPECIFICATION),
+        Block(
+            f"<pre>{html.escape(results.model_specification)}</pre>",
+            results.model_specification,
+        ),
         paragraph(
             "Fitted by exact restricted maximum likelihood (profiled over the variance ratio, "
             "as lme4 does), on every measure and respondent with at least 30 children; RPBs "
@@ -880,7 +894,7 @@ def methods_section(results: YearResults, threshold: int = 10) -> Block:
 
 def reproducibility_section(results: YearResults, run_id: str | None = None) -> Block:
     """Code version, run identifier and how to regenerate the report."""
-    from nest_eval.results import code_fingerprint
+    from nest_eval.hashing import code_fingerprint
 
     parameters = ", ".join(f"{k} = {v}" for k, v in sorted(results.parameters.items()))
     lines = [
@@ -971,38 +985,27 @@ def outcomes_by_rpb_section(results: YearResults, threshold: int = 10) -> Block:
 
 def models_section(results: YearResults) -> Block:
     """The mixed models: size, variance components and excluded RPBs."""
-    rows = [
-        {
-            "measure": f.measure,
-            "respondent": f.respondent,
-            "children": f.n_children,
-            "observations": f.n_obs,
-            "sigma2_child": f.sigma2_child,
-            "sigma2": f.sigma2,
-            "excluded": ", ".join(f.excluded_rpbs) or "–",
-            "left_out": f.n_excluded_children,
-            "converged": "yes" if f.converged else "NO",
-        }
-        for f in results.adjusted
-    ]
-    if not rows:
+    if results.models.empty:
         return paragraph("No measure had enough children for a model.", "note")
-    return Block(f"<pre>{html.escape(MODEL_SPECIFICATION)}</pre>", MODEL_SPECIFICATION) + (
-        html_table(
-            pd.DataFrame(rows),
-            (
-                ("measure", "Measure", "text"),
-                ("respondent", "Respondent", "text"),
-                ("children", "Children", "int"),
-                ("observations", "Assessments", "int"),
-                ("sigma2_child", "Between-child variance", "num"),
-                ("sigma2", "Residual variance", "num"),
-                ("excluded", "RPBs with too few children", "text"),
-                ("left_out", "Children missing a covariate", "int"),
-                ("converged", "Converged", "text"),
-            ),
-            caption="Random-intercept models fitted (REML)",
-        )
+    models = results.models.assign(
+        excluded=results.models["excluded"].replace("", "–"),
+        converged=results.models["converged"].map({True: "yes", False: "NO"}),
+    )
+    spec = results.model_specification
+    return Block(f"<pre>{html.escape(spec)}</pre>", spec) + html_table(
+        models,
+        (
+            ("measure", "Measure", "text"),
+            ("respondent", "Respondent", "text"),
+            ("children", "Children", "int"),
+            ("observations", "Assessments", "int"),
+            ("sigma2_child", "Between-child variance", "num"),
+            ("sigma2", "Residual variance", "num"),
+            ("excluded", "RPBs with too few children", "text"),
+            ("left_out", "Children missing a covariate", "int"),
+            ("converged", "Converged", "text"),
+        ),
+        caption="Random-intercept models fitted (REML)",
     )
 
 

@@ -9,7 +9,6 @@ own computes it itself. Disclosure control is applied only when a table is publi
 
 from __future__ import annotations
 
-import hashlib
 import json
 import pickle
 from collections.abc import Mapping
@@ -19,21 +18,11 @@ from pathlib import Path
 import pandas as pd
 
 from nest_eval import __version__
-from nest_eval import access as _access
-from nest_eval import comparisons as _comparisons
-from nest_eval import distance as _distance
-from nest_eval import experiences as _experiences
-from nest_eval import implementation as _implementation
-from nest_eval import outcomes as _outcomes
-from nest_eval import partnership as _partnership
-from nest_eval.ingest import IngestResult, ingest, load_processed
 from nest_eval.measures import CATALOGUE, Catalogue, load_catalogue
-from nest_eval.periods import period_end, period_start
 
 __all__ = [
     "LoadedData",
     "YearResults",
-    "code_fingerprint",
     "compute_year",
     "load_data",
     "load_results",
@@ -76,12 +65,14 @@ def load_data(path: str | Path) -> LoadedData:
     -------
     LoadedData
     """
+    from nest_eval.ingest import ingest, load_processed
+
     folder = Path(path)
     accounting_file = folder / "accounting.json"
     if accounting_file.exists():
         accounting = json.loads(accounting_file.read_text(encoding="utf-8"))
         return LoadedData(load_processed(folder), accounting, str(folder))
-    result: IngestResult = ingest(folder)
+    result = ingest(folder)
     tables = {
         name: outcome.accepted
         for name, outcome in result.datasets.items()
@@ -90,22 +81,14 @@ def load_data(path: str | Path) -> LoadedData:
     return LoadedData(tables, result.accounting(), str(folder))
 
 
-def code_fingerprint() -> str:
-    """SHA-256 of the package's source files: the code version the results depend on."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 @dataclass
 class YearResults:
     """Every statistic of one reporting year (unrounded, unsuppressed).
 
-    Attributes are tables as returned by the analysis modules; see :func:`compute_year`.
+    Attributes are plain tables as returned by the analysis modules (see
+    :func:`compute_year`), so reading stored results needs pandas only. ``adjusted`` holds
+    the case-mix-adjusted change of every model (one row per measure, respondent and RPB or
+    Wales), ``models`` one row per model, and ``model_specification`` the model's text.
     """
 
     year: int
@@ -124,7 +107,9 @@ class YearResults:
     experience_change: pd.DataFrame | None
     access: pd.DataFrame
     access_change: pd.DataFrame | None
-    adjusted: list[_outcomes.AdjustedChange]
+    adjusted: pd.DataFrame
+    models: pd.DataFrame
+    model_specification: str
     enablers: pd.DataFrame
     enablers_baseline: pd.DataFrame | None
     training: pd.DataFrame
@@ -165,6 +150,15 @@ def compute_year(
     -------
     YearResults
     """
+    from nest_eval import access as _access
+    from nest_eval import comparisons as _comparisons
+    from nest_eval import distance as _distance
+    from nest_eval import experiences as _experiences
+    from nest_eval import implementation as _implementation
+    from nest_eval import outcomes as _outcomes
+    from nest_eval import partnership as _partnership
+    from nest_eval.periods import period_end, period_start
+
     if isinstance(data, LoadedData):
         tables, accounting = data.tables, data.accounting
     else:
@@ -183,10 +177,34 @@ def compute_year(
         if "outcomes" in tables
         else empty
     )
-    adjusted: list[_outcomes.AdjustedChange] = []
+    fits = []
     if "outcomes" in tables:
         episodes = _outcomes.episodes(tables["outcomes"], financial)
-        adjusted = _outcomes.adjusted_change(tables["outcomes"], episodes, year)
+        fits = _outcomes.adjusted_change(tables["outcomes"], episodes, year)
+    adjusted = empty
+    if fits:
+        adjusted = pd.concat(
+            [f.table.assign(measure=f.measure, respondent=f.respondent) for f in fits],
+            ignore_index=True,
+        )
+        front = ["measure", "respondent"]
+        adjusted = adjusted[front + [c for c in adjusted.columns if c not in front]]
+    models = pd.DataFrame(
+        [
+            {
+                "measure": f.measure,
+                "respondent": f.respondent,
+                "children": f.n_children,
+                "observations": f.n_obs,
+                "sigma2_child": f.sigma2_child,
+                "sigma2": f.sigma2,
+                "excluded": ", ".join(f.excluded_rpbs),
+                "left_out": f.n_excluded_children,
+                "converged": f.converged,
+            }
+            for f in fits
+        ]
+    )
 
     def implementation(func, *args):
         return func(sa, *args) if sa is not None else empty
@@ -246,6 +264,8 @@ def compute_year(
             else None
         ),
         adjusted=adjusted,
+        models=models,
+        model_specification=_outcomes.MODEL_SPECIFICATION,
         enablers=(_partnership.enablers(partnership, year) if partnership is not None else empty),
         enablers_baseline=(
             _partnership.enablers(partnership, compare_year)

@@ -1,0 +1,496 @@
+"""Tests for nest_eval.plotting: report figures, their alt texts, and deterministic saving."""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.font_manager as font_manager
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+
+from nest_eval import comparisons, distance, experiences, implementation, plotting
+from nest_eval.contract import EXPERIENCE_ITEMS
+from nest_eval.vocabulary import CORE_ELEMENTS, RPB_NAMES, WALES
+
+YEAR = 2025
+ROOT = Path(__file__).resolve().parents[1]
+
+# A small self-contained figure set, built the same way in this process and in a fresh one.
+SYNTHETIC = textwrap.dedent(
+    """
+    import numpy as np
+    import pandas as pd
+    from nest_eval import plotting
+
+    def synthetic_figures():
+        distance_rows = pd.DataFrame(
+            {
+                "rpb": ["Powys"] * 4,
+                "domain": ["access"] * 4,
+                "indicator": [
+                    "share first supported within 28 days",
+                    "median wait to first support (days)",
+                    "share redirected at least once",
+                    "requests still waiting at year end",
+                ],
+                "baseline_year": [2024] * 4,
+                "baseline": [0.41, 40.0, 0.3, 12],
+                "current": [0.47, 35.0, "c", 9],
+                "change": [0.06, -5.0, "c", -3],
+                "ci_low": [-0.03, np.nan, "c", np.nan],
+                "ci_high": [0.15, np.nan, "c", np.nan],
+                "n": [120, 110, "c", 300],
+                "better": ["higher", "lower", "lower", "lower"],
+            }
+        )
+        means = pd.DataFrame(
+            {
+                "element": ["trusted_adults", "no_wrong_door"],
+                "mean_rating": [2.5, np.nan],
+                "n_rpbs": [6, 0],
+            }
+        )
+        return [
+            plotting.distance_chart(distance_rows, "Powys", "access", year=2025),
+            plotting.nest_profile(means, {"Trusted adults": 3}, "Powys", 2025),
+        ]
+    """
+)
+
+
+def _synthetic_figures() -> list[plotting.ReportFigure]:
+    namespace: dict[str, object] = {}
+    exec(SYNTHETIC, namespace)
+    return namespace["synthetic_figures"]()  # type: ignore[operator]
+
+
+def _texts(figure: Figure) -> list[str]:
+    return [t.get_text() for t in figure.findobj(Text) if t.get_text()]
+
+
+def _all_text(figure: Figure) -> str:
+    return "\n".join(_texts(figure))
+
+
+@pytest.fixture(scope="module")
+def tables(demo_data):
+    sa = demo_data["self_assessment"]
+    return {
+        "means": implementation.national_means(sa, YEAR),
+        "ratings": implementation.journey_ratings(sa),
+        "distance": distance.distance_travelled(demo_data, YEAR),
+        "outcomes": distance.outcomes_change(demo_data["outcomes"], YEAR),
+        "agreement": experiences.agreement(demo_data["experiences"], YEAR),
+        "funnels": comparisons.rpb_funnels(comparisons.proportions_by_rpb(demo_data, YEAR)),
+    }
+
+
+@pytest.fixture(scope="module")
+def gwent_distance(tables):
+    """Gwent's distance-travelled figure for every domain, built once."""
+    domains = ("implementation", "outcomes", "experiences", "access")
+    return {d: plotting.distance_chart(tables["distance"], "Gwent", d, year=YEAR) for d in domains}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fresh_process(tmp_path_factory):
+    """Save the synthetic figures in a fresh interpreter, started before the module's tests so
+    that it runs beside them; :func:`test_save_in_fresh_process_is_byte_identical` waits for it.
+    """
+    there = tmp_path_factory.mktemp("fresh")
+    script = SYNTHETIC + textwrap.dedent(
+        f"""
+        import sys
+        for figure in synthetic_figures():
+            plotting.save_figure(figure, {str(there)!r})
+        assert "matplotlib.pyplot" not in sys.modules, "pyplot was imported"
+        """
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    yield there, process
+    if process.returncode is None:
+        process.kill()
+        process.communicate()
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    return _synthetic_figures()
+
+
+# --- 1. NEST profile ---------------------------------------------------------------------------
+
+
+def test_nest_profile_rpb_against_wales(tables):
+    ratings = tables["ratings"]
+    result = plotting.nest_profile(tables["means"], ratings, "Gwent", year=YEAR)
+    assert result.name == "nest_profile_gwent"
+    assert isinstance(result.figure, Figure)
+    gwent = ratings[(ratings["rpb"] == "Gwent") & (ratings["year"] == YEAR)]
+    gwent = gwent.set_index("element")["rating"]
+    means = tables["means"].set_index("element")
+    for element in CORE_ELEMENTS:
+        value = gwent.get(element.key, np.nan)
+        if pd.isna(value):
+            assert f"{element.label_en}: Gwent not rated" in result.alt
+        else:
+            assert f"{element.label_en}: Gwent {value:g} (" in result.alt
+        mean, n = means.loc[element.key, ["mean_rating", "n_rpbs"]]
+        assert f"Wales mean {mean:.1f} (rated by {int(n)} of 7 RPBs)" in result.alt
+    # The demo data leave Gwent's trusted adults unrated: written, never plotted as a value.
+    assert pd.isna(gwent.get("trusted_adults", np.nan))
+    assert "Gwent: not rated" in _texts(result.figure)
+    ax = result.figure.axes[0]
+    plotted = np.concatenate([np.atleast_1d(line.get_xdata()) for line in ax.get_lines()])
+    assert plotted.min() >= 1 and plotted.max() <= 4
+    assert "rated by 6 of 7 RPBs" in _all_text(result.figure)
+    assert "embedded" in _all_text(result.figure)  # journey levels are named on the axis
+
+
+def test_nest_profile_mapping_alias_and_wales(tables):
+    result = plotting.nest_profile(
+        tables["means"], {"Trusted adults": 3, "no_wrong_door": None}, "Betsi", year=YEAR
+    )
+    assert result.name == "nest_profile_north-wales"
+    assert "Trusted adults: North Wales 3 (substantial progress)" in result.alt
+    assert "No wrong door: North Wales not rated" in result.alt
+    assert "Wellbeing across education: North Wales not rated" in result.alt
+    wales = plotting.nest_profile(tables["means"], year=YEAR)
+    assert wales.name == "nest_profile_wales"
+    assert "Wales mean 2.3 (rated by 7 of 7 RPBs)" in wales.alt
+
+
+def test_nest_profile_element_no_rpb_rated():
+    means = pd.DataFrame({"element": ["trusted_adults"], "mean_rating": [np.nan], "n_rpbs": [0]})
+    result = plotting.nest_profile(means, year=YEAR)
+    assert "Trusted adults: Wales: not rated by any RPB" in result.alt
+    assert "Wales: not rated by any RPB" in _texts(result.figure)
+    assert not any(len(line.get_xdata()) for line in result.figure.axes[0].get_lines())
+
+
+def test_nest_profile_needs_rpb_with_ratings(tables):
+    with pytest.raises(ValueError, match="rpb"):
+        plotting.nest_profile(tables["means"], tables["ratings"], year=YEAR)
+
+
+# --- 2. Distance travelled ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("domain", ["implementation", "outcomes", "experiences", "access"])
+def test_distance_chart_every_domain(tables, gwent_distance, domain):
+    table = tables["distance"]
+    rows = table[(table["rpb"] == "Gwent") & (table["domain"] == domain)]
+    result = gwent_distance[domain]
+    assert result.name == f"distance_gwent_{domain}"
+    assert "Gwent" in result.alt and "from 2024 to 2025" in result.alt
+    axes = result.figure.axes
+    assert len(axes) == len(rows)
+    for ax, row in zip(axes, rows.itertuples(index=False), strict=True):
+        has_interval = math.isfinite(row.ci_low) and math.isfinite(row.ci_high)
+        assert bool(ax.containers) == has_interval  # error bar only where an interval exists
+    first = rows.iloc[0]
+    if plotting._is_share(first["indicator"]):
+        assert f"baseline {100 * first['baseline']:.1f}%".replace("-", "−") in result.alt
+    interval_rows = rows[rows["ci_low"].notna()]
+    if len(interval_rows):
+        assert "95% CI" in result.alt
+
+
+def test_distance_chart_experiences_numbers(tables, gwent_distance):
+    result = gwent_distance["experiences"]
+    table = tables["distance"]
+    row = table[(table["rpb"] == "Gwent") & (table["indicator"] == "share agreeing: nurturing")]
+    row = row.iloc[0]
+    expected = (
+        f"Share agreeing: the help felt nurturing, higher is better: baseline "
+        f"{100 * row['baseline']:.1f}%, current {100 * row['current']:.1f}%, change "
+        f"{100 * row['change']:+.1f} percentage points (95% CI"
+    ).replace("-", "−")
+    assert expected in result.alt
+    assert "knew_who_to_turn_to" not in result.alt  # items in plain English
+
+
+def test_distance_chart_suppressed_values(tables, tmp_path):
+    table = tables["distance"].astype(
+        {c: object for c in ("baseline", "current", "change", "ci_low", "ci_high", "n")}
+    )
+    safe = (table["rpb"] == "Gwent") & (table["indicator"] == "share agreeing: safe")
+    table.loc[safe, ["current", "change", "ci_low", "ci_high", "n"]] = "c"
+    trusted = (table["rpb"] == "Gwent") & (table["indicator"] == "share agreeing: trusted")
+    table.loc[trusted, ["ci_low", "ci_high"]] = "c"
+    # As published: a CSV whose numeric columns hold "c".
+    path = tmp_path / "distance_travelled.csv"
+    table.to_csv(path, index=False)
+    published = pd.read_csv(path)
+    result = plotting.distance_chart(published, "Gwent", "experiences", year=YEAR)
+    assert plotting.SUPPRESSED_NOTE in result.alt
+    assert plotting.SUPPRESSED_NOTE in _all_text(result.figure)
+    assert "the help felt safe, higher is better: baseline" in result.alt
+    assert "current suppressed (c), change suppressed (c)" in result.alt
+    assert "(interval suppressed, c)" in result.alt
+    assert "current: c" in _texts(result.figure)
+    safe_ax = result.figure.axes[2]
+    assert not safe_ax.containers  # no interval drawn for the suppressed change
+
+
+def test_distance_chart_indicator_selection_and_errors(tables):
+    table = tables["distance"]
+    chosen = ["median wait to first support (days)", "share first supported within 28 days"]
+    result = plotting.distance_chart(table, "Wales", "access", indicators=chosen, year=YEAR)
+    assert len(result.figure.axes) == 2
+    assert result.alt.index("Median wait") < result.alt.index("Share first supported")
+    assert result.name == "distance_wales_access"
+    with pytest.raises(ValueError, match="no distance-travelled rows"):
+        plotting.distance_chart(table, "Gwent", "training")
+
+
+def test_distance_chart_counts_start_at_zero(tables, gwent_distance):
+    result = gwent_distance["access"]
+    table = tables["distance"]
+    rows = table[(table["rpb"] == "Gwent") & (table["domain"] == "access")].reset_index()
+    for ax, row in zip(result.figure.axes, rows.itertuples(), strict=True):
+        if math.isnan(row.ci_low) and not plotting._is_share(row.indicator):
+            assert ax.get_xlim()[0] <= 0  # no interval: the axis is not zoomed in
+
+
+# --- 3. Outcome categories ---------------------------------------------------------------------
+
+
+def test_outcome_categories_counts_in_alt(tables):
+    rows = tables["outcomes"]
+    result = plotting.outcome_categories(rows, "Cardiff and Vale", year=YEAR)
+    assert result.name == "outcome_categories_cardiff-and-vale"
+    gbo = rows[(rows["rpb"] == "Cardiff and Vale") & (rows["measure"] == "GBO")].iloc[0]
+    assessable = (
+        gbo["reliable_improvement"] + gbo["no_reliable_change"] + gbo["reliable_deterioration"]
+    )
+    assert (
+        f"Goal Based Outcomes (self), {assessable} assessable pairs: reliable improvement "
+        f"{gbo['reliable_improvement']} ({gbo['pct_reliable_improvement']:.0f}%)"
+    ) in result.alt
+    assert "not assessable for reliable change" in result.alt  # RCADS and ReQoL-10
+    assert "of which reliable recovery" in result.alt
+    text = _all_text(result.figure)
+    assert f"n = {assessable} assessable pairs" in text
+    hatched = [p for p in result.figure.axes[0].patches if p.get_hatch()]
+    yp_core = rows[(rows["rpb"] == "Cardiff and Vale") & (rows["measure"] == "YP_CORE")]
+    assert len(hatched) == int((yp_core["reliable_recovery"] > 0).sum())
+
+
+def test_outcome_categories_suppressed_and_one_rpb_only(tables):
+    rows = tables["outcomes"].astype(object)
+    powys = (rows["rpb"] == "Powys") & (rows["measure"] == "SWEMWBS")
+    columns = [c for c in rows.columns if "reliable" in c or c == "n_pairs"]
+    rows.loc[powys, columns] = "c"
+    result = plotting.outcome_categories(rows, "Powys", year=YEAR)
+    assert "Short Warwick-Edinburgh Mental Wellbeing Scale (self): suppressed (c)." in result.alt
+    assert plotting.SUPPRESSED_NOTE in result.alt
+    text = _all_text(result.figure)
+    assert "c: suppressed (fewer than 10)" in text and "n = c pairs" in text
+    with pytest.raises(ValueError, match="several RPBs"):
+        plotting.outcome_categories(tables["outcomes"])
+    wales = plotting.outcome_categories(tables["outcomes"][tables["outcomes"]["rpb"] == WALES])
+    assert wales.name == "outcome_categories_wales"
+
+
+# --- 4. Funnel plot ----------------------------------------------------------------------------
+
+
+def test_funnel_alt_names_only_flagged_rpbs(tables):
+    funnels = tables["funnels"]
+    flagged_any = funnels.groupby("indicator", sort=False)["flag"].apply(
+        lambda f: (f != "within").any()
+    )
+    with_flag = flagged_any[flagged_any].index[0]
+    without_flag = flagged_any[~flagged_any].index[0]
+
+    rows = funnels[funnels["indicator"] == with_flag]
+    result = plotting.funnel(rows, with_flag.capitalize())
+    flagged = set(rows.loc[rows["flag"] != "within", "rpb"])
+    assert flagged and "Outside the limits: " in result.alt
+    for rpb in RPB_NAMES:
+        assert (rpb in result.alt) == (rpb in flagged)
+    quiet = plotting.funnel(funnels[funnels["indicator"] == without_flag], "No outliers")
+    assert "No RPB lies outside the limits." in quiet.alt
+    assert not any(rpb in quiet.alt for rpb in RPB_NAMES)
+    # Okabe–Ito colours replace matplotlib's defaults.
+    ax = result.figure.axes[0]
+    colours = {matplotlib.colors.to_hex(c) for p in ax.collections for c in p.get_facecolors()}
+    assert colours <= {plotting.PALETTE["blue"].lower(), plotting.PALETTE["vermillion"].lower()}
+
+
+def test_funnel_suppressed_row_left_out(tables):
+    funnels = tables["funnels"]
+    rows = funnels[funnels["indicator"] == funnels["indicator"].iloc[0]].astype(object)
+    rows.loc[rows.index[0], ["x", "proportion"]] = "c"
+    hidden = rows.loc[rows.index[0], "rpb"]
+    result = plotting.funnel(rows, "Share agreeing: nurturing")
+    assert f"Not shown: {hidden} (suppressed, c)." in result.alt
+    scatter = [c for c in result.figure.axes[0].collections if isinstance(c, PathCollection)]
+    assert sum(len(c.get_offsets()) for c in scatter) == len(rows) - 1
+    with pytest.raises(ValueError, match="several indicators"):
+        plotting.funnel(funnels, "All")
+
+
+# --- 5. Experience items -----------------------------------------------------------------------
+
+
+def test_experience_items_rpb_against_wales(tables):
+    rows = tables["agreement"]
+    result = plotting.experience_items(rows, rpb="Gwent", year=YEAR)
+    assert result.name == "experience_items_gwent"
+    ax = result.figure.axes[0]
+    assert len(ax.containers) == 2 * len(EXPERIENCE_ITEMS)  # every share has its interval
+    everyone = rows[rows["respondent_type"] == "all"].set_index(["rpb", "item"])
+    gwent = everyone.loc[("Gwent", "nurturing")]
+    wales = everyone.loc[(WALES, "nurturing")]
+    assert (
+        f"The help felt nurturing: Gwent {100 * gwent['share']:.0f}% (95% CI "
+        f"{100 * gwent['ci_low']:.0f}% to {100 * gwent['ci_high']:.0f}%, n = {gwent['n']})"
+    ) in result.alt
+    assert f"Wales {100 * wales['share']:.0f}%" in result.alt
+    assert f"n = {wales['n']:,}" in result.alt
+    # Items stay in questionnaire order: never sorted by value.
+    labels = [t.get_text().split("\n")[0] for t in ax.get_yticklabels()]
+    assert labels[0].startswith("The help felt nurturing")
+    assert labels[-1].startswith("Only had to tell their story once")
+
+
+def test_experience_items_suppressed(tables):
+    rows = tables["agreement"].astype(object)
+    cell = (rows["rpb"] == "Gwent") & (rows["item"] == "safe") & (rows["respondent_type"] == "all")
+    rows.loc[cell, ["share", "ci_low", "ci_high", "n", "n_agree"]] = "c"
+    result = plotting.experience_items(rows, rpb="Gwent", year=YEAR)
+    assert "The help felt safe: Gwent suppressed (c), Wales" in result.alt
+    assert "Gwent: c" in _texts(result.figure)
+    assert plotting.SUPPRESSED_NOTE in _all_text(result.figure)
+    agreement = tables["agreement"]
+    wales_only = plotting.experience_items(agreement[agreement["rpb"] == WALES], year=YEAR)
+    assert wales_only.name == "experience_items_wales"
+    assert len(wales_only.figure.axes[0].containers) == len(EXPERIENCE_ITEMS)
+    with pytest.raises(ValueError, match="several RPBs"):
+        plotting.experience_items(agreement)
+
+
+def test_experience_items_rpb_rows_with_wales_rows(tables):
+    agreement = tables["agreement"]
+    powys = agreement[agreement["rpb"] == "Powys"]
+    wales = agreement[agreement["rpb"] == WALES]
+    both = plotting.experience_items(powys, wales, year=YEAR)
+    assert both.name == "experience_items_powys" and "Powys against Wales" in both.alt
+    alone = plotting.experience_items(powys, year=YEAR)
+    assert "against Wales" not in alone.alt and "Wales" not in alone.alt
+    assert len(alone.figure.axes[0].containers) == len(EXPERIENCE_ITEMS)
+
+
+# --- Saving, determinism and HTML --------------------------------------------------------------
+
+
+def test_save_twice_is_byte_identical_and_clean(tmp_path, synthetic):
+    figure = synthetic[0]
+    first = plotting.save_figure(figure, tmp_path / "a")
+    second = plotting.save_figure(figure, tmp_path / "b")
+    assert [p.name for p in first] == [f"{figure.name}{s}" for s in (".png", ".svg", ".txt")]
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes()
+    png, svg, txt = (p.read_bytes() for p in first)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert b"Software" not in png and b"atplotlib" not in png
+    svg_text = svg.decode("utf-8")
+    assert matplotlib.__version__ not in svg_text
+    assert "atplotlib v" not in svg_text and "dc:date" not in svg_text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", svg_text)
+    assert 'role="img"' in svg_text and "<title " in svg_text
+    assert "<desc " in svg_text and "suppressed (c)" in svg_text
+    assert txt.decode("utf-8") == figure.alt + "\n"
+    assert not list(tmp_path.glob("*/.*.tmp"))  # no temporary file left behind
+
+
+def test_save_in_fresh_process_is_byte_identical(tmp_path, synthetic, fresh_process):
+    there, process = fresh_process
+    here = tmp_path / "here"
+    for figure in synthetic:
+        plotting.save_figure(figure, here)
+    _, errors = process.communicate(timeout=120)
+    assert process.returncode == 0, errors
+    names = sorted(p.name for p in here.iterdir())
+    assert names == sorted(p.name for p in there.iterdir()) and len(names) == 6
+    for name in names:
+        assert (here / name).read_bytes() == (there / name).read_bytes(), name
+
+
+def test_figure_html_is_self_contained(synthetic):
+    figure = synthetic[1]
+    tricky = plotting.ReportFigure(
+        figure.name, figure.figure, 'Ratings "as given" & <checked>', "Caption & notes"
+    )
+    page = plotting.figure_html(tricky)
+    assert page.startswith("<figure") and page.endswith("</figure>")
+    assert 'alt="Ratings &quot;as given&quot; &amp; &lt;checked&gt;"' in page
+    assert "<figcaption>Caption &amp; notes</figcaption>" in page
+    assert "data:image/png;base64," in page
+    payload = re.search(r"data:image/png;base64,([A-Za-z0-9+/=]+)", page).group(1)
+    assert base64.b64decode(payload) == plotting.render(tricky, "png")
+    outside = page.replace(payload, "")
+    assert "http" not in outside and 'src="data:' in outside
+
+
+def test_rc_params_restored_and_font_bundled():
+    before = dict(matplotlib.rcParams)
+    plotting.render(_synthetic_figures()[1], "svg")
+    assert dict(matplotlib.rcParams) == before
+    with plotting.style():
+        path = font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]))
+    assert Path(path).name == "DejaVuSans.ttf"
+    assert Path(path).is_relative_to(Path(matplotlib.get_data_path()))
+
+
+def test_not_rated_label_in_synthetic_profile(synthetic):
+    profile = synthetic[1]
+    assert "Trusted adults: Powys 3 (substantial progress); Wales mean 2.5" in profile.alt
+    assert "No wrong door: Powys not rated; Wales: not rated by any RPB." in profile.alt
+    assert "Powys: not rated" in _texts(profile.figure)
+
+
+def test_report_figure_checks_name_and_alt():
+    figure = Figure()
+    with pytest.raises(ValueError, match="figure name"):
+        plotting.ReportFigure("../escape", figure, "alt", "caption")
+    with pytest.raises(ValueError, match="alt text"):
+        plotting.ReportFigure("ok", figure, "  ", "caption")
+    with pytest.raises(ValueError, match="format"):
+        plotting.render(plotting.ReportFigure("ok", figure, "alt", "c"), "pdf")
+
+
+def test_legend_markers_distinguish_without_colour(tables):
+    result = plotting.nest_profile(tables["means"], tables["ratings"], "Gwent", year=YEAR)
+    legend = result.figure.legends or [
+        sub.legends[0] for sub in result.figure.subfigs if sub.legends
+    ]
+    markers = {h.get_marker() for h in legend[0].legend_handles if isinstance(h, Line2D)}
+    assert markers == {"o", "D"}
+    with io.BytesIO() as buffer:
+        result.figure.savefig(buffer, format="png")  # also drawable outside the style context
+        assert buffer.getvalue().startswith(b"\x89PNG")
