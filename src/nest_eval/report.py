@@ -334,8 +334,12 @@ def distance_section(
             "note",
         )
     block = html_table(rows, _DISTANCE_VIEW, caption=f"Distance travelled, {domain}: {_scope(rpb)}")
+    charted = rows
+    if domain == "outcomes":  # chart the headline indicator per measure; the table has all
+        adjusted = rows[rows["indicator"].str.contains("mixed model", regex=False)]
+        charted = adjusted if not adjusted.empty else rows
     figure = plotting.distance_chart(
-        rows,
+        charted,
         _scope(rpb),
         domain,
         year=results.year,
