@@ -93,10 +93,10 @@ def fmt(value: object, kind: str = "num") -> str:
         return value
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "–"
-    if kind == "text":
-        return str(value)
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
+    if kind == "text":
+        return str(value)
     number = float(value)
     if kind == "int":
         return f"{number:,.0f}"
