@@ -8,14 +8,16 @@ STAMP := $(VENV)/.installed
 # Folders linted by `make test` (those that exist: git keeps no empty folder)
 LINT_PATHS := $(wildcard src tests benchmarks)
 
+## Reporting year of `make reports`, e.g. make reports YEAR=2025
+YEAR ?= 2025
 ## Command run by `make reports` (the main job)
-REPORT_CMD = $(BIN)/nest-eval ingest data/raw --out data/processed
+REPORT_CMD = $(BIN)/nest-eval run --year $(YEAR) --data data/raw --out reports
 
 ## Extra flags for `make lock`, e.g. LOCK_FLAGS=--upgrade
 LOCK_FLAGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv reports test lock lab clean
+.PHONY: help venv reports test lock lab notebooks clean
 
 ## Show this list of targets
 help:
@@ -36,7 +38,7 @@ $(STAMP): requirements.lock pyproject.toml
 ## Create or update the virtual environment .venv/ from requirements.lock
 venv: $(STAMP)
 
-## Run the main job
+## Run the main job: the yearly reports on the embedded demo data, into reports/$(YEAR)/
 reports: $(STAMP)
 	$(REPORT_CMD)
 
@@ -52,9 +54,13 @@ lock: $(STAMP)
 		--quiet $(LOCK_FLAGS) -o requirements.lock
 	$(BIN)/python -m nest_eval.lockfile
 
-## Start JupyterLab on notebooks/
+## Open JupyterLab on notebooks/ with the project's kernel
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/nest-eval lab notebooks
+
+## Re-execute the committed notebooks on the demo data (their outputs, compared by nbval)
+notebooks: $(STAMP)
+	$(BIN)/nest-eval notebooks
 
 ## Delete generated outputs in data/processed/ and reports/ (never data/raw/)
 clean:

@@ -1689,7 +1689,7 @@ def render(report_figure: ReportFigure, fmt: str) -> bytes:
             return buffer.getvalue()
         if fmt == "svg":
             report_figure.figure.savefig(
-                buffer, format="svg", metadata={"Date": None, "Creator": None}
+                buffer, format="svg", metadata={"Date": None, "Creator": None, "Type": None}
             )
             return _svg_accessible(buffer.getvalue(), report_figure)
     raise ValueError(f"format must be 'png' or 'svg', got {fmt!r}")

@@ -1,0 +1,294 @@
+"""The yearly pipeline: reproducible, self-contained, private, skipping what is unchanged."""
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from nest_eval import disclosure
+from nest_eval.hashing import sha256_file
+from nest_eval.pipeline import expand_tasks, load_pipeline, run_year
+from nest_eval.publish import EXTERNAL_REFERENCE, atomic_write_text
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+
+
+def small_pipeline(folder: Path, steps: str) -> Path:
+    """A pipeline file using the project's notebooks (paths are relative to its parent)."""
+    (folder / "pipelines").mkdir(parents=True)
+    (folder / "notebooks").symlink_to(ROOT / "notebooks", target_is_directory=True)
+    path = folder / "pipelines" / "test.toml"
+    path.write_text('[pipeline]\nname = "test"\nkernel = "nest-eval"\n' + steps)
+    return path
+
+
+STEPS = """
+[[steps]]
+name = "national"
+title = "National report"
+notebook = "notebooks/national_report.ipynb"
+output = "national"
+
+[[steps]]
+name = "rpb"
+title = "Regional report"
+notebook = "notebooks/rpb_report.ipynb"
+output = "rpb/{slug}"
+grid = { rpb = "all" }
+"""
+
+
+def published(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".build" not in p.parts
+    }
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Two cold runs of the national and Gwent reports on the demo data, in other folders."""
+    base = tmp_path_factory.mktemp("pipeline")
+    pipeline = small_pipeline(base / "project", STEPS)
+    outputs = []
+    for name in ("a", "b"):
+        summary = run_year(
+            2025,
+            RAW,
+            base / name / "reports",
+            base / name / "processed",
+            pipeline,
+            rpbs=["Gwent"],
+            jobs=2,
+            progress=lambda _: None,
+        )
+        assert summary.ok, [(o.task.label, o.error) for o in summary.failed]
+        outputs.append(base / name / "reports" / "2025")
+    return pipeline, outputs
+
+
+def test_the_run_publishes_the_contract_outputs(runs):
+    _, (year_dir, _) = runs
+    files = published(year_dir)
+    for name in (
+        "index.html",
+        "national.html",
+        "rpb/gwent.html",
+        "manifest.json",
+        "tables/self_assessment_national.csv",
+        "tables/distance_travelled.csv",
+        "tables/outcomes_change.csv",
+        "notebooks/national.ipynb",
+        "notebooks/rpb/gwent.ipynb",
+    ):
+        assert name in files, name
+    figures = [f for f in files if f.startswith("figures/")]
+    stems = {Path(f).with_suffix("").as_posix() for f in figures}
+    for stem in stems:  # every figure as PNG and SVG with its alt text
+        assert {f"{stem}.png", f"{stem}.svg", f"{stem}.txt"} <= set(files), stem
+        assert files[f"{stem}.txt"].strip()
+    assert any("nest_profile_gwent" in f for f in figures)
+    national = pd.read_csv(year_dir / "tables" / "self_assessment_national.csv")
+    assert list(national.columns) == ["element", "mean_rating", "n_rpbs"]
+    html = files["national.html"].decode()
+    assert "<h1>Wales: distance travelled, 2025" in html
+    assert "import nest_eval" not in html and "load_results" not in html  # no code
+
+
+def test_two_runs_are_byte_identical(runs):
+    _, (first, second) = runs
+    a, b = published(first), published(second)
+    assert a.keys() == b.keys()
+    differing = [name for name in a if a[name] != b[name]]
+    assert differing == []
+
+
+def test_reports_reference_nothing_outside_themselves(runs):
+    _, (year_dir, _) = runs
+    for path in year_dir.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert not EXTERNAL_REFERENCE.search(text), (path, EXTERNAL_REFERENCE.search(text))
+        assert "<script" not in text and "<link" not in text
+    for path in year_dir.rglob("*.svg"):
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r'xmlns(:\w+)?="[^"]*"', "", text)  # XML namespaces are names, not links
+        text = re.sub(r"<!DOCTYPE[^>]*>", "", text)
+        assert not EXTERNAL_REFERENCE.search(text), path
+
+
+def _raw_values(column: str, file: str) -> set[str]:
+    with (RAW / file).open(newline="", encoding="utf-8") as handle:
+        return {row[column].strip() for row in csv.DictReader(handle) if row[column].strip()}
+
+
+def test_no_identifier_and_no_comment_reaches_any_output(runs):
+    _, (year_dir, _) = runs
+    secrets = set()
+    for column, file in (
+        ("person_id", "outcomes.csv"),
+        ("request_id", "access.csv"),
+        ("response_id", "experiences.csv"),
+        ("learner_id", "training.csv"),
+        ("comment", "experiences.csv"),
+    ):
+        secrets |= _raw_values(column, file)
+    assert len(secrets) > 1000
+    pattern = re.compile("|".join(re.escape(s) for s in sorted(secrets, key=len, reverse=True)))
+    for path in year_dir.rglob("*"):
+        if path.is_file() and ".build" not in path.parts and path.suffix != ".png":
+            found = pattern.search(path.read_text(encoding="utf-8", errors="replace"))
+            assert found is None, (path, found.group(0) if found else None)
+
+
+def test_published_tables_pass_disclosure_control(runs):
+    _, (year_dir, _) = runs
+    outcomes = pd.read_csv(year_dir / "tables" / "outcomes_change.csv", dtype=str)
+    counts = [
+        "n_pairs",
+        "n_unpaired",
+        "reliable_improvement",
+        "no_reliable_change",
+        "reliable_deterioration",
+        "reliable_recovery",
+    ]
+    numeric = outcomes.copy()
+    for column in counts:
+        numeric[column] = pd.to_numeric(outcomes[column], errors="coerce")
+    rpb_rows = numeric[numeric["rpb"] != "Wales"]
+    small = rpb_rows[counts].apply(lambda col: col.between(1, 9)).to_numpy()
+    assert not small.any()
+    assert (outcomes[counts] == "c").to_numpy().any()  # something was suppressed, as c
+    distance = pd.read_csv(year_dir / "tables" / "distance_travelled.csv", dtype=str)
+    people = distance[(distance["domain"] != "implementation") & (distance["rpb"] != "Wales")]
+    assert not pd.to_numeric(people["n"], errors="coerce").between(1, 9).any()
+    assert disclosure.check_no_small_counts(numeric, counts, threshold=10, rpb_column="rpb") == []
+
+
+def test_manifest_lists_inputs_outputs_code_and_packages(runs):
+    _, (year_dir, _) = runs
+    manifest = json.loads((year_dir / "manifest.json").read_text())
+    files = {f["file"]: f["sha256"] for f in manifest["inputs"]["files"]}
+    for path in RAW.iterdir():
+        assert files[path.name] == sha256_file(path)
+    accounting = manifest["inputs"]["accounting"]
+    assert accounting["outcomes"]["rows_read"] == (
+        accounting["outcomes"]["rows_accepted"]
+        + accounting["outcomes"]["rows_quarantined"]
+        + accounting["outcomes"]["duplicates_collapsed"]
+    )
+    outputs = {o["path"]: o["sha256"] for o in manifest["outputs"]}
+    assert set(outputs) == set(published(year_dir)) - {"manifest.json"}
+    for path, digest in outputs.items():
+        assert sha256_file(year_dir / path) == digest
+    assert manifest["code"]["nest_eval_version"]
+    assert len(manifest["code"]["source_sha256"]) == 64
+    assert manifest["packages"]["pandas"] and manifest["packages"]["papermill"]
+    assert manifest["parameters"]["kernel"] == "nest-eval"
+    assert manifest["run_id"] in (year_dir / "national.html").read_text()
+
+
+def test_unchanged_rerun_skips_every_step_and_changes_nothing(runs):
+    pipeline, (year_dir, _) = runs
+    before = published(year_dir)
+    lines = []
+    summary = run_year(
+        2025,
+        RAW,
+        year_dir.parent,
+        year_dir.parent.parent / "processed",
+        pipeline,
+        rpbs=["Gwent"],
+        progress=lines.append,
+    )
+    assert [o.status for o in summary.outcomes] == ["skipped", "skipped"]
+    assert not summary.ingest_ran and not summary.compute_ran
+    assert published(year_dir) == before
+    assert "ingest: unchanged, skipped" in lines
+
+
+def test_tasks_expand_over_the_rpb_grid():
+    pipeline = load_pipeline(ROOT / "pipelines" / "yearly.toml")
+    tasks = expand_tasks(pipeline)
+    outputs = [t.output for t in tasks]
+    assert outputs[:2] == ["national", "rpb/cardiff-and-vale"]
+    assert len([o for o in outputs if o.startswith("rpb/")]) == 7
+    assert len(outputs) == 13
+    only = expand_tasks(pipeline, ["Betsi", "Hywel Dda"])
+    assert [t.output for t in only if t.step == "rpb"] == ["rpb/north-wales", "rpb/west-wales"]
+
+
+def test_a_failing_notebook_does_not_stop_the_others(tmp_path, capsys):
+    from nest_eval.cli import main
+
+    project = tmp_path / "project"
+    (project / "pipelines").mkdir(parents=True)
+    (project / "notebooks").mkdir()
+    for name, source in (("good", "print(year)"), ("bad", "raise ValueError('broken on purpose')")):
+        nb = new_notebook(
+            cells=[
+                new_code_cell("year = 2000", metadata={"tags": ["parameters"]}),
+                new_code_cell(source),
+            ]
+        )
+        nb.metadata["kernelspec"] = {
+            "name": "nest-eval",
+            "display_name": "nest-eval",
+            "language": "python",
+        }
+        nbformat.write(nb, project / "notebooks" / f"{name}.ipynb")
+    (project / "pipelines" / "p.toml").write_text(
+        '[pipeline]\nname = "p"\nkernel = "nest-eval"\n'
+        '[[steps]]\nname = "bad"\nnotebook = "notebooks/bad.ipynb"\noutput = "bad"\n'
+        '[[steps]]\nname = "good"\nnotebook = "notebooks/good.ipynb"\noutput = "good"\n'
+    )
+    out = tmp_path / "out"
+    status = main(
+        [
+            "run",
+            "--year",
+            "2025",
+            "--data",
+            str(RAW),
+            "--out",
+            str(out),
+            "--processed",
+            str(tmp_path / "processed"),
+            "--pipeline",
+            str(project / "pipelines" / "p.toml"),
+        ]
+    )
+    captured = capsys.readouterr()
+    assert status == 1
+    assert "bad: ValueError: broken on purpose" in captured.err
+    failed = out / "2025" / "failed" / "bad.ipynb"
+    assert str(failed) in captured.err and failed.exists()
+    assert (out / "2025" / "good.html").exists()
+    assert not (out / "2025" / "bad.html").exists()
+    executed = nbformat.read(out / "2025" / "notebooks" / "good.ipynb", as_version=4)
+    assert executed.cells[-1].outputs[0]["text"].strip() == "2025"  # parameter injected
+    assert "Not produced in this run" in (out / "2025" / "index.html").read_text()
+
+
+def test_atomic_write_leaves_the_old_file_when_interrupted(tmp_path, monkeypatch):
+    target = tmp_path / "report.html"
+    atomic_write_text(target, "complete old report")
+
+    original = Path.write_bytes
+
+    def interrupted(self, data):
+        original(self, data[:5])  # half written ...
+        raise KeyboardInterrupt  # ... when the run is stopped
+
+    monkeypatch.setattr(Path, "write_bytes", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write_text(target, "new report that never finished")
+    monkeypatch.undo()
+    assert target.read_text() == "complete old report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temporary left
