@@ -43,7 +43,7 @@ EXTERNAL_REFERENCE = re.compile(r"(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}", r
 """What an external reference looks like (``http://``, ``https://`` or ``//host``)."""
 
 CSS = """
-body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;max-width:62rem;margin:2rem auto;
+body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;max-width:72rem;margin:2rem auto;
 padding:0 1rem;color:#1b1b1b;line-height:1.45}
 h1,h2,h3{line-height:1.2}h1{border-bottom:3px solid #0072B2;padding-bottom:.3rem}
 h2{margin-top:2.2rem;border-bottom:1px solid #ccc;padding-bottom:.2rem}

@@ -38,6 +38,7 @@ __all__ = [
     "distance_section",
     "enablers_change_section",
     "enablers_section",
+    "estimate_text",
     "evidence_section",
     "experiences_section",
     "funnel_section",
@@ -226,15 +227,69 @@ def published_tables(results: YearResults, threshold: int = 10) -> dict[str, pd.
 
 _DISTANCE_VIEW = (
     ("indicator", "Indicator", "text"),
-    ("baseline_year", "Baseline year", "text"),
-    ("baseline", "Baseline", "num"),
-    ("current", "This year", "num"),
-    ("change", "Change", "num"),
-    ("ci_low", "95% CI low", "num"),
-    ("ci_high", "95% CI high", "num"),
+    ("baseline_text", "Baseline", "num"),
+    ("current_text", "This year", "num"),
+    ("change_text", "Change (95% CI)", "num"),
     ("n", "n", "int"),
     ("better", "Better if", "text"),
 )
+
+
+def _is_share(indicator: str) -> bool:
+    return indicator.startswith("share") or ": share" in indicator
+
+
+def _value_text(value: object, share: bool, signed: bool = False) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None or pd.isna(value):
+        return "–"
+    number = 100 * float(value) if share else float(value)
+    text = (
+        f"{number:+.1f}"
+        if signed and share
+        else (f"{number:.1f}" if share else (f"{number:+.2f}" if signed else f"{number:.2f}"))
+    )
+    return text.replace("-", "−") + ("%" if share and not signed else "")
+
+
+def estimate_text(
+    estimate: object, low: object, high: object, share: bool = False, signed: bool = True
+) -> str:
+    """An estimate with its interval in one cell, e.g. ``+0.27 (−0.89 to +1.42)``.
+
+    Suppressed parts stay ``c``; a share is shown in percent (a change in percentage points).
+    """
+    main = _value_text(estimate, share, signed)
+    if main in ("c", "–"):
+        return main
+    unit = " pp" if share and signed else ""
+    if any(isinstance(v, str) for v in (low, high)):
+        return f"{main}{unit} (c)"
+    if low is None or pd.isna(low) or pd.isna(high):
+        return f"{main}{unit}"
+    return f"{main}{unit} ({_value_text(low, share, signed)} to {_value_text(high, share, signed)})"
+
+
+def _with_display_columns(rows: pd.DataFrame) -> pd.DataFrame:
+    shares = rows["indicator"].map(_is_share)
+    out = rows.copy()
+    out["baseline_text"] = [
+        f"{_value_text(v, sh)} ({int(y)})"
+        if not isinstance(v, str) and pd.notna(y)
+        else _value_text(v, sh)
+        for v, y, sh in zip(rows["baseline"], rows["baseline_year"], shares, strict=True)
+    ]
+    out["current_text"] = [
+        _value_text(v, sh) for v, sh in zip(rows["current"], shares, strict=True)
+    ]
+    out["change_text"] = [
+        estimate_text(c, lo, hi, sh)
+        for c, lo, hi, sh in zip(
+            rows["change"], rows["ci_low"], rows["ci_high"], shares, strict=True
+        )
+    ]
+    return out
 
 
 def _controlled_distance(results: YearResults, threshold: int) -> pd.DataFrame:
@@ -333,7 +388,11 @@ def distance_section(
             f"{results.year}: no distance travelled can be shown.",
             "note",
         )
-    block = html_table(rows, _DISTANCE_VIEW, caption=f"Distance travelled, {domain}: {_scope(rpb)}")
+    block = html_table(
+        _with_display_columns(rows),
+        _DISTANCE_VIEW,
+        caption=f"Distance travelled, {domain}: {_scope(rpb)}",
+    )
     charted = rows
     if domain == "outcomes":  # chart the headline indicator per measure; the table has all
         adjusted = rows[rows["indicator"].str.contains("mixed model", regex=False)]
@@ -410,25 +469,39 @@ def outcomes_section(
     rows = table[table["rpb"] == _scope(rpb)] if not table.empty else table
     if rows.empty:
         return paragraph(f"No outcome measures for {_scope(rpb)} in {results.year}.", "note")
+    shown = rows.assign(
+        change_text=[
+            estimate_text(m, lo, hi, signed=True)
+            for m, lo, hi in zip(
+                rows["mean_change"],
+                rows["mean_change_ci_low"],
+                rows["mean_change_ci_high"],
+                strict=True,
+            )
+        ],
+        smc_text=[
+            estimate_text(m, lo, hi, signed=True)
+            for m, lo, hi in zip(rows["smc"], rows["smc_ci_low"], rows["smc_ci_high"], strict=True)
+        ],
+    )
     block = html_table(
-        rows,
+        shown,
         (
             ("measure", "Measure", "text"),
             ("respondent", "Respondent", "text"),
             ("n_pairs", "Pairs", "int"),
             ("n_unpaired", "Unpaired", "int"),
-            ("mean_change", "Mean change", "num"),
-            ("mean_change_ci_low", "95% CI low", "num"),
-            ("mean_change_ci_high", "95% CI high", "num"),
-            ("smc", "Standardised change", "num"),
-            ("pct_reliable_improvement", "Reliable improvement", "pct100"),
+            ("change_text", "Mean change (95% CI)", "num"),
+            ("smc_text", "Standardised change (95% CI)", "num"),
+            ("pct_reliable_improvement", "Improved", "pct100"),
             ("pct_no_reliable_change", "No reliable change", "pct100"),
-            ("pct_reliable_deterioration", "Reliable deterioration", "pct100"),
-            ("pct_reliable_recovery", "Reliable recovery", "pct100"),
+            ("pct_reliable_deterioration", "Deteriorated", "pct100"),
+            ("pct_reliable_recovery", "Recovered", "pct100"),
             ("n_not_assessable", "Not assessable", "int"),
         ),
         caption=f"Change from first to last assessment, children whose first assessment was "
-        f"in {results.year}: {_scope(rpb)}",
+        f"in {results.year}: {_scope(rpb)} (percentages of the pairs assessable for reliable "
+        "change; recovered is part of improved)",
     )
     figure = plotting.outcome_categories(
         rows, _scope(rpb), year=results.year, name=f"outcomes_{rpb_slug(_scope(rpb))}"
@@ -437,6 +510,17 @@ def outcomes_section(
     adjusted = _controlled_adjusted(results, threshold)
     if not adjusted.empty:
         frame = adjusted[adjusted["rpb"].isin([_scope(rpb), WALES] if rpb else (*RPB_NAMES, WALES))]
+        frame = frame.assign(
+            change_text=[
+                estimate_text(m, lo, hi)
+                for m, lo, hi in zip(
+                    frame["adjusted_change_per_year"],
+                    frame["ci_low"],
+                    frame["ci_high"],
+                    strict=True,
+                )
+            ]
+        )
         block = (
             block
             + heading("Case-mix-adjusted change per year")
@@ -450,9 +534,7 @@ def outcomes_section(
                     ("measure", "Measure", "text"),
                     ("respondent", "Respondent", "text"),
                     ("rpb", "Area", "text"),
-                    ("adjusted_change_per_year", "Change per year", "num"),
-                    ("ci_low", "95% CI low", "num"),
-                    ("ci_high", "95% CI high", "num"),
+                    ("change_text", "Change per year (95% CI)", "num"),
                     ("n_children_paired", "Children with 2+ assessments", "int"),
                 ),
                 caption="Case-mix-adjusted change per year",
@@ -534,7 +616,12 @@ def enablers_section(results: YearResults, rpb: str | None = None, threshold: in
     """Partnership enablers (G), co-production maturity (B) and, nationally, training."""
     if results.enablers.empty:
         return paragraph("No partnership returns this year.", "note")
-    rows = results.enablers
+    rows = results.enablers.copy()
+    wales = rows["rpb"] == WALES
+    returned = int(rows.loc[wales, "returned"].iloc[0]) if wales.any() else 0
+    for column in ("multiagency_panel", "cyp_on_board"):
+        rows[column] = rows[column].astype(object)
+        rows.loc[wales, column] = [f"{int(v)} of {returned} RPBs" for v in rows.loc[wales, column]]
     if rpb is not None:
         rows = rows[rows["rpb"].isin([rpb, WALES])]
     block = html_table(
@@ -554,19 +641,44 @@ def enablers_section(results: YearResults, rpb: str | None = None, threshold: in
     )
     if rpb is None and not results.training.empty:
         training = disclosure.control_training(results.training, threshold=threshold)
+        labels = {
+            "enrolled": "Learners enrolled",
+            "completed": "Completed",
+            "share_completed": "Share completed",
+            "n_ratings": "Learners who rated the course",
+            "share_rated_good_or_excellent": "Rated good or excellent (4–5 of 5)",
+            "share_nhs": "Learners from the NHS",
+            "share_local_authority": "Learners from local authorities",
+            "share_third_sector": "Learners from the third sector",
+            "share_private_other": "Learners from private or other organisations",
+        }
+        training = training.assign(
+            label=training["figure"].map(lambda f: labels.get(f, f)),
+            value_text=[
+                estimate_text(v, lo, hi, share=True, signed=False)
+                if f.startswith("share_")
+                else fmt(v, "int")
+                for f, v, lo, hi in zip(
+                    training["figure"],
+                    training["value"],
+                    training["ci_low"],
+                    training["ci_high"],
+                    strict=True,
+                )
+            ],
+        )
         block = (
             block
             + heading("NEST and children's rights training")
             + html_table(
                 training,
                 (
-                    ("figure", "Figure", "text"),
-                    ("value", "Value", "num"),
+                    ("label", "Figure", "text"),
+                    ("value_text", "Value (95% CI)", "num"),
                     ("n", "Based on", "int"),
-                    ("ci_low", "95% CI low", "num"),
-                    ("ci_high", "95% CI high", "num"),
                 ),
-                caption=f"Learners enrolled in {results.year}",
+                caption=f"Learners enrolled in {results.year} (training is reported for "
+                "Wales only)",
             )
         )
     return block
@@ -919,7 +1031,7 @@ def title_section(results: YearResults, rpb: str | None = None) -> Block:
     scope = _scope(rpb)
     base = f"; baseline {results.baseline_year}" if results.baseline_year else ""
     return Block(
-        f"<h1>{html.escape(scope)}: distance travelled, {results.year}</h1>"
+        f"<h2>{html.escape(scope)}: distance travelled, {results.year}</h2>"
         f'<p class="note">Reporting year {results.year}{html.escape(base)}. '
         "Generated by nest-eval from the data contract's datasets.</p>",
         f"{scope}: distance travelled, {results.year}{base}",
@@ -1020,7 +1132,7 @@ def change_by_rpb_section(results: YearResults, domain: str, threshold: int = 10
     if rows.empty:
         return paragraph(f"No {domain} data in a baseline year and {results.year}.", "note")
     return html_table(
-        rows,
+        _with_display_columns(rows),
         (("rpb", "Area", "text"), *_DISTANCE_VIEW),
         caption=f"Distance travelled, {domain}: every RPB",
     )
