@@ -383,7 +383,7 @@ def run_year(
         or _read_json(state_file).get("key") != ingest_key
         or not (processed_dir / "accounting.json").exists()
     ):
-        from nest_eval.ingest import ingest, write_processed
+        from nest_eval.ingest import format_summary, ingest, write_processed
         from nest_eval.measures import load_catalogue
 
         started = time.perf_counter()
@@ -392,6 +392,7 @@ def run_year(
         _write_json(state_file, {"key": ingest_key})
         summary.ingest_ran = True
         failed = [n for n, d in result.datasets.items() if d.status == "failed"]
+        progress(format_summary(result).rstrip())
         progress(
             f"ingest: {result.rows_quarantined} row(s) quarantined"
             + (f"; NOT LOADED: {', '.join(failed)}" if failed else "")
