@@ -144,6 +144,17 @@ def _out_of_range(number: pd.Series, low: object, high: object) -> pd.Series:
     return bad.fillna(False)
 
 
+def _check_range(number: pd.Series, col: Column, given: pd.Series, problems: _Problems) -> None:
+    """Record an ``out_of_range`` problem for every value outside the column's range."""
+    problems.add(
+        _out_of_range(number, col.minimum, col.maximum),
+        col.name,
+        given,
+        "out_of_range",
+        _range_text(col),
+    )
+
+
 def _parse_dates(given: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Parse ISO and UK day-first dates; returns (dates, malformed mask, impossible mask)."""
     iso = given.str.extract(_ISO)
@@ -277,13 +288,7 @@ def _parse_column(
     if kind in ("int", "year"):
         fractional = number.notna() & (number != np.floor(number))
         problems.add(fractional, col.name, given, "not_whole_number", RULES["not_whole_number"])
-        problems.add(
-            _out_of_range(number, col.minimum, col.maximum),
-            col.name,
-            given,
-            "out_of_range",
-            _range_text(col),
-        )
+        _check_range(number, col, given, problems)
         return number.where(~fractional).round().astype("Int64")
     if kind == "half_point":
         problems.add(
@@ -293,13 +298,7 @@ def _parse_column(
             "not_half_point",
             "journey ratings are 1–4 in whole or half points",
         )
-        problems.add(
-            _out_of_range(number, col.minimum, col.maximum),
-            col.name,
-            given,
-            "out_of_range",
-            _range_text(col),
-        )
+        _check_range(number, col, given, problems)
         return number.astype("float64")
     if kind == "rate":
         as_percent = (number > 1) & (number <= 100)
@@ -320,13 +319,7 @@ def _parse_column(
         flag = as_percent.astype("boolean").mask(number.isna(), pd.NA)
         return {col.name: rate, f"{col.name}_given_as_percent": flag}
     # kind == "number"
-    problems.add(
-        _out_of_range(number, col.minimum, col.maximum),
-        col.name,
-        given,
-        "out_of_range",
-        _range_text(col),
-    )
+    _check_range(number, col, given, problems)
     return number.astype("float64")
 
 
