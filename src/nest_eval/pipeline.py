@@ -273,6 +273,7 @@ def _execute(job: dict) -> dict:
             kernel_name=job["kernel"],
             progress_bar=False,
             log_output=False,
+            request_save_on_cell_execute=False,
             cwd=str(year_dir),
         )
     except Exception as exc:  # the notebook failed: keep what it produced
