@@ -443,6 +443,7 @@ def nest_profile(
     rpb: str | None = None,
     year: int | None = None,
     *,
+    baseline_year: int | None = None,
     name: str | None = None,
 ) -> ReportFigure:
     """The NEST profile: journey ratings of the six core elements, an RPB against Wales.
@@ -469,6 +470,9 @@ def nest_profile(
     year : int, optional
         The self-assessment cycle: selects the rows of ``rpb_ratings`` and is named in the
         title and the alt text.
+    baseline_year : int, optional
+        With ``rpb_ratings`` holding that cycle too, the RPB's baseline rating is drawn as a
+        grey open circle with an arrow to this year's rating: the distance travelled.
     name : str, optional
         File stem; ``nest_profile_<rpb slug>`` (``nest_profile_wales``) by default.
 
@@ -491,6 +495,11 @@ def nest_profile(
     if rpb == WALES:
         rpb, rpb_ratings = None, None
     own = _ratings_by_element(rpb_ratings, rpb, year) if rpb is not None else {}
+    before = (
+        _ratings_by_element(rpb_ratings, rpb, baseline_year)
+        if rpb is not None and baseline_year is not None
+        else {}
+    )
     total = len(RPB_NAMES)
     scope = rpb if rpb is not None else WALES
     cycle = f", {year}" if year is not None else ""
@@ -547,6 +556,32 @@ def nest_profile(
                 wales_text = "Wales: not rated by any RPB"
             if rpb is not None:
                 value = own.get(element.key, math.nan)
+                earlier = before.get(element.key, math.nan)
+                if math.isfinite(earlier):
+                    ax.plot(
+                        earlier,
+                        y_rpb,
+                        marker="o",
+                        markersize=7.5,
+                        markerfacecolor="white",
+                        markeredgecolor=_NOTE_COLOUR,
+                        linestyle="none",
+                        zorder=3,
+                    )
+                    if math.isfinite(value) and value != earlier:
+                        ax.annotate(
+                            "",
+                            xy=(value, y_rpb),
+                            xytext=(earlier, y_rpb),
+                            arrowprops={
+                                "arrowstyle": "->",
+                                "color": _BLUE,
+                                "lw": 1.2,
+                                "shrinkA": 5,
+                                "shrinkB": 6,
+                            },
+                            zorder=3,
+                        )
                 if math.isfinite(value):
                     ax.plot(
                         value,
@@ -568,6 +603,8 @@ def nest_profile(
                         fontweight="bold",
                     )
                     own_text = f"{rpb} {value:g} ({_level_name(value)})"
+                    if math.isfinite(earlier):
+                        own_text += f", {earlier:g} in {baseline_year}"
                 else:
                     ax.text(
                         0.58,
@@ -616,9 +653,23 @@ def nest_profile(
                     markersize=7.5,
                     color=_BLUE,
                     linestyle="none",
-                    label=f"{rpb}'s rating",
+                    label=f"{rpb} in {year}" if before and year is not None else f"{rpb}'s rating",
                 ),
             )
+            if before:
+                handles.insert(
+                    1,
+                    Line2D(
+                        [],
+                        [],
+                        marker="o",
+                        markersize=7.5,
+                        markerfacecolor="white",
+                        markeredgecolor=_NOTE_COLOUR,
+                        linestyle="none",
+                        label=f"{rpb} in {baseline_year}",
+                    ),
+                )
             _title(frame, f"NEST profile{cycle}: {rpb} and the Wales mean")
         else:
             _title(frame, f"NEST profile{cycle}: Wales")

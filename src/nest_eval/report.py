@@ -393,6 +393,8 @@ def distance_section(
         _DISTANCE_VIEW,
         caption=f"Distance travelled, {domain}: {_scope(rpb)}",
     )
+    if domain == "implementation":  # the NEST profile figure shows the change per element
+        return block
     charted = rows
     if domain == "outcomes":  # chart the headline indicator per measure; the table has all
         adjusted = rows[rows["indicator"].str.contains("mixed model", regex=False)]
@@ -447,12 +449,13 @@ def nest_profile_section(
     if "wales_baseline" in frame:
         columns.insert(-2, ("wales_baseline", f"Wales mean {results.baseline_year}", "num"))
     block = html_table(frame, columns, caption="NEST profile: journey ratings (1–4)")
-    rpb_ratings = current[current["rpb"] == rpb] if rpb is not None else None
+    rpb_ratings = ratings[ratings["rpb"] == rpb] if rpb is not None else None
     figure = plotting.nest_profile(
         national,
         rpb_ratings,
         rpb,
         year=results.year,
+        baseline_year=results.baseline_year,
         name=f"nest_profile_{rpb_slug(_scope(rpb))}",
     )
     return block + _figure(figure, figures_dir)
