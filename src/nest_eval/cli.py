@@ -96,9 +96,9 @@ def _run(args: argparse.Namespace) -> int:
 def _lab(args: argparse.Namespace) -> int:
     import subprocess
 
-    from nest_eval.pipeline import _ensure_kernel
+    from nest_eval.pipeline import ensure_kernel
 
-    _ensure_kernel("nest-eval")
+    ensure_kernel("nest-eval")
     command = [sys.executable, "-m", "jupyterlab", args.notebooks]
     if args.no_browser:
         command.append("--no-browser")

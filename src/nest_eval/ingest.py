@@ -19,8 +19,6 @@ table and the accounting record under the processed-data folder.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +29,7 @@ from nest_eval import measures as _measures
 from nest_eval.contract import CONTRACT_VERSION, DATASETS, Dataset, normalise_column_name
 from nest_eval.hashing import sha256_file
 from nest_eval.identifiers import WITHHELD
+from nest_eval.publish import atomic_write
 from nest_eval.readers import DATA_SUFFIXES, RawTable, ReadError, read_table
 from nest_eval.validation import RULES, parse_rows
 
@@ -442,18 +441,6 @@ def ingest(
     return IngestResult(str(directory), outcomes, unmatched, other)
 
 
-def _atomic_write(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_processed(result: IngestResult, out_dir: str | Path) -> list[Path]:
     """Write typed Parquet per loaded dataset, the quarantine and the accounting record.
 
@@ -482,19 +469,19 @@ def write_processed(result: IngestResult, out_dir: str | Path) -> list[Path]:
         target = out / f"{name}.parquet"
         if outcome.status == "loaded" and outcome.accepted is not None:
             frame = outcome.accepted
-            _atomic_write(target, lambda p, f=frame: f.to_parquet(p, index=False))
+            atomic_write(target, lambda p, f=frame: f.to_parquet(p, index=False))
             written.append(target)
         else:
             target.unlink(missing_ok=True)
     quarantine = result.quarantine()
-    _atomic_write(out / "quarantine.parquet", lambda p: quarantine.to_parquet(p, index=False))
-    _atomic_write(out / "quarantine.csv", lambda p: quarantine.to_csv(p, index=False))
+    atomic_write(out / "quarantine.parquet", lambda p: quarantine.to_parquet(p, index=False))
+    atomic_write(out / "quarantine.csv", lambda p: quarantine.to_csv(p, index=False))
     duplicates = pd.concat(
         [d.duplicates.assign(dataset=n) for n, d in result.datasets.items()], ignore_index=True
     )[["dataset", "file", "row", "kept_file", "kept_row"]]
-    _atomic_write(out / "duplicates.csv", lambda p: duplicates.to_csv(p, index=False))
+    atomic_write(out / "duplicates.csv", lambda p: duplicates.to_csv(p, index=False))
     text = json.dumps(result.accounting(), indent=2, ensure_ascii=False) + "\n"
-    _atomic_write(out / "accounting.json", lambda p: p.write_text(text, encoding="utf-8"))
+    atomic_write(out / "accounting.json", lambda p: p.write_text(text, encoding="utf-8"))
     written += [out / n for n in ("quarantine.parquet", "quarantine.csv", "duplicates.csv")]
     written.append(out / "accounting.json")
     return written

@@ -34,10 +34,10 @@ def refresh(paths: Iterable[str | Path], kernel: str = "nest-eval", timeout: int
     import nbformat
     from nbclient import NotebookClient
 
-    from nest_eval.pipeline import _ensure_kernel
+    from nest_eval.pipeline import ensure_kernel
     from nest_eval.publish import atomic_write_text, clean_notebook
 
-    _ensure_kernel(kernel)
+    ensure_kernel(kernel)
     for path in paths:
         file = Path(path)
         nb = nbformat.read(file, as_version=4)

@@ -42,6 +42,7 @@ __all__ = [
     "RunSummary",
     "Task",
     "TaskOutcome",
+    "ensure_kernel",
     "expand_tasks",
     "load_pipeline",
     "run_year",
@@ -232,7 +233,7 @@ def _read_json(path: Path) -> dict:
         return {}
 
 
-def _ensure_kernel(name: str) -> None:
+def ensure_kernel(name: str) -> None:
     """Register this environment's Python as the named Jupyter kernel if it is missing."""
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
@@ -486,7 +487,7 @@ def run_year(
             )
         )
     if jobs_to_run:
-        _ensure_kernel(pipeline.kernel)
+        ensure_kernel(pipeline.kernel)
         progress(f"running {len(jobs_to_run)} notebook(s), {max(1, jobs)} at a time")
         total = len(jobs_to_run)
         with ProcessPoolExecutor(max_workers=max(1, min(jobs, total))) as pool:

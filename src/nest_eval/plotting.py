@@ -53,7 +53,6 @@ import math
 import os
 import re
 import struct
-import tempfile
 import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -74,6 +73,7 @@ from matplotlib.transforms import Bbox
 
 from nest_eval.contract import DATASETS, EXPERIENCE_ITEMS
 from nest_eval.measures import CATALOGUE, Catalogue
+from nest_eval.publish import atomic_write_bytes
 from nest_eval.vocabulary import (
     CORE_ELEMENTS,
     JOURNEY_LEVELS,
@@ -1746,21 +1746,6 @@ def render(report_figure: ReportFigure, fmt: str) -> bytes:
     raise ValueError(f"format must be 'png' or 'svg', got {fmt!r}")
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
 def save_figure(
     report_figure: ReportFigure, directory: str | os.PathLike[str], png: bytes | None = None
 ) -> list[Path]:
@@ -1794,7 +1779,7 @@ def save_figure(
     paths = []
     for suffix, data in outputs.items():
         path = folder / f"{report_figure.name}{suffix}"
-        _write_atomic(path, data)
+        atomic_write_bytes(path, data)
         paths.append(path)
     return paths
 

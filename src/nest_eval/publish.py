@@ -19,7 +19,7 @@ import html
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # imported lazily: nbformat and pandas are slow to import
 
 __all__ = [
     "EXTERNAL_REFERENCE",
+    "atomic_write",
     "atomic_write_bytes",
     "atomic_write_text",
     "clean_notebook",
@@ -58,25 +59,45 @@ pre{white-space:pre-wrap}
 """.strip()
 
 
-def _replace_atomically(target: Path, write) -> None:
+def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
+    """Write a file so it appears complete or not at all.
+
+    ``write`` receives a temporary path in the target's folder; what it writes is flushed to
+    disk and renamed over the target. On any error (or interruption) the temporary file is
+    removed and the old target, if any, is left as it was.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The target file (its folder is created if missing).
+    write : callable
+        Writes the content to the path it is given.
+
+    Returns
+    -------
+    pathlib.Path
+        The target.
+    """
+    target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(handle)
     tmp = Path(name)
     try:
         write(tmp)
+        with tmp.open("rb") as written:
+            os.fsync(written.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    return target
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     """Write bytes so the file appears complete or not at all."""
-    target = Path(path)
-    _replace_atomically(target, lambda tmp: tmp.write_bytes(data))
-    return target
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
 def atomic_write_text(path: str | Path, text: str) -> Path:

@@ -60,7 +60,6 @@ __all__ = [
     "voices_section",
 ]
 
-SUPPRESSED = disclosure.SUPPRESSED
 DOMAINS = ("implementation", "outcomes", "experiences", "access")
 
 

@@ -98,15 +98,12 @@ class YearResults:
     national_means: pd.DataFrame
     national_means_baseline: pd.DataFrame | None
     journey_ratings: pd.DataFrame
-    element_changes: pd.DataFrame | None
     implementation_summary: pd.DataFrame | None
     voice_shares: pd.DataFrame
     projects: pd.DataFrame
     evidence: pd.DataFrame
     agreement: pd.DataFrame
-    experience_change: pd.DataFrame | None
     access: pd.DataFrame
-    access_change: pd.DataFrame | None
     adjusted: pd.DataFrame
     models: pd.DataFrame
     model_specification: str
@@ -230,11 +227,6 @@ def compute_year(
             implementation(_implementation.national_means, compare_year) if has_baseline else None
         ),
         journey_ratings=implementation(_implementation.journey_ratings),
-        element_changes=(
-            implementation(_implementation.element_changes, year, compare_year)
-            if has_baseline
-            else None
-        ),
         implementation_summary=(
             implementation(_implementation.rpb_change_summary, year, compare_year)
             if has_baseline
@@ -248,20 +240,10 @@ def compute_year(
             if experiences is not None
             else empty
         ),
-        experience_change=(
-            _experiences.experience_change(experiences, year, compare_year, financial)
-            if experiences is not None and has_baseline
-            else None
-        ),
         access=(
             _access.access_indicators(access, year, financial=financial)
             if access is not None
             else empty
-        ),
-        access_change=(
-            _access.access_change(access, year, compare_year, financial=financial)
-            if access is not None and has_baseline
-            else None
         ),
         adjusted=adjusted,
         models=models,
