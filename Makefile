@@ -42,17 +42,17 @@ venv: $(STAMP)
 reports: $(STAMP)
 	$(REPORT_CMD)
 
-## Lint and run the whole test suite
+## Lint, check the import layers and run the whole test suite
 test: $(STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
-## Re-resolve requirements.lock from pyproject.toml and rewrite environment.yml
+## Re-resolve requirements.lock from pyproject.toml (environment.yml installs it too)
 lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
 		--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" \
 		--quiet $(LOCK_FLAGS) -o requirements.lock
-	$(BIN)/python -m nest_eval.lockfile
 
 ## Open JupyterLab on notebooks/ with the project's kernel
 lab: $(STAMP)

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from nest_eval import comparisons, distance
-from nest_eval import outcomes as oc
-from nest_eval.demo import write_demo_data
-from nest_eval.ingest import ingest
+from nest_eval.demo.generator import write_demo_data
+from nest_eval.domains import comparisons, distance
+from nest_eval.domains import outcomes as oc
+from nest_eval.ingest.datasets import ingest
 
 
 def timed(label, func, *args, **kwargs):
@@ -76,7 +76,7 @@ def main() -> None:
     if args.statsmodels:
         import statsmodels.formula.api as smf
 
-        from nest_eval.mixed_model import fit_formula
+        from nest_eval.stats.mixed_model import fit_formula
 
         biggest = max(fits, key=lambda f: f.n_obs)
         keys = ["person_id", "measure", "respondent"]

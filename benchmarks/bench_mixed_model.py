@@ -9,7 +9,7 @@ Simulates data like ``tests/results/lmer_data_realistic.csv`` (children with 2-4
 7 RPBs, per-RPB intercepts and time slopes) and fits
 ``score ~ rpb + rpb:time + age0 + sex + wimd`` with a random intercept per child:
 
-- with :func:`nest_eval.mixed_model.fit_formula` (wall time includes building the design
+- with :func:`nest_eval.stats.mixed_model.fit_formula` (wall time includes building the design
   matrix; best of ``--repeat`` runs, and the first run);
 - with ``statsmodels`` ``MixedLM.from_formula(..., groups=...).fit(reml=True)`` on the same data
   in the same process;
@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nest_eval.mixed_model import RandomInterceptFit, fit_formula
+from nest_eval.stats.mixed_model import RandomInterceptFit, fit_formula
 
 REPO = Path(__file__).resolve().parents[1]
 FORMULA = "score ~ rpb + rpb:time + age0 + sex + wimd"
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
 
     fit, first, best = time_ours(data, args.repeat)
     print(
-        f"nest_eval.mixed_model.fit_formula: {best:.3f} s (best of {args.repeat}; first run "
+        f"nest_eval.stats.mixed_model.fit_formula: {best:.3f} s (best of {args.repeat}; first run "
         f"{first:.3f} s); converged={fit.converged}, theta={fit.theta:.6f}, "
         f"evaluations={fit.iterations}"
     )

@@ -36,8 +36,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nest_eval.pipeline import load_pipeline
-from nest_eval.vocabulary import RPB_NAMES
+from nest_eval.pipeline.runner import load_pipeline
+from nest_eval.reference.vocabulary import RPB_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

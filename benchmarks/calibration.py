@@ -7,7 +7,7 @@ import argparse
 import json
 import time
 
-from nest_eval.calibration import coverage_summary
+from nest_eval.domains.calibration import coverage_summary
 
 
 def main() -> None:

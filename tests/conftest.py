@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from nest_eval.ingest import ingest
+from nest_eval.ingest.datasets import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

@@ -2,30 +2,41 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nest_eval import access as ac
-from nest_eval.intervals import wilson_interval
+from nest_eval.domains import access as ac
+from nest_eval.stats.intervals import wilson_interval
 
 
 def requests(rows):
-    frame = pd.DataFrame(rows, columns=["request_id", "rpb", "received_date",
-                                        "first_support_date", "redirections", "outcome"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "request_id",
+            "rpb",
+            "received_date",
+            "first_support_date",
+            "redirections",
+            "outcome",
+        ],
+    )
     for column in ("received_date", "first_support_date"):
         frame[column] = pd.to_datetime(frame[column])
     frame["redirections"] = pd.array(frame["redirections"], dtype="Int64")
     return frame
 
 
-DATA = requests([
-    ("a1", "Gwent", "2024-01-01", "2024-01-20", 0, "supported"),   # 19 days
-    ("a2", "Gwent", "2024-02-01", "2024-03-15", 2, "supported"),   # 43 days
-    ("a3", "Gwent", "2024-03-01", "2024-03-29", 1, "signposted"),  # 28 days: within
-    ("a4", "Gwent", "2024-04-01", None, 0, "withdrawn"),           # left out of the share
-    ("a5", "Gwent", "2024-05-01", None, 3, "declined"),            # counts as not within
-    ("a6", "Gwent", "2024-12-20", "2025-01-30", 1, "supported"),   # waiting at year end
-    ("a7", "Powys", "2024-06-01", None, 0, "waiting"),             # still waiting
-    ("b1", "Gwent", "2025-01-05", "2025-01-10", 0, "supported"),
-    ("b2", "Gwent", "2025-12-20", None, 0, "waiting"),             # window still open
-])
+DATA = requests(
+    [
+        ("a1", "Gwent", "2024-01-01", "2024-01-20", 0, "supported"),  # 19 days
+        ("a2", "Gwent", "2024-02-01", "2024-03-15", 2, "supported"),  # 43 days
+        ("a3", "Gwent", "2024-03-01", "2024-03-29", 1, "signposted"),  # 28 days: within
+        ("a4", "Gwent", "2024-04-01", None, 0, "withdrawn"),  # left out of the share
+        ("a5", "Gwent", "2024-05-01", None, 3, "declined"),  # counts as not within
+        ("a6", "Gwent", "2024-12-20", "2025-01-30", 1, "supported"),  # waiting at year end
+        ("a7", "Powys", "2024-06-01", None, 0, "waiting"),  # still waiting
+        ("b1", "Gwent", "2025-01-05", "2025-01-10", 0, "supported"),
+        ("b2", "Gwent", "2025-12-20", None, 0, "waiting"),  # window still open
+    ]
+)
 
 
 def test_indicators_by_hand():

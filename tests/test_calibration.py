@@ -2,7 +2,7 @@
 
 import pytest
 
-from nest_eval.calibration import coverage_for_seed, coverage_summary
+from nest_eval.domains.calibration import coverage_for_seed, coverage_summary
 
 
 def test_intervals_cover_the_truth_on_a_few_datasets():

@@ -1,7 +1,7 @@
 import pandas as pd
 
-from nest_eval import comparisons
-from nest_eval.vocabulary import RPB_NAMES
+from nest_eval.domains import comparisons
+from nest_eval.reference.vocabulary import RPB_NAMES
 
 
 def test_every_proportion_has_a_funnel_with_all_rpbs(demo_data):

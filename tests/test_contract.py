@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from nest_eval.contract import DATASETS, dataset_for_file, normalise_column_name
-from nest_eval.data_dictionary import data_dictionary_markdown
+from nest_eval.ingest.dictionary import data_dictionary_markdown
+from nest_eval.reference.contract import DATASETS, dataset_for_file, normalise_column_name
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,8 +48,13 @@ def test_files_belong_to_the_dataset_their_name_starts_with(file_name, dataset):
 
 @pytest.mark.parametrize(
     ("header", "name"),
-    [("Person ID", "person_id"), (" person-id ", "person_id"), ("PERSON__ID", "person_id"),
-     ("\ufeffrpb", "rpb"), ("Received Date", "received_date")],
+    [
+        ("Person ID", "person_id"),
+        (" person-id ", "person_id"),
+        ("PERSON__ID", "person_id"),
+        ("\ufeffrpb", "rpb"),
+        ("Received Date", "received_date"),
+    ],
 )
 def test_column_names_fold(header, name):
     assert normalise_column_name(header) == name

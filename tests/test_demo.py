@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nest_eval import contract, demo
-from nest_eval.vocabulary import RPB_NAMES, UnknownNameError, resolve_element, resolve_rpb
+from nest_eval.demo import generator as demo
+from nest_eval.reference import contract
+from nest_eval.reference.vocabulary import RPB_NAMES, UnknownNameError, resolve_element, resolve_rpb
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 FILES = [f"{name}.csv" for name in contract.DATASET_NAMES] + ["truth.json"]

@@ -5,8 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nest_eval import disclosure, distance
-from nest_eval.disclosure import (
+from nest_eval.domains import distance
+from nest_eval.reference.vocabulary import RPB_NAMES, WALES
+from nest_eval.reporting import disclosure
+from nest_eval.reporting.disclosure import (
     SUPPRESSED,
     Breakdown,
     DisclosureWarning,
@@ -19,7 +21,6 @@ from nest_eval.disclosure import (
     primary_mask,
     suppress,
 )
-from nest_eval.vocabulary import RPB_NAMES, WALES
 
 C = SUPPRESSED
 ROWS = (*RPB_NAMES, WALES)

@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nest_eval import distance
-from nest_eval.vocabulary import RPB_NAMES, WALES
+from nest_eval.domains import distance
+from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def test_change_is_current_minus_baseline_and_inside_its_interval(table):
 
 
 def test_wales_implementation_rows_are_the_national_means(table, demo_data):
-    from nest_eval.implementation import national_means
+    from nest_eval.domains.implementation import national_means
 
     wales = table[(table["rpb"] == WALES) & (table["indicator"] == "journey rating: No wrong door")]
     national = national_means(demo_data["self_assessment"], 2025).set_index("element")
@@ -62,8 +62,7 @@ def test_outcomes_change_table(demo_data):
     wales = table[table["rpb"] == WALES].set_index("measure")
     assert set(wales.index) == {"GBO", "RCADS_T", "REQOL10", "SDQ_TOTAL", "SWEMWBS", "YP_CORE"}
     sdq = wales.loc["SDQ_TOTAL"]
-    assessable = sdq[["reliable_improvement", "no_reliable_change",
-                      "reliable_deterioration"]].sum()
+    assessable = sdq[["reliable_improvement", "no_reliable_change", "reliable_deterioration"]].sum()
     assert assessable + sdq["n_not_assessable"] == sdq["n_pairs"]
     assert sdq["pct_reliable_improvement"] == pytest.approx(
         100 * sdq["reliable_improvement"] / assessable

@@ -2,14 +2,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nest_eval import experiences as ex
-from nest_eval.contract import EXPERIENCE_ITEMS
-from nest_eval.intervals import proportion_difference_interval, wilson_interval
+from nest_eval.domains import experiences as ex
+from nest_eval.reference.contract import EXPERIENCE_ITEMS
+from nest_eval.stats.intervals import proportion_difference_interval, wilson_interval
 
 
 def responses(rows):
-    frame = pd.DataFrame(rows, columns=["rpb", "date", "respondent_type", "nurturing",
-                                        "empowering", "safe", "trusted"])
+    frame = pd.DataFrame(
+        rows,
+        columns=["rpb", "date", "respondent_type", "nurturing", "empowering", "safe", "trusted"],
+    )
     frame["date"] = pd.to_datetime(frame["date"])
     for item in EXPERIENCE_ITEMS[4:]:
         frame[item] = pd.array([pd.NA] * len(frame), dtype="Int64")
@@ -18,15 +20,17 @@ def responses(rows):
     return frame
 
 
-DATA = responses([
-    ("Gwent", "2024-02-01", "child", 5, 4, None, 2),
-    ("Gwent", "2024-03-01", "parent_carer", 3, 3, 3, 3),
-    ("Gwent", "2024-04-01", "child", 4, None, 5, 5),
-    ("Powys", "2024-05-01", "child", 2, 2, 2, 2),
-    ("Gwent", "2025-02-01", "child", 5, 5, 5, 5),
-    ("Gwent", "2025-03-01", "child", 4, 4, 4, None),
-    ("Powys", "2025-04-01", "parent_carer", 1, 4, 4, 4),
-])
+DATA = responses(
+    [
+        ("Gwent", "2024-02-01", "child", 5, 4, None, 2),
+        ("Gwent", "2024-03-01", "parent_carer", 3, 3, 3, 3),
+        ("Gwent", "2024-04-01", "child", 4, None, 5, 5),
+        ("Powys", "2024-05-01", "child", 2, 2, 2, 2),
+        ("Gwent", "2025-02-01", "child", 5, 5, 5, 5),
+        ("Gwent", "2025-03-01", "child", 4, 4, 4, None),
+        ("Powys", "2025-04-01", "parent_carer", 1, 4, 4, 4),
+    ]
+)
 
 
 def test_index_is_the_mean_of_the_nest_items_answered():

@@ -1,4 +1,4 @@
-"""Tests for nest_eval.funnel: Spiegelhalter (2005) funnel plots for proportions.
+"""Tests for nest_eval.stats.funnel: Spiegelhalter (2005) funnel plots for proportions.
 
 The expected values are worked out step by step below with the math module only, from the
 published formulas (Spiegelhalter 2005, Stat Med 24:1185; spec/measures.md), independently of
@@ -20,14 +20,14 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from nest_eval.funnel import (
+from nest_eval.reporting.funnel_plot import plot_funnel
+from nest_eval.stats.funnel import (
     LEVELS,
     critical_value,
     funnel_limits,
     funnel_table,
     level_label,
     overdispersion,
-    plot_funnel,
 )
 
 UNITS = [f"Unit {c}" for c in "ABCDEFGHIJ"]

@@ -3,7 +3,7 @@ import json
 import pandas as pd
 import pytest
 
-from nest_eval import implementation as im
+from nest_eval.domains import implementation as im
 
 from .conftest import RAW
 
@@ -51,18 +51,20 @@ def _sa(rows):
 
 
 def test_changes_directions_and_summary():
-    sa = _sa([
-        ("Gwent", 2024, "trusted_adults", 2, True, False),
-        ("Gwent", 2025, "trusted_adults", 3, True, True),
-        ("Gwent", 2024, "no_wrong_door", 3, False, False),
-        ("Gwent", 2025, "no_wrong_door", 2.5, True, None),
-        ("Gwent", 2024, "wellbeing_across_education", 2, True, True),
-        ("Gwent", 2025, "wellbeing_across_education", 2, True, True),
-        ("Gwent", 2024, "coproduced_innovation", None, None, None),  # not rated
-        ("Gwent", 2025, "coproduced_innovation", 2, True, True),
-        ("Powys", 2024, "trusted_adults", 1, False, False),
-        ("Powys", 2025, "trusted_adults", 2, True, False),
-    ])
+    sa = _sa(
+        [
+            ("Gwent", 2024, "trusted_adults", 2, True, False),
+            ("Gwent", 2025, "trusted_adults", 3, True, True),
+            ("Gwent", 2024, "no_wrong_door", 3, False, False),
+            ("Gwent", 2025, "no_wrong_door", 2.5, True, None),
+            ("Gwent", 2024, "wellbeing_across_education", 2, True, True),
+            ("Gwent", 2025, "wellbeing_across_education", 2, True, True),
+            ("Gwent", 2024, "coproduced_innovation", None, None, None),  # not rated
+            ("Gwent", 2025, "coproduced_innovation", 2, True, True),
+            ("Powys", 2024, "trusted_adults", 1, False, False),
+            ("Powys", 2025, "trusted_adults", 2, True, False),
+        ]
+    )
     changes = im.element_changes(sa, 2025, 2024).set_index(["rpb", "element"])
     assert changes.loc[("Gwent", "trusted_adults"), "direction"] == "up"
     assert changes.loc[("Gwent", "no_wrong_door"), "change"] == -0.5
@@ -86,11 +88,18 @@ def test_changes_directions_and_summary():
 
 def test_project_rows_are_summarised_beside_the_region():
     sa = _sa([("Gwent", 2024, "trusted_adults", 2, True, True)])
-    projects = pd.DataFrame({
-        "rpb": ["Gwent"] * 3, "year": [2024] * 3, "element": ["trusted_adults"] * 3,
-        "rating": [1.0, 3.0, None], "cyp_voice": [True] * 3, "family_voice": [True] * 3,
-        "level": ["project"] * 3, "project": ["P1", "P2", "P3"],
-    })
+    projects = pd.DataFrame(
+        {
+            "rpb": ["Gwent"] * 3,
+            "year": [2024] * 3,
+            "element": ["trusted_adults"] * 3,
+            "rating": [1.0, 3.0, None],
+            "cyp_voice": [True] * 3,
+            "family_voice": [True] * 3,
+            "level": ["project"] * 3,
+            "project": ["P1", "P2", "P3"],
+        }
+    )
     table = im.project_summary(pd.concat([sa, projects]), 2024)
     row = table.iloc[0]
     assert (row["n_projects"], row["n_projects_rated"]) == (3, 2)

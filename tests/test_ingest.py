@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from nest_eval.cli import main
-from nest_eval.identifiers import WITHHELD, is_nhs_number
-from nest_eval.ingest import format_summary, ingest, write_processed
+from nest_eval.ingest.datasets import format_summary, ingest, write_processed
+from nest_eval.ingest.identifiers import WITHHELD, is_nhs_number
 
 GOOD = {
     "self_assessment": (
@@ -499,13 +499,22 @@ def test_missing_required_column_stops_only_that_dataset(good_dir):
 
 
 def test_files_with_only_the_required_columns_load(tmp_path):
-    from nest_eval.contract import DATASETS
+    from nest_eval.reference.contract import DATASETS
 
     sample = {
-        "rpb": "Gwent", "year": "2024", "element": "no_wrong_door", "person_id": "P1",
-        "measure": "GBO", "date": "2024-01-01", "score": "4", "respondent_type": "child",
-        "request_id": "A1", "received_date": "2024-01-01", "learner_id": "L1",
-        "organisation_type": "nhs", "enrolled_date": "2024-01-01",
+        "rpb": "Gwent",
+        "year": "2024",
+        "element": "no_wrong_door",
+        "person_id": "P1",
+        "measure": "GBO",
+        "date": "2024-01-01",
+        "score": "4",
+        "respondent_type": "child",
+        "request_id": "A1",
+        "received_date": "2024-01-01",
+        "learner_id": "L1",
+        "organisation_type": "nhs",
+        "enrolled_date": "2024-01-01",
     }
     for dataset in DATASETS:
         columns = list(dataset.required_columns)

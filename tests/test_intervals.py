@@ -1,4 +1,4 @@
-"""Tests for nest_eval.intervals against committed R reference values (R is not needed here).
+"""Tests for nest_eval.stats.intervals against committed R reference values (R is not needed here).
 
 tests/results/intervals_reference.R reads tests/results/intervals_samples.csv and writes
 tests/results/intervals_reference.csv (every number as sprintf("%.17g")); the R version and the
@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from nest_eval.intervals import (
+from nest_eval.stats.intervals import (
     Estimate,
     Interval,
     mean_difference_interval,

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nest_eval.measures import (
+from nest_eval.reference.measures import (
     CATALOGUE,
     MEASURE_KEYS,
     RAW_INPUT_CODES,
@@ -20,7 +20,7 @@ from nest_eval.measures import (
     resolve_measure,
     swemwbs_raw_to_metric,
 )
-from nest_eval.vocabulary import UnknownNameError
+from nest_eval.reference.vocabulary import UnknownNameError
 
 # Typed from spec/measures.md, "SWEMWBS raw → metric conversion".
 PUBLISHED_SWEMWBS = {

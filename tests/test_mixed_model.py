@@ -1,4 +1,4 @@
-"""Tests for the exact REML random-intercept fit (nest_eval.mixed_model).
+"""Tests for the exact REML random-intercept fit (nest_eval.stats.mixed_model).
 
 Reference values come from lme4 (tests/results/lmer_reference.R, run once; its output
 tests/results/lmer_reference_values.json is committed), so these tests never need R.
@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 import scipy.optimize
 
-from nest_eval import mixed_model
-from nest_eval.mixed_model import RandomInterceptFit, fit_formula, fit_random_intercept
+from nest_eval.stats import mixed_model
+from nest_eval.stats.mixed_model import RandomInterceptFit, fit_formula, fit_random_intercept
 
 RESULTS = Path(__file__).resolve().parent / "results"
 REFERENCE = json.loads((RESULTS / "lmer_reference_values.json").read_text())

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nest_eval import outcomes as oc
-from nest_eval.measures import CATALOGUE, load_catalogue
+from nest_eval.domains import outcomes as oc
+from nest_eval.reference.measures import CATALOGUE, load_catalogue
 
 
 def assessments(rows):
@@ -181,17 +181,21 @@ def test_person_with_improvement_and_deterioration_is_deterioration():
 
 
 def test_change_summary_counts_and_percentages(assessed):
-    summary = oc.change_summary(assessed.reset_index()).set_index(
-        ["rpb", "measure", "respondent"]
-    )
+    summary = oc.change_summary(assessed.reset_index()).set_index(["rpb", "measure", "respondent"])
     wales = summary.loc[("Wales", "SDQ_TOTAL", "parent")]
     assert (wales["n_pairs"], wales["n_unpaired"]) == (4, 1)
     assert wales["mean_change"] == pytest.approx((-8 + 8 - 6 - 2) / 4)
     changes = np.array([-8, 8, -6, -2])
     half_width = 3.182446305284263 * changes.std(ddof=1) / 2  # t(0.975, 3) · s / √4
     assert wales["mean_change_ci_low"] == pytest.approx(-2 - half_width)
-    counts = wales[["reliable_improvement", "no_reliable_change", "reliable_deterioration",
-                    "reliable_recovery"]].tolist()
+    counts = wales[
+        [
+            "reliable_improvement",
+            "no_reliable_change",
+            "reliable_deterioration",
+            "reliable_recovery",
+        ]
+    ].tolist()
     assert counts == [1, 2, 1, 1]
     assert wales["pct_reliable_improvement"] == 25.0
     gwent = summary.loc[("Gwent", "SWEMWBS", "self")]

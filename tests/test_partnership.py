@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from nest_eval import partnership as pa
+from nest_eval.domains import partnership as pa
 
 
 def test_demo_training_reproduces_the_published_2024_figures(demo_data):
@@ -19,14 +19,19 @@ def test_demo_training_reproduces_the_published_2024_figures(demo_data):
 
 
 def test_enablers_pooled_share_and_wales_totals():
-    frame = pd.DataFrame({
-        "rpb": ["Gwent", "Powys"], "year": [2024, 2024],
-        "core_funding_gbp": [100.0, 50.0], "rif_funding_gbp": [300.0, 150.0],
-        "pooled_funding_gbp": [40.0, 10.0], "workforce_vacancy_rate": [0.1, 0.2],
-        "multiagency_panel": pd.array([True, False], dtype="boolean"),
-        "coproduction_maturity": pd.array([3, 2], dtype="Int64"),
-        "cyp_on_board": pd.array([True, None], dtype="boolean"),
-    })
+    frame = pd.DataFrame(
+        {
+            "rpb": ["Gwent", "Powys"],
+            "year": [2024, 2024],
+            "core_funding_gbp": [100.0, 50.0],
+            "rif_funding_gbp": [300.0, 150.0],
+            "pooled_funding_gbp": [40.0, 10.0],
+            "workforce_vacancy_rate": [0.1, 0.2],
+            "multiagency_panel": pd.array([True, False], dtype="boolean"),
+            "coproduction_maturity": pd.array([3, 2], dtype="Int64"),
+            "cyp_on_board": pd.array([True, None], dtype="boolean"),
+        }
+    )
     table = pa.enablers(frame, 2024).set_index("rpb")
     assert table.loc["Gwent", "pooled_share"] == pytest.approx(0.1)
     assert table.loc["Powys", "total_funding_gbp"] == 200.0

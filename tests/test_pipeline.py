@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from nest_eval import disclosure
-from nest_eval.hashing import sha256_file
-from nest_eval.pipeline import expand_tasks, load_pipeline, run_year
-from nest_eval.publish import EXTERNAL_REFERENCE, atomic_write_text
+from nest_eval.files import atomic_write_text, sha256_file
+from nest_eval.pipeline.publish import EXTERNAL_REFERENCE
+from nest_eval.pipeline.runner import expand_tasks, load_pipeline, run_year
+from nest_eval.reporting import disclosure
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

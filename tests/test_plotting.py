@@ -1,4 +1,5 @@
-"""Tests for nest_eval.plotting: report figures, their alt texts, and deterministic saving."""
+"""Tests for nest_eval.reporting.plotting: report figures, their alt texts, and deterministic
+saving."""
 
 from __future__ import annotations
 
@@ -24,9 +25,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from nest_eval import comparisons, distance, experiences, implementation, plotting
-from nest_eval.contract import EXPERIENCE_ITEMS
-from nest_eval.vocabulary import CORE_ELEMENTS, RPB_NAMES, WALES
+from nest_eval.domains import comparisons, distance, experiences, implementation
+from nest_eval.reference.contract import EXPERIENCE_ITEMS
+from nest_eval.reference.vocabulary import CORE_ELEMENTS, RPB_NAMES, WALES
+from nest_eval.reporting import plotting
 
 YEAR = 2025
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +38,7 @@ SYNTHETIC = textwrap.dedent(
     """
     import numpy as np
     import pandas as pd
-    from nest_eval import plotting
+    from nest_eval.reporting import plotting
 
     def synthetic_figures():
         distance_rows = pd.DataFrame(

@@ -1,6 +1,6 @@
 import pytest
 
-from nest_eval import vocabulary as v
+from nest_eval.reference import vocabulary as v
 
 # Every alias domain.md lists, with the RPB it must resolve to (typed from domain.md, not
 # taken from the module).

@@ -38,13 +38,13 @@ EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def _catalogue(path: str | None):
-    from nest_eval.measures import CATALOGUE, load_catalogue
+    from nest_eval.reference.measures import CATALOGUE, load_catalogue
 
     return load_catalogue(path) if path else CATALOGUE
 
 
 def _validate(args: argparse.Namespace, write_to: str | None) -> int:
-    from nest_eval.ingest import format_summary, ingest, write_processed
+    from nest_eval.ingest.datasets import format_summary, ingest, write_processed
 
     try:
         result = ingest(args.directory, _catalogue(args.measures_config))
@@ -64,7 +64,7 @@ def _validate(args: argparse.Namespace, write_to: str | None) -> int:
 
 
 def _demo_data(args: argparse.Namespace) -> int:
-    from nest_eval.demo import write_demo_data
+    from nest_eval.demo.generator import write_demo_data
 
     paths = write_demo_data(args.directory, seed=args.seed, scale=args.scale)
     for path in paths:
@@ -73,7 +73,7 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 
 def _data_dictionary(args: argparse.Namespace) -> int:
-    from nest_eval.data_dictionary import data_dictionary_markdown
+    from nest_eval.ingest.dictionary import data_dictionary_markdown
 
     text = data_dictionary_markdown()
     if args.out:
@@ -84,7 +84,7 @@ def _data_dictionary(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from nest_eval.pipeline import main_run
+    from nest_eval.pipeline.runner import main_run
 
     try:
         return main_run(args)
@@ -96,7 +96,7 @@ def _run(args: argparse.Namespace) -> int:
 def _lab(args: argparse.Namespace) -> int:
     import subprocess
 
-    from nest_eval.pipeline import ensure_kernel
+    from nest_eval.pipeline.runner import ensure_kernel
 
     ensure_kernel("nest-eval")
     command = [sys.executable, "-m", "jupyterlab", args.notebooks]
@@ -106,7 +106,7 @@ def _lab(args: argparse.Namespace) -> int:
 
 
 def _notebooks(args: argparse.Namespace) -> int:
-    from nest_eval.notebooks import refresh
+    from nest_eval.pipeline.notebooks import refresh
 
     paths = args.paths or sorted(str(p) for p in Path("notebooks").glob("*.ipynb"))
     for path in paths:

@@ -3,10 +3,10 @@
 The flow for each dataset of the contract:
 
 1. find its files (name starts with the dataset's name; CSV or ``.xlsx``);
-2. read each file as text (:mod:`nest_eval.readers`), normalise the column names and check
+2. read each file as text (:mod:`nest_eval.ingest.readers`), normalise the column names and check
    the required columns are there (a file that cannot be read, or lacks a required column,
    stops the dataset with an error naming the file and the part);
-3. parse every value and check every rule (:mod:`nest_eval.validation`);
+3. parse every value and check every rule (:mod:`nest_eval.ingest.validation`);
 4. quarantine every row that breaks a rule, and both rows of a conflicting duplicate;
 5. collapse exact duplicates, counting them;
 6. account: rows read = accepted + quarantined + duplicates collapsed (+ rows of a dataset
@@ -25,13 +25,12 @@ from pathlib import Path
 import pandas as pd
 
 from nest_eval import __version__
-from nest_eval import measures as _measures
-from nest_eval.contract import CONTRACT_VERSION, DATASETS, Dataset, normalise_column_name
-from nest_eval.hashing import sha256_file
-from nest_eval.identifiers import WITHHELD
-from nest_eval.publish import atomic_write
-from nest_eval.readers import DATA_SUFFIXES, RawTable, ReadError, read_table
-from nest_eval.validation import RULES, parse_rows
+from nest_eval.files import atomic_write, sha256_file
+from nest_eval.ingest.identifiers import WITHHELD
+from nest_eval.ingest.readers import DATA_SUFFIXES, RawTable, ReadError, read_table
+from nest_eval.ingest.validation import RULES, parse_rows
+from nest_eval.reference import measures as _measures
+from nest_eval.reference.contract import CONTRACT_VERSION, DATASETS, Dataset, normalise_column_name
 
 __all__ = [
     "QUARANTINE_COLUMNS",
@@ -195,7 +194,7 @@ def _empty_duplicates() -> pd.DataFrame:
 
 def _discover(directory: Path) -> tuple[dict[str, list[Path]], list[str], list[str]]:
     """Files per dataset, data files matching no dataset, and non-data files."""
-    from nest_eval.contract import dataset_for_file
+    from nest_eval.reference.contract import dataset_for_file
 
     per_dataset: dict[str, list[Path]] = {d.name: [] for d in DATASETS}
     unmatched: list[str] = []

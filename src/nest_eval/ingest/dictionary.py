@@ -5,9 +5,9 @@ Generated, never edited by hand: ``nest-eval data-dictionary --out docs/data-dic
 
 from __future__ import annotations
 
-from nest_eval.contract import CONTRACT_VERSION, DATASETS
-from nest_eval.measures import CATALOGUE, RAW_INPUT_CODES
-from nest_eval.validation import RULES
+from nest_eval.ingest.validation import RULES
+from nest_eval.reference.contract import CONTRACT_VERSION, DATASETS
+from nest_eval.reference.measures import CATALOGUE, RAW_INPUT_CODES
 
 __all__ = ["data_dictionary_markdown"]
 

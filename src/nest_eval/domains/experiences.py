@@ -19,10 +19,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nest_eval import intervals
-from nest_eval.contract import EXPERIENCE_ITEMS, NEST_EXPERIENCE_ITEMS
-from nest_eval.periods import period_year
-from nest_eval.vocabulary import RPB_NAMES, WALES
+from nest_eval.domains.periods import period_year
+from nest_eval.reference.contract import EXPERIENCE_ITEMS, NEST_EXPERIENCE_ITEMS
+from nest_eval.reference.vocabulary import RPB_NAMES, WALES
+from nest_eval.stats import intervals
 
 __all__ = [
     "AGREE_FROM",

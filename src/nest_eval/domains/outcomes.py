@@ -25,11 +25,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from nest_eval import intervals
-from nest_eval.measures import CATALOGUE, Catalogue
-from nest_eval.mixed_model import fit_random_intercept
-from nest_eval.periods import period_year
-from nest_eval.vocabulary import RPB_NAMES, WALES
+from nest_eval.domains.periods import period_year
+from nest_eval.reference.measures import CATALOGUE, Catalogue
+from nest_eval.reference.vocabulary import RPB_NAMES, WALES
+from nest_eval.stats import intervals
+from nest_eval.stats.mixed_model import fit_random_intercept
 
 __all__ = [
     "CATEGORIES",
@@ -360,7 +360,8 @@ def change_summary(assessed: pd.DataFrame) -> pd.DataFrame:
     Notes
     -----
     The standardised mean change uses the baseline SD of the pairs and the pre–post
-    correlation (Becker 1988), computed by :func:`nest_eval.intervals.standardised_mean_change`.
+    correlation (Becker 1988), computed by
+    :func:`nest_eval.stats.intervals.standardised_mean_change`.
 
     References
     ----------
@@ -504,7 +505,7 @@ def adjusted_change(
 
     For each measure and respondent with at least ``min_children`` children in the cohort, the
     model of :data:`MODEL_SPECIFICATION` is fitted by exact REML
-    (:func:`nest_eval.mixed_model.fit_random_intercept`) on all of each child's assessments.
+    (:func:`nest_eval.stats.mixed_model.fit_random_intercept`) on all of each child's assessments.
     RPBs with fewer than ``min_paired_per_rpb`` paired children are left out of that model
     (their children too) and named in ``excluded_rpbs``; children with a missing covariate are
     left out and counted.

@@ -1,9 +1,11 @@
 """Report sections: what the national and RPB report notebooks show, built in one place.
 
-Each section function takes the year's :class:`~nest_eval.results.YearResults` (and the RPB for a
+Each section function takes the year's :class:`~nest_eval.domains.year.YearResults` (and the RPB
+for a
 regional report, ``None`` for the national one) and returns a :class:`Block`: HTML for the
 report and plain text for reviewers (nbval compares both). Every table shown passes disclosure
-control first (:mod:`nest_eval.disclosure`); figures are saved as PNG and SVG with their alt
+control first (:mod:`nest_eval.reporting.disclosure`); figures are saved as PNG and SVG with their
+alt
 text when a figures folder is given.
 
 The notebooks stay thin: a parameters cell, one call per section, and the narrative.
@@ -20,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nest_eval import __version__, disclosure, plotting
-from nest_eval.results import YearResults
-from nest_eval.vocabulary import (
+from nest_eval import __version__
+from nest_eval.domains.year import YearResults
+from nest_eval.reference.vocabulary import (
     COMMISSIONER_ASKS,
     CORE_ELEMENTS,
     RECOMMENDATIONS,
@@ -30,6 +32,7 @@ from nest_eval.vocabulary import (
     WALES,
     rpb_slug,
 )
+from nest_eval.reporting import disclosure, plotting
 
 __all__ = [
     "Block",
@@ -1012,7 +1015,7 @@ def methods_section(results: YearResults, threshold: int = 10) -> Block:
 
 def reproducibility_section(results: YearResults, run_id: str | None = None) -> Block:
     """Code version, run identifier and how to regenerate the report."""
-    from nest_eval.hashing import code_fingerprint
+    from nest_eval.files import code_fingerprint
 
     parameters = ", ".join(f"{k} = {v}" for k, v in sorted(results.parameters.items()))
     lines = [

@@ -11,7 +11,8 @@ and RPB boards:
   the interval of the change where one exists; one small panel per indicator.
 - :func:`outcome_categories`: reliable improvement, no reliable change and reliable
   deterioration per outcome measure, with reliable recovery marked inside improvement.
-- :func:`funnel`: a funnel plot (:func:`nest_eval.funnel.plot_funnel`) of one proportion.
+- :func:`funnel`: a funnel plot (:func:`nest_eval.reporting.funnel_plot.plot_funnel`) of one
+  proportion.
 - :func:`experience_items`: the share agreeing with each experience item, with Wilson
   intervals, an RPB against Wales.
 
@@ -62,7 +63,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
-from cycler import cycler
+from matplotlib import cycler
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, FigureBase
@@ -71,10 +72,10 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, PercentFormatter
 from matplotlib.transforms import Bbox
 
-from nest_eval.contract import DATASETS, EXPERIENCE_ITEMS
-from nest_eval.measures import CATALOGUE, Catalogue
-from nest_eval.publish import atomic_write_bytes
-from nest_eval.vocabulary import (
+from nest_eval.files import atomic_write_bytes
+from nest_eval.reference.contract import DATASETS, EXPERIENCE_ITEMS
+from nest_eval.reference.measures import CATALOGUE, Catalogue
+from nest_eval.reference.vocabulary import (
     CORE_ELEMENTS,
     JOURNEY_LEVELS,
     RPB_NAMES,
@@ -449,7 +450,8 @@ def nest_profile(
     """The NEST profile: journey ratings of the six core elements, an RPB against Wales.
 
     One row per core element, in published order, on the 1–4 journey scale with its levels
-    named (:data:`nest_eval.vocabulary.JOURNEY_LEVELS`). The Wales mean is an open diamond; the
+    named (:data:`nest_eval.reference.vocabulary.JOURNEY_LEVELS`). The Wales mean is an open
+    diamond; the
     RPB's own rating, when given, a filled circle. Each row states how many of the seven RPBs
     rated the element. An element without a rating is labelled "not rated" and drawn without a
     marker, never as 0. Journey ratings are a census of the RPBs' self-ratings, not a sample, so
@@ -458,10 +460,11 @@ def nest_profile(
     Parameters
     ----------
     national_means_current : pandas.DataFrame
-        :func:`nest_eval.implementation.national_means` for the year: ``element``,
+        :func:`nest_eval.domains.implementation.national_means` for the year: ``element``,
         ``mean_rating``, ``n_rpbs`` (and optionally ``n_not_rated``).
     rpb_ratings : pandas.DataFrame or mapping, optional
-        The RPB's ratings: rows of :func:`nest_eval.implementation.journey_ratings` (filtered
+        The RPB's ratings: rows of :func:`nest_eval.domains.implementation.journey_ratings`
+        (filtered
         here to ``rpb`` and ``year`` when those columns are present) or a mapping of element
         (key or label) to rating. An element missing or blank is not rated.
     rpb : str, optional
@@ -922,7 +925,7 @@ def distance_chart(
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`nest_eval.distance.distance_travelled` (or the published CSV, possibly with
+        :func:`nest_eval.domains.distance.distance_travelled` (or the published CSV, possibly with
         ``"c"`` in any value column).
     rpb : str
         The RPB (any alias) or ``"Wales"``.
@@ -1126,7 +1129,8 @@ def outcome_categories(
     Parameters
     ----------
     outcomes_change_rows : pandas.DataFrame
-        Rows of :func:`nest_eval.distance.outcomes_change` (or the published CSV, possibly with
+        Rows of :func:`nest_eval.domains.distance.outcomes_change` (or the published CSV, possibly
+        with
         ``"c"``) for one RPB or Wales, or for several with ``rpb`` given.
     rpb : str, optional
         The RPB (any alias) or ``"Wales"`` to draw; needed when the rows hold several.
@@ -1336,7 +1340,7 @@ def _attr(table: pd.DataFrame, key: str) -> float | None:
 
 
 def _recolour_funnel(ax: Axes) -> None:
-    """Okabe–Ito colours for the artists of :func:`nest_eval.funnel.plot_funnel`."""
+    """Okabe–Ito colours for the artists of :func:`nest_eval.reporting.funnel_plot.plot_funnel`."""
     swaps = {
         mpl.colors.to_hex("tab:red"): _BLACK,
         mpl.colors.to_hex("tab:blue"): _BLUE,
@@ -1368,7 +1372,7 @@ def funnel(
     ylabel: str = "Percentage",
     name: str | None = None,
 ) -> ReportFigure:
-    """A funnel plot of one proportion across RPBs (:func:`nest_eval.funnel.plot_funnel`).
+    """A funnel plot of one proportion across RPBs (see :mod:`nest_eval.reporting.funnel_plot`).
 
     The RPBs are points (share against number of people) with 95% and 99.8% control limits
     around the target; only RPBs outside a limit are labelled, and none is ranked. Rows whose
@@ -1377,8 +1381,8 @@ def funnel(
     Parameters
     ----------
     funnel_table_for_one_indicator : pandas.DataFrame
-        :func:`nest_eval.funnel.funnel_table` output, or the rows of one indicator of
-        :func:`nest_eval.comparisons.rpb_funnels` (``rpb`` instead of ``unit``; target and
+        :func:`nest_eval.stats.funnel.funnel_table` output, or the rows of one indicator of
+        :func:`nest_eval.domains.comparisons.rpb_funnels` (``rpb`` instead of ``unit``; target and
         ``tau2`` read from their columns when ``attrs`` are lost).
     title : str
         Title of the plot: what the proportion is, in plain English.
@@ -1398,8 +1402,8 @@ def funnel(
     ValueError
         When the rows hold several indicators or fewer than two units are left.
     """
-    # Imported here: nest_eval.funnel loads scipy.stats, which the other figures do not need.
-    from nest_eval import funnel as _funnel
+    # Imported here: nest_eval.stats.funnel loads scipy.stats, which the other figures do not need.
+    from nest_eval.reporting import funnel_plot as _funnel
 
     table = funnel_table_for_one_indicator.copy()
     table.attrs = dict(funnel_table_for_one_indicator.attrs)
@@ -1505,7 +1509,8 @@ def experience_items(
     Parameters
     ----------
     agreement_rows : pandas.DataFrame
-        Rows of :func:`nest_eval.experiences.agreement` (``rpb``, ``item``, ``n``, ``share``,
+        Rows of :func:`nest_eval.domains.experiences.agreement` (``rpb``, ``item``, ``n``,
+        ``share``,
         ``ci_low``, ``ci_high``; ``respondent_type`` when present is filtered to
         ``respondent_type``), possibly with ``"c"``: one RPB's rows, one RPB's and Wales's, or
         the whole table with ``rpb`` given.

@@ -1,7 +1,7 @@
 """The data contract (version 1) as code: the six datasets, their columns and their rules.
 
 Ingest enforces these schemas, the demo generator writes them, and the data dictionary
-(``docs/data-dictionary.md``, :mod:`nest_eval.data_dictionary`) is generated from them, so the
+(``docs/data-dictionary.md``, :mod:`nest_eval.ingest.dictionary`) is generated from them, so the
 three cannot drift apart.
 """
 

@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nest_eval.vocabulary import UnknownNameError, normalise_label
+from nest_eval.reference.vocabulary import UnknownNameError, normalise_label
 
 __all__ = [
     "CATALOGUE",
@@ -968,7 +968,7 @@ def resolve_measure(name: str) -> str:
     """Resolve a measure from its key, English label, Welsh label or an alias.
 
     Case, punctuation, spacing and ``_`` versus space are ignored
-    (:func:`nest_eval.vocabulary.normalise_label`).
+    (:func:`nest_eval.reference.vocabulary.normalise_label`).
 
     Parameters
     ----------

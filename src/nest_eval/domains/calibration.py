@@ -1,9 +1,11 @@
 """Calibration against the truth: do the intervals cover the effects the demo data hold.
 
-The demo generator (:mod:`nest_eval.demo`) draws each child's scores from a random-intercept
+The demo generator (:mod:`nest_eval.demo.generator`) draws each child's scores from a
+random-intercept
 model with a known change per year for every RPB, measure and cohort (``theta`` in
 ``truth.json``). Over many simulated datasets, the 95% intervals of the case-mix-adjusted change
-per RPB (:func:`nest_eval.outcomes.adjusted_change`) should cover ``theta`` about 95% of the time.
+per RPB (:func:`nest_eval.domains.outcomes.adjusted_change`) should cover ``theta`` about 95% of
+the time.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from nest_eval import outcomes as _outcomes
-from nest_eval.demo import write_demo_data
-from nest_eval.ingest import ingest
+from nest_eval.demo.generator import write_demo_data
+from nest_eval.domains import outcomes as _outcomes
+from nest_eval.ingest.datasets import ingest
 
 __all__ = ["coverage_for_seed", "coverage_summary"]
 

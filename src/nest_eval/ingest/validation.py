@@ -1,6 +1,7 @@
 """Validation of raw rows against the data contract: parse every value, name every problem.
 
-Each contract column is parsed by its kind (see :mod:`nest_eval.contract`). A value that breaks
+Each contract column is parsed by its kind (see :mod:`nest_eval.reference.contract`). A value that
+breaks
 a rule is never coerced: the row is marked with a *problem* naming the column, the value as
 given and the rule, and ingest quarantines it. Values are only ever *resolved* (an alias to its
 canonical RPB, a Welsh label to its element key, a percentage vacancy rate to a proportion, a
@@ -16,10 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from nest_eval import measures as _measures
-from nest_eval import vocabulary
-from nest_eval.contract import DATE_ORDER_RULES, Column, Dataset
-from nest_eval.identifiers import WITHHELD, looks_like_nhs_number
+from nest_eval.ingest.identifiers import WITHHELD, looks_like_nhs_number
+from nest_eval.reference import measures as _measures
+from nest_eval.reference import vocabulary
+from nest_eval.reference.contract import DATE_ORDER_RULES, Column, Dataset
 
 __all__ = ["RULES", "ParsedRows", "parse_rows"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nest_eval.hashing import sha256_file
+from nest_eval.files import sha256_file
 
 __all__ = ["RawTable", "ReadError", "read_table", "sha256_file"]
 

@@ -66,7 +66,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from nest_eval.vocabulary import RPB_NAMES, WALES
+from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -627,7 +627,7 @@ def control_outcomes_change(
     Parameters
     ----------
     table : pandas.DataFrame
-        Output of :func:`nest_eval.distance.outcomes_change`.
+        Output of :func:`nest_eval.domains.distance.outcomes_change`.
     threshold : int
         Primary suppression threshold.
     zeros_as_last_resort : bool
@@ -734,7 +734,7 @@ def control_distance_travelled(
     Parameters
     ----------
     table : pandas.DataFrame
-        Output of :func:`nest_eval.distance.distance_travelled`.
+        Output of :func:`nest_eval.domains.distance.distance_travelled`.
     threshold : int
         Primary suppression threshold.
     n_baseline : pandas.Series, optional
@@ -856,7 +856,7 @@ def control_counts_table(
     count_columns : sequence of str
         Counts of people, responses or requests; each adds up over the RPBs to Wales.
     rpb_column : str
-        Column naming the RPB (``"unit"`` for :func:`nest_eval.funnel.funnel_table`).
+        Column naming the RPB (``"unit"`` for :func:`nest_eval.stats.funnel.funnel_table`).
     key_columns : sequence of str
         Other columns identifying an indicator (e.g. ``("respondent_type", "item")``).
     row_total : LinearGroup or (sequence of str, str), optional
@@ -894,7 +894,7 @@ def control_counts_table(
 
     Examples
     --------
-    Experiences agreement (:func:`nest_eval.experiences.agreement`)::
+    Experiences agreement (:func:`nest_eval.domains.experiences.agreement`)::
 
         control_counts_table(
             table, ["n", "n_agree"], key_columns=("respondent_type", "item"),
@@ -999,7 +999,7 @@ def control_agreement(
     Parameters
     ----------
     table : pandas.DataFrame
-        Output of :func:`nest_eval.experiences.agreement`.
+        Output of :func:`nest_eval.domains.experiences.agreement`.
     threshold : int
         Primary suppression threshold.
     zeros_as_last_resort : bool
@@ -1033,7 +1033,7 @@ def control_access(
     Parameters
     ----------
     table : pandas.DataFrame
-        Output of :func:`nest_eval.access.access_indicators`.
+        Output of :func:`nest_eval.domains.access.access_indicators`.
     threshold : int
         Primary suppression threshold.
     zeros_as_last_resort : bool
@@ -1065,7 +1065,7 @@ def control_funnels(
     Parameters
     ----------
     table : pandas.DataFrame
-        Output of :func:`nest_eval.comparisons.rpb_funnels`.
+        Output of :func:`nest_eval.domains.comparisons.rpb_funnels`.
     threshold : int
         Primary suppression threshold.
     zeros_as_last_resort : bool
@@ -1108,7 +1108,8 @@ def control_adjusted(
     Parameters
     ----------
     table : pandas.DataFrame
-        Rows of :attr:`nest_eval.outcomes.AdjustedChange.table` for every RPB and Wales, with
+        Rows of :attr:`nest_eval.domains.outcomes.AdjustedChange.table` for every RPB and Wales,
+        with
         ``measure`` and ``respondent``.
     threshold : int
         Primary suppression threshold.
@@ -1139,7 +1140,7 @@ def control_training(table: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) ->
     Parameters
     ----------
     table : pandas.DataFrame
-        Output of :func:`nest_eval.partnership.training_summary`.
+        Output of :func:`nest_eval.domains.partnership.training_summary`.
     threshold : int
         Threshold.
 

@@ -16,28 +16,22 @@ Everything the yearly run publishes goes through here:
 from __future__ import annotations
 
 import html
-import os
 import re
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nest_eval.hashing import sha256_file
+from nest_eval.files import sha256_file
 
 if TYPE_CHECKING:  # imported lazily: nbformat and pandas are slow to import
-    import pandas as pd
+    pass
 
 __all__ = [
     "EXTERNAL_REFERENCE",
-    "atomic_write",
-    "atomic_write_bytes",
-    "atomic_write_text",
     "clean_notebook",
     "file_manifest",
     "notebook_html",
     "page",
-    "write_csv",
 ]
 
 EXTERNAL_REFERENCE = re.compile(r"(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}", re.IGNORECASE)
@@ -57,58 +51,6 @@ figcaption{font-size:.9rem;color:#444}.note{font-size:.9rem;color:#444}
 a.anchor-link{display:none}
 pre{white-space:pre-wrap}
 """.strip()
-
-
-def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
-    """Write a file so it appears complete or not at all.
-
-    ``write`` receives a temporary path in the target's folder; what it writes is flushed to
-    disk and renamed over the target. On any error (or interruption) the temporary file is
-    removed and the old target, if any, is left as it was.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        The target file (its folder is created if missing).
-    write : callable
-        Writes the content to the path it is given.
-
-    Returns
-    -------
-    pathlib.Path
-        The target.
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(handle)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        with tmp.open("rb") as written:
-            os.fsync(written.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
-
-
-def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write bytes so the file appears complete or not at all."""
-    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
-
-
-def atomic_write_text(path: str | Path, text: str) -> Path:
-    r"""Write UTF-8 text (``\\n`` line ends) atomically."""
-    return atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
-    r"""Write a published table as CSV: UTF-8, ``\\n`` line ends, no index, atomically."""
-    text = frame.to_csv(index=False, lineterminator="\n")
-    return atomic_write_text(path, text)
 
 
 def clean_notebook(nb: Any) -> Any:

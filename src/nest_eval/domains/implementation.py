@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nest_eval.vocabulary import CORE_ELEMENTS, RPB_NAMES, WALES
+from nest_eval.reference.vocabulary import CORE_ELEMENTS, RPB_NAMES, WALES
 
 __all__ = [
     "element_changes",

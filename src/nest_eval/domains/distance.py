@@ -16,15 +16,15 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from nest_eval import access as _access
-from nest_eval import experiences as _experiences
-from nest_eval import implementation as _implementation
-from nest_eval import intervals
-from nest_eval import outcomes as _outcomes
-from nest_eval.contract import EXPERIENCE_ITEMS
-from nest_eval.measures import CATALOGUE, Catalogue
-from nest_eval.periods import default_baseline, period_year
-from nest_eval.vocabulary import CORE_ELEMENTS, RPB_NAMES, WALES
+from nest_eval.domains import access as _access
+from nest_eval.domains import experiences as _experiences
+from nest_eval.domains import implementation as _implementation
+from nest_eval.domains import outcomes as _outcomes
+from nest_eval.domains.periods import default_baseline, period_year
+from nest_eval.reference.contract import EXPERIENCE_ITEMS
+from nest_eval.reference.measures import CATALOGUE, Catalogue
+from nest_eval.reference.vocabulary import CORE_ELEMENTS, RPB_NAMES, WALES
+from nest_eval.stats import intervals
 
 __all__ = [
     "DISTANCE_COLUMNS",
@@ -432,7 +432,8 @@ def distance_travelled(
 
     See Also
     --------
-    nest_eval.implementation, nest_eval.outcomes, nest_eval.experiences, nest_eval.access
+    nest_eval.domains.implementation, nest_eval.domains.outcomes, nest_eval.domains.experiences,
+    nest_eval.domains.access
     """
     defaults = baseline_years(data, year, financial)
     rows: list[dict[str, object]] = []

@@ -53,9 +53,6 @@ from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
 
 __all__ = [
     "FLAG_WITHIN",
@@ -65,8 +62,8 @@ __all__ = [
     "funnel_limits",
     "funnel_table",
     "level_label",
+    "limit_columns",
     "overdispersion",
-    "plot_funnel",
 ]
 
 LEVELS: tuple[float, ...] = (0.95, 0.998)
@@ -135,7 +132,8 @@ def _check_level(level: float) -> None:
         raise ValueError(f"levels must lie strictly between 0 and 1, got {level!r}")
 
 
-def _column_names(level: float) -> tuple[str, str]:
+def limit_columns(level: float) -> tuple[str, str]:
+    """Names of the lower and upper limit columns of a level, e.g. ``lower_95``, ``upper_95``."""
     label = level_label(level)
     return f"lower_{label}", f"upper_{label}"
 
@@ -344,7 +342,7 @@ def funnel_limits(
     columns: dict[str, np.ndarray] = {"n": ns}
     for level in levels:
         z = critical_value(level)
-        lower_name, upper_name = _column_names(level)
+        lower_name, upper_name = limit_columns(level)
         columns[lower_name] = np.sin(np.clip(theta0 - z * spread, 0.0, _HALF_PI)) ** 2
         columns[upper_name] = np.sin(np.clip(theta0 + z * spread, 0.0, _HALF_PI)) ** 2
     return pd.DataFrame(columns, index=index)
@@ -354,7 +352,7 @@ def _flags(proportion: np.ndarray, limits: pd.DataFrame, levels: Sequence[float]
     """Outermost level whose limit a unit lies strictly beyond, else ``within``."""
     flags = [FLAG_WITHIN] * len(proportion)
     for level in sorted(levels):  # widest last, so it wins
-        lower_name, upper_name = _column_names(level)
+        lower_name, upper_name = limit_columns(level)
         label = level_label(level)
         above = proportion > limits[upper_name].to_numpy()
         below = proportion < limits[lower_name].to_numpy()
@@ -402,7 +400,8 @@ def funnel_table(
         ``"above 95%"``, ``"within"``, ``"below 95%"`` or ``"below 99.8%"``, the widest level
         whose limit the proportion lies strictly beyond. Rows keep the input order (no
         ranking). ``attrs`` holds ``target``, ``tau2`` (as used), ``phi``, ``tau2_estimated``,
-        ``k``, ``levels``, ``overdispersed`` and ``winsor``, which :func:`plot_funnel` reads.
+        ``k``, ``levels``, ``overdispersed`` and ``winsor``, which
+        :func:`nest_eval.reporting.funnel_plot.plot_funnel` reads.
 
     References
     ----------
@@ -462,82 +461,3 @@ def funnel_table(
         winsor=float(winsor),
     )
     return table
-
-
-def plot_funnel(
-    table: pd.DataFrame,
-    ax: Axes | None = None,
-    title: str = "Funnel plot",
-    xlabel: str = "Number of people (n)",
-    ylabel: str = "Proportion",
-    target: float | None = None,
-    tau2: float | None = None,
-    levels: Sequence[float] | None = None,
-) -> Figure:
-    """Draw a funnel plot: smooth limit curves over n, the units, and labels for flagged units.
-
-    Only units flagged as outside a limit are labelled; units are not ranked. The figure is
-    built without pyplot (no global state) and carries no date or other varying content; the
-    caller chooses the file format and its metadata when saving.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        Output of :func:`funnel_table` (columns ``unit``, ``n``, ``proportion``, ``flag``).
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; a new figure (7 x 5 inches) is made when omitted.
-    title, xlabel, ylabel : str
-        Texts of the plot.
-    target, tau2, levels : optional
-        Override ``table.attrs`` (needed when the table has lost its ``attrs``).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The figure holding the axes.
-
-    References
-    ----------
-    .. [1] Spiegelhalter, D. J. (2005). Funnel plots for comparing institutional performance.
-       *Statistics in Medicine* 24, 1185-1202.
-    """
-    attrs = table.attrs
-    target = attrs.get("target") if target is None else target
-    tau2 = attrs.get("tau2", 0.0) if tau2 is None else tau2
-    levels = tuple(attrs.get("levels", LEVELS)) if levels is None else tuple(levels)
-    if target is None:
-        raise ValueError("target unknown: pass target= or a table from funnel_table")
-    if ax is None:
-        fig = Figure(figsize=(7.0, 5.0), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = ax.get_figure(root=True)
-    ns = table["n"].to_numpy(dtype=float)
-    grid = np.geomspace(max(1.0, ns.min() / 2.0), ns.max() * 1.1, 400)
-    limits = funnel_limits(grid, float(target), float(tau2), levels)
-    styles = ["--", "-", ":", "-."]
-    for i, level in enumerate(sorted(levels)):
-        lower_name, upper_name = _column_names(level)
-        style = styles[i % len(styles)]
-        label = f"{level_label(level)}% limits"
-        ax.plot(grid, limits[upper_name], color="0.35", linestyle=style, linewidth=1, label=label)
-        ax.plot(grid, limits[lower_name], color="0.35", linestyle=style, linewidth=1)
-    ax.axhline(float(target), color="tab:red", linewidth=1, label=f"Target {float(target):.1%}")
-    flagged = (table["flag"] != FLAG_WITHIN).to_numpy()
-    ax.scatter(ns[~flagged], table["proportion"].to_numpy()[~flagged], color="tab:blue",
-               zorder=3, label="Within limits")  # fmt: skip
-    if flagged.any():
-        ax.scatter(ns[flagged], table["proportion"].to_numpy()[flagged], color="tab:orange",
-                   marker="D", zorder=3, label="Outside a limit")  # fmt: skip
-        for row in table.loc[flagged].itertuples(index=False):
-            ax.annotate(str(row.unit), (row.n, row.proportion), xytext=(5, 5),
-                        textcoords="offset points", fontsize=9)  # fmt: skip
-    ax.set_xlim(0, grid.max())
-    bottom, top = ax.get_ylim()
-    ax.set_ylim(max(bottom, 0.0), min(top, 1.0))
-    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.legend(loc="best", fontsize=8, frameon=False)
-    return fig

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nest_eval import intervals
-from nest_eval.vocabulary import RPB_NAMES, WALES
+from nest_eval.reference.vocabulary import RPB_NAMES, WALES
+from nest_eval.stats import intervals
 
 __all__ = ["ORGANISATION_TYPES", "enablers", "training_summary"]
 

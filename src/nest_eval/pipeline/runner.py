@@ -5,7 +5,7 @@ The steps and their parameter grid are declared in ``pipelines/yearly.toml``. A 
 
 1. **ingest** the raw-data folder into the processed-data folder (skipped when the raw files
    and the code are unchanged);
-2. **compute** the year's results once (:func:`nest_eval.results.compute_year`), kept under
+2. **compute** the year's results once (:func:`nest_eval.domains.year.compute_year`), kept under
    ``<out>/<Y>/.build/`` (hidden, never published);
 3. **publish the tables** of the data contract, disclosure-controlled, under ``tables/``;
 4. run every **notebook** task with Papermill, each in its own kernel process (the kernel named
@@ -35,7 +35,7 @@ from importlib import metadata
 from pathlib import Path
 
 from nest_eval import __version__
-from nest_eval.hashing import sha256_bytes
+from nest_eval.files import sha256_bytes
 
 __all__ = [
     "Pipeline",
@@ -188,7 +188,7 @@ def expand_tasks(pipeline: Pipeline, rpbs: Sequence[str] | None = None) -> list[
     -------
     list of Task
     """
-    from nest_eval.vocabulary import RPB_NAMES, resolve_rpb, rpb_slug
+    from nest_eval.reference.vocabulary import RPB_NAMES, resolve_rpb, rpb_slug
 
     chosen = [resolve_rpb(r) for r in rpbs] if rpbs else list(RPB_NAMES)
     tasks = []
@@ -217,7 +217,7 @@ def _key(payload: object) -> str:
 
 
 def _raw_inputs(data_dir: Path) -> list[dict[str, str]]:
-    from nest_eval.hashing import sha256_file
+    from nest_eval.files import sha256_file
 
     return [
         {"file": p.name, "sha256": sha256_file(p)}
@@ -253,7 +253,8 @@ def _execute(job: dict) -> dict:
     import nbformat
     import papermill
 
-    from nest_eval.publish import atomic_write_text, clean_notebook, notebook_html
+    from nest_eval.files import atomic_write_text
+    from nest_eval.pipeline.publish import clean_notebook, notebook_html
 
     year_dir = Path(job["year_dir"])
     stem = job["output"]
@@ -363,7 +364,7 @@ def run_year(
     -------
     RunSummary
     """
-    from nest_eval.hashing import code_fingerprint
+    from nest_eval.files import code_fingerprint
 
     data_dir, out_dir, processed_dir = Path(data_dir), Path(out_dir), Path(processed_dir)
     if not data_dir.is_dir():
@@ -385,8 +386,8 @@ def run_year(
         or _read_json(state_file).get("key") != ingest_key
         or not (processed_dir / "accounting.json").exists()
     ):
-        from nest_eval.ingest import format_summary, ingest, write_processed
-        from nest_eval.measures import load_catalogue
+        from nest_eval.ingest.datasets import format_summary, ingest, write_processed
+        from nest_eval.reference.measures import load_catalogue
 
         started = time.perf_counter()
         result = ingest(data_dir, load_catalogue(measures_config))
@@ -421,8 +422,8 @@ def run_year(
         or not results_file.exists()
         or not tables_present
     ):
-        from nest_eval.measures import load_catalogue
-        from nest_eval.results import compute_year, load_data, save_results
+        from nest_eval.domains.year import compute_year, load_data, save_results
+        from nest_eval.reference.measures import load_catalogue
 
         started = time.perf_counter()
         results = compute_year(
@@ -524,22 +525,23 @@ def run_year(
 
 
 def _write_json(path: Path, payload: object) -> None:
-    from nest_eval.publish import atomic_write_text
+    from nest_eval.files import atomic_write_text
 
     atomic_write_text(path, json.dumps(payload, indent=2, sort_keys=True) + "\n")
 
 
 def _publish_tables(results, tables_dir: Path, threshold: int) -> None:
     """The contract's tables (disclosure-controlled) and the report's other tables."""
-    from nest_eval.publish import write_csv
-    from nest_eval.report import published_tables
+    from nest_eval.files import write_csv
+    from nest_eval.reporting.report import published_tables
 
     for name, frame in published_tables(results, threshold).items():
         write_csv(frame, tables_dir / f"{name}.csv")
 
 
 def _write_index(year_dir: Path, year: int, tasks: list[Task], summary: RunSummary) -> None:
-    from nest_eval.publish import atomic_write_text, page
+    from nest_eval.files import atomic_write_text
+    from nest_eval.pipeline.publish import page
 
     def link(path: str, text: str) -> str:
         return f'<li><a href="{html.escape(path)}">{html.escape(text)}</a></li>'
@@ -591,7 +593,8 @@ def _write_manifest(
     code: str,
     data_dir: Path,
 ) -> None:
-    from nest_eval.publish import atomic_write_text, file_manifest
+    from nest_eval.files import atomic_write_text
+    from nest_eval.pipeline.publish import file_manifest
 
     accounting = _read_json(processed_dir / "accounting.json")
     manifest = {

@@ -1,7 +1,7 @@
 """Comparing RPBs without league tables: funnel plots for every proportion compared.
 
 Each proportion that the reports compare across the seven RPBs gets a Spiegelhalter funnel
-plot (:mod:`nest_eval.funnel`): the RPBs are placed against control limits around the Wales
+plot (:mod:`nest_eval.stats.funnel`): the RPBs are placed against control limits around the Wales
 proportion, widened for overdispersion, and only an RPB outside the limits is flagged. RPBs are
 never ranked.
 
@@ -21,14 +21,14 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from nest_eval import access as _access
-from nest_eval import experiences as _experiences
-from nest_eval import funnel
-from nest_eval import implementation as _implementation
-from nest_eval import outcomes as _outcomes
-from nest_eval.contract import EXPERIENCE_ITEMS
-from nest_eval.measures import CATALOGUE, Catalogue
-from nest_eval.vocabulary import RPB_NAMES
+from nest_eval.domains import access as _access
+from nest_eval.domains import experiences as _experiences
+from nest_eval.domains import implementation as _implementation
+from nest_eval.domains import outcomes as _outcomes
+from nest_eval.reference.contract import EXPERIENCE_ITEMS
+from nest_eval.reference.measures import CATALOGUE, Catalogue
+from nest_eval.reference.vocabulary import RPB_NAMES
+from nest_eval.stats import funnel
 
 __all__ = ["FUNNEL_COLUMNS", "proportions_by_rpb", "rpb_funnels"]
 
@@ -133,7 +133,7 @@ def rpb_funnels(proportions: pd.DataFrame, min_units: int = 3) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per indicator and RPB: the columns of :func:`nest_eval.funnel.funnel_table`
+        One row per indicator and RPB: the columns of :func:`nest_eval.stats.funnel.funnel_table`
         (``unit`` renamed ``rpb``) with ``domain``, ``indicator``, the Wales ``target``,
         ``tau2`` and ``phi``.
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from nest_eval import __version__
-from nest_eval.measures import CATALOGUE, Catalogue, load_catalogue
+from nest_eval.reference.measures import CATALOGUE, Catalogue, load_catalogue
 
 __all__ = [
     "LoadedData",
@@ -65,7 +65,7 @@ def load_data(path: str | Path) -> LoadedData:
     -------
     LoadedData
     """
-    from nest_eval.ingest import ingest, load_processed
+    from nest_eval.ingest.datasets import ingest, load_processed
 
     folder = Path(path)
     accounting_file = folder / "accounting.json"
@@ -147,14 +147,14 @@ def compute_year(
     -------
     YearResults
     """
-    from nest_eval import access as _access
-    from nest_eval import comparisons as _comparisons
-    from nest_eval import distance as _distance
-    from nest_eval import experiences as _experiences
-    from nest_eval import implementation as _implementation
-    from nest_eval import outcomes as _outcomes
-    from nest_eval import partnership as _partnership
-    from nest_eval.periods import period_end, period_start
+    from nest_eval.domains import access as _access
+    from nest_eval.domains import comparisons as _comparisons
+    from nest_eval.domains import distance as _distance
+    from nest_eval.domains import experiences as _experiences
+    from nest_eval.domains import implementation as _implementation
+    from nest_eval.domains import outcomes as _outcomes
+    from nest_eval.domains import partnership as _partnership
+    from nest_eval.domains.periods import period_end, period_start
 
     if isinstance(data, LoadedData):
         tables, accounting = data.tables, data.accounting

@@ -27,9 +27,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nest_eval import intervals
-from nest_eval.periods import period_end, period_year
-from nest_eval.vocabulary import RPB_NAMES, WALES
+from nest_eval.domains.periods import period_end, period_year
+from nest_eval.reference.vocabulary import RPB_NAMES, WALES
+from nest_eval.stats import intervals
 
 __all__ = ["INDICATORS", "STANDARD_DAYS", "access_change", "access_indicators", "census_date"]
 

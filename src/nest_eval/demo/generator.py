@@ -91,7 +91,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nest_eval import contract, vocabulary
+from nest_eval.reference import contract, vocabulary
 
 __all__ = [
     "ACCESS_MEAN_REDIRECTIONS",
@@ -1711,7 +1711,7 @@ def generate_demo_data(seed: int = DEFAULT_SEED, scale: str = "default") -> Demo
             "expected_accepted": len(frame) - quarantined - collapsed,
         }
     truth: dict[str, Any] = {
-        "generator": "nest_eval.demo",
+        "generator": "nest_eval.demo.generator",
         "seed": int(seed),
         "scale": size.name,
         "sizes": {

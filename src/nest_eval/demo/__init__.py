@@ -1,0 +1,4 @@
+"""The synthetic demo data: a generator with documented true effects.
+
+Imports :mod:`nest_eval.reference` only.
+"""

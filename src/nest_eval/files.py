@@ -1,0 +1,110 @@
+"""Files: content hashes, and writes that appear whole or not at all.
+
+- :func:`sha256_file`, :func:`sha256_bytes`: content hashes;
+- :func:`code_fingerprint`: the hash of the package's own source (the code version);
+- :func:`atomic_write_bytes` / :func:`atomic_write_text`: a file appears whole or not at all
+  (written to a temporary file in the same folder, then renamed), so an interrupted run never
+  leaves a half-written file that looks complete;
+- :func:`write_csv`: a deterministic CSV, written atomically.
+
+Kept free of heavy imports so that checking whether anything changed stays fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported lazily: pandas is slow to import
+    import pandas as pd
+
+__all__ = [
+    "atomic_write",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "code_fingerprint",
+    "sha256_bytes",
+    "sha256_file",
+    "write_csv",
+]
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def code_fingerprint() -> str:
+    """SHA-256 of the package's source files: the code version the results depend on."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
+    """Write a file so it appears complete or not at all.
+
+    ``write`` receives a temporary path in the target's folder; what it writes is flushed to
+    disk and renamed over the target. On any error (or interruption) the temporary file is
+    removed and the old target, if any, is left as it was.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The target file (its folder is created if missing).
+    write : callable
+        Writes the content to the path it is given.
+
+    Returns
+    -------
+    pathlib.Path
+        The target.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        with tmp.open("rb") as written:
+            os.fsync(written.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write bytes so the file appears complete or not at all."""
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
+
+
+def atomic_write_text(path: str | Path, text: str) -> Path:
+    r"""Write UTF-8 text (``\\n`` line ends) atomically."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    r"""Write a published table as CSV: UTF-8, ``\\n`` line ends, no index, atomically."""
+    text = frame.to_csv(index=False, lineterminator="\n")
+    return atomic_write_text(path, text)

@@ -1,0 +1,1 @@
+"""The yearly pipeline: ingest, compute once, run the notebooks with Papermill, publish."""

@@ -1,0 +1,1 @@
+"""Reporting: disclosure control, figures and the report sections the notebooks show."""

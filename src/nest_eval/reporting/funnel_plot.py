@@ -1,0 +1,99 @@
+"""Drawing a funnel plot from a funnel table (:mod:`nest_eval.stats.funnel`).
+
+The statistics of the limits live in :mod:`nest_eval.stats.funnel`, which does not import
+matplotlib; this module draws them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from nest_eval.stats.funnel import FLAG_WITHIN, LEVELS, funnel_limits, level_label, limit_columns
+
+__all__ = ["plot_funnel"]
+
+
+def plot_funnel(
+    table: pd.DataFrame,
+    ax: Axes | None = None,
+    title: str = "Funnel plot",
+    xlabel: str = "Number of people (n)",
+    ylabel: str = "Proportion",
+    target: float | None = None,
+    tau2: float | None = None,
+    levels: Sequence[float] | None = None,
+) -> Figure:
+    """Draw a funnel plot: smooth limit curves over n, the units, and labels for flagged units.
+
+    Only units flagged as outside a limit are labelled; units are not ranked. The figure is
+    built without pyplot (no global state) and carries no date or other varying content; the
+    caller chooses the file format and its metadata when saving.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`nest_eval.stats.funnel.funnel_table` (columns ``unit``, ``n``,
+        ``proportion``, ``flag``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure (7 x 5 inches) is made when omitted.
+    title, xlabel, ylabel : str
+        Texts of the plot.
+    target, tau2, levels : optional
+        Override ``table.attrs`` (needed when the table has lost its ``attrs``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure holding the axes.
+
+    References
+    ----------
+    .. [1] Spiegelhalter, D. J. (2005). Funnel plots for comparing institutional performance.
+       *Statistics in Medicine* 24, 1185-1202.
+    """
+    attrs = table.attrs
+    target = attrs.get("target") if target is None else target
+    tau2 = attrs.get("tau2", 0.0) if tau2 is None else tau2
+    levels = tuple(attrs.get("levels", LEVELS)) if levels is None else tuple(levels)
+    if target is None:
+        raise ValueError("target unknown: pass target= or a table from funnel_table")
+    if ax is None:
+        fig = Figure(figsize=(7.0, 5.0), layout="constrained")
+        ax = fig.add_subplot()
+    else:
+        fig = ax.get_figure(root=True)
+    ns = table["n"].to_numpy(dtype=float)
+    grid = np.geomspace(max(1.0, ns.min() / 2.0), ns.max() * 1.1, 400)
+    limits = funnel_limits(grid, float(target), float(tau2), levels)
+    styles = ["--", "-", ":", "-."]
+    for i, level in enumerate(sorted(levels)):
+        lower_name, upper_name = limit_columns(level)
+        style = styles[i % len(styles)]
+        label = f"{level_label(level)}% limits"
+        ax.plot(grid, limits[upper_name], color="0.35", linestyle=style, linewidth=1, label=label)
+        ax.plot(grid, limits[lower_name], color="0.35", linestyle=style, linewidth=1)
+    ax.axhline(float(target), color="tab:red", linewidth=1, label=f"Target {float(target):.1%}")
+    flagged = (table["flag"] != FLAG_WITHIN).to_numpy()
+    ax.scatter(ns[~flagged], table["proportion"].to_numpy()[~flagged], color="tab:blue",
+               zorder=3, label="Within limits")  # fmt: skip
+    if flagged.any():
+        ax.scatter(ns[flagged], table["proportion"].to_numpy()[flagged], color="tab:orange",
+                   marker="D", zorder=3, label="Outside a limit")  # fmt: skip
+        for row in table.loc[flagged].itertuples(index=False):
+            ax.annotate(str(row.unit), (row.n, row.proportion), xytext=(5, 5),
+                        textcoords="offset points", fontsize=9)  # fmt: skip
+    ax.set_xlim(0, grid.max())
+    bottom, top = ax.get_ylim()
+    ax.set_ylim(max(bottom, 0.0), min(top, 1.0))
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="best", fontsize=8, frameon=False)
+    return fig
