@@ -17,7 +17,7 @@ REPORT_CMD = $(BIN)/nest-eval run --year $(YEAR) --data data/raw --out reports
 LOCK_FLAGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv reports test lock lab notebooks clean
+.PHONY: help venv reports test lock lab notebooks messages clean
 
 ## Show this list of targets
 help:
@@ -53,6 +53,11 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
 		--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" \
 		--quiet $(LOCK_FLAGS) -o requirements.lock
+
+## Merge a changed English message source into the Welsh catalogue (changed entries are flagged)
+messages: $(STAMP)
+	$(BIN)/pybabel update --input-file src/nest_eval/reference/locale/nest_eval.pot \
+		--output-dir src/nest_eval/reference/locale --domain nest_eval --locale cy --width 100
 
 ## Open JupyterLab on notebooks/ with the project's kernel
 lab: $(STAMP)

@@ -214,7 +214,7 @@ def test_ranges_and_direction(key, low, high, integer, higher_better):
     assert measure.integer_scores is integer
     assert measure.higher_is_better is higher_better
     assert measure.source
-    assert measure.translation_reviewed is False
+    assert measure.label("en") and measure.label("cy")
 
 
 def test_rcads_range_is_stated_as_plausibility_only():
@@ -349,7 +349,7 @@ def test_resolve_key_and_labels(key):
     assert resolve_measure(key.lower()) == key
     assert resolve_measure(key.replace("_", " ")) == key
     assert resolve_measure(measure.label_en) == key
-    assert resolve_measure(measure.label_cy) == key
+    assert resolve_measure(measure.label("cy")) == key
     assert resolve_measure(f"  {measure.label_en.upper()} ") == key
     for alias in measure.aliases:
         assert resolve_measure(alias) == key
@@ -435,9 +435,6 @@ def test_figures_table_covers_every_figure():
 # --- configuration overrides ----------------------------------------------------------------
 
 CONFIG = """
-[run]
-year = 2025   # other settings are ignored by the catalogue
-
 [measures.SDQ_TOTAL]
 reference_sd = { value = 5.8, source = "Local norms 2023", verified = true }
 reliability = 0.62

@@ -116,7 +116,7 @@ def test_elements_six_core_five_foundations_resolve_from_key_english_welsh():
     for element in v.ELEMENTS:
         assert v.resolve_element(element.key) == element.key
         assert v.resolve_element(element.label_en) == element.key
-        assert v.resolve_element(element.label_cy.upper()) == element.key
+        assert v.resolve_element(element.label("cy").upper()) == element.key
     assert v.resolve_element("Co-produced innovations") == "coproduced_innovation"
     with pytest.raises(v.UnknownNameError):
         v.resolve_element("Wellbeing")
@@ -124,8 +124,8 @@ def test_elements_six_core_five_foundations_resolve_from_key_english_welsh():
 
 def test_journey_scale_and_recommendations():
     assert [lvl.level for lvl in v.JOURNEY_LEVELS] == [1, 2, 3, 4]
-    assert v.JOURNEY_LEVELS[3].name == "embedded"
+    assert v.JOURNEY_LEVELS[3].label() == "embedded"
     assert [r.key for r in v.RECOMMENDATIONS] == list("ABCDEFGHIJKL")
-    assert "Maturity Matrix" in v.RECOMMENDATIONS[1].text
+    assert "Maturity Matrix" in v.RECOMMENDATIONS[1].text()
     assert "outcomes" in v.RECOMMENDATIONS[5].domains
     assert len(v.COMMISSIONER_ASKS) == 5

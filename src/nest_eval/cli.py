@@ -37,17 +37,17 @@ __all__ = ["main"]
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
-def _catalogue(path: str | None):
-    from nest_eval.reference.measures import CATALOGUE, load_catalogue
+def _reference(path: str | None):
+    from nest_eval.reference.overrides import load_reference
 
-    return load_catalogue(path) if path else CATALOGUE
+    return load_reference(path)
 
 
 def _validate(args: argparse.Namespace, write_to: str | None) -> int:
     from nest_eval.ingest.datasets import format_summary, ingest, write_processed
 
     try:
-        result = ingest(args.directory, _catalogue(args.measures_config))
+        result = ingest(args.directory, _reference(args.measures_config))
     except NotADirectoryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -675,7 +675,7 @@ def _rating_text(rating: float | None) -> str:
 def _element_spelling(key: str, style: str) -> str:
     """An element as a submission writes it: key, English label or Welsh label."""
     element = next(e for e in vocabulary.CORE_ELEMENTS if e.key == key)
-    return {"english": element.label_en, "welsh": element.label_cy}.get(style, key)
+    return {"english": element.label("en"), "welsh": element.label("cy")}.get(style, key)
 
 
 def _evidence(rng: np.random.Generator, rating: float | None, voice: bool) -> str:

@@ -29,8 +29,8 @@ from nest_eval.files import atomic_write, sha256_file
 from nest_eval.ingest.identifiers import WITHHELD
 from nest_eval.ingest.readers import DATA_SUFFIXES, RawTable, ReadError, read_table
 from nest_eval.ingest.validation import RULES, parse_rows
-from nest_eval.reference import measures as _measures
 from nest_eval.reference.contract import CONTRACT_VERSION, DATASETS, Dataset, normalise_column_name
+from nest_eval.reference.overrides import DEFAULT_REFERENCE, Reference
 
 __all__ = [
     "QUARANTINE_COLUMNS",
@@ -253,9 +253,7 @@ def _record_json(raw: pd.DataFrame, withheld: set[tuple[int, str]]) -> pd.Series
     return pd.Series(texts)
 
 
-def _ingest_dataset(
-    dataset: Dataset, paths: list[Path], catalogue: _measures.Catalogue
-) -> DatasetOutcome:
+def _ingest_dataset(dataset: Dataset, paths: list[Path], reference: Reference) -> DatasetOutcome:
     outcome = DatasetOutcome(dataset.name)
     if not paths:
         return outcome
@@ -294,7 +292,7 @@ def _ingest_dataset(
         return outcome
 
     raw = pd.concat(frames, ignore_index=True).fillna("") if frames else pd.DataFrame()
-    parsed = parse_rows(dataset, raw.drop(columns=["_file", "_row"]), catalogue)
+    parsed = parse_rows(dataset, raw.drop(columns=["_file", "_row"]), reference)
     outcome.notes.extend(parsed.notes)
     problems = parsed.problems
     values = parsed.values
@@ -407,7 +405,7 @@ def _conflicting_rows(dataset: Dataset, values: pd.DataFrame) -> pd.DataFrame:
 
 def ingest(
     directory: str | Path,
-    catalogue: _measures.Catalogue | None = None,
+    reference: Reference = DEFAULT_REFERENCE,
 ) -> IngestResult:
     """Read, validate and account for every dataset in a raw-data folder.
 
@@ -415,8 +413,9 @@ def ingest(
     ----------
     directory : str or pathlib.Path
         The raw-data folder (never modified).
-    catalogue : Catalogue, optional
-        Measures catalogue for score ranges (default: the built-in catalogue).
+    reference : Reference
+        The vocabularies and measures catalogue in use, with an evaluator's overrides
+        (:func:`nest_eval.reference.overrides.load_reference`); default the package's.
 
     Returns
     -------
@@ -431,10 +430,9 @@ def ingest(
     directory = Path(directory)
     if not directory.is_dir():
         raise NotADirectoryError(f"{directory}: no such folder")
-    catalogue = catalogue or _measures.CATALOGUE
     per_dataset, unmatched, other = _discover(directory)
     outcomes = {
-        dataset.name: _ingest_dataset(dataset, per_dataset[dataset.name], catalogue)
+        dataset.name: _ingest_dataset(dataset, per_dataset[dataset.name], reference)
         for dataset in DATASETS
     }
     return IngestResult(str(directory), outcomes, unmatched, other)

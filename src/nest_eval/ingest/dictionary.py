@@ -1,69 +1,96 @@
-"""The data dictionary: the contract, the measures' score ranges and the rules, as Markdown.
+"""The data dictionary: the contract, its vocabularies, the measures' score ranges and the rules.
 
-Generated, never edited by hand: ``nest-eval data-dictionary --out docs/data-dictionary.md``.
+Generated as Markdown from the reference data, never edited by hand:
+``nest-eval data-dictionary --out docs/data-dictionary.md`` (a test checks the committed file is
+current).
 """
 
 from __future__ import annotations
 
 from nest_eval.ingest.validation import RULES
-from nest_eval.reference.contract import CONTRACT_VERSION, DATASETS
+from nest_eval.reference.codings import VOCABULARIES, Vocabularies
+from nest_eval.reference.contract import CONTRACT_VERSION, DATASETS, Column, Dataset
 from nest_eval.reference.measures import CATALOGUE, RAW_INPUT_CODES
+from nest_eval.reference.messages import label
 
 __all__ = ["data_dictionary_markdown"]
 
+_INTRODUCTION = (
+    "A raw-data folder holds CSV (UTF-8, comma-separated, with or without a byte-order mark) "
+    "or Excel `.xlsx` files. A file belongs to a dataset when its name starts with the "
+    "dataset's name (`outcomes_2025_gwent.xlsx` is `outcomes`). Column names match "
+    "case-insensitively, treating spaces, hyphens and underscores alike. Extra columns are "
+    "kept and passed through. RPB values resolve through the alias table (health boards, "
+    "local authorities, abbreviations); dates are `YYYY-MM-DD` or `DD/MM/YYYY`; categorical "
+    "columns accept the codings of their vocabulary (below); blank = unknown. Identifiers are "
+    "pseudonymous: a value that looks like a real NHS number is refused."
+)
 
-def data_dictionary_markdown() -> str:
-    """The data dictionary of the contract, as Markdown (``docs/data-dictionary.md``)."""
-    lines = [
-        f"# Data dictionary (data contract version {CONTRACT_VERSION})",
-        "",
-        "Generated from `src/nest_eval/contract.py` by `nest-eval data-dictionary`; "
-        "do not edit by hand.",
-        "",
-        "A raw-data folder holds CSV (UTF-8, comma-separated, with or without a byte-order mark) "
-        "or Excel `.xlsx` files. A file belongs to a dataset when its name starts with the "
-        "dataset's name (`outcomes_2025_gwent.xlsx` is `outcomes`). Column names match "
-        "case-insensitively, treating spaces, hyphens and underscores alike. Extra columns are "
-        "kept and passed through. RPB values resolve through the alias table "
-        "(health boards, local authorities, abbreviations); dates are `YYYY-MM-DD` or "
-        "`DD/MM/YYYY`; yes/no fields accept yes/no, y/n, true/false, 1/0, ie/na, blank = "
-        "unknown. Identifiers are pseudonymous: a value that looks like a real NHS number is "
-        "refused.",
-        "",
-    ]
+
+def _column_row(col: Column) -> str:
+    rule = col.description
+    if col.vocabulary:
+        rule += f" A value of the `{col.vocabulary}` vocabulary."
+    if col.default:
+        rule += f" Default `{col.default}`."
+    required = "**yes**" if col.required else ""
+    return f"| `{col.name}` | {required} | {col.kind} | {rule} |"
+
+
+def _dataset_notes(dataset: Dataset) -> list[str]:
+    notes = []
+    if dataset.key:
+        when = (
+            f" (rows with `{dataset.key_when[0]}` = `{dataset.key_when[1]}`)"
+            if dataset.key_when
+            else ""
+        )
+        notes.append(
+            f"Rows are identified by ({', '.join(dataset.key)}){when}: two rows with the same "
+            "identity and different values are a conflicting duplicate and both are "
+            "quarantined; exact duplicates are collapsed and counted."
+        )
+    if dataset.at_least_one_of:
+        notes.append(
+            "Each row must answer at least one of: "
+            + ", ".join(f"`{c}`" for c in dataset.at_least_one_of)
+            + "."
+        )
+    return ["", *notes] if notes else []
+
+
+def _datasets() -> list[str]:
+    lines: list[str] = []
     for dataset in DATASETS:
         lines += [f"## `{dataset.name}`", "", dataset.description, ""]
         lines += ["| column | required | kind | rule / meaning |", "|---|---|---|---|"]
-        for col in dataset.columns:
-            rule = col.description
-            if col.choices:
-                rule += f" Allowed: {', '.join(f'`{c}`' for c in col.choices)}."
-            if col.default:
-                rule += f" Default `{col.default}`."
-            required = "**yes**" if col.required else ""
-            lines.append(f"| `{col.name}` | {required} | {col.kind} | {rule} |")
-        notes = []
-        if dataset.key:
-            when = (
-                f" (rows with `{dataset.key_when[0]}` = `{dataset.key_when[1]}`)"
-                if (dataset.key_when)
-                else ""
-            )
-            notes.append(
-                f"Rows are identified by ({', '.join(dataset.key)}){when}: two rows with the same "
-                "identity and different values are a conflicting duplicate and both are "
-                "quarantined; exact duplicates are collapsed and counted."
-            )
-        if dataset.at_least_one_of:
-            notes.append(
-                "Each row must answer at least one of: "
-                + ", ".join(f"`{c}`" for c in dataset.at_least_one_of)
-                + "."
-            )
-        if notes:
-            lines += ["", *notes]
-        lines.append("")
-    lines += [
+        lines += [_column_row(col) for col in dataset.columns]
+        lines += [*_dataset_notes(dataset), ""]
+    return lines
+
+
+def _vocabularies(vocabularies: Vocabularies) -> list[str]:
+    lines = [
+        "## Vocabularies",
+        "",
+        "The canonical values of each categorical column, and the codings accepted for each "
+        "(matched ignoring case, and treating spaces, hyphens, slashes and underscores alike). "
+        "An evaluator adds codings in an overrides file given to `validate`, `ingest` and `run` "
+        '(`--reference-config`), e.g. `[vocabularies.sex.codings]` `male = ["1"]`.',
+        "",
+        "| vocabulary | value | label | also accepted |",
+        "|---|---|---|---|",
+    ]
+    for name, vocab in vocabularies.items():
+        for value in vocab.values:
+            accepted = ", ".join(f"`{c}`" for c in vocab.codings_of(value)) or "–"
+            shown = label(f"{name}.{value}")
+            lines.append(f"| `{name}` | `{value}` | {shown} | {accepted} |")
+    return [*lines, ""]
+
+
+def _measures() -> list[str]:
+    lines = [
         "## Outcome measures and their score ranges",
         "",
         "The `measure` column takes a catalogue key, English label or Welsh label. Scores "
@@ -74,7 +101,7 @@ def data_dictionary_markdown() -> str:
     ]
     for m in CATALOGUE:
         lines.append(
-            f"| `{m.key}` | {m.label_en} | {m.score_min:g}–{m.score_max:g} | "
+            f"| `{m.key}` | {m.label('en')} | {m.score_min:g}–{m.score_max:g} | "
             f"{'yes' if m.integer_scores else 'no'} | "
             f"{'better' if m.higher_is_better else 'worse'} |"
         )
@@ -83,8 +110,11 @@ def data_dictionary_markdown() -> str:
             f"| `{code}` | {spec.measure} raw total, converted on input (raw value kept in "
             f"`score_raw`) | {spec.raw_min}–{spec.raw_max} | yes | better |"
         )
-    lines += [
-        "",
+    return [*lines, ""]
+
+
+def _rules() -> list[str]:
+    return [
         "## Rules a row can break",
         "",
         "A row that breaks a rule is quarantined with its file, row number (the header is "
@@ -95,4 +125,18 @@ def data_dictionary_markdown() -> str:
         *(f"| `{rule}` | {meaning} |" for rule, meaning in RULES.items()),
         "",
     ]
+
+
+def data_dictionary_markdown(vocabularies: Vocabularies = VOCABULARIES) -> str:
+    """The data dictionary of the contract, as Markdown (``docs/data-dictionary.md``)."""
+    lines = [
+        f"# Data dictionary (data contract version {CONTRACT_VERSION})",
+        "",
+        "Generated from the reference data (`src/nest_eval/reference/data/`) by "
+        "`nest-eval data-dictionary`; do not edit by hand.",
+        "",
+        _INTRODUCTION,
+        "",
+    ]
+    lines += _datasets() + _vocabularies(vocabularies) + _measures() + _rules()
     return "\n".join(lines)

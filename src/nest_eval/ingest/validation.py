@@ -1,8 +1,8 @@
 """Validation of raw rows against the data contract: parse every value, name every problem.
 
-Each contract column is parsed by its kind (see :mod:`nest_eval.reference.contract`). A value that
-breaks
-a rule is never coerced: the row is marked with a *problem* naming the column, the value as
+Each contract column is parsed by its kind (see :mod:`nest_eval.reference.contract`). A value
+that breaks a
+rule is never coerced: the row is marked with a *problem* naming the column, the value as
 given and the rule, and ingest quarantines it. Values are only ever *resolved* (an alias to its
 canonical RPB, a Welsh label to its element key, a percentage vacancy rate to a proportion, a
 raw SWEMWBS total to its metric score), and every such resolution is kept or recorded.
@@ -21,6 +21,7 @@ from nest_eval.ingest.identifiers import WITHHELD, looks_like_nhs_number
 from nest_eval.reference import measures as _measures
 from nest_eval.reference import vocabulary
 from nest_eval.reference.contract import DATE_ORDER_RULES, Column, Dataset
+from nest_eval.reference.overrides import DEFAULT_REFERENCE, Reference
 
 __all__ = ["RULES", "ParsedRows", "parse_rows"]
 
@@ -45,8 +46,6 @@ RULES: dict[str, str] = {
 }
 """Every rule a row can break, with its plain-language meaning."""
 
-_YES = {"yes", "y", "true", "1", "ie", "t"}
-_NO = {"no", "n", "false", "0", "na", "f"}
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -180,7 +179,7 @@ def _parse_dates(given: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Seri
 def parse_rows(
     dataset: Dataset,
     raw: pd.DataFrame,
-    catalogue: _measures.Catalogue | None = None,
+    reference: Reference = DEFAULT_REFERENCE,
 ) -> ParsedRows:
     """Parse and check every value of a dataset's rows.
 
@@ -191,15 +190,15 @@ def parse_rows(
     raw : pandas.DataFrame
         Text cells with contract column names (already normalised); extra columns allowed.
         Required columns must be present (ingest checks this per file).
-    catalogue : Catalogue, optional
-        Measures catalogue giving score ranges; the default catalogue when omitted.
+    reference : Reference
+        The vocabularies resolving categorical values, and the measures catalogue giving score
+        ranges (default: the package's).
 
     Returns
     -------
     ParsedRows
         Typed values, problems (one per broken rule) and notes.
     """
-    catalogue = catalogue or _measures.CATALOGUE
     problems = _Problems()
     notes: list[str] = []
     out: dict[str, pd.Series] = {}
@@ -219,14 +218,14 @@ def parse_rows(
             blank = given == ""
         if col.required:
             problems.add(blank, col.name, given, "missing_required", "a value is required")
-        parsed = _parse_column(col, given, blank, problems, notes)
+        parsed = _parse_column(col, given, blank, problems, notes, reference)
         if isinstance(parsed, dict):
             out.update(parsed)
         else:
             out[col.name] = parsed
 
     if dataset.name == "outcomes" and {"measure", "score"} <= set(out):
-        _check_scores(stripped, out, problems, notes, catalogue)
+        _check_scores(stripped, out, problems, notes, reference.catalogue)
     _check_cross_column(dataset, stripped, out, problems)
 
     values = pd.DataFrame(out, index=raw.index)
@@ -236,8 +235,29 @@ def parse_rows(
     return ParsedRows(values, problems.frame(), notes)
 
 
+def _parse_category(
+    col: Column, given: pd.Series, blank: pd.Series, problems: _Problems, reference: Reference
+) -> pd.Series:
+    """Canonical values of a ``category`` or ``yes_no`` column (``yes_no`` read as booleans)."""
+    vocab = reference.vocabularies[col.vocabulary or ""]
+    resolved = vocab.resolve_series(given.mask(blank, pd.NA))
+    unknown = resolved.isna() & ~blank
+    if col.kind == "yes_no":
+        problems.add(unknown, col.name, given, "bad_yes_no", RULES["bad_yes_no"])
+        return resolved.map({"yes": True, "no": False}, na_action="ignore").astype("boolean")
+    problems.add(
+        unknown, col.name, given, "not_allowed", f"must be one of {', '.join(vocab.values)}"
+    )
+    return resolved
+
+
 def _parse_column(
-    col: Column, given: pd.Series, blank: pd.Series, problems: _Problems, notes: list[str]
+    col: Column,
+    given: pd.Series,
+    blank: pd.Series,
+    problems: _Problems,
+    notes: list[str],
+    reference: Reference,
 ) -> pd.Series | dict[str, pd.Series]:
     kind = col.kind
     if kind in ("text", "comment"):
@@ -257,25 +277,8 @@ def _parse_column(
             resolved.isna() & ~blank, col.name, given, f"unknown_{kind}", RULES[f"unknown_{kind}"]
         )
         return resolved
-    if kind == "choice":
-        folded = given.str.lower().str.replace(r"[\s\-/]+", "_", regex=True)
-        ok = folded.isin(col.choices)
-        problems.add(
-            ~ok & ~blank,
-            col.name,
-            given,
-            "not_allowed",
-            f"must be one of {', '.join(col.choices)}",
-        )
-        return folded.where(ok & ~blank).astype("string")
-    if kind == "yesno":
-        folded = given.str.lower()
-        yes, no = folded.isin(_YES), folded.isin(_NO)
-        problems.add(~(yes | no) & ~blank, col.name, given, "bad_yes_no", RULES["bad_yes_no"])
-        result = pd.Series(pd.NA, index=given.index, dtype="boolean")
-        result[yes] = True
-        result[no] = False
-        return result
+    if kind in ("category", "yes_no"):
+        return _parse_category(col, given, blank, problems, reference)
     if kind == "date":
         dates, malformed, impossible = _parse_dates(given, blank)
         problems.add(malformed, col.name, given, "bad_date", RULES["bad_date"])

@@ -387,10 +387,10 @@ def run_year(
         or not (processed_dir / "accounting.json").exists()
     ):
         from nest_eval.ingest.datasets import format_summary, ingest, write_processed
-        from nest_eval.reference.measures import load_catalogue
+        from nest_eval.reference.overrides import load_reference
 
         started = time.perf_counter()
-        result = ingest(data_dir, load_catalogue(measures_config))
+        result = ingest(data_dir, load_reference(measures_config))
         write_processed(result, processed_dir)
         _write_json(state_file, {"key": ingest_key})
         summary.ingest_ran = True

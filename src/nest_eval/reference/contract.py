@@ -1,28 +1,33 @@
-"""The data contract (version 1) as code: the six datasets, their columns and their rules.
+"""The data contract (version 1): the six datasets, their columns and their rules.
 
-Ingest enforces these schemas, the demo generator writes them, and the data dictionary
-(``docs/data-dictionary.md``, :mod:`nest_eval.ingest.dictionary`) is generated from them, so the
-three cannot drift apart.
+Read from ``nest_eval/reference/data/contract.toml``, with the vocabularies of the categorical
+columns (:mod:`nest_eval.reference.codings`). Ingest enforces these schemas, the demo generator
+writes them, and the data dictionary (``docs/data-dictionary.md``,
+:mod:`nest_eval.ingest.dictionary`) is generated from them, so the three cannot drift apart.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
+
+from nest_eval.reference.loader import read_data
 
 __all__ = [
     "CONTRACT_VERSION",
     "DATASETS",
     "DATASET_NAMES",
+    "DATE_ORDER_RULES",
+    "EXPERIENCE_ITEMS",
+    "KINDS",
+    "NEST_EXPERIENCE_ITEMS",
     "Column",
     "Dataset",
     "dataset_for_file",
     "normalise_column_name",
 ]
 
-CONTRACT_VERSION = 1
-
-# Column kinds understood by ingest.
 KINDS = (
     "id",  # pseudonymous identifier (text; refused if it looks like a real NHS number)
     "text",  # free text kept as given
@@ -30,16 +35,17 @@ KINDS = (
     "rpb",  # resolves through the alias table to a canonical RPB
     "element",  # resolves to a NEST element key
     "measure",  # resolves to a measures catalogue key
-    "choice",  # one of ``choices`` (case-insensitive)
+    "category",  # a value of the column's vocabulary (any of its codings)
     "int",  # whole number within [minimum, maximum]
     "number",  # real number within [minimum, maximum]
     "half_point",  # number within range in steps of 0.5 (journey ratings)
     "score",  # outcome score, range from the measure's catalogue entry
     "rate",  # proportion 0–1, or a percentage 0–100 read as such and recorded
     "date",  # ISO or UK day-first date, or an Excel date cell
-    "yesno",  # yes/no, y/n, true/false, 1/0, ie/na; blank = unknown
+    "yes_no",  # a coding of the yes_no vocabulary, read as true or false; blank = unknown
     "year",  # a calendar year
 )
+"""Column kinds understood by ingest."""
 
 
 @dataclass(frozen=True)
@@ -58,8 +64,9 @@ class Column:
         Plain-language meaning, for the data dictionary.
     minimum, maximum : float or None
         Inclusive range for numeric kinds.
-    choices : tuple of str
-        Allowed values for ``choice`` columns.
+    vocabulary : str or None
+        For ``category`` and ``yes_no`` columns, the vocabulary of their values
+        (:data:`nest_eval.reference.codings.VOCABULARIES`).
     default : str or None
         Value used when the cell is blank (recorded as the contract's default, not as a
         coercion of a given value).
@@ -73,13 +80,15 @@ class Column:
     description: str = ""
     minimum: float | None = None
     maximum: float | None = None
-    choices: tuple[str, ...] = ()
+    vocabulary: str | None = None
     default: str | None = None
     published: bool = True
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown column kind {self.kind!r}")
+        if (self.kind in ("category", "yes_no")) != (self.vocabulary is not None):
+            raise ValueError(f"column {self.name!r}: a vocabulary goes with kinds category, yes_no")
 
 
 @dataclass(frozen=True)
@@ -124,218 +133,54 @@ class Dataset:
         raise KeyError(name)
 
 
-_RESPONDENTS = ("self", "parent", "teacher", "practitioner")
-_RESPONDENT_TYPES = ("child", "young_person", "parent_carer", "professional")
-_EXPERIENCE_ITEMS = (
-    ("nurturing", "The help felt nurturing."),
-    ("empowering", "The help felt empowering."),
-    ("safe", "The help felt safe."),
-    ("trusted", "The people helping could be trusted."),
-    ("knew_who_to_turn_to", "Knew who to turn to for help and advice."),
-    ("help_was_timely", "Help was accessed in a timely manner."),
-    ("made_a_difference", "Help made a positive difference."),
-    ("told_story_once", "Only had to tell their story once."),
-)
-EXPERIENCE_ITEMS: tuple[str, ...] = tuple(name for name, _ in _EXPERIENCE_ITEMS)
-NEST_EXPERIENCE_ITEMS: tuple[str, ...] = ("nurturing", "empowering", "safe", "trusted")
+def _column(spec: dict[str, Any]) -> Column:
+    return Column(
+        spec["name"],
+        spec["kind"],
+        spec.get("required", False),
+        spec.get("description", ""),
+        spec.get("minimum"),
+        spec.get("maximum"),
+        spec.get("vocabulary", "yes_no" if spec["kind"] == "yes_no" else None),
+        spec.get("default"),
+        spec.get("published", True),
+    )
 
-DATASETS: tuple[Dataset, ...] = (
-    Dataset(
-        "self_assessment",
-        "One row per RPB, self-assessment cycle and NEST element (or RIF project).",
-        (
-            Column("rpb", "rpb", True, "Regional Partnership Board (any alias)."),
-            Column("year", "year", True, "Self-assessment cycle, e.g. 2024.", 2000, 2100),
-            Column("element", "element", True, "NEST core element or foundation."),
-            Column(
-                "rating",
-                "half_point",
-                False,
-                "Journey rating 1–4 (half points allowed between levels); blank = not rated.",
-                1,
-                4,
-            ),
-            Column("cyp_voice", "yesno", False, "Children's voices informed the rating."),
-            Column("family_voice", "yesno", False, "Families' voices informed the rating."),
-            Column("evidence", "text", False, "The RPB's own evidence (text)."),
-            Column(
-                "level",
-                "choice",
-                False,
-                "`region` (default) or `project` (RIF project self-assessment).",
-                choices=("region", "project"),
-                default="region",
-            ),
-            Column("project", "text", False, "Project name, for project-level rows."),
-        ),
-        key=("rpb", "year", "element"),
-        key_when=("level", "region"),
-    ),
-    Dataset(
-        "outcomes",
-        "One row per assessment of a child or young person on a measure.",
-        (
-            Column("person_id", "id", True, "Pseudonymous person identifier."),
-            Column("rpb", "rpb", True, "Regional Partnership Board (any alias)."),
-            Column("measure", "measure", True, "Measures catalogue key, e.g. SWEMWBS."),
-            Column("date", "date", True, "Date of the assessment."),
-            Column("score", "score", True, "Score, within the measure's range."),
-            Column(
-                "respondent",
-                "choice",
-                False,
-                "Who completed it: self (default), parent, teacher, practitioner.",
-                choices=_RESPONDENTS,
-                default="self",
-            ),
-            Column("service", "text", False, "Service that gave the help."),
-            Column("age", "number", False, "Age in years at the assessment (0–25).", 0, 25),
-            Column("sex", "choice", False, "Sex.", choices=("female", "male", "other")),
-            Column(
-                "wimd_quintile",
-                "int",
-                False,
-                "Welsh Index of Multiple Deprivation quintile, 1 = most deprived.",
-                1,
-                5,
-            ),
-        ),
-        key=("person_id", "measure", "respondent", "date"),
-    ),
-    Dataset(
-        "experiences",
-        "One row per survey response.",
-        (
-            Column("rpb", "rpb", True, "Regional Partnership Board (any alias)."),
-            Column("date", "date", True, "Date of the response."),
-            Column(
-                "respondent_type",
-                "choice",
-                True,
-                "child, young_person, parent_carer or professional.",
-                choices=_RESPONDENT_TYPES,
-            ),
-            *(
-                Column(name, "int", False, f"{text} (1–5 agreement).", 1, 5)
-                for name, text in _EXPERIENCE_ITEMS
-            ),
-            Column("language", "choice", False, "Language of response.", choices=("en", "cy")),
-            Column("response_id", "id", False, "Pseudonymous response identifier."),
-            Column(
-                "comment",
-                "comment",
-                False,
-                "Free-text comment: counted, never published.",
-                published=False,
-            ),
-        ),
-        key=("response_id",),
-        at_least_one_of=EXPERIENCE_ITEMS,
-    ),
-    Dataset(
-        "access",
-        "One row per request for help (no wrong door).",
-        (
-            Column("request_id", "id", True, "Pseudonymous request identifier."),
-            Column("rpb", "rpb", True, "Regional Partnership Board (any alias)."),
-            Column("received_date", "date", True, "Date the request was received."),
-            Column(
-                "first_support_date",
-                "date",
-                False,
-                "Date first supported; blank = not yet supported. Not before received_date.",
-            ),
-            Column(
-                "redirections",
-                "int",
-                False,
-                "Times passed to another service before support (≥ 0).",
-                0,
-                None,
-            ),
-            Column(
-                "outcome",
-                "choice",
-                False,
-                "supported, signposted, declined, waiting or withdrawn.",
-                choices=("supported", "signposted", "declined", "waiting", "withdrawn"),
-            ),
-            Column("route", "text", False, "Route of the request (e.g. self, GP, school)."),
-            Column("service", "text", False, "Service first receiving the request."),
-            Column("age", "number", False, "Age in years (0–25).", 0, 25),
-        ),
-        key=("request_id",),
-    ),
-    Dataset(
-        "partnership",
-        "One row per RPB and year: partnership enablers (G) and co-production maturity (B).",
-        (
-            Column("rpb", "rpb", True, "Regional Partnership Board (any alias)."),
-            Column("year", "year", True, "Year.", 2000, 2100),
-            Column("core_funding_gbp", "number", False, "Core funding, £ (≥ 0).", 0, None),
-            Column(
-                "rif_funding_gbp",
-                "number",
-                False,
-                "Regional Integration Fund funding, £ (≥ 0).",
-                0,
-                None,
-            ),
-            Column("pooled_funding_gbp", "number", False, "Pooled funding, £ (≥ 0).", 0, None),
-            Column(
-                "workforce_vacancy_rate",
-                "rate",
-                False,
-                "Workforce vacancy rate 0–1 (a percentage 0–100 is read as such and recorded).",
-                0,
-                1,
-            ),
-            Column("multiagency_panel", "yesno", False, "A multi-agency panel operates."),
-            Column(
-                "coproduction_maturity",
-                "int",
-                False,
-                "Co-production Maturity Matrix level, 1–5.",
-                1,
-                5,
-            ),
-            Column("cyp_on_board", "yesno", False, "Children or young people sit on the board."),
-        ),
-        key=("rpb", "year"),
-    ),
-    Dataset(
-        "training",
-        "One row per learner on the NEST and children's rights course.",
-        (
-            Column("learner_id", "id", True, "Pseudonymous learner identifier."),
-            Column(
-                "organisation_type",
-                "choice",
-                True,
-                "nhs, local_authority, third_sector or private_other.",
-                choices=("nhs", "local_authority", "third_sector", "private_other"),
-            ),
-            Column("enrolled_date", "date", True, "Date of enrolment."),
-            Column(
-                "completed_date",
-                "date",
-                False,
-                "Date of completion; blank = not completed. Not before enrolled_date.",
-            ),
-            Column("rating", "int", False, "Learner's rating of the course, 1–5.", 1, 5),
-        ),
-        key=("learner_id",),
-    ),
+
+def _dataset(name: str, spec: dict[str, Any]) -> Dataset:
+    key_when = spec.get("key_when")
+    return Dataset(
+        name,
+        spec["description"],
+        tuple(_column(c) for c in spec["columns"]),
+        tuple(spec.get("key", ())),
+        (key_when["column"], key_when["value"]) if key_when else None,
+        tuple(spec.get("at_least_one_of", ())),
+    )
+
+
+_CONTRACT = read_data("contract.toml")
+
+CONTRACT_VERSION: int = _CONTRACT["version"]
+"""Version of the data contract."""
+
+DATASETS: tuple[Dataset, ...] = tuple(
+    _dataset(name, spec) for name, spec in _CONTRACT["datasets"].items()
 )
 """The six datasets of the contract, in the order reports use."""
 
 DATASET_NAMES: tuple[str, ...] = tuple(d.name for d in DATASETS)
 
-# Date-order rules: (dataset, later column, earlier column).
-DATE_ORDER_RULES: tuple[tuple[str, str, str], ...] = (
-    ("access", "first_support_date", "received_date"),
-    ("training", "completed_date", "enrolled_date"),
+DATE_ORDER_RULES: tuple[tuple[str, str, str], ...] = tuple(
+    (rule["dataset"], rule["later"], rule["earlier"]) for rule in _CONTRACT["date_order"]
 )
+"""Date-order rules: (dataset, later column, earlier column)."""
+
+EXPERIENCE_ITEMS: tuple[str, ...] = tuple(_CONTRACT["experience_items"]["items"])
+"""The experience survey's items (columns of the experiences dataset, 1–5 agreement)."""
+
+NEST_EXPERIENCE_ITEMS: tuple[str, ...] = tuple(_CONTRACT["experience_items"]["nest_qualities"])
+"""The four NEST qualities among the items: the NEST experience index is their mean."""
 
 
 def normalise_column_name(name: object) -> str:

@@ -1,13 +1,11 @@
 """The outcome measures catalogue: ranges, direction, reliability, norms, cut-offs, change figures.
 
-Every number the change statistics use comes from here, with its source. A figure reported
-second-hand is kept but flagged ``verified=False``, and the report's methods section lists those
-(:meth:`Catalogue.unverified`). An evaluator can override any figure in a TOML file
-(:func:`load_catalogue`); overridden figures carry ``overridden=True`` and their new source, and
-the default :data:`CATALOGUE` is never changed.
-
-Welsh labels of the measures are working translations (``translation_reviewed=False``) until a
-Welsh-language reviewer signs them off.
+Every number the change statistics use comes from ``nest_eval/reference/data/measures.toml``,
+with its source. A figure reported second-hand is kept but flagged ``verified=False``, and the
+report's methods section lists those (:meth:`Catalogue.unverified`). An evaluator can override
+any figure in a TOML file of the same shape (:func:`load_catalogue`); overridden figures carry
+``overridden=True`` and their new source, and the default :data:`CATALOGUE` is never changed.
+Labels (English and Welsh) are in the message catalogue, key ``measure.<key>``.
 
 Sources
 -------
@@ -30,7 +28,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
-import tomllib
 import types
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -40,6 +37,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from nest_eval.reference.codings import VOCABULARIES, UnknownCodingError
+from nest_eval.reference.loader import Overrides, read_csv, read_data, read_overrides
+from nest_eval.reference.messages import label
 from nest_eval.reference.vocabulary import UnknownNameError, normalise_label
 
 __all__ = [
@@ -63,7 +63,7 @@ __all__ = [
     "swemwbs_raw_to_metric",
 ]
 
-RESPONDENTS: tuple[str, ...] = ("self", "parent", "teacher", "practitioner")
+RESPONDENTS: tuple[str, ...] = VOCABULARIES["respondent"].values
 """Respondent codes of the outcomes dataset (data contract, version 1); ``self`` is the default."""
 
 CLINICAL_BANDS: tuple[str, ...] = ("abnormal", "clinical")
@@ -254,9 +254,10 @@ def normalise_respondent(respondent: str | None) -> str:
     Parameters
     ----------
     respondent : str or None
-        ``self`` (also "self-report", "young person"), ``parent`` (also "carer",
-        "parent/carer"), ``teacher`` or ``practitioner`` (also "clinician"), any case; None or
-        blank means ``self``, the contract's default.
+        Any coding of the ``respondent`` vocabulary (``contract.toml``): ``self`` (also
+        "self-report", "young person"), ``parent`` (also "carer", "parent/carer"), ``teacher``
+        or ``practitioner`` (also "clinician"), any case; None or blank means ``self``, the
+        contract's default.
 
     Returns
     -------
@@ -277,53 +278,20 @@ def normalise_respondent(respondent: str | None) -> str:
     """
     if respondent is None or (not isinstance(respondent, str) and pd.isna(respondent)):
         return "self"
-    key = normalise_label(str(respondent).replace("_", " "))
-    if key == "":
+    if str(respondent).strip() == "":
         return "self"
     try:
-        return _RESPONDENT_ALIASES[key]
-    except KeyError:
-        raise UnknownNameError(
-            f"{respondent!r} is not a respondent; expected one of {', '.join(RESPONDENTS)}"
-        ) from None
-
-
-_RESPONDENT_ALIASES: dict[str, str] = {
-    "self": "self",
-    "self report": "self",
-    "selfreport": "self",
-    "young person": "self",
-    "child": "self",
-    "parent": "parent",
-    "carer": "parent",
-    "parent carer": "parent",
-    "parent or carer": "parent",
-    "teacher": "teacher",
-    "practitioner": "practitioner",
-    "clinician": "practitioner",
-}
-
-
-_SEX_ALIASES: dict[str, str] = {
-    "m": "male",
-    "male": "male",
-    "boy": "male",
-    "man": "male",
-    "gwryw": "male",
-    "f": "female",
-    "female": "female",
-    "girl": "female",
-    "woman": "female",
-    "benyw": "female",
-    "menyw": "female",
-}
+        return VOCABULARIES["respondent"].resolve(respondent)
+    except UnknownCodingError as exc:
+        raise UnknownNameError(str(exc)) from None
 
 
 def normalise_sex(sex: str | None) -> str | None:
     """``"male"``, ``"female"``, or None for any other or missing value.
 
     Sex-specific cut-offs (YP-CORE) exist for male and female only; other recorded values and
-    blanks give None, so no sex-specific cut-off applies.
+    blanks give None, so no sex-specific cut-off applies. Codings are those of the contract's
+    ``sex`` vocabulary.
 
     Examples
     --------
@@ -332,7 +300,11 @@ def normalise_sex(sex: str | None) -> str | None:
     """
     if sex is None or (not isinstance(sex, str) and pd.isna(sex)):
         return None
-    return _SEX_ALIASES.get(normalise_label(str(sex)))
+    try:
+        value = VOCABULARIES["sex"].resolve(sex)
+    except UnknownCodingError:
+        return None
+    return value if value in ("female", "male") else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -348,8 +320,6 @@ class Measure:
     ----------
     key : str
         Catalogue key used in data (the outcomes dataset's ``measure``), e.g. ``"SWEMWBS"``.
-    label_en, label_cy : str
-        English label and Welsh label (working translation).
     aliases : tuple of str
         Further names that resolve to this measure.
     items : str
@@ -376,13 +346,9 @@ class Measure:
         Citation for the measure's range and structure.
     notes : tuple of str
         Remarks for the methods section (figures absent or published only as a range).
-    translation_reviewed : bool
-        False while ``label_cy`` is a working translation.
     """
 
     key: str
-    label_en: str
-    label_cy: str
     aliases: tuple[str, ...] = ()
     items: str
     score_min: float
@@ -398,11 +364,19 @@ class Measure:
     clinical_cutoffs: tuple[Cutoff, ...] = ()
     source: str
     notes: tuple[str, ...] = ()
-    translation_reviewed: bool = False
 
     def __post_init__(self) -> None:
         if not self.score_min < self.score_max:
             raise ValueError(f"{self.key}: score_min must be below score_max")
+
+    def label(self, lang: str = "en") -> str:
+        """The measure's display name in ``lang`` (message ``measure.<key>``)."""
+        return label(f"measure.{self.key}", lang)
+
+    @property
+    def label_en(self) -> str:
+        """The English display name."""
+        return self.label("en")
 
     def figures(self) -> dict[str, Figure]:
         """Return the figures by name, in :data:`FIGURE_NAMES` order (cut-offs by label).
@@ -490,278 +464,45 @@ class Measure:
         return ok
 
 
-# --- sources --------------------------------------------------------------------------------
-
-_SHAH = "Shah et al. 2018, Health Qual Life Outcomes 16:239"
-_WARWICK = "Warwick Medical School, SWEMWBS 'how to' pages (Rasch conversion table)"
-_TENNANT = "Tennant et al. 2007, Health Qual Life Outcomes 5:63"
-_MAHESWARAN = "Maheswaran et al. 2012"
-_GOODMAN = "Goodman 2001, J Am Acad Child Adolesc Psychiatry 40:1337"
-_SDQINFO = "sdqinfo (Youth in Mind), SDQ scoring bands"
-_TWIGG = "Twigg et al. 2016, Child Adolesc Ment Health 21:115"
-_RCADS = "RCADS user guide (UCLA); CORC"
-_EDBROOKE = "Edbrooke-Childs et al. 2015 (unverified); CORC"
-_FRANKLIN = "Franklin et al. 2021"
-_CORC = "CORC (Child Outcomes Research Consortium)"
-
-_SDQ_BANDS_NOTE = (
-    "measures.md lists the SDQ bands with '(unverified)'; all SDQ bands are flagged unverified"
-)
+# --- reading measures.toml ----------------------------------------------------------------
 
 
-def _sdq_cutoff(respondent: str, threshold: float, band: str, note: str) -> Cutoff:
+def _figure(raw: dict[str, Any]) -> Figure:
+    return Figure(raw["value"], raw["source"], raw["verified"], raw.get("note", ""))
+
+
+def _cutoff(raw: dict[str, Any]) -> Cutoff:
+    fields = {k: raw[k] for k in ("respondent", "sex", "age_min", "age_max") if k in raw}
     return Cutoff(
-        threshold=Figure(threshold, f"{_GOODMAN}; {_SDQINFO}", False, f"{note}; {_SDQ_BANDS_NOTE}"),
-        respondent=respondent,
-        band=band,
-        clinical_side="above",
+        threshold=_figure(raw["threshold"]),
+        band=raw["band"],
+        clinical_side=raw["clinical_side"],
+        **fields,
     )
 
 
-def _yp_core_cutoff(sex: str, age_min: int, age_max: int, threshold: float) -> Cutoff:
-    return Cutoff(
-        threshold=Figure(
-            threshold,
-            _TWIGG,
-            True,
-            f"item-mean clinical cut-off, {sex} aged {age_min}–{age_max}: clinical range "
-            f">= {threshold}",
-        ),
-        respondent="self",
-        sex=sex,
-        age_min=age_min,
-        age_max=age_max,
-        band="clinical",
-        clinical_side="above",
+def _measure(key: str, raw: dict[str, Any]) -> Measure:
+    meaningful = raw.get("meaningful_change")
+    return Measure(
+        key=key,
+        aliases=tuple(raw.get("aliases", ())),
+        items=raw["items"],
+        score_min=float(raw["score_min"]),
+        score_max=float(raw["score_max"]),
+        integer_scores=raw["integer_scores"],
+        higher_is_better=raw["higher_is_better"],
+        **{name: _figure(raw[name]) for name in SCALAR_FIGURES if name in raw},
+        meaningful_change=(_figure(meaningful) if isinstance(meaningful, dict) else meaningful),
+        clinical_cutoffs=tuple(_cutoff(c) for c in raw.get("clinical_cutoffs", ())),
+        source=raw["source"],
+        notes=tuple(raw.get("notes", ())),
     )
 
 
-_SWEMWBS_SD = 3.92
-_SWEMWBS_SEM = 1.03
+_MEASURES_DATA = read_data("measures.toml")
 
-MEASURES: tuple[Measure, ...] = (
-    Measure(
-        key="SWEMWBS",
-        label_en="Short Warwick-Edinburgh Mental Wellbeing Scale",
-        label_cy="Graddfa Llesiant Meddyliol Warwick-Caeredin (fersiwn fer)",
-        aliases=(
-            "Short Warwick-Edinburgh",
-            "Short Warwick-Edinburgh Mental Well-being Scale",
-            "S-WEMWBS",
-            "SWEMWBS metric",
-            "SWEMWBS metric score",
-        ),
-        items=(
-            "7 items scored 1–5; raw total 7–35, Rasch-converted to a metric score 7.00–35.00 "
-            "with the published conversion table. The score is the metric score; raw totals "
-            "arrive under the input code SWEMWBS_RAW and are converted on ingest."
-        ),
-        score_min=7.0,
-        score_max=35.0,
-        integer_scores=False,
-        higher_is_better=True,
-        reliability=Figure(
-            1 - (_SWEMWBS_SEM / _SWEMWBS_SD) ** 2,
-            _SHAH,
-            True,
-            "derived: r = 1 − (SEM/SD)² from SEM 1.03 and clinical baseline SD 3.92; not "
-            "recomputed when SEM or SD is overridden",
-        ),
-        reference_mean=Figure(19.28, _SHAH, True, "clinical sample baseline mean (metric score)"),
-        reference_sd=Figure(_SWEMWBS_SD, _SHAH, True, "clinical sample baseline SD (metric score)"),
-        sem=Figure(_SWEMWBS_SEM, _SHAH, True, "standard error of measurement"),
-        reliable_change=Figure(
-            2.87,
-            _SHAH,
-            True,
-            "published as 2.77 × SEM (2.77 ≈ 1.96 × √2); 2.77 × 1.03 = 2.85, the published "
-            "2.87 is kept",
-        ),
-        meaningful_change="1–3 points (Shah et al. 2018)",
-        source=f"{_SHAH}; {_WARWICK}",
-    ),
-    Measure(
-        key="WEMWBS",
-        label_en="Warwick-Edinburgh Mental Wellbeing Scale",
-        label_cy="Graddfa Llesiant Meddyliol Warwick-Caeredin",
-        aliases=("Warwick-Edinburgh Mental Well-being Scale", "Warwick-Edinburgh"),
-        items="14 items scored 1–5; total 14–70.",
-        score_min=14.0,
-        score_max=70.0,
-        integer_scores=True,
-        higher_is_better=True,
-        reliability=Figure(
-            0.91,
-            _TENNANT,
-            True,
-            "Cronbach's α in the population sample (0.89 in the student sample)",
-        ),
-        source=_TENNANT,
-        notes=(
-            "SEM 2.4–3.1 across samples (Maheswaran et al. 2012), published as a range: no "
-            "single SEM is catalogued; configure `sem` to use one.",
-            "No reference SD is catalogued: the reliable change index needs the sample's "
-            "baseline SD or a configured `reference_sd`.",
-        ),
-    ),
-    Measure(
-        key="SDQ_TOTAL",
-        label_en="SDQ total difficulties",
-        label_cy="Holiadur Cryfderau ac Anawsterau: cyfanswm anawsterau",
-        aliases=(
-            "SDQ total",
-            "SDQ total difficulties score",
-            "SDQ TDS",
-            "Strengths and Difficulties Questionnaire total difficulties",
-            "Total difficulties",
-        ),
-        items=(
-            "Total difficulties: the sum of the four problem scales (20 items scored 0–2); "
-            "0–40. Parent, teacher and self-report versions."
-        ),
-        score_min=0.0,
-        score_max=40.0,
-        integer_scores=True,
-        higher_is_better=False,
-        reliability=Figure(
-            0.73,
-            _GOODMAN,
-            True,
-            "mean Cronbach's α; 4–6 month test–retest 0.62",
-        ),
-        clinical_cutoffs=(
-            _sdq_cutoff("parent", 14, "borderline", "parent: 0–13 normal, 14–16 borderline"),
-            _sdq_cutoff("parent", 17, "abnormal", "parent: 17–40 abnormal"),
-            _sdq_cutoff("teacher", 12, "borderline", "teacher: 0–11 normal, 12–15 borderline"),
-            _sdq_cutoff("teacher", 16, "abnormal", "teacher: 16–18 abnormal (high)"),
-            _sdq_cutoff("teacher", 19, "very high", "teacher: fourth band 19–40"),
-            _sdq_cutoff("self", 16, "borderline", "self-report: 0–15 normal, 16–19 borderline"),
-            _sdq_cutoff("self", 20, "abnormal", "self-report: 20–40 abnormal"),
-        ),
-        source=f"{_GOODMAN}; {_SDQINFO}",
-        notes=(
-            "No reference SD (measures.md: '— (unverified)'): the reliable change index needs "
-            "the sample's baseline SD or a configured `reference_sd`.",
-        ),
-    ),
-    Measure(
-        key="YP_CORE",
-        label_en="YP-CORE",
-        label_cy="YP-CORE (Canlyniadau Clinigol mewn Gwerthusiad Arferol: Person Ifanc)",
-        aliases=(
-            "YP CORE",
-            "YPCORE",
-            "Young Person's CORE",
-            "Young Person's Clinical Outcomes in Routine Evaluation",
-        ),
-        items=(
-            "10 items scored 0–4; the score is the item mean 0–4 (×10 gives the 'clinical "
-            "score' 0–40, not used here)."
-        ),
-        score_min=0.0,
-        score_max=4.0,
-        integer_scores=False,
-        higher_is_better=False,
-        reliability=Figure(0.80, _TWIGG, True, "Cronbach's α"),
-        clinical_cutoffs=(
-            _yp_core_cutoff("male", 11, 13, 1.03),
-            _yp_core_cutoff("male", 14, 16, 1.41),
-            _yp_core_cutoff("female", 11, 13, 1.44),
-            _yp_core_cutoff("female", 14, 16, 1.59),
-        ),
-        source=_TWIGG,
-        notes=(
-            "No reference SD is catalogued: the reliable change index needs the sample's "
-            "baseline SD or a configured `reference_sd`.",
-        ),
-    ),
-    Measure(
-        key="RCADS_T",
-        label_en="RCADS subscale T-score",
-        label_cy="Graddfa Gorbryder ac Iselder Ddiwygiedig i Blant: sgôr T is-raddfa",
-        aliases=(
-            "RCADS T",
-            "RCADS T-score",
-            "RCADS T-scores",
-            "RCADS subscale T-scores",
-            "Revised Children's Anxiety and Depression Scale T-score",
-        ),
-        items=(
-            "Subscale T-scores (norm mean 50, SD 10). The range 20–120 is a plausibility range "
-            "for checking data, not a published bound."
-        ),
-        score_min=20.0,
-        score_max=120.0,
-        integer_scores=False,
-        higher_is_better=False,
-        reference_mean=Figure(50.0, _RCADS, True, "T-score norm mean"),
-        reference_sd=Figure(10.0, _RCADS, True, "T-score norm SD"),
-        clinical_cutoffs=(
-            Cutoff(
-                threshold=Figure(65.0, _RCADS, True, "borderline range T >= 65"),
-                band="borderline",
-                clinical_side="above",
-            ),
-            Cutoff(
-                threshold=Figure(70.0, _RCADS, True, "clinical range T >= 70"),
-                band="clinical",
-                clinical_side="above",
-            ),
-        ),
-        source=_RCADS,
-        notes=(
-            "No reliability is catalogued: the reliable change index needs a configured "
-            "`reliability`.",
-        ),
-    ),
-    Measure(
-        key="GBO",
-        label_en="Goal Based Outcomes",
-        label_cy="Canlyniadau ar Sail Nodau",
-        aliases=("Goal-based outcomes", "Goal Based Outcome", "GBOs"),
-        items=(
-            "Up to 3 goals, each rated 0–10; a score is a goal rating or the mean over goals, "
-            "so it need not be whole."
-        ),
-        score_min=0.0,
-        score_max=10.0,
-        integer_scores=False,
-        higher_is_better=True,
-        reliable_change=Figure(2.45, _EDBROOKE, False, "reliable change in goal score points"),
-        source=_EDBROOKE,
-    ),
-    Measure(
-        key="REQOL10",
-        label_en="ReQoL-10",
-        label_cy="ReQoL-10 (Adfer Ansawdd Bywyd)",
-        aliases=("ReQoL 10", "Recovering Quality of Life 10", "Recovering Quality of Life-10"),
-        items="10 items; total 0–40; for ages 16 and over.",
-        score_min=0.0,
-        score_max=40.0,
-        integer_scores=True,
-        higher_is_better=True,
-        clinical_cutoffs=(
-            Cutoff(
-                threshold=Figure(24.0, _FRANKLIN, True, "clinical range < 24"),
-                respondent="self",
-                band="clinical",
-                clinical_side="below",
-            ),
-        ),
-        source=_FRANKLIN,
-    ),
-    Measure(
-        key="CORS",
-        label_en="Child Outcome Rating Scale",
-        label_cy="Graddfa Graddio Canlyniadau Plant",
-        aliases=("CORS / ORS", "ORS", "Outcome Rating Scale", "Child ORS"),
-        items="4 visual-analogue scales 0–10 each; total 0–40 (CORS, and ORS its adult form).",
-        score_min=0.0,
-        score_max=40.0,
-        integer_scores=False,
-        higher_is_better=True,
-        source=_CORC,
-    ),
+MEASURES: tuple[Measure, ...] = tuple(
+    _measure(key, raw) for key, raw in _MEASURES_DATA["measures"].items()
 )
 """The catalogued measures, in the order reports list them."""
 
@@ -772,42 +513,14 @@ MEASURE_KEYS: tuple[str, ...] = tuple(m.key for m in MEASURES)
 # SWEMWBS raw → metric
 # --------------------------------------------------------------------------------------------
 
+_SWEMWBS_RAW = _MEASURES_DATA["raw_inputs"]["SWEMWBS_RAW"]
+
 SWEMWBS_RAW_TO_METRIC: Mapping[int, float] = types.MappingProxyType(
-    {
-        7: 7.00,
-        8: 9.51,
-        9: 11.25,
-        10: 12.40,
-        11: 13.33,
-        12: 14.08,
-        13: 14.75,
-        14: 15.32,
-        15: 15.84,
-        16: 16.36,
-        17: 16.88,
-        18: 17.43,
-        19: 17.98,
-        20: 18.59,
-        21: 19.25,
-        22: 19.98,
-        23: 20.73,
-        24: 21.54,
-        25: 22.35,
-        26: 23.21,
-        27: 24.11,
-        28: 25.03,
-        29: 26.02,
-        30: 27.03,
-        31: 28.13,
-        32: 29.31,
-        33: 30.70,
-        34: 32.55,
-        35: 35.00,
-    }
+    {int(row["raw"]): float(row["metric"]) for row in read_csv(_SWEMWBS_RAW["conversion"])}
 )
 """SWEMWBS raw total (7–35) → Rasch metric score (Warwick Medical School conversion table)."""
 
-_SWEMWBS_RAW_MIN, _SWEMWBS_RAW_MAX = 7, 35
+_SWEMWBS_RAW_MIN, _SWEMWBS_RAW_MAX = _SWEMWBS_RAW["raw_min"], _SWEMWBS_RAW["raw_max"]
 _SWEMWBS_LOOKUP = np.full(_SWEMWBS_RAW_MAX + 1, np.nan)
 for _raw, _metric in SWEMWBS_RAW_TO_METRIC.items():
     _SWEMWBS_LOOKUP[_raw] = _metric
@@ -933,7 +646,7 @@ RAW_INPUT_CODES: Mapping[str, RawInputCode] = types.MappingProxyType(
 value). ``SWEMWBS_RAW`` rows carry raw totals 7–35, converted to the SWEMWBS metric score."""
 
 _RAW_INPUT_ALIASES: dict[str, tuple[str, ...]] = {
-    "SWEMWBS_RAW": ("SWEMWBS raw", "SWEMWBS raw score", "SWEMWBS raw total"),
+    code: tuple(spec.get("aliases", ())) for code, spec in _MEASURES_DATA["raw_inputs"].items()
 }
 
 
@@ -949,7 +662,7 @@ def _fold(name: str) -> str:
 def _measure_lookup() -> dict[str, str]:
     lookup: dict[str, str] = {}
     entries: list[tuple[str, tuple[str, ...]]] = [
-        (m.key, (m.key, m.label_en, m.label_cy, *m.aliases)) for m in MEASURES
+        (m.key, (m.key, m.label("en"), m.label("cy"), *m.aliases)) for m in MEASURES
     ]
     entries += [(code, (code, *_RAW_INPUT_ALIASES.get(code, ()))) for code in RAW_INPUT_CODES]
     for key, names in entries:
@@ -1222,11 +935,60 @@ class _ConfigReader:
         return [cutoff if i == matches[0] else c for i, c in enumerate(cutoffs)]
 
 
-def load_catalogue(config: str | Path | None = None) -> Catalogue:
-    """Load the catalogue with an evaluator's overrides from a TOML file applied.
+def _measure_changes(
+    measure: Measure, table: dict[str, Any], reader: _ConfigReader, where: str
+) -> dict[str, Any]:
+    """The figures of one ``[measures.<key>]`` override table, checked."""
+    changes: dict[str, Any] = {}
+    for figure_name, raw in table.items():
+        here = f"{where}.{figure_name}"
+        if figure_name in SCALAR_FIGURES:
+            figure = reader.figure(raw, here, getattr(measure, figure_name))
+            reader.check_scalar(figure_name, figure, here)
+            changes[figure_name] = figure
+        elif figure_name == "meaningful_change":
+            old = measure.meaningful_change
+            changes[figure_name] = (
+                raw
+                if isinstance(raw, str)
+                else reader.figure(raw, here, old if isinstance(old, Figure) else None)
+            )
+        elif figure_name == "clinical_cutoffs":
+            changes[figure_name] = reader.cutoffs(measure, raw, here)
+        else:
+            raise reader.error(
+                here,
+                f"unknown figure {figure_name!r}; configurable figures are "
+                f"{', '.join(FIGURE_NAMES)}",
+            )
+    return changes
 
-    Only the file's ``[measures]`` table is read (other tables belong to other settings). Under
-    it, one table per measure (key, label or alias) overrides figures by name:
+
+def _overridden_key(name: str, reader: _ConfigReader, seen: dict[str, str]) -> str:
+    """The catalogue key an override table names, refusing input codes and repeats."""
+    where = f"measures.{name}"
+    try:
+        key = resolve_measure(name)
+    except UnknownNameError as exc:
+        raise reader.error(where, f"unknown measure: {exc}") from None
+    if key not in CATALOGUE:
+        raise reader.error(
+            where,
+            f"{key} is an input-only code; configure its measure "
+            f"{RAW_INPUT_CODES[key].measure} instead",
+        )
+    if key in seen:
+        raise reader.error(where, f"{name!r} and {seen[key]!r} both name {key}")
+    seen[key] = name
+    return key
+
+
+def load_catalogue(config: str | Path | Overrides | None = None) -> Catalogue:
+    """Load the catalogue with an evaluator's overrides applied.
+
+    The overrides file has the shape of ``measures.toml``: one ``[measures.<key>]`` table per
+    measure (key, label or alias) overriding figures by name (it may also hold the other
+    overridable tables of :data:`nest_eval.reference.loader.OVERRIDABLE`):
 
     .. code-block:: toml
 
@@ -1240,8 +1002,6 @@ def load_catalogue(config: str | Path | None = None) -> Catalogue:
         age_min = 11
         age_max = 13
         threshold = 1.10
-
-    Supported:
 
     - ``reliability``, ``reference_mean``, ``reference_sd``, ``sem``, ``reliable_change``: a
       bare number (source ``"configuration: <file name>"``, ``verified = false``) or a table
@@ -1261,8 +1021,9 @@ def load_catalogue(config: str | Path | None = None) -> Catalogue:
 
     Parameters
     ----------
-    config : str, pathlib.Path or None
-        The TOML file; None gives :data:`CATALOGUE` unchanged.
+    config : str, pathlib.Path, Overrides or None
+        The overrides file (or its contents, read by
+        :func:`nest_eval.reference.loader.read_overrides`); None gives :data:`CATALOGUE`.
 
     Returns
     -------
@@ -1278,62 +1039,18 @@ def load_catalogue(config: str | Path | None = None) -> Catalogue:
         When the file is not valid TOML, names an unknown measure or figure, or gives a value
         of the wrong kind; the message names the file and the key.
     """
-    if config is None:
+    overrides = config if isinstance(config, Overrides) else read_overrides(config)
+    if overrides.path is None:
         return CATALOGUE
-    path = Path(config)
-    reader = _ConfigReader(path)
-    with path.open("rb") as handle:
-        try:
-            data = tomllib.load(handle)
-        except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"{path}: not valid TOML: {exc}") from None
-    section = data.get("measures", {})
-    if not isinstance(section, dict):
-        raise reader.error("measures", "expected a table of measures")
-
+    reader = _ConfigReader(overrides.path)
     measures = dict(CATALOGUE.measures)
-    overrides: list[tuple[str, str]] = []
+    changed: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
-    for name, table in section.items():
-        where = f"measures.{name}"
-        try:
-            key = resolve_measure(name)
-        except UnknownNameError as exc:
-            raise reader.error(where, f"unknown measure: {exc}") from None
-        if key not in measures:
-            raise reader.error(
-                where,
-                f"{key} is an input-only code; configure its measure "
-                f"{RAW_INPUT_CODES[key].measure} instead",
-            )
-        if key in seen:
-            raise reader.error(where, f"{name!r} and {seen[key]!r} both name {key}")
-        seen[key] = name
+    for name, table in overrides.section("measures").items():
+        key = _overridden_key(name, reader, seen)
         if not isinstance(table, dict):
-            raise reader.error(where, "expected a table of figures")
-        measure = measures[key]
-        changes: dict[str, Any] = {}
-        for figure_name, raw in table.items():
-            here = f"{where}.{figure_name}"
-            if figure_name in SCALAR_FIGURES:
-                figure = reader.figure(raw, here, getattr(measure, figure_name))
-                reader.check_scalar(figure_name, figure, here)
-                changes[figure_name] = figure
-            elif figure_name == "meaningful_change":
-                old = measure.meaningful_change
-                changes[figure_name] = (
-                    raw
-                    if isinstance(raw, str)
-                    else reader.figure(raw, here, old if isinstance(old, Figure) else None)
-                )
-            elif figure_name == "clinical_cutoffs":
-                changes[figure_name] = reader.cutoffs(measure, raw, here)
-            else:
-                raise reader.error(
-                    here,
-                    f"unknown figure {figure_name!r}; configurable figures are "
-                    f"{', '.join(FIGURE_NAMES)}",
-                )
-            overrides.append((key, figure_name))
-        measures[key] = dataclasses.replace(measure, **changes)
-    return Catalogue(measures, config=path, overrides=tuple(overrides))
+            raise reader.error(f"measures.{name}", "expected a table of figures")
+        changes = _measure_changes(measures[key], table, reader, f"measures.{name}")
+        changed += [(key, figure_name) for figure_name in changes]
+        measures[key] = dataclasses.replace(measures[key], **changes)
+    return Catalogue(measures, config=overrides.path, overrides=tuple(changed))

@@ -1,8 +1,9 @@
 """The NYTH/NEST framework's vocabulary: RPBs, NEST elements, the journey scale, recommendations.
 
-Everything the workbench names comes from here, so a translator or an evaluator corrects a
-label in one place. Welsh names of the RPBs and of the NEST elements are working translations
-(marked ``translation_reviewed=False``) until a Welsh-language reviewer signs them off.
+Read from the package's data files (``rpbs.toml``, ``framework.toml``, ``recommendations.toml``
+in ``nest_eval/reference/data/``): keys, aliases and structure. Their display labels, English
+and Welsh, come from the message catalogue (:mod:`nest_eval.reference.messages`), where a
+translator corrects them; Welsh labels are working translations until a reviewer signs them off.
 
 Sources
 -------
@@ -21,6 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nest_eval.reference.loader import read_data
+from nest_eval.reference.messages import label
+
 __all__ = [
     "COMMISSIONER_ASKS",
     "CORE_ELEMENTS",
@@ -31,7 +35,6 @@ __all__ = [
     "RPBS",
     "RPB_NAMES",
     "WALES",
-    "WALES_CY",
     "Element",
     "JourneyLevel",
     "Recommendation",
@@ -44,9 +47,11 @@ __all__ = [
     "rpb_slug",
 ]
 
-WALES = "Wales"
+_RPB_DATA = read_data("rpbs.toml")
+_FRAMEWORK = read_data("framework.toml")
+
+WALES: str = _RPB_DATA["wales"]
 """Name of the all-Wales aggregate in every published table."""
-WALES_CY = "Cymru"
 
 
 class UnknownNameError(ValueError):
@@ -60,9 +65,7 @@ class Rpb:
     Attributes
     ----------
     name : str
-        Canonical English name, as published.
-    name_cy : str
-        Welsh name (working translation).
+        Canonical name, as published in every table (its key).
     health_board : str
         The local health board whose area the RPB covers.
     local_authorities : tuple of str
@@ -72,7 +75,6 @@ class Rpb:
     """
 
     name: str
-    name_cy: str
     health_board: str
     local_authorities: tuple[str, ...]
     aliases: tuple[str, ...] = ()
@@ -82,120 +84,14 @@ class Rpb:
         """Lower-case name with hyphens, used for report file names."""
         return rpb_slug(self.name)
 
+    def label(self, lang: str = "en") -> str:
+        """The RPB's display name in ``lang`` (message ``rpb.<name>``)."""
+        return label(f"rpb.{self.name}", lang)
 
-RPBS: tuple[Rpb, ...] = (
-    Rpb(
-        "Cardiff and Vale",
-        "Caerdydd a'r Fro",
-        "Cardiff and Vale University Health Board",
-        ("Cardiff", "Vale of Glamorgan"),
-        (
-            "C&V",
-            "CAV",
-            "Cardiff and Vale UHB",
-            "Cardiff and Vale RPB",
-            "Cardiff and the Vale",
-            "Cardiff and Vale of Glamorgan",
-            "Bro Morgannwg",
-            "Caerdydd",
-            "Caerdydd a'r Fro",
-        ),
-    ),
-    Rpb(
-        "Cwm Taf Morgannwg",
-        "Cwm Taf Morgannwg",
-        "Cwm Taf Morgannwg University Health Board",
-        ("Bridgend", "Rhondda Cynon Taf", "Merthyr Tydfil"),
-        (
-            "CTM",
-            "Cwm Taf",
-            "Cwm Taf Morgannwg UHB",
-            "Cwm Taf Morgannwg RPB",
-            "RCT",
-            "Pen-y-bont ar Ogwr",
-            "Rhondda Cynon Taff",
-            "Merthyr Tudful",
-        ),
-    ),
-    Rpb(
-        "Gwent",
-        "Gwent",
-        "Aneurin Bevan University Health Board",
-        ("Blaenau Gwent", "Caerphilly", "Monmouthshire", "Newport", "Torfaen"),
-        (
-            "Aneurin Bevan",
-            "Aneurin Bevan UHB",
-            "ABUHB",
-            "Gwent RPB",
-            "Caerffili",
-            "Sir Fynwy",
-            "Casnewydd",
-            "Tor-faen",
-        ),
-    ),
-    Rpb(
-        "North Wales",
-        "Gogledd Cymru",
-        "Betsi Cadwaladr University Health Board",
-        ("Isle of Anglesey", "Gwynedd", "Conwy", "Denbighshire", "Flintshire", "Wrexham"),
-        (
-            "Betsi",
-            "Betsi Cadwaladr",
-            "Betsi Cadwaladr UHB",
-            "BCUHB",
-            "North Wales RPB",
-            "NW",
-            "Anglesey",
-            "Ynys Mon",
-            "Ynys Môn",
-            "Sir Ddinbych",
-            "Sir y Fflint",
-            "Wrecsam",
-            "Gogledd Cymru",
-        ),
-    ),
-    Rpb(
-        "Powys",
-        "Powys",
-        "Powys Teaching Health Board",
-        ("Powys",),
-        ("Powys Teaching HB", "Powys THB", "PTHB", "Powys RPB"),
-    ),
-    Rpb(
-        "West Glamorgan",
-        "Gorllewin Morgannwg",
-        "Swansea Bay University Health Board",
-        ("Swansea", "Neath Port Talbot"),
-        (
-            "Swansea Bay",
-            "Swansea Bay UHB",
-            "SBUHB",
-            "Western Bay",
-            "West Glam",
-            "West Glamorgan RPB",
-            "NPT",
-            "Abertawe",
-            "Castell-nedd Port Talbot",
-            "Bae Abertawe",
-            "Gorllewin Morgannwg",
-        ),
-    ),
-    Rpb(
-        "West Wales",
-        "Gorllewin Cymru",
-        "Hywel Dda University Health Board",
-        ("Carmarthenshire", "Ceredigion", "Pembrokeshire"),
-        (
-            "Hywel Dda",
-            "Hywel Dda UHB",
-            "HDUHB",
-            "West Wales RPB",
-            "WW",
-            "Sir Gaerfyrddin",
-            "Sir Benfro",
-            "Gorllewin Cymru",
-        ),
-    ),
+
+RPBS: tuple[Rpb, ...] = tuple(
+    Rpb(r["name"], r["health_board"], tuple(r["local_authorities"]), tuple(r["aliases"]))
+    for r in _RPB_DATA["rpbs"]
 )
 """The seven RPBs, in the order the published tables use."""
 
@@ -241,7 +137,14 @@ def rpb_slug(name: str) -> str:
 def _rpb_lookup() -> dict[str, str]:
     lookup: dict[str, str] = {}
     for rpb in RPBS:
-        names = (rpb.name, rpb.name_cy, rpb.health_board, *rpb.local_authorities, *rpb.aliases)
+        names = (
+            rpb.name,
+            rpb.label("en"),
+            rpb.label("cy"),
+            rpb.health_board,
+            *rpb.local_authorities,
+            *rpb.aliases,
+        )
         for name in names:
             key = normalise_label(name)
             if lookup.get(key, rpb.name) != rpb.name:
@@ -309,8 +212,6 @@ class Element:
     ----------
     key : str
         Stable key used in data and tables.
-    label_en, label_cy : str
-        English label and Welsh label (working translation).
     kind : str
         ``"core"`` for the six core elements rated in self-assessments, ``"foundation"`` for the
         five foundations.
@@ -319,65 +220,29 @@ class Element:
     """
 
     key: str
-    label_en: str
-    label_cy: str
     kind: str
     aliases: tuple[str, ...] = ()
 
+    def label(self, lang: str = "en") -> str:
+        """The element's display label in ``lang`` (message ``element.<key>``)."""
+        return label(f"element.{self.key}", lang)
 
-CORE_ELEMENTS: tuple[Element, ...] = (
-    Element("trusted_adults", "Trusted adults", "Oedolion y gellir ymddiried ynddynt", "core"),
-    Element(
-        "wellbeing_across_education",
-        "Wellbeing across education",
-        "Llesiant ar draws addysg",
-        "core",
-    ),
-    Element(
-        "coproduced_innovation",
-        "Co-produced innovation",
-        "Arloesi wedi'i gydgynhyrchu",
-        "core",
-        ("Co-produced innovations", "Coproduced innovation", "Co-production and innovation"),
-    ),
-    Element(
-        "easy_access_to_expertise",
-        "Easy access to expertise",
-        "Mynediad hawdd at arbenigedd",
-        "core",
-        ("Easy access to expert help",),
-    ),
-    Element(
-        "safe_supportive_communities",
-        "Safe and supportive communities",
-        "Cymunedau diogel a chefnogol",
-        "core",
-        ("Safe supportive communities",),
-    ),
-    Element("no_wrong_door", "No wrong door", "Dim drws anghywir", "core"),
+    @property
+    def label_en(self) -> str:
+        """The English label."""
+        return self.label("en")
+
+
+ELEMENTS: tuple[Element, ...] = tuple(
+    Element(e["key"], e["kind"], tuple(e["aliases"])) for e in _FRAMEWORK["elements"]
 )
+"""The six core elements then the five foundations, in published order."""
+
+CORE_ELEMENTS: tuple[Element, ...] = tuple(e for e in ELEMENTS if e.kind == "core")
 """The six core elements rated in NEST self-assessments, in published order."""
 
-FOUNDATIONS: tuple[Element, ...] = (
-    Element("rights_based", "Rights based approach", "Dull seiliedig ar hawliau", "foundation"),
-    Element(
-        "equity_diversity_inclusion",
-        "Equity, diversity and inclusion",
-        "Tegwch, amrywiaeth a chynhwysiant",
-        "foundation",
-    ),
-    Element("values_led", "Values led", "Wedi'i arwain gan werthoedd", "foundation"),
-    Element("child_development", "Child development", "Datblygiad plant", "foundation"),
-    Element(
-        "psychologically_informed",
-        "Psychologically informed",
-        "Wedi'i lywio'n seicolegol",
-        "foundation",
-    ),
-)
+FOUNDATIONS: tuple[Element, ...] = tuple(e for e in ELEMENTS if e.kind == "foundation")
 """The five foundations: core training and values for all professionals."""
-
-ELEMENTS: tuple[Element, ...] = CORE_ELEMENTS + FOUNDATIONS
 
 
 def element_keys(kind: str | None = None) -> tuple[str, ...]:
@@ -388,7 +253,7 @@ def element_keys(kind: str | None = None) -> tuple[str, ...]:
 def _element_lookup() -> dict[str, str]:
     lookup: dict[str, str] = {}
     for element in ELEMENTS:
-        for name in (element.key, element.label_en, element.label_cy, *element.aliases):
+        for name in (element.key, element.label("en"), element.label("cy"), *element.aliases):
             lookup[normalise_label(name)] = element.key
     return lookup
 
@@ -424,20 +289,18 @@ class JourneyLevel:
     """A level of the 1–4 NEST journey rating scale."""
 
     level: int
-    name: str
-    definition: str
+
+    def label(self, lang: str = "en") -> str:
+        """The level's name, e.g. "early progress" (message ``journey_level.<n>``)."""
+        return label(f"journey_level.{self.level}", lang)
+
+    def definition(self, lang: str = "en") -> str:
+        """What the level means (message ``journey_level_definition.<n>``)."""
+        return label(f"journey_level_definition.{self.level}", lang)
 
 
-JOURNEY_LEVELS: tuple[JourneyLevel, ...] = (
-    JourneyLevel(1, "basic level", "principle accepted and commitment to action"),
-    JourneyLevel(2, "early progress", "first stage development and action planning"),
-    JourneyLevel(3, "substantial progress", "first stage actions done with good outcomes"),
-    JourneyLevel(
-        4,
-        "embedded",
-        "cycle of reflection and improvement; embedded good practice, keep reviewing, "
-        "learn from research",
-    ),
+JOURNEY_LEVELS: tuple[JourneyLevel, ...] = tuple(
+    JourneyLevel(int(level["level"])) for level in _FRAMEWORK["journey_levels"]
 )
 """The NEST self-assessment journey scale (NYTH/NEST implementation update, 2024)."""
 
@@ -451,9 +314,8 @@ class Recommendation:
     key : str
         ``"A"``–``"L"`` for the Legacy Report; ``"CCfW-…"`` for the Commissioner's asks.
     source : str
-        The document it comes from.
-    text : str
-        Its wording, shortened where long.
+        Key of the document it comes from (``legacy_report`` or ``commissioner``; its title is
+        the message ``document.<source>``).
     domains : tuple of str
         The evaluation domains whose evidence can answer it (``implementation``, ``outcomes``,
         ``experiences``, ``access``, ``partnership``, ``training``).
@@ -461,125 +323,28 @@ class Recommendation:
 
     key: str
     source: str
-    text: str
     domains: tuple[str, ...]
 
+    def text(self, lang: str = "en") -> str:
+        """Its wording, shortened where long (message ``recommendation.<key>``)."""
+        return label(f"recommendation.{self.key}", lang)
 
-_LEGACY = "T4CYP Legacy Report (2022)"
-_CCFW = "Children's Commissioner for Wales, No Wrong Door (2022)"
+    def document(self, lang: str = "en") -> str:
+        """The title of the document it comes from."""
+        return label(f"document.{self.source}", lang)
 
-RECOMMENDATIONS: tuple[Recommendation, ...] = (
-    Recommendation(
-        "A",
-        _LEGACY,
-        "A systematic approach to co-production agreed and implemented across the whole system.",
-        ("implementation", "partnership"),
-    ),
-    Recommendation(
-        "B",
-        _LEGACY,
-        "A co-production Maturity Matrix to monitor progress at local, regional and national "
-        "level.",
-        ("partnership",),
-    ),
-    Recommendation(
-        "C",
-        _LEGACY,
-        "Parents and carers as equal partners in planning and developing services.",
-        ("implementation", "experiences"),
-    ),
-    Recommendation(
-        "D",
-        _LEGACY,
-        "Support for Parent and Carer Networks; parent/carer contribution to individual care "
-        "planning.",
-        ("experiences",),
-    ),
-    Recommendation(
-        "E",
-        _LEGACY,
-        "Structured support for RPBs to build on the developmental approach.",
-        ("implementation", "training"),
-    ),
-    Recommendation(
-        "F",
-        _LEGACY,
-        "A co-produced Evaluation Framework focused on the outcomes and experiences of children, "
-        "young people and families, shared transparently at regional and national level.",
-        ("outcomes", "experiences"),
-    ),
-    Recommendation(
-        "G",
-        _LEGACY,
-        "Partnership enablers in the evaluation: use of core and Regional Integration Fund "
-        "resources, workforce plans, effectiveness of multi-agency team working.",
-        ("partnership",),
-    ),
-    Recommendation(
-        "H",
-        _LEGACY,
-        "Partnerships with academia advanced as a priority.",
-        (),
-    ),
-    Recommendation(
-        "I",
-        _LEGACY,
-        "Digital access to assessment, advice and support (Neurodiversity Wales Shared Platform).",
-        ("access",),
-    ),
-    Recommendation(
-        "J",
-        _LEGACY,
-        "Services for 18–25 year olds and a national approach to transition.",
-        ("outcomes", "access"),
-    ),
-    Recommendation(
-        "K",
-        _LEGACY,
-        "Cross-government policy on neurodiversity.",
-        (),
-    ),
-    Recommendation(
-        "L",
-        _LEGACY,
-        "An 'engine room' (NHS Executive / National Social Care Office) for outcomes and "
-        "experience.",
-        ("outcomes", "experiences"),
-    ),
+
+_RECOMMENDATIONS = tuple(
+    Recommendation(r["key"], r["source"], tuple(r["domains"]))
+    for r in read_data("recommendations.toml")["recommendations"]
+)
+
+RECOMMENDATIONS: tuple[Recommendation, ...] = tuple(
+    r for r in _RECOMMENDATIONS if r.source == "legacy_report"
 )
 """Legacy Report recommendations A–L."""
 
-COMMISSIONER_ASKS: tuple[Recommendation, ...] = (
-    Recommendation(
-        "CCfW-outcomes",
-        _CCFW,
-        "Measurable outcomes covering early help and prevention, the 'missing middle' and "
-        "children with the most complex needs.",
-        ("outcomes",),
-    ),
-    Recommendation(
-        "CCfW-experiences",
-        _CCFW,
-        "Continually track the current experiences of children and families who need support.",
-        ("experiences",),
-    ),
-    Recommendation(
-        "CCfW-actions",
-        _CCFW,
-        "Turn plans into tangible actions.",
-        ("implementation", "access"),
-    ),
-    Recommendation(
-        "CCfW-transitions",
-        _CCFW,
-        "Transitions protocols for children with learning disabilities, well advertised.",
-        (),
-    ),
-    Recommendation(
-        "CCfW-monitoring",
-        _CCFW,
-        "A robust monitoring framework from Welsh Government that holds every RPB to account.",
-        ("implementation", "outcomes", "experiences", "access", "partnership"),
-    ),
+COMMISSIONER_ASKS: tuple[Recommendation, ...] = tuple(
+    r for r in _RECOMMENDATIONS if r.source == "commissioner"
 )
 """The Children's Commissioner's asks of RPBs and of Welsh Government (2022)."""

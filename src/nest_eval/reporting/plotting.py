@@ -333,7 +333,7 @@ _ITEM_TEXTS = _item_texts()
 
 def _level_name(rating: float) -> str:
     """Journey-level name of a rating; a half point lies between two levels."""
-    names = {level.level: level.name for level in JOURNEY_LEVELS}
+    names = {level.level: level.label() for level in JOURNEY_LEVELS}
     if rating in names:
         return names[int(rating)]
     low, high = math.floor(rating), math.ceil(rating)
@@ -626,7 +626,7 @@ def nest_profile(
         ax.set_xlim(0.5, max(levels) + 0.5)
         ax.set_ylim(len(CORE_ELEMENTS) - 0.5, -0.5)
         ax.xaxis.set_major_locator(FixedLocator(levels))
-        ax.set_xticklabels([f"{lv.level}\n{_wrap(lv.name, 12)}" for lv in JOURNEY_LEVELS])
+        ax.set_xticklabels([f"{lv.level}\n{_wrap(lv.label(), 12)}" for lv in JOURNEY_LEVELS])
         ax.set_yticks(range(len(CORE_ELEMENTS)), labels)
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="x", color="0.85", linewidth=0.8)

@@ -909,8 +909,8 @@ def recommendation_status(results: YearResults, rpb: str | None = None) -> pd.Da
         rows.append(
             {
                 "key": rec.key,
-                "source": rec.source,
-                "recommendation": rec.text,
+                "source": rec.document(),
+                "recommendation": rec.text(),
                 "domains": ", ".join(rec.domains) or "not collected by the workbench",
                 "status": status,
                 "evidence": "; ".join(f"{d}: {found[d]}" for d in have) or "–",
