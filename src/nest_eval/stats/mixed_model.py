@@ -656,6 +656,19 @@ def _r_column_order(formula: str, design_info: patsy.DesignInfo) -> list[str]:
     return [columns[j] for t in terms for j in range(*slices[t].indices(len(columns)))]
 
 
+def _model_frame(data: pd.DataFrame, formula: str, group: str) -> pd.DataFrame:
+    """Check the call and keep the rows with a group label, text columns made categorical."""
+    if "|" in formula:
+        raise ValueError(
+            "give only the fixed-effects part of the formula; the random intercept is set by "
+            f"group={group!r}"
+        )
+    if group not in data.columns:
+        raise ValueError(f"group column {group!r} is not in the data")
+    frame = data.loc[data[group].notna()].reset_index(drop=True)
+    return _categorical_strings(frame, formula, skip=group)
+
+
 def fit_formula(data: pd.DataFrame, formula: str, group: str) -> RandomInterceptFit:
     """Fit a random-intercept model from a formula, like ``lmer(formula + (1 | group))``.
 
@@ -715,15 +728,7 @@ def fit_formula(data: pd.DataFrame, formula: str, group: str) -> RandomIntercept
     >>> list(fit.params.index)
     ['Intercept', 'arm[T.b]', 'arm[a]:time', 'arm[b]:time']
     """
-    if "|" in formula:
-        raise ValueError(
-            "give only the fixed-effects part of the formula; the random intercept is set by "
-            f"group={group!r}"
-        )
-    if group not in data.columns:
-        raise ValueError(f"group column {group!r} is not in the data")
-    frame = data.loc[data[group].notna()].reset_index(drop=True)
-    frame = _categorical_strings(frame, formula, skip=group)
+    frame = _model_frame(data, formula, group)
     y_df, x_df = patsy.dmatrices(
         formula, frame, eval_env=1, NA_action="drop", return_type="dataframe"
     )
