@@ -201,6 +201,27 @@ class OverdispersionResult:
     z_winsorised: np.ndarray = field(repr=False, compare=False)
 
 
+def _check_overdispersion_arguments(k: int, winsor: float) -> None:
+    """Raise ValueError unless there are two units or more and ``winsor`` lies in [0, 0.5)."""
+    if k < 2:
+        raise ValueError("overdispersion needs at least two units")
+    if not 0.0 <= winsor < 0.5:
+        raise ValueError(f"winsor must lie in [0, 0.5), got {winsor!r}")
+
+
+def _winsorise(z: np.ndarray, winsor: float) -> tuple[np.ndarray, float, float]:
+    """The z-scores clipped to their ``winsor`` and ``1 - winsor`` type-7 percentiles, and those."""
+    z_lower = float(np.quantile(z, winsor, method="linear"))
+    z_upper = float(np.quantile(z, 1.0 - winsor, method="linear"))
+    return np.clip(z, z_lower, z_upper), z_lower, z_upper
+
+
+def _between_unit_variance(phi: float, k: int, ns: np.ndarray) -> float:
+    """Between-unit variance tau^2 from phi, with weights w_i = 4 n_i, truncated at 0."""
+    w = 4.0 * ns
+    return max(0.0, (k * phi - (k - 1)) / (w.sum() - np.sum(w**2) / w.sum()))
+
+
 def overdispersion(
     x: Counts,
     n: Counts,
@@ -261,18 +282,12 @@ def overdispersion(
     """
     xs, ns = _counts(x, n)
     k = xs.size
-    if k < 2:
-        raise ValueError("overdispersion needs at least two units")
-    if not 0.0 <= winsor < 0.5:
-        raise ValueError(f"winsor must lie in [0, 0.5), got {winsor!r}")
+    _check_overdispersion_arguments(k, winsor)
     p_bar = _target(xs, ns, target)
     z = _z_scores(xs, ns, p_bar)
-    z_lower = float(np.quantile(z, winsor, method="linear"))
-    z_upper = float(np.quantile(z, 1.0 - winsor, method="linear"))
-    z_w = np.clip(z, z_lower, z_upper)
+    z_w, z_lower, z_upper = _winsorise(z, winsor)
     phi = float(np.sum(z_w**2) / k)
-    w = 4.0 * ns
-    tau2 = max(0.0, (k * phi - (k - 1)) / (w.sum() - np.sum(w**2) / w.sum()))
+    tau2 = _between_unit_variance(phi, k, ns)
     return OverdispersionResult(
         phi=phi,
         tau2=float(tau2),
