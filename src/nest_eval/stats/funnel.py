@@ -201,6 +201,27 @@ class OverdispersionResult:
     z_winsorised: np.ndarray = field(repr=False, compare=False)
 
 
+def _check_overdispersion_arguments(k: int, winsor: float) -> None:
+    """Raise ValueError unless there are two units or more and ``winsor`` lies in [0, 0.5)."""
+    if k < 2:
+        raise ValueError("overdispersion needs at least two units")
+    if not 0.0 <= winsor < 0.5:
+        raise ValueError(f"winsor must lie in [0, 0.5), got {winsor!r}")
+
+
+def _winsorise(z: np.ndarray, winsor: float) -> tuple[np.ndarray, float, float]:
+    """The z-scores clipped to their ``winsor`` and ``1 - winsor`` type-7 percentiles, and those."""
+    z_lower = float(np.quantile(z, winsor, method="linear"))
+    z_upper = float(np.quantile(z, 1.0 - winsor, method="linear"))
+    return np.clip(z, z_lower, z_upper), z_lower, z_upper
+
+
+def _between_unit_variance(phi: float, k: int, ns: np.ndarray) -> float:
+    """Between-unit variance tau^2 from phi, with weights w_i = 4 n_i, truncated at 0."""
+    w = 4.0 * ns
+    return max(0.0, (k * phi - (k - 1)) / (w.sum() - np.sum(w**2) / w.sum()))
+
+
 def overdispersion(
     x: Counts,
     n: Counts,
@@ -261,18 +282,12 @@ def overdispersion(
     """
     xs, ns = _counts(x, n)
     k = xs.size
-    if k < 2:
-        raise ValueError("overdispersion needs at least two units")
-    if not 0.0 <= winsor < 0.5:
-        raise ValueError(f"winsor must lie in [0, 0.5), got {winsor!r}")
+    _check_overdispersion_arguments(k, winsor)
     p_bar = _target(xs, ns, target)
     z = _z_scores(xs, ns, p_bar)
-    z_lower = float(np.quantile(z, winsor, method="linear"))
-    z_upper = float(np.quantile(z, 1.0 - winsor, method="linear"))
-    z_w = np.clip(z, z_lower, z_upper)
+    z_w, z_lower, z_upper = _winsorise(z, winsor)
     phi = float(np.sum(z_w**2) / k)
-    w = 4.0 * ns
-    tau2 = max(0.0, (k * phi - (k - 1)) / (w.sum() - np.sum(w**2) / w.sum()))
+    tau2 = _between_unit_variance(phi, k, ns)
     return OverdispersionResult(
         phi=phi,
         tau2=float(tau2),
@@ -363,6 +378,61 @@ def _flags(proportion: np.ndarray, limits: pd.DataFrame, levels: Sequence[float]
     return flags
 
 
+def _checked_table_inputs(
+    units: Sequence[str], x: Counts, n: Counts, levels: Sequence[float]
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Unit names as text and the counts as float arrays, after checking them and the levels."""
+    names = [str(u) for u in units]
+    xs, ns = _counts(x, n)
+    if len(names) != xs.size:
+        raise ValueError("units, x and n must have the same length")
+    if len(set(names)) != len(names):
+        raise ValueError("unit names must be unique")
+    for level in levels:
+        _check_level(level)
+    return names, xs, ns
+
+
+def _estimated_dispersion(
+    xs: np.ndarray, ns: np.ndarray, p_bar: float, overdispersed: bool, winsor: float
+) -> tuple[float, float]:
+    """``phi`` and the estimated ``tau2`` of :func:`overdispersion`; NaN for a single unit."""
+    if xs.size >= 2:
+        od = overdispersion(xs, ns, p_bar, winsor)
+        return od.phi, od.tau2
+    if overdispersed:
+        raise ValueError("overdispersion needs at least two units; pass overdispersed=False")
+    return math.nan, math.nan
+
+
+def _unit_rows(
+    names: list[str],
+    xs: np.ndarray,
+    ns: np.ndarray,
+    p_bar: float,
+    tau2: float,
+    levels: Sequence[float],
+) -> pd.DataFrame:
+    """Each unit's proportion, z-scores, limits at its own n and flag, in input order."""
+    proportion = xs / ns
+    z = _z_scores(xs, ns, p_bar)
+    z_adjusted = z / np.sqrt(1.0 + 4.0 * ns * tau2)
+    limits = funnel_limits(ns, p_bar, tau2, levels)
+    table = pd.DataFrame(
+        {
+            "unit": names,
+            "x": xs,
+            "n": ns,
+            "proportion": proportion,
+            "z": z,
+            "z_adjusted": z_adjusted,
+        }
+    )
+    table = pd.concat([table, limits.drop(columns="n")], axis=1)
+    table["flag"] = _flags(proportion, limits, levels)
+    return table
+
+
 def funnel_table(
     units: Sequence[str],
     x: Counts,
@@ -417,39 +487,11 @@ def funnel_table(
     1    B       0.500  within
     2    C       0.222  within
     """
-    names = [str(u) for u in units]
-    xs, ns = _counts(x, n)
-    if len(names) != xs.size:
-        raise ValueError("units, x and n must have the same length")
-    if len(set(names)) != len(names):
-        raise ValueError("unit names must be unique")
-    for level in levels:
-        _check_level(level)
+    names, xs, ns = _checked_table_inputs(units, x, n, levels)
     p_bar = _target(xs, ns, target)
-    if xs.size >= 2:
-        od = overdispersion(xs, ns, p_bar, winsor)
-        phi, tau2_estimated = od.phi, od.tau2
-    elif overdispersed:
-        raise ValueError("overdispersion needs at least two units; pass overdispersed=False")
-    else:
-        phi, tau2_estimated = math.nan, math.nan
+    phi, tau2_estimated = _estimated_dispersion(xs, ns, p_bar, overdispersed, winsor)
     tau2 = tau2_estimated if overdispersed else 0.0
-    proportion = xs / ns
-    z = _z_scores(xs, ns, p_bar)
-    z_adjusted = z / np.sqrt(1.0 + 4.0 * ns * tau2)
-    limits = funnel_limits(ns, p_bar, tau2, levels)
-    table = pd.DataFrame(
-        {
-            "unit": names,
-            "x": xs,
-            "n": ns,
-            "proportion": proportion,
-            "z": z,
-            "z_adjusted": z_adjusted,
-        }
-    )
-    table = pd.concat([table, limits.drop(columns="n")], axis=1)
-    table["flag"] = _flags(proportion, limits, levels)
+    table = _unit_rows(names, xs, ns, p_bar, tau2, levels)
     table.attrs.update(
         target=p_bar,
         tau2=tau2,

@@ -616,6 +616,31 @@ def _bias_correction(df: np.ndarray, correction: str) -> np.ndarray:
     return np.where(df > 1.0, j, np.nan)
 
 
+def _broadcast_change_summaries(
+    mean_change: ArrayLike, sd_pre: ArrayLike, n: ArrayLike, r: ArrayLike
+) -> tuple[list[np.ndarray], _Shape]:
+    """Broadcast mean change, pre-test SD, size and correlation, checking their ranges."""
+    (change, sd, size, corr), shape = _broadcast(mean_change, sd_pre, n, r)
+    if np.any(sd < 0):
+        raise ValueError("sd_pre must be non-negative")
+    if np.any(size <= 0):
+        raise ValueError("n must be positive")
+    if np.any(np.abs(corr) > 1):
+        raise ValueError("r must lie in [-1, 1]")
+    return [change, sd, size, corr], shape
+
+
+def _corrected_smc_and_variance(
+    change: np.ndarray, sd: np.ndarray, size: np.ndarray, corr: np.ndarray, correction: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bias-corrected standardised mean change and its large-sample (Becker) variance."""
+    j = _bias_correction(size - 1.0, correction)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        smc = np.where(sd > 0, j * change / sd, np.nan)
+        variance = 2.0 * (1.0 - corr) / size + smc**2 / (2.0 * size)
+    return smc, variance
+
+
 def standardised_mean_change_summary(
     mean_change: ArrayLike,
     sd_pre: ArrayLike,
@@ -692,21 +717,10 @@ def standardised_mean_change_summary(
     (0.4869, 0.144, 0.8299, 0.03062)
     """
     z = _z(confidence)
-    (change, sd, size, corr), shape = _broadcast(mean_change, sd_pre, n, r)
-    if np.any(sd < 0):
-        raise ValueError("sd_pre must be non-negative")
-    if np.any(size <= 0):
-        raise ValueError("n must be positive")
-    if np.any(np.abs(corr) > 1):
-        raise ValueError("r must lie in [-1, 1]")
-    j = _bias_correction(size - 1.0, correction)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        smc = np.where(sd > 0, j * change / sd, np.nan)
-        variance = 2.0 * (1.0 - corr) / size + smc**2 / (2.0 * size)
+    (change, sd, size, corr), shape = _broadcast_change_summaries(mean_change, sd_pre, n, r)
+    smc, variance = _corrected_smc_and_variance(change, sd, size, corr, correction)
     half = z * np.sqrt(variance)
-    return StandardisedMeanChange(
-        shape.out(smc), shape.out(smc - half), shape.out(smc + half), shape.out(variance)
-    )
+    return StandardisedMeanChange(*map(shape.out, (smc, smc - half, smc + half, variance)))
 
 
 def standardised_mean_change(

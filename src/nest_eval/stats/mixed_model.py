@@ -460,6 +460,94 @@ def _check_rank(x: np.ndarray, gram: np.ndarray, names: list[str]) -> None:
     )
 
 
+def _checked_arrays(
+    y: np.ndarray, design: Any, groups: np.ndarray, names: Sequence[str] | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Response, design matrix, group labels and column names, checked for shape and finiteness."""
+    x_arr = np.asarray(design, dtype=float)
+    y_arr = np.asarray(y, dtype=float)
+    if x_arr.ndim != 2:
+        raise ValueError(f"X must be two-dimensional, got shape {x_arr.shape}")
+    names_list = _column_names(design, names, x_arr.shape[1])
+    if y_arr.ndim == 2 and y_arr.shape[1] == 1:
+        y_arr = y_arr[:, 0]
+    if y_arr.ndim != 1:
+        raise ValueError(f"y must be one-dimensional, got shape {y_arr.shape}")
+    n_obs = x_arr.shape[0]
+    groups_arr = np.asarray(groups)
+    if groups_arr.ndim != 1 or len(groups_arr) != n_obs or len(y_arr) != n_obs:
+        raise ValueError(
+            f"y ({len(y_arr)}), X ({n_obs} rows) and groups ({len(groups_arr)}) must have the "
+            "same length"
+        )
+    if not np.all(np.isfinite(y_arr)):
+        raise ValueError("y contains missing or non-finite values")
+    if not np.all(np.isfinite(x_arr)):
+        bad = [names_list[j] for j in np.flatnonzero(~np.isfinite(x_arr).all(axis=0))]
+        raise ValueError(f"X contains missing or non-finite values in columns {bad}")
+    return y_arr, x_arr, groups_arr, names_list
+
+
+def _identifiable_groups(groups: np.ndarray, n_obs: int, n_params: int) -> tuple[np.ndarray, int]:
+    """Integer group codes and the number of groups, checking that the model is identifiable."""
+    codes, uniques = pd.factorize(groups, sort=False, use_na_sentinel=True)
+    if np.any(codes < 0):
+        raise ValueError("groups contains missing labels")
+    n_groups = len(uniques)
+    if n_groups < 2:
+        raise ValueError(f"at least 2 groups are needed, got {n_groups}")
+    if n_groups >= n_obs:
+        raise ValueError(
+            "every group has a single row: the random-intercept and residual variances are "
+            "not separately identifiable"
+        )
+    if n_obs <= n_params:
+        raise ValueError(f"{n_obs} observations leave no residual degrees of freedom for "
+                         f"{n_params} fixed effects")  # fmt: skip
+    return codes, n_groups
+
+
+def _fixed_effects_gram(cp: _Crossproducts) -> np.ndarray:
+    """X'X, assembled from the within- and between-group cross-products."""
+    p = cp.n_params
+    return cp.within[:p, :p] + np.tensordot(cp.sizes, cp.between[:, :p, :p], axes=1)
+
+
+def _fit_result(
+    cp: _Crossproducts,
+    best: _Evaluation,
+    converged: bool,
+    n_evals: int,
+    gradient: float,
+    names: list[str],
+    n_groups: int,
+) -> RandomInterceptFit:
+    """Fixed effects, their covariance and the variance components at the REML optimum."""
+    n_obs, n_params = cp.n_obs, cp.n_params
+    beta, a_inv = _solve(best, n_params)
+    sigma2 = best.rss / (n_obs - n_params)
+    cov = sigma2 * a_inv
+    params = pd.Series(beta, index=names, name="estimate")
+    cov_params = pd.DataFrame(cov, index=names, columns=names)
+    bse = pd.Series(np.sqrt(np.diag(cov)), index=names, name="std_error")
+    return RandomInterceptFit(
+        params=params,
+        cov_params=cov_params,
+        bse=bse,
+        sigma2=float(sigma2),
+        sigma2_group=float(best.gamma * sigma2),
+        reml_criterion=float(best.criterion),
+        llf=float(-best.criterion / 2.0),
+        n_obs=int(n_obs),
+        n_groups=int(n_groups),
+        converged=bool(converged),
+        iterations=int(n_evals),
+        theta=float(math.sqrt(best.gamma)),
+        boundary=bool(best.gamma == 0.0),
+        gradient=float(gradient),
+    )
+
+
 def fit_random_intercept(
     y: np.ndarray,
     X: np.ndarray,  # noqa: N803 (the conventional name of the design matrix)
@@ -524,71 +612,12 @@ def fit_random_intercept(
     >>> bool(abs(fit.params["x"] - 2.0) < 0.2)
     True
     """
-    x_arr = np.asarray(X, dtype=float)
-    y_arr = np.asarray(y, dtype=float)
-    if x_arr.ndim != 2:
-        raise ValueError(f"X must be two-dimensional, got shape {x_arr.shape}")
-    names_list = _column_names(X, names, x_arr.shape[1])
-    if y_arr.ndim == 2 and y_arr.shape[1] == 1:
-        y_arr = y_arr[:, 0]
-    if y_arr.ndim != 1:
-        raise ValueError(f"y must be one-dimensional, got shape {y_arr.shape}")
-    n_obs, n_params = x_arr.shape
-    groups_arr = np.asarray(groups)
-    if groups_arr.ndim != 1 or len(groups_arr) != n_obs or len(y_arr) != n_obs:
-        raise ValueError(
-            f"y ({len(y_arr)}), X ({n_obs} rows) and groups ({len(groups_arr)}) must have the "
-            "same length"
-        )
-    if not np.all(np.isfinite(y_arr)):
-        raise ValueError("y contains missing or non-finite values")
-    if not np.all(np.isfinite(x_arr)):
-        bad = [names_list[j] for j in np.flatnonzero(~np.isfinite(x_arr).all(axis=0))]
-        raise ValueError(f"X contains missing or non-finite values in columns {bad}")
-    codes, uniques = pd.factorize(groups_arr, sort=False, use_na_sentinel=True)
-    if np.any(codes < 0):
-        raise ValueError("groups contains missing labels")
-    n_groups = len(uniques)
-    if n_groups < 2:
-        raise ValueError(f"at least 2 groups are needed, got {n_groups}")
-    if n_groups >= n_obs:
-        raise ValueError(
-            "every group has a single row: the random-intercept and residual variances are "
-            "not separately identifiable"
-        )
-    if n_obs <= n_params:
-        raise ValueError(f"{n_obs} observations leave no residual degrees of freedom for "
-                         f"{n_params} fixed effects")  # fmt: skip
-
+    y_arr, x_arr, groups_arr, names_list = _checked_arrays(y, X, groups, names)
+    codes, n_groups = _identifiable_groups(groups_arr, *x_arr.shape)
     cp = _crossproducts(y_arr, x_arr, codes, n_groups)
-    gram = cp.within[:n_params, :n_params] + np.tensordot(
-        cp.sizes, cp.between[:, :n_params, :n_params], axes=1
-    )
-    _check_rank(x_arr, gram, names_list)
-
+    _check_rank(x_arr, _fixed_effects_gram(cp), names_list)
     best, converged, n_evals, gradient = _optimise(cp)
-    beta, a_inv = _solve(best, n_params)
-    sigma2 = best.rss / (n_obs - n_params)
-    cov = sigma2 * a_inv
-    params = pd.Series(beta, index=names_list, name="estimate")
-    cov_params = pd.DataFrame(cov, index=names_list, columns=names_list)
-    bse = pd.Series(np.sqrt(np.diag(cov)), index=names_list, name="std_error")
-    return RandomInterceptFit(
-        params=params,
-        cov_params=cov_params,
-        bse=bse,
-        sigma2=float(sigma2),
-        sigma2_group=float(best.gamma * sigma2),
-        reml_criterion=float(best.criterion),
-        llf=float(-best.criterion / 2.0),
-        n_obs=int(n_obs),
-        n_groups=int(n_groups),
-        converged=bool(converged),
-        iterations=int(n_evals),
-        theta=float(math.sqrt(best.gamma)),
-        boundary=bool(best.gamma == 0.0),
-        gradient=float(gradient),
-    )
+    return _fit_result(cp, best, converged, n_evals, gradient, names_list, n_groups)
 
 
 def _categorical_strings(data: pd.DataFrame, formula: str, skip: Hashable) -> pd.DataFrame:
@@ -625,6 +654,19 @@ def _r_column_order(formula: str, design_info: patsy.DesignInfo) -> list[str]:
     columns = design_info.column_names
     slices = design_info.term_slices
     return [columns[j] for t in terms for j in range(*slices[t].indices(len(columns)))]
+
+
+def _model_frame(data: pd.DataFrame, formula: str, group: str) -> pd.DataFrame:
+    """Check the call and keep the rows with a group label, text columns made categorical."""
+    if "|" in formula:
+        raise ValueError(
+            "give only the fixed-effects part of the formula; the random intercept is set by "
+            f"group={group!r}"
+        )
+    if group not in data.columns:
+        raise ValueError(f"group column {group!r} is not in the data")
+    frame = data.loc[data[group].notna()].reset_index(drop=True)
+    return _categorical_strings(frame, formula, skip=group)
 
 
 def fit_formula(data: pd.DataFrame, formula: str, group: str) -> RandomInterceptFit:
@@ -686,15 +728,7 @@ def fit_formula(data: pd.DataFrame, formula: str, group: str) -> RandomIntercept
     >>> list(fit.params.index)
     ['Intercept', 'arm[T.b]', 'arm[a]:time', 'arm[b]:time']
     """
-    if "|" in formula:
-        raise ValueError(
-            "give only the fixed-effects part of the formula; the random intercept is set by "
-            f"group={group!r}"
-        )
-    if group not in data.columns:
-        raise ValueError(f"group column {group!r} is not in the data")
-    frame = data.loc[data[group].notna()].reset_index(drop=True)
-    frame = _categorical_strings(frame, formula, skip=group)
+    frame = _model_frame(data, formula, group)
     y_df, x_df = patsy.dmatrices(
         formula, frame, eval_env=1, NA_action="drop", return_type="dataframe"
     )
