@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from nest_eval.reporting.funnel_plot import plot_funnel
+from nest_eval.reporting.figures.draw_funnel import plot_funnel
 from nest_eval.stats.funnel import (
     LEVELS,
     critical_value,

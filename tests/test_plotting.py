@@ -29,6 +29,7 @@ from nest_eval.domains import comparisons, distance, experiences, implementation
 from nest_eval.reference.contract import EXPERIENCE_ITEMS
 from nest_eval.reference.vocabulary import CORE_ELEMENTS, RPB_NAMES, WALES
 from nest_eval.reporting import plotting
+from nest_eval.reporting.figures.distance import distance_spec
 
 YEAR = 2025
 ROOT = Path(__file__).resolve().parents[1]
@@ -213,7 +214,7 @@ def test_distance_chart_every_domain(tables, gwent_distance, domain):
         has_interval = math.isfinite(row.ci_low) and math.isfinite(row.ci_high)
         assert bool(ax.containers) == has_interval  # error bar only where an interval exists
     first = rows.iloc[0]
-    if plotting._is_share(first["indicator"]):
+    if distance_spec(table, "Gwent", domain, year=YEAR).panels[0].share:
         assert f"baseline {100 * first['baseline']:.1f}%".replace("-", "−") in result.alt
     interval_rows = rows[rows["ci_low"].notna()]
     if len(interval_rows):
@@ -272,8 +273,9 @@ def test_distance_chart_counts_start_at_zero(tables, gwent_distance):
     result = gwent_distance["access"]
     table = tables["distance"]
     rows = table[(table["rpb"] == "Gwent") & (table["domain"] == "access")].reset_index()
-    for ax, row in zip(result.figure.axes, rows.itertuples(), strict=True):
-        if math.isnan(row.ci_low) and not plotting._is_share(row.indicator):
+    panels = distance_spec(table, "Gwent", "access", year=YEAR).panels
+    for ax, row, panel in zip(result.figure.axes, rows.itertuples(), panels, strict=True):
+        if math.isnan(row.ci_low) and not panel.share:
             assert ax.get_xlim()[0] <= 0  # no interval: the axis is not zoomed in
 
 

@@ -471,7 +471,7 @@ def funnel_table(
         whose limit the proportion lies strictly beyond. Rows keep the input order (no
         ranking). ``attrs`` holds ``target``, ``tau2`` (as used), ``phi``, ``tau2_estimated``,
         ``k``, ``levels``, ``overdispersed`` and ``winsor``, which
-        :func:`nest_eval.reporting.funnel_plot.plot_funnel` reads.
+        :func:`nest_eval.reporting.figures.draw_funnel.plot_funnel` reads.
 
     References
     ----------

@@ -1,22 +1,28 @@
-"""Drawing a funnel plot from a funnel table (:mod:`nest_eval.stats.funnel`).
+"""Drawing funnel plots: from a funnel table, and the report's (:mod:`.funnel`).
 
 The statistics of the limits live in :mod:`nest_eval.stats.funnel`, which does not import
-matplotlib; this module draws them.
+matplotlib; :func:`plot_funnel` draws them from a funnel table on any axes.
+:func:`draw_funnel` draws a report figure's specification
+(:func:`nest_eval.reporting.figures.funnel.funnel_spec`) with it, in the report style and the
+Okabe–Ito colours.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from nest_eval.reporting.figures.funnel import FunnelSpec
+from nest_eval.reporting.figures.render import PALETTE, Frame, ReportFigure, style, wrap
 from nest_eval.stats.funnel import FLAG_WITHIN, LEVELS, funnel_limits, level_label, limit_columns
 
-__all__ = ["plot_funnel"]
+__all__ = ["draw_funnel", "plot_funnel"]
 
 
 def plot_funnel(
@@ -97,3 +103,62 @@ def plot_funnel(
     ax.set_ylabel(ylabel)
     ax.legend(loc="best", fontsize=8, frameon=False)
     return fig
+
+
+def _recolour_funnel(ax: Axes) -> None:
+    """Okabe–Ito colours for the artists of :func:`plot_funnel`."""
+    swaps = {
+        mpl.colors.to_hex("tab:red"): PALETTE["black"],
+        mpl.colors.to_hex("tab:blue"): PALETTE["blue"],
+        mpl.colors.to_hex("tab:orange"): PALETTE["vermillion"],
+    }
+    for line in ax.get_lines():
+        colour = mpl.colors.to_hex(line.get_color())
+        if colour in swaps:
+            line.set_color(swaps[colour])
+    for collection in ax.collections:
+        faces = collection.get_facecolors()
+        if len(faces):
+            colour = mpl.colors.to_hex(faces[0])
+            if colour in swaps:
+                collection.set_facecolor(swaps[colour])
+                collection.set_edgecolor("white")
+                collection.set_linewidth(0.6)
+    legend = ax.get_legend()
+    if legend is not None:
+        legend.remove()
+    ax.legend(loc="best", frameon=False, fontsize=8)
+
+
+def draw_funnel(spec: FunnelSpec) -> ReportFigure:
+    """Draw a report funnel plot: the units, the limits and the target, labelled outliers.
+
+    Parameters
+    ----------
+    spec : FunnelSpec
+        The plot, from :func:`nest_eval.reporting.figures.funnel.funnel_spec`.
+
+    Returns
+    -------
+    ReportFigure
+        The figure with the specification's name, alt text and caption.
+    """
+    texts = spec.texts
+    with style():
+        frame = Frame.create(4.4, legend_rows=0, notes=texts.notes)
+        ax = frame.main.add_subplot()
+        plot_funnel(
+            spec.units,
+            ax=ax,
+            title=wrap(texts.title, 70),
+            xlabel=texts.xlabel,
+            ylabel=texts.ylabel,
+            target=spec.target,
+            tau2=spec.tau2,
+            levels=spec.levels,
+        )
+        _recolour_funnel(ax)
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+        ax.set_title(wrap(texts.title, 70), loc="left", fontsize=10, fontweight="bold")
+        figure = frame.finish()
+    return ReportFigure(texts.name, figure, texts.alt, texts.caption)

@@ -1,0 +1,291 @@
+"""Specification of the outcome categories: reliable improvement, no reliable change, deterioration.
+
+One row per outcome measure and respondent, in the table's order: the percent of assessable
+pairs (first and last assessment) in each reliable-change category, with reliable recovery, a
+subset of reliable improvement, marked inside it. A measure without a reliable-change
+criterion (no published reliability) is "not assessable"; a row withheld by disclosure control
+is ``c``. :func:`categories_spec` builds the specification; it draws nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from nest_eval.reference.measures import CATALOGUE, Catalogue
+from nest_eval.reference.vocabulary import WALES
+from nest_eval.reporting.figures.spec import (
+    SUPPRESSED,
+    SUPPRESSED_NOTE,
+    FigureTexts,
+    LegendEntry,
+    canonical_rpb,
+    file_stem,
+    finite,
+    fmt_count,
+    is_suppressed,
+    number,
+)
+
+__all__ = ["CATEGORIES", "CategoriesSpec", "CategoryRow", "Segment", "categories_spec"]
+
+CATEGORIES = (
+    "reliable_improvement",
+    "no_reliable_change",
+    "reliable_deterioration",
+    "reliable_recovery",
+)
+"""The reliable-change columns of the outcomes table; recovery is part of improvement."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One category's part of a bar.
+
+    Attributes
+    ----------
+    key : str
+        The category (one of :data:`CATEGORIES`).
+    percent : float
+        Percentage of the assessable pairs.
+    text : str
+        The percentage as a label, e.g. ``"42%"``.
+    """
+
+    key: str
+    percent: float
+    text: str
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    """One outcome measure (and respondent).
+
+    Attributes
+    ----------
+    label : str
+        The measure's name, with the respondent.
+    detail : str
+        The numbers under the name: assessable pairs, improved (recovered) and deteriorated.
+    segments : tuple of Segment
+        Improvement, no reliable change and deterioration, left to right; empty when the row
+        is not drawn.
+    recovery : float
+        Percentage with reliable recovery, marked inside improvement; NaN when not marked.
+    message : str
+        What is written instead of a bar (suppressed, not assessable); empty when drawn.
+    """
+
+    label: str
+    detail: str
+    segments: tuple[Segment, ...] = ()
+    recovery: float = math.nan
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class CategoriesSpec:
+    """Reliable change per outcome measure, for one RPB or Wales.
+
+    Attributes
+    ----------
+    texts : FigureTexts
+        Title, axis label, legend (keyed by category), notes, alt text, caption and file name.
+    rows : tuple of CategoryRow
+        One per measure and respondent, in the table's order.
+    """
+
+    texts: FigureTexts
+    rows: tuple[CategoryRow, ...]
+
+
+def _measure_label(measure: str, respondent: object, catalogue: Catalogue) -> str:
+    try:
+        label = catalogue[measure].label_en
+    except (KeyError, ValueError):
+        label = measure
+    if isinstance(respondent, str) and respondent:
+        return f"{label} ({respondent})"
+    return label
+
+
+@dataclass(frozen=True)
+class _Counts:
+    """One row of the outcomes table, read: counts and percentages, which were withheld."""
+
+    label: str
+    n_pairs: object
+    counts: tuple[float, float, float, float]
+    pcts: tuple[float, float, float, float]
+    suppressed: bool
+    recovery_suppressed: bool
+    assessable: float
+
+    @property
+    def drawn(self) -> bool:
+        return not self.suppressed and math.isfinite(self.assessable) and self.assessable > 0
+
+
+def _counts(row: dict[str, object], catalogue: Catalogue) -> _Counts:
+    counts = tuple(number(row.get(c)) for c in CATEGORIES)
+    pcts = tuple(number(row.get(f"pct_{c}")) for c in CATEGORIES)
+    main = [*CATEGORIES[:3], *(f"pct_{c}" for c in CATEGORIES[:3])]
+    assessable = sum(counts[:3]) if finite(*counts[:3]) else math.nan
+    if not finite(*pcts[:3]) and math.isfinite(assessable) and assessable > 0:
+        pcts = tuple(100.0 * c / assessable for c in counts)
+    return _Counts(
+        label=_measure_label(str(row["measure"]), row.get("respondent"), catalogue),
+        n_pairs=row.get("n_pairs"),
+        counts=counts,  # type: ignore[arg-type]
+        pcts=pcts,  # type: ignore[arg-type]
+        suppressed=any(is_suppressed(row.get(c)) for c in main),
+        recovery_suppressed=any(
+            is_suppressed(row.get(c)) for c in ("reliable_recovery", "pct_reliable_recovery")
+        ),
+        assessable=assessable,
+    )
+
+
+def _row(item: _Counts) -> tuple[CategoryRow, str]:
+    """The row of one measure, and the sentence of the alt text about it."""
+    if item.suppressed:
+        message = f"{SUPPRESSED}: suppressed (fewer than 10)"
+        row = CategoryRow(item.label, f"n = {fmt_count(item.n_pairs)} pairs", message=message)
+        return row, f"{item.label}: suppressed (c)."
+    if not item.drawn:
+        detail = f"n = {fmt_count(item.n_pairs)} pairs"
+        row = CategoryRow(item.label, detail, message="not assessable for reliable change")
+        alt = f"{item.label}: {fmt_count(item.n_pairs)} pairs, not assessable for reliable change."
+        return row, alt
+    imp, none_, det, rec = item.counts
+    pcts, a = item.pcts, item.assessable
+    recovered = "c" if item.recovery_suppressed else "?" if math.isnan(rec) else f"{rec:,.0f}"
+    detail = (
+        f"n = {a:,.0f} assessable pairs\n"
+        f"improved {imp:,.0f} (recovered {recovered}), deteriorated {det:,.0f}"
+    )
+    segments = tuple(
+        Segment(key, pct, f"{pct:.0f}%") for key, pct in zip(CATEGORIES[:3], pcts[:3], strict=True)
+    )
+    marked = math.isfinite(pcts[3]) and pcts[3] > 0 and not item.recovery_suppressed
+    if item.recovery_suppressed:
+        rec_text = "of which reliable recovery suppressed (c)"
+    elif math.isfinite(rec):
+        rec_text = f"of which reliable recovery {rec:,.0f} ({pcts[3]:.0f}%)"
+    else:
+        rec_text = "reliable recovery not available"
+    alt = (
+        f"{item.label}, {a:,.0f} assessable pairs: reliable improvement {imp:,.0f} "
+        f"({pcts[0]:.0f}%), {rec_text}; no reliable change {none_:,.0f} ({pcts[1]:.0f}%); "
+        f"reliable deterioration {det:,.0f} ({pcts[2]:.0f}%)."
+    )
+    return CategoryRow(item.label, detail, segments, pcts[3] if marked else math.nan), alt
+
+
+def _scope_rows(rows: pd.DataFrame, rpb: str | None) -> tuple[pd.DataFrame, str | None]:
+    """The rows of one RPB (or Wales), and which it is."""
+    if "rpb" in rows:
+        canonical = rows["rpb"].map(lambda r: canonical_rpb(str(r)))
+        if rpb is not None:
+            rpb = canonical_rpb(rpb)
+            rows = rows.loc[canonical == rpb]
+        else:
+            found = sorted(set(canonical))
+            if len(found) > 1:
+                raise ValueError("the rows hold several RPBs: pass rpb= (one RPB per figure)")
+            rpb = found[0] if found else None
+    if rows.empty:
+        raise ValueError("no outcome rows to draw")
+    return rows, rpb
+
+
+_LEGEND = (
+    LegendEntry("reliable_improvement", "Reliable improvement"),
+    LegendEntry("reliable_recovery", "of which reliable recovery"),
+    LegendEntry("no_reliable_change", "No reliable change"),
+    LegendEntry("reliable_deterioration", "Reliable deterioration"),
+)
+
+
+def _texts(
+    scope: str,
+    year: int | None,
+    alt_parts: list[str],
+    notes: list[str],
+    suppressed: bool,
+    name: str | None,
+) -> FigureTexts:
+    cohort = f" for the {year} cohort" if year is not None else ""
+    note = f" {SUPPRESSED_NOTE}." if suppressed else ""
+    return FigureTexts(
+        name=name or file_stem("outcome_categories", scope),
+        title=f"Reliable change in outcomes, {scope}"
+        + (f", {year} cohort" if year is not None else ""),
+        alt=(
+            f"Stacked bar chart of reliable change in outcome measures for {scope}{cohort}: "
+            "for each measure, the percentage of assessable pairs with reliable improvement "
+            "(of which reliable recovery), no reliable change and reliable deterioration. "
+            + " ".join(alt_parts)
+            + note
+        ),
+        caption=(
+            f"Reliable change between first and last assessment, {scope}{cohort}: percentage "
+            "of assessable pairs (Jacobson–Truax reliable change index). Reliable recovery "
+            "(hatched) is part of reliable improvement." + note
+        ),
+        xlabel="Percentage of assessable pairs (first and last assessment)",
+        legend=_LEGEND,
+        notes=tuple(notes),
+    )
+
+
+def categories_spec(
+    outcomes_change_rows: pd.DataFrame,
+    rpb: str | None = None,
+    *,
+    year: int | None = None,
+    catalogue: Catalogue = CATALOGUE,
+    name: str | None = None,
+) -> CategoriesSpec:
+    """Reliable change per outcome measure: improvement, no reliable change, deterioration.
+
+    Parameters
+    ----------
+    outcomes_change_rows : pandas.DataFrame
+        Rows of :func:`nest_eval.domains.distance.outcomes_change` (or the published CSV,
+        possibly with ``"c"``) for one RPB or Wales, or for several with ``rpb`` given.
+    rpb : str, optional
+        The RPB (any alias) or ``"Wales"`` to draw; needed when the rows hold several.
+    year : int, optional
+        The cohort year, for the title and the alt text.
+    catalogue : Catalogue
+        Measures catalogue, for the measures' names.
+    name : str, optional
+        File stem; ``outcome_categories_<rpb slug>`` by default.
+
+    Returns
+    -------
+    CategoriesSpec
+        The rows and texts, with an alt text giving every measure's counts and percentages.
+
+    Raises
+    ------
+    ValueError
+        When the rows hold several RPBs and ``rpb`` is not given, or no row is left.
+    """
+    rows, rpb = _scope_rows(outcomes_change_rows, rpb)
+    scope = rpb or WALES
+    items = [_counts(row, catalogue) for row in rows.to_dict("records")]
+    suppressed = any(it.suppressed or it.recovery_suppressed for it in items)
+    notes = []
+    if any(not it.suppressed and not it.drawn for it in items):
+        notes.append(
+            "Not assessable: no published reliability or reliable-change threshold for the measure."
+        )
+    if suppressed:
+        notes.append(SUPPRESSED_NOTE + ".")
+    drawn = [_row(item) for item in items]
+    texts = _texts(scope, year, [alt for _, alt in drawn], notes, suppressed, name)
+    return CategoriesSpec(texts, tuple(row for row, _ in drawn))

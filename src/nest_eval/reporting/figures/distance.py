@@ -1,0 +1,324 @@
+"""Specification of the distance-travelled chart: baseline, current value and change.
+
+The indicators of a domain come in different units (shares, days, counts, scores on different
+scales), so no single axis can hold them honestly, and standardising the changes would hide
+what they mean. Each indicator gets its own small panel (:class:`ChangePanel`) on its own
+scale: the baseline, the current value, and the 95% interval of the change drawn from the
+baseline (from baseline + lower limit to baseline + upper limit), where one exists.
+Indicators without an interval (journey ratings, medians, counts) have none. Suppressed values
+(``"c"``) are absent and labelled. :func:`distance_spec` builds the specification; it draws
+nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from nest_eval.reporting.figures.spec import (
+    ITEM_TEXTS,
+    SUPPRESSED,
+    SUPPRESSED_NOTE,
+    FigureTexts,
+    LegendEntry,
+    canonical_rpb,
+    file_stem,
+    finite,
+    fmt_change,
+    fmt_count,
+    fmt_number,
+    fmt_pct,
+    is_suppressed,
+    number,
+    sentence,
+)
+
+__all__ = ["ChangePanel", "DistanceSpec", "distance_spec"]
+
+_DOMAIN_LABELS = {
+    "implementation": "implementation (NEST journey ratings)",
+    "outcomes": "outcomes",
+    "experiences": "experiences of help",
+    "access": "access to help",
+}
+
+_VALUE_COLUMNS = ("baseline", "current", "change", "ci_low", "ci_high", "n")
+
+
+@dataclass(frozen=True)
+class ChangePanel:
+    """The panel of one indicator.
+
+    Attributes
+    ----------
+    label : str
+        The indicator in plain English.
+    better : str
+        Which way is better, as a suffix of the label (``" (higher is better)"``), or empty.
+    baseline, current : float
+        The values; NaN when absent.
+    interval : tuple of (float, float) or None
+        The 95% interval of the change, drawn from the baseline (baseline + lower limit,
+        baseline + upper limit); None when there is none or it is suppressed.
+    share : bool
+        Whether the indicator is a share (0–1), drawn on a percentage axis.
+    ratings : bool
+        Whether the indicator is a journey rating, drawn on the 1–4 journey scale.
+    change : str
+        The change and its interval, in short, e.g. ``"change +6.0 pts (95% CI …)"``.
+    absent : str
+        Which values are absent and why (e.g. ``"current: c"``); empty when none is.
+    """
+
+    label: str
+    better: str
+    baseline: float
+    current: float
+    interval: tuple[float, float] | None
+    share: bool
+    ratings: bool
+    change: str
+    absent: str
+
+
+@dataclass(frozen=True)
+class DistanceSpec:
+    """The distance-travelled chart of one RPB (or Wales) and domain.
+
+    Attributes
+    ----------
+    texts : FigureTexts
+        Title, legend (keys ``"baseline"``, ``"current"`` and ``"interval"``), notes, alt
+        text, caption and file name.
+    panels : tuple of ChangePanel
+        One per indicator, in the table's order (or the order asked for).
+    """
+
+    texts: FigureTexts
+    panels: tuple[ChangePanel, ...]
+
+
+def _is_share(indicator: str) -> bool:
+    """Indicators measured as a share (0–1): their label starts a clause with "share"."""
+    return re.search(r"(^|:\s*)share\b", indicator.strip(), flags=re.IGNORECASE) is not None
+
+
+def _indicator_label(indicator: str) -> str:
+    match = re.fullmatch(r"share agreeing: (\w+)", indicator.strip())
+    if match and match.group(1) in ITEM_TEXTS:
+        return f"Share agreeing: {ITEM_TEXTS[match.group(1)].lower()}"
+    return sentence(indicator.strip())
+
+
+@dataclass(frozen=True)
+class _Change:
+    """One row of the distance-travelled table, read: values as floats, which were withheld."""
+
+    label: str
+    baseline: float
+    current: float
+    change: float
+    low: float
+    high: float
+    n: object
+    better: str
+    share: bool
+    suppressed: frozenset[str]
+
+    def value_text(self, value: float, column: str, missing: str) -> str:
+        if column in self.suppressed:
+            return "suppressed (c)"
+        if not math.isfinite(value):
+            return missing
+        return fmt_pct(value, 1) if self.share else fmt_number(value)
+
+    def change_text(self, long: bool) -> str:
+        unit = (" percentage points" if long else " pts") if self.share else ""
+        scale = 100.0 if self.share else 1.0
+        decimals = 1 if self.share else None
+        if "change" in self.suppressed:
+            return "change suppressed (c)"
+        if not math.isfinite(self.change):
+            return "change not available"
+        text = f"change {fmt_change(scale * self.change, decimals)}{unit}"
+        if {"ci_low", "ci_high"} & self.suppressed:
+            return text + " (interval suppressed, c)"
+        if finite(self.low, self.high):
+            low = fmt_change(scale * self.low, decimals)
+            high = fmt_change(scale * self.high, decimals)
+            return text + f" (95% CI {low} to {high})"
+        return text + (" (no interval)" if long else "")
+
+    @property
+    def better_text(self) -> str:
+        return f"{self.better} is better" if self.better in {"higher", "lower"} else ""
+
+
+def _change(row: dict[str, object]) -> _Change:
+    suppressed = frozenset(c for c in _VALUE_COLUMNS if is_suppressed(row.get(c)))
+    baseline, current = number(row.get("baseline")), number(row.get("current"))
+    change = number(row.get("change"))
+    if not math.isfinite(change) and "change" not in suppressed and finite(baseline, current):
+        change = current - baseline
+    indicator = str(row["indicator"])
+    return _Change(
+        label=_indicator_label(indicator),
+        baseline=baseline,
+        current=current,
+        change=change,
+        low=number(row.get("ci_low")),
+        high=number(row.get("ci_high")),
+        n=row.get("n"),
+        better=str(row.get("better") or ""),
+        share=_is_share(indicator),
+        suppressed=suppressed,
+    )
+
+
+def _panel(item: _Change, ratings: bool, missing_word: str) -> ChangePanel:
+    b = item.baseline
+    has_interval = finite(b, item.low, item.high) and not {"ci_low", "ci_high"} & item.suppressed
+    absent = []
+    for column, value in (("baseline", b), ("current", item.current)):
+        if not math.isfinite(value):
+            word = SUPPRESSED if column in item.suppressed else missing_word
+            absent.append(f"{column}: {word}")
+    return ChangePanel(
+        label=item.label,
+        better=f" ({item.better_text})" if item.better_text else "",
+        baseline=b,
+        current=item.current,
+        interval=(b + item.low, b + item.high) if has_interval else None,
+        share=item.share,
+        ratings=ratings,
+        change=item.change_text(long=False),
+        absent="; ".join(absent),
+    )
+
+
+def _alt_part(item: _Change, ratings: bool, missing_word: str) -> str:
+    better = f", {item.better_text}" if item.better_text else ""
+    return (
+        f"{item.label}{better}: baseline "
+        f"{item.value_text(item.baseline, 'baseline', missing_word)}, current "
+        f"{item.value_text(item.current, 'current', missing_word)}, "
+        f"{item.change_text(long=True)}" + ("" if ratings else f", n = {fmt_count(item.n)}") + "."
+    )
+
+
+def _select(
+    table: pd.DataFrame, rpb: str, domain: str, indicators: Sequence[str] | None
+) -> pd.DataFrame:
+    """The rows of the RPB and domain: all, or the indicators asked for in their order."""
+    rows = table.loc[(table["rpb"] == rpb) & (table["domain"] == domain)]
+    if indicators is not None:
+        order = {str(ind): i for i, ind in enumerate(indicators)}
+        rows = rows.loc[rows["indicator"].isin(list(order))]
+        rows = rows.iloc[np.argsort([order[str(i)] for i in rows["indicator"]], kind="stable")]
+    if rows.empty:
+        raise ValueError(f"no distance-travelled rows for {rpb!r} in domain {domain!r}")
+    return rows
+
+
+def _single_year(values: pd.Series) -> int | None:
+    years = {int(v) for v in pd.to_numeric(values, errors="coerce").dropna()}
+    return years.pop() if len(years) == 1 else None
+
+
+def _texts(
+    items: list[_Change], rpb: str, domain: str, years: tuple[int | None, int | None]
+) -> tuple[str, str, str]:
+    """Title, alt text and caption."""
+    base_year, year = years
+    ratings = domain == "implementation"
+    missing_word = "not rated" if ratings else "no data"
+    domain_text = _DOMAIN_LABELS.get(domain, domain)
+    suppressed = f" {SUPPRESSED_NOTE}." if any(it.suppressed for it in items) else ""
+    period = (
+        f"from {base_year} to {year}"
+        if base_year is not None and year is not None
+        else "from the baseline to the current year"
+    )
+    parts = [_alt_part(item, ratings, missing_word) for item in items]
+    alt = (
+        f"Small-multiple chart of distance travelled in {domain_text} for {rpb}, {period}: "
+        f"{len(items)} indicators, each in its own panel on its own scale, with an arrow from "
+        "the baseline to the current value and the 95% interval of the change where there is "
+        "one. " + " ".join(parts) + suppressed
+    )
+    caption = (
+        f"Distance travelled in {domain_text}, {rpb}, {period}. Open circle: baseline; filled "
+        "circle: current value; bar: 95% interval of the change, drawn from the baseline (a bar "
+        "crossing the dotted baseline line means the change cannot be told from no change). "
+        "Each panel has its own scale." + suppressed
+    )
+    return f"Distance travelled, {rpb}: {domain_text}", alt, caption
+
+
+def distance_spec(
+    table: pd.DataFrame,
+    rpb: str,
+    domain: str,
+    *,
+    year: int | None = None,
+    indicators: Sequence[str] | None = None,
+    name: str | None = None,
+) -> DistanceSpec:
+    """Distance travelled in one domain: each indicator's baseline, current value and change.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`nest_eval.domains.distance.distance_travelled` (or the published CSV, possibly
+        with ``"c"`` in any value column).
+    rpb : str
+        The RPB (any alias) or ``"Wales"``.
+    domain : str
+        ``"implementation"``, ``"outcomes"``, ``"experiences"`` or ``"access"``.
+    year : int, optional
+        The reporting year, for the legend and the alt text.
+    indicators : sequence of str, optional
+        Only these indicators (as named in the table), in this order; all by default.
+    name : str, optional
+        File stem; ``distance_<rpb slug>_<domain>`` by default.
+
+    Returns
+    -------
+    DistanceSpec
+        The panels and texts, with an alt text giving every indicator's values, change and
+        interval.
+
+    Raises
+    ------
+    ValueError
+        When the table has no row for the RPB and domain.
+    """
+    rpb = canonical_rpb(rpb)
+    rows = _select(table, rpb, domain, indicators)
+    items = [_change(row) for row in rows.to_dict("records")]
+    base_year = _single_year(rows["baseline_year"]) if "baseline_year" in rows else None
+    ratings = domain == "implementation"
+    missing_word = "not rated" if ratings else "no data"
+    notes = ["Each panel has its own scale. Indicators without a bar have no interval."]
+    if any(it.suppressed for it in items):
+        notes.append(SUPPRESSED_NOTE + ".")
+    title, alt, caption = _texts(items, rpb, domain, (base_year, year))
+    legend = (
+        LegendEntry("baseline", f"Baseline ({base_year})" if base_year is not None else "Baseline"),
+        LegendEntry("current", f"Current ({year})" if year is not None else "Current"),
+        LegendEntry("interval", "95% interval of the change, from the baseline"),
+    )
+    texts = FigureTexts(
+        name=name or file_stem("distance", rpb, domain),
+        title=title,
+        alt=alt,
+        caption=caption,
+        legend=legend,
+        notes=tuple(notes),
+    )
+    return DistanceSpec(texts, tuple(_panel(item, ratings, missing_word) for item in items))

@@ -1,0 +1,220 @@
+"""Specification of the experience items: the share agreeing with each, an RPB against Wales.
+
+One row per experience item in questionnaire order (never sorted by value): the RPB's share
+agreeing (answers 4 or 5 of 5) with its 95% Wilson interval, and the Wales share with its
+interval. Each row gives the number of answers. Suppressed values (``"c"``) are labelled ``c``
+and absent. The eight items only: the NEST experience index (a mean on 1–5) belongs to the
+distance-travelled chart. :func:`experience_spec` builds the specification; it draws nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from nest_eval.reference.contract import EXPERIENCE_ITEMS
+from nest_eval.reference.vocabulary import WALES
+from nest_eval.reporting.figures.spec import (
+    ITEM_TEXTS,
+    SUPPRESSED,
+    SUPPRESSED_NOTE,
+    FigureTexts,
+    LegendEntry,
+    Point,
+    canonical_rpb,
+    file_stem,
+    finite,
+    fmt_count,
+    fmt_pct,
+    is_suppressed,
+    number,
+)
+
+__all__ = ["ExperienceRow", "ExperienceSpec", "experience_spec"]
+
+
+@dataclass(frozen=True)
+class ExperienceRow:
+    """One experience item.
+
+    Attributes
+    ----------
+    statement : str
+        The item in plain English.
+    detail : str
+        The number of answers of each series, e.g. ``"Gwent n = 120; Wales n = 1,204"``.
+    points : tuple of Point
+        The share agreeing of each series (in the order of the legend), with its interval;
+        absent when suppressed or without answers.
+    """
+
+    statement: str
+    detail: str
+    points: tuple[Point, ...]
+
+
+@dataclass(frozen=True)
+class ExperienceSpec:
+    """The experience items of an RPB against Wales, or of one of them alone.
+
+    Attributes
+    ----------
+    texts : FigureTexts
+        Title, axis label, legend (one entry per series: key ``"rpb"`` or ``"wales"``, label
+        the RPB's name), notes, alt text, caption and file name.
+    rows : tuple of ExperienceRow
+        One per item, in questionnaire order.
+    """
+
+    texts: FigureTexts
+    rows: tuple[ExperienceRow, ...]
+
+
+def _scoped_rows(
+    agreement_rows: pd.DataFrame,
+    wales_rows: pd.DataFrame | None,
+    rpb: str | None,
+    respondent_type: str,
+) -> tuple[pd.DataFrame, str]:
+    """The rows of the respondent type and the eight items, with ``_rpb``; the RPB drawn."""
+    rows = agreement_rows if wales_rows is None else pd.concat([agreement_rows, wales_rows])
+    if "respondent_type" in rows:
+        rows = rows.loc[rows["respondent_type"] == respondent_type]
+    rows = rows.assign(_rpb=rows["rpb"].map(lambda r: canonical_rpb(str(r))))
+    rows = rows.loc[rows["item"].isin(EXPERIENCE_ITEMS)]
+    if rpb is None:
+        found = sorted(set(rows["_rpb"]) - {WALES})
+        if len(found) > 1:
+            raise ValueError("the rows hold several RPBs: pass rpb= (one RPB per figure)")
+        rpb = found[0] if found else WALES
+    rpb = canonical_rpb(rpb)
+    if not (rows["_rpb"] == rpb).any():
+        raise ValueError(f"no agreement rows for {rpb!r} ({respondent_type})")
+    return rows, rpb
+
+
+def _agreement_row(rows: pd.DataFrame, rpb: str, item: str) -> dict[str, object] | None:
+    match = rows.loc[(rows["_rpb"] == rpb) & (rows["item"] == item)]
+    return match.iloc[0].to_dict() if len(match) else None
+
+
+def _point(row: dict[str, object] | None, scope: str) -> tuple[Point, str]:
+    """One series' share agreeing with an item, and the words of the alt text about it."""
+    share = number(row["share"]) if row else math.nan
+    low = number(row.get("ci_low")) if row else math.nan
+    high = number(row.get("ci_high")) if row else math.nan
+    n = row.get("n") if row else None
+    if row and is_suppressed(row.get("share")):
+        return Point(math.nan, f"{scope}: {SUPPRESSED}"), f"{scope} suppressed (c)"
+    if not math.isfinite(share):
+        return Point(math.nan, f"{scope}: no answers"), f"{scope} no answers"
+    if finite(low, high):
+        interval = f" (95% CI {fmt_pct(low)} to {fmt_pct(high)}, n = {fmt_count(n)})"
+    else:
+        interval = f" (no interval, n = {fmt_count(n)})"
+    return Point(share, fmt_pct(share), low, high), f"{scope} {fmt_pct(share)}{interval}"
+
+
+def _item_row(rows: pd.DataFrame, scopes: list[str], item: str) -> tuple[ExperienceRow, str]:
+    """The row of one item, and the sentence of the alt text about it."""
+    points, texts, ns = [], [], []
+    for scope in scopes:
+        row = _agreement_row(rows, scope, item)
+        n = fmt_count(row.get("n") if row else None)
+        ns.append(f"{scope} n = {n}" if len(scopes) == 2 else f"n = {n}")
+        point, text = _point(row, scope)
+        points.append(point)
+        texts.append(text)
+    statement = ITEM_TEXTS[item]
+    alt = f"{statement}: {', '.join(texts)}."
+    return ExperienceRow(statement, "; ".join(ns), tuple(points)), alt
+
+
+def _texts(
+    rpb: str,
+    scopes: list[str],
+    year: int | None,
+    respondent_type: str,
+    alt_parts: list[str],
+    suppressed: bool,
+    name: str | None,
+) -> FigureTexts:
+    versus = f"{rpb} against Wales" if len(scopes) == 2 else rpb
+    everyone = respondent_type == "all"
+    respondents = "all respondents" if everyone else respondent_type.replace("_", " ")
+    who = "" if everyone else f" ({respondent_type.replace('_', ' ')})"
+    in_year = f" in {year}" if year is not None else ""
+    note = f" {SUPPRESSED_NOTE}." if suppressed else ""
+    return FigureTexts(
+        name=name or file_stem("experience_items", rpb, "" if everyone else respondent_type),
+        title=f"Experiences of help{who}, {rpb}" + (f", {year}" if year is not None else ""),
+        alt=(
+            f"Point-and-interval chart of the share of {respondents} agreeing (4 or 5 on a 1–5 "
+            f"scale) with each of eight statements about the help they had{in_year}, {versus}, "
+            "with 95% Wilson intervals. " + " ".join(alt_parts) + note
+        ),
+        caption=(
+            f"Share agreeing with each experience statement{in_year}, {versus} ({respondents}), "
+            "with 95% Wilson score intervals; statements in questionnaire order." + note
+        ),
+        xlabel="Share agreeing (4 or 5 on a 1–5 scale), with 95% interval",
+        legend=tuple(LegendEntry("wales" if s == WALES else "rpb", s) for s in scopes),
+        notes=(SUPPRESSED_NOTE + ".",) if suppressed else (),
+    )
+
+
+def experience_spec(
+    agreement_rows: pd.DataFrame,
+    wales_rows: pd.DataFrame | None = None,
+    *,
+    rpb: str | None = None,
+    year: int | None = None,
+    respondent_type: str = "all",
+    name: str | None = None,
+) -> ExperienceSpec:
+    """The share agreeing with each experience item, with Wilson intervals, an RPB against Wales.
+
+    Parameters
+    ----------
+    agreement_rows : pandas.DataFrame
+        Rows of :func:`nest_eval.domains.experiences.agreement` (``rpb``, ``item``, ``n``,
+        ``share``, ``ci_low``, ``ci_high``; ``respondent_type`` when present is filtered to
+        ``respondent_type``), possibly with ``"c"``: one RPB's rows, one RPB's and Wales's,
+        or the whole table with ``rpb`` given.
+    wales_rows : pandas.DataFrame, optional
+        The Wales rows, when ``agreement_rows`` holds only the RPB's.
+    rpb : str, optional
+        The RPB (any alias) or ``"Wales"`` to draw; by default the one RPB in the rows, or
+        Wales when they hold Wales alone. Wales is shown beside an RPB whenever its rows are
+        given.
+    year : int, optional
+        The reporting year, for the title and the alt text.
+    respondent_type : str
+        Which respondents' answers (``"all"`` by default).
+    name : str, optional
+        File stem; ``experience_items_<rpb slug>`` (with the respondent type unless
+        ``"all"``) by default.
+
+    Returns
+    -------
+    ExperienceSpec
+        The rows and texts, with an alt text giving every item's shares, intervals and
+        numbers.
+
+    Raises
+    ------
+    ValueError
+        When there is no row for the RPB, or the rows hold several RPBs and ``rpb`` is not
+        given.
+    """
+    rows, rpb = _scoped_rows(agreement_rows, wales_rows, rpb, respondent_type)
+    has_wales = bool((rows["_rpb"] == WALES).any())
+    scopes = [rpb] if rpb == WALES or not has_wales else [rpb, WALES]
+    cells = rows.loc[rows["_rpb"].isin(scopes), ["share", "ci_low", "ci_high"]].to_numpy()
+    suppressed = any(is_suppressed(v) for v in cells.ravel())
+    items = [_item_row(rows, scopes, item) for item in EXPERIENCE_ITEMS]
+    alt_parts = [alt for _, alt in items]
+    texts = _texts(rpb, scopes, year, respondent_type, alt_parts, suppressed, name)
+    return ExperienceSpec(texts, tuple(row for row, _ in items))
