@@ -9,12 +9,12 @@ Measures, in one process, with every run in a fresh temporary output and process
    source, notebooks and data are hashed first: if someone edited them since the cold run,
    the edited files are named and one untimed run refreshes the cache before timing);
 3. **naive way**: each of the 8 reports run serially with the ``papermill`` command (the
-   notebook computes its own results, ``results=None``) and rendered with
+   notebook computes its own results from the demo data) and rendered with
    ``jupyter nbconvert --to html --no-input``; the ratio naive / cold;
 4. **Wales scale, cold**: Wales-scale demo data (about 100,000 children; its generation timed
    separately), then the 8-report pipeline on it, cold, with its ingest and compute times as
    printed in the run's progress lines;
-5. the size of the published demo reports (``<out>/2025/`` without ``.build``), of
+5. the size of the published demo reports (``<out>/2025/``), of
    ``national.html`` and of one RPB's HTML.
 
 Targets are printed with PASS or MISS beside them; nothing is asserted.
@@ -36,7 +36,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nest_eval.pipeline.runner import load_pipeline
+from nest_eval.pipeline.steps import load_pipeline
 from nest_eval.reference.vocabulary import RPB_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,6 +161,8 @@ def pipeline_command(
         str(out),
         "--processed",
         str(processed),
+        "--build",
+        str(processed.parent / "build"),
         "--pipeline",
         str(pipeline),
         "--jobs",
@@ -188,7 +190,7 @@ def naive_loop(folder: Path, data: Path) -> float:
     for number, (label, notebook, rpb) in enumerate(reports):
         executed = folder / f"{number:02d}_{notebook.stem}.ipynb"
         command = [PAPERMILL, str(notebook), str(executed), "-k", KERNEL]
-        command += ["-p", "year", str(YEAR), "-p", "data_dir", str(data)]
+        command += ["-y", f"settings: {{year: {YEAR}}}", "-p", "data_dir", str(data)]
         if rpb is not None:
             command += ["-p", "rpb", rpb]
         command += ["--cwd", str(folder)]
@@ -198,14 +200,8 @@ def naive_loop(folder: Path, data: Path) -> float:
     return time.perf_counter() - start
 
 
-def folder_size(folder: Path, exclude: str = ".build") -> int:
-    total = 0
-    for path in folder.rglob("*"):
-        relative = path.relative_to(folder)
-        if exclude in relative.parts or path.is_symlink() or not path.is_file():
-            continue
-        total += path.stat().st_size
-    return total
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
 
 
 def human(size: int) -> str:
@@ -412,10 +408,7 @@ def main() -> int:
         if (year_dir / "national.html").exists():
             rpb_pages = sorted((year_dir / "rpb").glob("*.html"))
             print()
-            print(
-                f"published demo reports ({year_dir.name}/ without .build): "
-                f"{human(folder_size(year_dir))}"
-            )
+            print(f"published demo reports ({year_dir.name}/): {human(folder_size(year_dir))}")
             print(f"  national.html: {human((year_dir / 'national.html').stat().st_size)}")
             if rpb_pages:
                 page = rpb_pages[0]

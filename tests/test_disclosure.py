@@ -66,7 +66,7 @@ def column_relations(table, keys, columns, rows=None):
     """The RPB cells of each indicator with a Wales row, and that Wales cell."""
     frame = table if rows is None else table[rows]
     relations = []
-    for _, group in frame.groupby(list(keys), sort=False):
+    for _, group in frame.groupby(list(keys), sort=False, dropna=False):
         if (group["rpb"] == WALES).sum() != 1:
             continue
         for col in columns:
@@ -438,18 +438,17 @@ def test_real_outcomes_change_keeps_unsuppressed_values(tables):
 
 
 PEOPLE = ("outcomes", "experiences", "access")
-WAITING = "requests still waiting at year end"
+WAITING = "still_waiting_at_year_end"
+INDICATOR = ["domain", "indicator", "element", "measure", "respondent", "item"]
 
 
 def distance_relations(original, out, threshold=10):
     people = out["domain"].isin(PEOPLE)
     waiting = out["indicator"] == WAITING
-    share = people & out["indicator"].str.contains("share")
+    share = people & out["indicator"].str.startswith("share_")
     relations = [[(label, c) for c in ("baseline", "change", "current")] for label in out.index]
-    relations += column_relations(out, ["domain", "indicator"], ["n"], people)
-    relations += column_relations(
-        out, ["domain", "indicator"], ["baseline", "current", "change"], waiting
-    )
+    relations += column_relations(out, INDICATOR, ["n"], people)
+    relations += column_relations(out, INDICATOR, ["baseline", "current", "change"], waiting)
     hidden, sensitive = set(), set()
     numerators = []
     for label in out.index[share]:
@@ -463,7 +462,7 @@ def distance_relations(original, out, threshold=10):
         if original.at[label, "rpb"] != WALES and 0 < k < threshold:
             sensitive.add(cell)
         numerators.append(label)
-    for _, group in out.loc[numerators].groupby(["domain", "indicator"], sort=False):
+    for _, group in out.loc[numerators].groupby(INDICATOR, sort=False, dropna=False):
         if (group["rpb"] == WALES).sum() == 1:
             relations.append([("numerator", label) for label in group.index])
     rpb_people = people & out["rpb"].isin(RPB_NAMES)
@@ -486,7 +485,7 @@ def test_real_distance_travelled_has_no_small_counts_and_cannot_be_solved(tables
     implementation = out["domain"] == "implementation"
     assert (out.loc[implementation] != C).all().all()
     # No share times its n gives a count from 1 to 9 of people in an RPB.
-    rpb_share = people & out["rpb"].isin(RPB_NAMES) & out["indicator"].str.contains("share")
+    rpb_share = people & out["rpb"].isin(RPB_NAMES) & out["indicator"].str.startswith("share_")
     published = rpb_share & (out["current"] != C) & (out["n"] != C)
     implied = (dt.loc[published, "current"] * dt.loc[published, "n"]).round()
     assert not ((implied > 0) & (implied < 10)).any()

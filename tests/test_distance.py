@@ -34,7 +34,11 @@ def test_change_is_current_minus_baseline_and_inside_its_interval(table):
 def test_wales_implementation_rows_are_the_national_means(table, demo_data):
     from nest_eval.domains.implementation import national_means
 
-    wales = table[(table["rpb"] == WALES) & (table["indicator"] == "journey rating: No wrong door")]
+    wales = table[
+        (table["rpb"] == WALES)
+        & (table["indicator"] == "journey_rating")
+        & (table["element"] == "no_wrong_door")
+    ]
     national = national_means(demo_data["self_assessment"], 2025).set_index("element")
     assert wales["current"].item() == pytest.approx(national.loc["no_wrong_door", "mean_rating"])
     assert wales["n"].item() == national.loc["no_wrong_door", "n_rpbs"]

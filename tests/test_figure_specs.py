@@ -11,15 +11,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from nest_eval.config import Disclosure
 from nest_eval.domains import comparisons, distance, experiences, implementation
 from nest_eval.reference.contract import EXPERIENCE_ITEMS
+from nest_eval.reference.messages import label
 from nest_eval.reference.vocabulary import CORE_ELEMENTS, JOURNEY_LEVELS, WALES
 from nest_eval.reporting.figures.categories import CATEGORIES, categories_spec
 from nest_eval.reporting.figures.distance import distance_spec
 from nest_eval.reporting.figures.experiences import experience_spec
 from nest_eval.reporting.figures.funnel import funnel_spec
 from nest_eval.reporting.figures.profile import profile_spec
-from nest_eval.reporting.figures.spec import ITEM_TEXTS, SUPPRESSED_NOTE
+from nest_eval.reporting.figures.spec import suppressed_note
+
+SUPPRESSED_NOTE = suppressed_note(Disclosure())
+
+
+def statement(item: str) -> str:
+    return label(f"experience_statement.{item}").rstrip(".")
+
 
 YEAR = 2025
 SPEC_MODULES = ("spec", "profile", "distance", "categories", "funnel", "experiences")
@@ -57,7 +66,7 @@ def test_profile_rows_in_published_order_with_baseline(tables):
     spec = profile_spec(tables["means"], tables["ratings"], "Gwent", YEAR, baseline_year=YEAR - 1)
     assert spec.texts.name == "nest_profile_gwent"
     assert [row.element for row in spec.rows] == [e.label_en for e in CORE_ELEMENTS]
-    assert spec.levels == tuple((lv.level, lv.name) for lv in JOURNEY_LEVELS)
+    assert spec.levels == tuple((lv.level, lv.label()) for lv in JOURNEY_LEVELS)
     assert [entry.key for entry in spec.texts.legend] == ["rpb", "baseline", "wales"]
     assert spec.texts.legend[0].label == f"Gwent in {YEAR}"
     assert spec.texts.legend[1].label == f"Gwent in {YEAR - 1}"
@@ -104,10 +113,10 @@ def test_distance_suppressed_values_are_absent(tables):
     table = tables["distance"].astype(
         {c: object for c in ("baseline", "current", "change", "ci_low", "ci_high", "n")}
     )
-    safe = (table["rpb"] == "Gwent") & (table["indicator"] == "share agreeing: safe")
+    safe = (table["rpb"] == "Gwent") & (table["item"] == "safe")
     table.loc[safe, ["current", "change", "ci_low", "ci_high", "n"]] = "c"
     spec = distance_spec(table, "Gwent", "experiences", year=YEAR)
-    panel = next(p for p in spec.panels if p.label.endswith(ITEM_TEXTS["safe"].lower()))
+    panel = next(p for p in spec.panels if p.label == "Share agreeing: Safe")
     assert math.isnan(panel.current) and panel.interval is None
     assert panel.absent == "current: c" and panel.change == "change suppressed (c)"
     assert spec.texts.notes[-1] == SUPPRESSED_NOTE + "."
@@ -148,7 +157,7 @@ def test_categories_suppressed_row(tables):
     rows.loc[powys, columns] = "c"
     spec = categories_spec(rows, "Powys", year=YEAR)
     row = next(r for r in spec.rows if r.label.startswith("Short Warwick"))
-    assert row.message == "c: suppressed (fewer than 10)" and row.detail == "n = c pairs"
+    assert row.message == SUPPRESSED_NOTE and row.detail == "n = c pairs"
     assert not row.segments and math.isnan(row.recovery)
     assert spec.texts.notes[-1] == SUPPRESSED_NOTE + "."
 
@@ -158,7 +167,9 @@ def test_categories_suppressed_row(tables):
 
 def test_funnel_units_without_suppressed_rows(tables):
     funnels = tables["funnels"]
-    rows = funnels[funnels["indicator"] == funnels["indicator"].iloc[0]].astype(object)
+    first = funnels.iloc[0]
+    same = (funnels["indicator"] == first["indicator"]) & (funnels["item"] == first["item"])
+    rows = funnels[same].astype(object)
     rows.loc[rows.index[0], ["x", "proportion"]] = "c"
     hidden = rows.loc[rows.index[0], "rpb"]
     spec = funnel_spec(rows, "Share agreeing: nurturing")
@@ -177,7 +188,7 @@ def test_experience_rows_rpb_against_wales(tables):
     spec = experience_spec(tables["agreement"], rpb="Gwent", year=YEAR)
     assert [entry.key for entry in spec.texts.legend] == ["rpb", "wales"]
     assert [entry.label for entry in spec.texts.legend] == ["Gwent", WALES]
-    assert [row.statement for row in spec.rows] == [ITEM_TEXTS[i] for i in EXPERIENCE_ITEMS]
+    assert [row.statement for row in spec.rows] == [statement(i) for i in EXPERIENCE_ITEMS]
     first = spec.rows[0]
     assert first.detail.startswith("Gwent n = ") and "; Wales n = " in first.detail
     for point in first.points:
@@ -191,7 +202,7 @@ def test_experience_wales_alone_and_suppressed(tables):
     assert wales.rows[0].detail.startswith("n = ")
     rows = agreement.astype(object)
     cell = (rows["rpb"] == "Gwent") & (rows["item"] == "safe") & (rows["respondent_type"] == "all")
-    rows.loc[cell, ["share", "ci_low", "ci_high", "n", "n_agree"]] = "c"
+    rows.loc[cell, ["estimate", "ci_low", "ci_high", "n", "n_agree"]] = "c"
     spec = experience_spec(rows, rpb="Gwent", year=YEAR)
     safe = spec.rows[EXPERIENCE_ITEMS.index("safe")]
     assert not safe.points[0].drawn and safe.points[0].text == "Gwent: c"

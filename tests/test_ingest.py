@@ -667,6 +667,6 @@ def test_cli_exit_codes_and_strict(good_dir, tmp_path, capsys):
 def test_cli_bad_measures_config_is_a_message_not_a_traceback(good_dir, tmp_path, capsys):
     config = tmp_path / "measures.toml"
     config.write_text("[measures.NOPE]\nreliability = 0.5\n")
-    assert main(["validate", str(good_dir), "--measures-config", str(config)]) == 1
+    assert main(["validate", str(good_dir), "--reference-config", str(config)]) == 1
     err = capsys.readouterr().err
     assert "NOPE" in err and "Traceback" not in err

@@ -27,7 +27,7 @@ def test_every_notebook_has_a_parameters_cell_and_committed_outputs():
         nb = nbformat.read(path, as_version=4)
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
         assert len(tagged) == 1, path.name
-        assert "data_dir" in tagged[0].source and "year" in tagged[0].source
+        assert "settings = {}" in tagged[0].source and "data_dir" in tagged[0].source
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert all(c.get("outputs") is not None for c in code)
         assert any(c.get("outputs") for c in code), f"{path.name} has no committed outputs"
@@ -35,7 +35,7 @@ def test_every_notebook_has_a_parameters_cell_and_committed_outputs():
         assert max(len(c.source.splitlines()) for c in code if c is not tagged[0]) <= 8
     rpb = nbformat.read(ROOT / "notebooks" / "rpb_report.ipynb", as_version=4)
     params = next(c for c in rpb.cells if "parameters" in c.metadata.get("tags", []))
-    for name in ("rpb", "year", "baseline_year", "data_dir"):
+    for name in ("settings", "data_dir", "figures_dir", "rpb"):
         assert f"{name} =" in params.source
 
 

@@ -10,9 +10,11 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
+from nest_eval.config import Folders, RunConfig
 from nest_eval.files import atomic_write_text, sha256_file
 from nest_eval.pipeline.publish import EXTERNAL_REFERENCE
-from nest_eval.pipeline.runner import expand_tasks, load_pipeline, run_year
+from nest_eval.pipeline.runner import run_year
+from nest_eval.pipeline.steps import expand_tasks, load_pipeline
 from nest_eval.reporting import disclosure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,8 +50,14 @@ def published(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".build" not in p.parts
+        if p.is_file()
     }
+
+
+def config_for(base: Path, pipeline: Path, **settings) -> RunConfig:
+    """A run of 2025 on the demo data, writing under ``base``."""
+    folders = Folders(RAW, base / "processed", base / "reports", base / "build")
+    return RunConfig(year=2025, folders=folders, pipeline=pipeline, **settings)
 
 
 @pytest.fixture(scope="module")
@@ -59,18 +67,10 @@ def runs(tmp_path_factory):
     pipeline = small_pipeline(base / "project", STEPS)
     outputs = []
     for name in ("a", "b"):
-        summary = run_year(
-            2025,
-            RAW,
-            base / name / "reports",
-            base / name / "processed",
-            pipeline,
-            rpbs=["Gwent"],
-            jobs=2,
-            progress=lambda _: None,
-        )
+        config = config_for(base / name, pipeline, rpbs=("Gwent",), jobs=2)
+        summary = run_year(config, progress=lambda _: None)
         assert summary.ok, [(o.task.label, o.error) for o in summary.failed]
-        outputs.append(base / name / "reports" / "2025")
+        outputs.append(config.year_dir())
     return pipeline, outputs
 
 
@@ -142,7 +142,7 @@ def test_no_identifier_and_no_comment_reaches_any_output(runs):
     assert len(secrets) > 1000
     pattern = re.compile("|".join(re.escape(s) for s in sorted(secrets, key=len, reverse=True)))
     for path in year_dir.rglob("*"):
-        if path.is_file() and ".build" not in path.parts and path.suffix != ".png":
+        if path.is_file() and path.suffix != ".png":
             found = pattern.search(path.read_text(encoding="utf-8", errors="replace"))
             assert found is None, (path, found.group(0) if found else None)
 
@@ -198,15 +198,8 @@ def test_unchanged_rerun_skips_every_step_and_changes_nothing(runs):
     pipeline, (year_dir, _) = runs
     before = published(year_dir)
     lines = []
-    summary = run_year(
-        2025,
-        RAW,
-        year_dir.parent,
-        year_dir.parent.parent / "processed",
-        pipeline,
-        rpbs=["Gwent"],
-        progress=lines.append,
-    )
+    config = config_for(year_dir.parent.parent, pipeline, rpbs=("Gwent",))
+    summary = run_year(config, progress=lines.append)
     assert [o.status for o in summary.outcomes] == ["skipped", "skipped"]
     assert not summary.ingest_ran and not summary.compute_ran
     assert published(year_dir) == before
@@ -233,7 +226,8 @@ def test_a_failing_notebook_does_not_stop_the_others(tmp_path, capsys):
     for name, source in (("good", "print(year)"), ("bad", "raise ValueError('broken on purpose')")):
         nb = new_notebook(
             cells=[
-                new_code_cell("year = 2000", metadata={"tags": ["parameters"]}),
+                new_code_cell("settings = {}", metadata={"tags": ["parameters"]}),
+                new_code_cell("year = settings['year']"),
                 new_code_cell(source),
             ]
         )
@@ -260,6 +254,8 @@ def test_a_failing_notebook_does_not_stop_the_others(tmp_path, capsys):
             str(out),
             "--processed",
             str(tmp_path / "processed"),
+            "--build",
+            str(tmp_path / "build"),
             "--pipeline",
             str(project / "pipelines" / "p.toml"),
         ]
@@ -267,8 +263,9 @@ def test_a_failing_notebook_does_not_stop_the_others(tmp_path, capsys):
     captured = capsys.readouterr()
     assert status == 1
     assert "bad: ValueError: broken on purpose" in captured.err
-    failed = out / "2025" / "failed" / "bad.ipynb"
+    failed = tmp_path / "build" / "2025" / "failed" / "bad.ipynb"
     assert str(failed) in captured.err and failed.exists()
+    assert not (out / "2025" / "failed").exists()  # build state is never published
     assert (out / "2025" / "good.html").exists()
     assert not (out / "2025" / "bad.html").exists()
     executed = nbformat.read(out / "2025" / "notebooks" / "good.ipynb", as_version=4)
@@ -292,3 +289,29 @@ def test_atomic_write_leaves_the_old_file_when_interrupted(tmp_path, monkeypatch
     monkeypatch.undo()
     assert target.read_text() == "complete old report"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temporary left
+
+
+PUBLISHABLE = {".html", ".csv", ".json", ".ipynb", ".png", ".svg", ".txt"}
+
+
+def test_the_published_folder_holds_only_what_is_published(runs):
+    _, (year_dir, _) = runs
+    build = year_dir.parent.parent / "build" / "2025"
+    assert (build / "results.pkl").exists() and (build / "logs").is_dir()
+    base = str(year_dir.parent.parent)  # the folder holding reports, build and processed data
+    names_of_build_state = ("results.pkl", "results_state", base, "build/2025", "data/processed")
+    for path in year_dir.rglob("*"):
+        assert not path.is_symlink(), path
+        assert not path.name.startswith("."), path
+        if path.is_dir():
+            continue
+        assert path.suffix in PUBLISHABLE, path
+        if path.suffix != ".png":
+            text = path.read_text(encoding="utf-8")
+            for name in names_of_build_state:
+                assert name not in text, (path, name)
+    executed = nbformat.read(year_dir / "notebooks" / "rpb" / "gwent.ipynb", as_version=4)
+    tagged = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    injected = tagged[0]
+    assigned = {line.split(" = ")[0] for line in injected.source.splitlines() if " = " in line}
+    assert assigned == {"settings", "figures_dir", "rpb"}

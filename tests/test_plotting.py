@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
+from nest_eval.config import Disclosure
 from nest_eval.domains import comparisons, distance, experiences, implementation
 from nest_eval.reference.contract import EXPERIENCE_ITEMS
 from nest_eval.reference.vocabulary import CORE_ELEMENTS, RPB_NAMES, WALES
@@ -47,10 +48,10 @@ SYNTHETIC = textwrap.dedent(
                 "rpb": ["Powys"] * 4,
                 "domain": ["access"] * 4,
                 "indicator": [
-                    "share first supported within 28 days",
-                    "median wait to first support (days)",
-                    "share redirected at least once",
-                    "requests still waiting at year end",
+                    "share_within_28_days",
+                    "median_wait_days",
+                    "share_redirected",
+                    "still_waiting_at_year_end",
                 ],
                 "baseline_year": [2024] * 4,
                 "baseline": [0.41, 40.0, 0.3, 12],
@@ -75,6 +76,8 @@ SYNTHETIC = textwrap.dedent(
         ]
     """
 )
+
+SUPPRESSED_NOTE = plotting.suppressed_note(Disclosure())
 
 
 def _synthetic_figures() -> list[plotting.ReportFigure]:
@@ -224,10 +227,10 @@ def test_distance_chart_every_domain(tables, gwent_distance, domain):
 def test_distance_chart_experiences_numbers(tables, gwent_distance):
     result = gwent_distance["experiences"]
     table = tables["distance"]
-    row = table[(table["rpb"] == "Gwent") & (table["indicator"] == "share agreeing: nurturing")]
+    row = table[(table["rpb"] == "Gwent") & (table["item"] == "nurturing")]
     row = row.iloc[0]
     expected = (
-        f"Share agreeing: the help felt nurturing, higher is better: baseline "
+        f"Share agreeing: Nurturing, higher is better: baseline "
         f"{100 * row['baseline']:.1f}%, current {100 * row['current']:.1f}%, change "
         f"{100 * row['change']:+.1f} percentage points (95% CI"
     ).replace("-", "−")
@@ -239,18 +242,18 @@ def test_distance_chart_suppressed_values(tables, tmp_path):
     table = tables["distance"].astype(
         {c: object for c in ("baseline", "current", "change", "ci_low", "ci_high", "n")}
     )
-    safe = (table["rpb"] == "Gwent") & (table["indicator"] == "share agreeing: safe")
+    safe = (table["rpb"] == "Gwent") & (table["item"] == "safe")
     table.loc[safe, ["current", "change", "ci_low", "ci_high", "n"]] = "c"
-    trusted = (table["rpb"] == "Gwent") & (table["indicator"] == "share agreeing: trusted")
+    trusted = (table["rpb"] == "Gwent") & (table["item"] == "trusted")
     table.loc[trusted, ["ci_low", "ci_high"]] = "c"
     # As published: a CSV whose numeric columns hold "c".
     path = tmp_path / "distance_travelled.csv"
     table.to_csv(path, index=False)
     published = pd.read_csv(path)
     result = plotting.distance_chart(published, "Gwent", "experiences", year=YEAR)
-    assert plotting.SUPPRESSED_NOTE in result.alt
-    assert plotting.SUPPRESSED_NOTE in _all_text(result.figure)
-    assert "the help felt safe, higher is better: baseline" in result.alt
+    assert SUPPRESSED_NOTE in result.alt
+    assert SUPPRESSED_NOTE in _all_text(result.figure)
+    assert "Share agreeing: Safe, higher is better: baseline" in result.alt
     assert "current suppressed (c), change suppressed (c)" in result.alt
     assert "(interval suppressed, c)" in result.alt
     assert "current: c" in _texts(result.figure)
@@ -260,7 +263,7 @@ def test_distance_chart_suppressed_values(tables, tmp_path):
 
 def test_distance_chart_indicator_selection_and_errors(tables):
     table = tables["distance"]
-    chosen = ["median wait to first support (days)", "share first supported within 28 days"]
+    chosen = ["median_wait_days", "share_within_28_days"]
     result = plotting.distance_chart(table, "Wales", "access", indicators=chosen, year=YEAR)
     assert len(result.figure.axes) == 2
     assert result.alt.index("Median wait") < result.alt.index("Share first supported")
@@ -291,7 +294,7 @@ def test_outcome_categories_counts_in_alt(tables):
         gbo["reliable_improvement"] + gbo["no_reliable_change"] + gbo["reliable_deterioration"]
     )
     assert (
-        f"Goal Based Outcomes (self), {assessable} assessable pairs: reliable improvement "
+        f"Goal Based Outcomes (Self-report), {assessable} assessable pairs: reliable improvement "
         f"{gbo['reliable_improvement']} ({gbo['pct_reliable_improvement']:.0f}%)"
     ) in result.alt
     assert "not assessable for reliable change" in result.alt  # RCADS and ReQoL-10
@@ -309,10 +312,11 @@ def test_outcome_categories_suppressed_and_one_rpb_only(tables):
     columns = [c for c in rows.columns if "reliable" in c or c == "n_pairs"]
     rows.loc[powys, columns] = "c"
     result = plotting.outcome_categories(rows, "Powys", year=YEAR)
-    assert "Short Warwick-Edinburgh Mental Wellbeing Scale (self): suppressed (c)." in result.alt
-    assert plotting.SUPPRESSED_NOTE in result.alt
+    swemwbs = "Short Warwick-Edinburgh Mental Wellbeing Scale (Self-report)"
+    assert f"{swemwbs}: {SUPPRESSED_NOTE}." in result.alt
+    assert SUPPRESSED_NOTE in result.alt
     text = _all_text(result.figure)
-    assert "c: suppressed (fewer than 10)" in text and "n = c pairs" in text
+    assert SUPPRESSED_NOTE in text and "n = c pairs" in text
     with pytest.raises(ValueError, match="several RPBs"):
         plotting.outcome_categories(tables["outcomes"])
     wales = plotting.outcome_categories(tables["outcomes"][tables["outcomes"]["rpb"] == WALES])
@@ -322,21 +326,26 @@ def test_outcome_categories_suppressed_and_one_rpb_only(tables):
 # --- 4. Funnel plot ----------------------------------------------------------------------------
 
 
+FUNNEL_KEYS = ["indicator", "measure", "respondent", "item"]
+
+
+def _one_funnel(funnels, flagged: bool):
+    """The rows of the first indicator with (or without) an RPB outside its limits."""
+    for _, rows in funnels.groupby(FUNNEL_KEYS, sort=False, dropna=False):
+        if (rows["flag"] != "within").any() == flagged:
+            return rows
+    raise AssertionError("no such indicator")
+
+
 def test_funnel_alt_names_only_flagged_rpbs(tables):
     funnels = tables["funnels"]
-    flagged_any = funnels.groupby("indicator", sort=False)["flag"].apply(
-        lambda f: (f != "within").any()
-    )
-    with_flag = flagged_any[flagged_any].index[0]
-    without_flag = flagged_any[~flagged_any].index[0]
-
-    rows = funnels[funnels["indicator"] == with_flag]
-    result = plotting.funnel(rows, with_flag.capitalize())
+    rows = _one_funnel(funnels, flagged=True)
+    result = plotting.funnel(rows, "An indicator with an RPB outside")
     flagged = set(rows.loc[rows["flag"] != "within", "rpb"])
     assert flagged and "Outside the limits: " in result.alt
     for rpb in RPB_NAMES:
         assert (rpb in result.alt) == (rpb in flagged)
-    quiet = plotting.funnel(funnels[funnels["indicator"] == without_flag], "No outliers")
+    quiet = plotting.funnel(_one_funnel(funnels, flagged=False), "No outliers")
     assert "No RPB lies outside the limits." in quiet.alt
     assert not any(rpb in quiet.alt for rpb in RPB_NAMES)
     # Okabe–Ito colours replace matplotlib's defaults.
@@ -347,11 +356,12 @@ def test_funnel_alt_names_only_flagged_rpbs(tables):
 
 def test_funnel_suppressed_row_left_out(tables):
     funnels = tables["funnels"]
-    rows = funnels[funnels["indicator"] == funnels["indicator"].iloc[0]].astype(object)
+    rows = _one_funnel(funnels, flagged=False).astype(object)
     rows.loc[rows.index[0], ["x", "proportion"]] = "c"
     hidden = rows.loc[rows.index[0], "rpb"]
     result = plotting.funnel(rows, "Share agreeing: nurturing")
-    assert f"Not shown: {hidden} (suppressed, c)." in result.alt
+    assert f"Not shown: {hidden} ({SUPPRESSED_NOTE})." in result.alt
+    assert f"Not shown: {hidden} ({SUPPRESSED_NOTE})." in _all_text(result.figure)
     scatter = [c for c in result.figure.axes[0].collections if isinstance(c, PathCollection)]
     assert sum(len(c.get_offsets()) for c in scatter) == len(rows) - 1
     with pytest.raises(ValueError, match="several indicators"):
@@ -367,14 +377,15 @@ def test_experience_items_rpb_against_wales(tables):
     assert result.name == "experience_items_gwent"
     ax = result.figure.axes[0]
     assert len(ax.containers) == 2 * len(EXPERIENCE_ITEMS)  # every share has its interval
-    everyone = rows[rows["respondent_type"] == "all"].set_index(["rpb", "item"])
+    everyone = rows[(rows["respondent_type"] == "all") & (rows["indicator"] == "share_agreeing")]
+    everyone = everyone.set_index(["rpb", "item"])
     gwent = everyone.loc[("Gwent", "nurturing")]
     wales = everyone.loc[(WALES, "nurturing")]
     assert (
-        f"The help felt nurturing: Gwent {100 * gwent['share']:.0f}% (95% CI "
+        f"The help felt nurturing: Gwent {100 * gwent['estimate']:.0f}% (95% CI "
         f"{100 * gwent['ci_low']:.0f}% to {100 * gwent['ci_high']:.0f}%, n = {gwent['n']})"
     ) in result.alt
-    assert f"Wales {100 * wales['share']:.0f}%" in result.alt
+    assert f"Wales {100 * wales['estimate']:.0f}%" in result.alt
     assert f"n = {wales['n']:,}" in result.alt
     # Items stay in questionnaire order: never sorted by value.
     labels = [t.get_text().split("\n")[0] for t in ax.get_yticklabels()]
@@ -385,11 +396,11 @@ def test_experience_items_rpb_against_wales(tables):
 def test_experience_items_suppressed(tables):
     rows = tables["agreement"].astype(object)
     cell = (rows["rpb"] == "Gwent") & (rows["item"] == "safe") & (rows["respondent_type"] == "all")
-    rows.loc[cell, ["share", "ci_low", "ci_high", "n", "n_agree"]] = "c"
+    rows.loc[cell, ["estimate", "ci_low", "ci_high", "n", "n_agree"]] = "c"
     result = plotting.experience_items(rows, rpb="Gwent", year=YEAR)
     assert "The help felt safe: Gwent suppressed (c), Wales" in result.alt
     assert "Gwent: c" in _texts(result.figure)
-    assert plotting.SUPPRESSED_NOTE in _all_text(result.figure)
+    assert SUPPRESSED_NOTE in _all_text(result.figure)
     agreement = tables["agreement"]
     wales_only = plotting.experience_items(agreement[agreement["rpb"] == WALES], year=YEAR)
     assert wales_only.name == "experience_items_wales"

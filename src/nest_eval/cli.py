@@ -10,8 +10,10 @@ Subcommands
     Write synthetic demo data for all six datasets, with its truth file.
 ``data-dictionary [--out FILE]``
     Print (or write) the data dictionary generated from the contract.
-``run --year Y [--data DIR] [--out DIR] [--rpb NAME ...] [--jobs N] [--force]``
-    The yearly pipeline: ingest, compute, run every notebook, publish ``<out>/<Y>/``.
+``run --year Y [--data DIR] [--out DIR] [--rpb NAME ...] [--jobs N] [--force] [settings]``
+    The yearly pipeline: ingest, compute, run every notebook, publish ``<out>/<Y>/``. Every
+    setting of the run configuration (:class:`nest_eval.config.RunConfig`) has an option;
+    the pipeline file's ``[settings]`` table gives the project's defaults.
 ``lab``
     Open JupyterLab on the notebooks with the project's kernel.
 ``notebooks [PATH ...]``
@@ -47,7 +49,7 @@ def _validate(args: argparse.Namespace, write_to: str | None) -> int:
     from nest_eval.ingest.datasets import format_summary, ingest, write_processed
 
     try:
-        result = ingest(args.directory, _reference(args.measures_config))
+        result = ingest(args.directory, _reference(args.reference_config))
     except NotADirectoryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -83,11 +85,36 @@ def _data_dictionary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_config(args: argparse.Namespace):
+    """The run configuration: the pipeline file's settings, then the options given."""
+    from nest_eval.config import RunConfig
+
+    given = {
+        "year": args.year,
+        "baseline_year": args.baseline_year,
+        "as_of": args.as_of,
+        "financial": args.financial,
+        "sd": args.sd,
+        "threshold": args.threshold,
+        "shorthand": args.shorthand,
+        "reference_config": args.reference_config,
+        "languages": args.language,
+        "data": args.data,
+        "processed": args.processed,
+        "reports": args.out,
+        "build": args.build,
+        "rpbs": args.rpb,
+        "jobs": args.jobs,
+        "force": args.force,
+    }
+    return RunConfig.from_sources(args.pipeline, given)
+
+
 def _run(args: argparse.Namespace) -> int:
     from nest_eval.pipeline.runner import main_run
 
     try:
-        return main_run(args)
+        return main_run(_run_config(args))
     except NotADirectoryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -115,6 +142,44 @@ def _notebooks(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_options(run: argparse.ArgumentParser) -> None:
+    """Options of ``run``: each setting of the run configuration (None: not given)."""
+    run.add_argument("--year", type=int, required=True, help="reporting year")
+    run.add_argument("--data", help="raw-data folder (default data/raw)")
+    run.add_argument("--out", help="published reports' folder (default reports)")
+    run.add_argument("--processed", help="processed-data folder (default data/processed)")
+    run.add_argument("--build", help="build state: results, logs, caches (default build)")
+    run.add_argument(
+        "--pipeline", default="pipelines/yearly.toml", help="pipeline file (steps and grid)"
+    )
+    run.add_argument("--rpb", nargs="+", metavar="NAME", help="only these RPBs' reports")
+    run.add_argument("--jobs", type=int, help="notebooks run at once (default 2)")
+    run.add_argument(
+        "--force", action="store_true", default=None, help="rerun steps even if unchanged"
+    )
+    run.add_argument("--baseline-year", type=int, help="baseline year for every RPB and domain")
+    run.add_argument("--as-of", help="census date YYYY-MM-DD (default: latest date in the data)")
+    run.add_argument(
+        "--financial",
+        action="store_true",
+        default=None,
+        help="April–March reporting years for dated rows",
+    )
+    run.add_argument(
+        "--sd", choices=("reference", "sample"), help="SD of the reliable change index"
+    )
+    run.add_argument("--threshold", type=int, help="disclosure-control threshold (default 10)")
+    run.add_argument("--shorthand", choices=("c", "[c]"), help="how a suppressed cell is written")
+    run.add_argument(
+        "--reference-config",
+        metavar="FILE",
+        help="TOML overrides of the reference data (measures figures, codings)",
+    )
+    run.add_argument(
+        "--language", nargs="+", choices=("en", "cy"), help="languages published (default en)"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nest-eval",
@@ -131,9 +196,9 @@ def _parser() -> argparse.ArgumentParser:
             "--examples", type=int, default=3, help="problems shown per rule (default 3)"
         )
         p.add_argument(
-            "--measures-config",
+            "--reference-config",
             metavar="FILE",
-            help="TOML file overriding figures of the measures catalogue",
+            help="TOML overrides of the reference data (measures figures, codings)",
         )
 
     validate = sub.add_parser("validate", help="check a raw-data folder; writes nothing")
@@ -152,28 +217,7 @@ def _parser() -> argparse.ArgumentParser:
     dictionary = sub.add_parser("data-dictionary", help="print the data dictionary")
     dictionary.add_argument("--out", help="write to this file instead of printing")
 
-    run = sub.add_parser("run", help="the yearly pipeline: reports for one year")
-    run.add_argument("--year", type=int, required=True, help="reporting year")
-    run.add_argument("--data", default="data/raw", help="raw-data folder (default data/raw)")
-    run.add_argument("--out", default="reports", help="output folder (default reports)")
-    run.add_argument(
-        "--processed",
-        default="data/processed",
-        help="processed-data folder (default data/processed)",
-    )
-    run.add_argument(
-        "--pipeline", default="pipelines/yearly.toml", help="pipeline file (steps and grid)"
-    )
-    run.add_argument("--rpb", nargs="+", metavar="NAME", help="only these RPBs' reports")
-    run.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default 2)")
-    run.add_argument("--force", action="store_true", help="rerun steps even if unchanged")
-    run.add_argument("--baseline-year", type=int, help="baseline year for every RPB and domain")
-    run.add_argument(
-        "--measures-config", metavar="FILE", help="TOML overrides of the measures catalogue"
-    )
-    run.add_argument(
-        "--threshold", type=int, default=10, help="disclosure-control threshold (default 10)"
-    )
+    _run_options(sub.add_parser("run", help="the yearly pipeline: reports for one year"))
     lab = sub.add_parser("lab", help="open JupyterLab on the notebooks")
     lab.add_argument("notebooks", nargs="?", default="notebooks", help="folder to open")
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser")

@@ -48,10 +48,14 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def code_fingerprint() -> str:
-    """SHA-256 of the package's source files: the code version the results depend on."""
+    """SHA-256 of the package's files: its code and its reference data (TOML, CSV, catalogues).
+
+    The code version the results depend on; compiled bytecode is left out.
+    """
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
+    files = (p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in sorted(files):
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())

@@ -32,7 +32,11 @@ from nest_eval.stats import funnel
 
 __all__ = ["FUNNEL_COLUMNS", "proportions_by_rpb", "rpb_funnels"]
 
-FUNNEL_COLUMNS = ("domain", "indicator", "rpb", "x", "n")
+FUNNEL_COLUMNS = ("domain", "indicator", "measure", "respondent", "item", "rpb", "x", "n")
+"""Columns of :func:`proportions_by_rpb`: the indicator (a stable key), what it is of, and the
+numerator ``x`` and denominator ``n`` per RPB."""
+
+_OF = ("measure", "respondent", "item")
 
 
 def proportions_by_rpb(
@@ -57,27 +61,26 @@ def proportions_by_rpb(
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`FUNNEL_COLUMNS`: ``domain``, ``indicator``, ``rpb``, ``x``, ``n``.
+        Columns :data:`FUNNEL_COLUMNS`.
     """
-    rows: list[tuple[str, str, str, int, int]] = []
+    rows: list[tuple] = []
+    na = pd.NA
     if "experiences" in data:
         table = _experiences.agreement(
             data["experiences"], year, by_respondent=False, financial=financial
         )
-        table = table[(table["item"].isin(EXPERIENCE_ITEMS)) & table["rpb"].isin(RPB_NAMES)]
+        shares = table["indicator"] == "share_agreeing"
+        table = table[shares & table["item"].isin(EXPERIENCE_ITEMS) & table["rpb"].isin(RPB_NAMES)]
         for item, rpb, x, n in table[["item", "rpb", "n_agree", "n"]].itertuples(index=False):
-            rows.append(("experiences", f"share agreeing: {item}", rpb, int(x), int(n)))
+            rows.append(("experiences", "share_agreeing", na, na, item, rpb, int(x), int(n)))
     if "access" in data:
         table = _access.access_indicators(data["access"], year, financial=financial)
-        labels = {
-            "share_within_28_days": "share first supported within 28 days",
-            "share_redirected": "share redirected at least once",
-        }
-        table = table[table["indicator"].isin(labels) & table["rpb"].isin(RPB_NAMES)]
+        compared = ("share_within_28_days", "share_redirected")
+        table = table[table["indicator"].isin(compared) & table["rpb"].isin(RPB_NAMES)]
         for indicator, rpb, x, n in table[["indicator", "rpb", "count", "n"]].itertuples(
             index=False
         ):
-            rows.append(("access", labels[indicator], rpb, int(x), int(n)))
+            rows.append(("access", indicator, na, na, na, rpb, int(x), int(n)))
     if "outcomes" in data:
         episodes = _outcomes.episodes(data["outcomes"], financial)
         assessed = _outcomes.reliable_change(episodes[episodes["cohort"] == year], catalogue)
@@ -88,11 +91,13 @@ def proportions_by_rpb(
                 row.reliable_improvement + row.no_reliable_change + row.reliable_deterioration
             )
             if assessable:
-                label = f"{catalogue[row.measure].label_en} ({row.respondent})"
                 rows.append(
                     (
                         "outcomes",
-                        f"{label}: share with reliable improvement",
+                        "share_reliable_improvement",
+                        row.measure,
+                        row.respondent,
+                        na,
                         row.rpb,
                         int(row.reliable_improvement),
                         int(assessable),
@@ -101,9 +106,9 @@ def proportions_by_rpb(
     if "self_assessment" in data:
         ratings = _implementation.journey_ratings(data["self_assessment"])
         ratings = ratings[ratings["year"] == year]
-        for voice, label in (
-            ("cyp_voice", "children's voices"),
-            ("family_voice", "families' voices"),
+        for voice, indicator in (
+            ("cyp_voice", "share_cyp_voice"),
+            ("family_voice", "share_family_voice"),
         ):
             for rpb in RPB_NAMES:
                 known = ratings.loc[ratings["rpb"] == rpb, voice].dropna()
@@ -111,7 +116,10 @@ def proportions_by_rpb(
                     rows.append(
                         (
                             "implementation",
-                            f"share of ratings informed by {label}",
+                            indicator,
+                            na,
+                            na,
+                            na,
                             rpb,
                             int(known.sum()),
                             len(known),
@@ -134,8 +142,8 @@ def rpb_funnels(proportions: pd.DataFrame, min_units: int = 3) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per indicator and RPB: the columns of :func:`nest_eval.stats.funnel.funnel_table`
-        (``unit`` renamed ``rpb``) with ``domain``, ``indicator``, the Wales ``target``,
-        ``tau2`` and ``phi``.
+        (``unit`` renamed ``rpb``) with ``domain``, ``indicator``, ``measure``,
+        ``respondent``, ``item``, the Wales ``target``, ``tau2`` and ``phi``.
 
     References
     ----------
@@ -143,7 +151,8 @@ def rpb_funnels(proportions: pd.DataFrame, min_units: int = 3) -> pd.DataFrame:
     24:1185–1202.
     """
     frames = []
-    for (domain, indicator), group in proportions.groupby(["domain", "indicator"], sort=False):
+    keys = ["domain", "indicator", *_OF]
+    for values, group in proportions.groupby(keys, sort=False, dropna=False):
         group = group[group["n"] > 0]
         if len(group) < min_units:
             continue
@@ -151,8 +160,8 @@ def rpb_funnels(proportions: pd.DataFrame, min_units: int = 3) -> pd.DataFrame:
             group["rpb"].tolist(), group["x"].to_numpy(), group["n"].to_numpy()
         )
         table = table.rename(columns={"unit": "rpb"})
-        table.insert(0, "indicator", indicator)
-        table.insert(0, "domain", domain)
+        for position, (name, value) in enumerate(zip(keys, values, strict=True)):
+            table.insert(position, name, value)
         table["target"] = table.attrs["target"]
         table["tau2"] = table.attrs["tau2"]
         table["phi"] = table.attrs["phi"]

@@ -21,7 +21,7 @@ from nest_eval.domains import experiences as _experiences
 from nest_eval.domains import implementation as _implementation
 from nest_eval.domains import outcomes as _outcomes
 from nest_eval.domains.periods import default_baseline, period_year
-from nest_eval.reference.contract import EXPERIENCE_ITEMS
+from nest_eval.reference import indicators as _indicators
 from nest_eval.reference.measures import CATALOGUE, Catalogue
 from nest_eval.reference.vocabulary import CORE_ELEMENTS, RPB_NAMES, WALES
 from nest_eval.stats import intervals
@@ -38,6 +38,10 @@ DISTANCE_COLUMNS = (
     "rpb",
     "domain",
     "indicator",
+    "element",
+    "measure",
+    "respondent",
+    "item",
     "baseline_year",
     "baseline",
     "current",
@@ -47,8 +51,10 @@ DISTANCE_COLUMNS = (
     "n",
     "better",
 )
-"""Columns of ``distance_travelled.csv``: the contract's, then ``better`` (which direction of
-change is an improvement: ``higher`` or ``lower``)."""
+"""Columns of ``distance_travelled.csv``: the contract's, with ``indicator`` a stable key of
+:data:`nest_eval.reference.indicators.INDICATORS` and, beside it, what the indicator is of
+(``element``, ``measure`` and ``respondent``, or ``item``; blank where not applicable), then
+``better`` (which direction of change is an improvement: ``higher`` or ``lower``)."""
 
 OUTCOMES_CHANGE_COLUMNS = (
     "rpb",
@@ -76,14 +82,6 @@ OUTCOMES_CHANGE_COLUMNS = (
 change."""
 
 _Z95 = 1.959963984540054
-_ACCESS_LABELS = {
-    "share_within_28_days": ("share first supported within 28 days", "higher"),
-    "median_wait_days": ("median wait to first support (days)", "lower"),
-    "p90_wait_days": ("90th percentile wait to first support (days)", "lower"),
-    "share_redirected": ("share redirected at least once", "lower"),
-    "mean_redirections": ("mean redirections before support", "lower"),
-    "still_waiting_at_year_end": ("requests still waiting at year end", "lower"),
-}
 
 
 def _years_by_rpb(frame: pd.DataFrame, years: pd.Series) -> dict[str, list[int]]:
@@ -140,10 +138,18 @@ def baseline_years(
     return table
 
 
+def _better(indicator: str, measure: str | None = None, catalogue: Catalogue = CATALOGUE) -> str:
+    """Which direction of change is better for an indicator (of a measure)."""
+    direction = _indicators.indicator(indicator).direction
+    if direction == "measure":
+        return "higher" if catalogue[measure].higher_is_better else "lower"
+    return direction
+
+
 def _row(
     rpb: str,
-    domain: str,
     indicator: str,
+    of: Mapping[str, object],
     base_year: int,
     baseline: float,
     current: float,
@@ -153,8 +159,9 @@ def _row(
 ) -> dict[str, object]:
     return {
         "rpb": rpb,
-        "domain": domain,
+        "domain": _indicators.indicator(indicator).domain,
         "indicator": indicator,
+        **{dim: of.get(dim, pd.NA) for dim in ("element", "measure", "respondent", "item")},
         "baseline_year": base_year,
         "baseline": baseline,
         "current": current,
@@ -176,14 +183,14 @@ def _implementation_rows(sa: pd.DataFrame, year: int, base: Mapping[str, int | N
         rows.append(
             _row(
                 rpb,
-                "implementation",
-                "mean journey rating, core elements (1–4)",
+                "mean_journey_rating",
+                {},
                 b,
                 summary["baseline"],
                 summary["current"],
                 (np.nan, np.nan),
                 summary["n_elements"],
-                "higher",
+                _better("mean_journey_rating"),
             )
         )
         if rpb == WALES:
@@ -193,14 +200,14 @@ def _implementation_rows(sa: pd.DataFrame, year: int, base: Mapping[str, int | N
                 rows.append(
                     _row(
                         rpb,
-                        "implementation",
-                        f"journey rating: {element.label_en}",
+                        "journey_rating",
+                        {"element": element.key},
                         b,
                         then.loc[element.key, "mean_rating"],
                         now.loc[element.key, "mean_rating"],
                         (np.nan, np.nan),
                         now.loc[element.key, "n_rpbs"],
-                        "higher",
+                        _better("journey_rating"),
                     )
                 )
         else:
@@ -211,14 +218,14 @@ def _implementation_rows(sa: pd.DataFrame, year: int, base: Mapping[str, int | N
                 rows.append(
                     _row(
                         rpb,
-                        "implementation",
-                        f"journey rating: {element.label_en}",
+                        "journey_rating",
+                        {"element": element.key},
                         b,
                         c["baseline"],
                         c["current"],
                         (np.nan, np.nan),
                         int(pd.notna(c["current"])),
-                        "higher",
+                        _better("journey_rating"),
                     )
                 )
     return rows
@@ -254,9 +261,7 @@ def _outcome_rows(
             current.loc[(rpb, measure, respondent)],
             summaries[b].loc[(rpb, measure, respondent)],
         )
-        entry = catalogue[measure]
-        label = f"{entry.label_en} ({respondent})"
-        better = "higher" if entry.higher_is_better else "lower"
+        of = {"measure": measure, "respondent": respondent}
         ci = intervals.mean_difference_interval(
             now["mean_change"],
             now["sd_change"],
@@ -268,14 +273,14 @@ def _outcome_rows(
         rows.append(
             _row(
                 rpb,
-                "outcomes",
-                f"{label}: mean change, first to last assessment",
+                "mean_change",
+                of,
                 b,
                 then["mean_change"],
                 now["mean_change"],
                 (ci.low, ci.high),
                 now["n_pairs"],
-                better,
+                _better("mean_change", measure, catalogue),
             )
         )
         assessable = [
@@ -292,14 +297,14 @@ def _outcome_rows(
             rows.append(
                 _row(
                     rpb,
-                    "outcomes",
-                    f"{label}: share with reliable improvement",
+                    "share_reliable_improvement",
+                    of,
                     b,
                     then["reliable_improvement"] / assessable[1],
                     now["reliable_improvement"] / assessable[0],
                     (diff.low, diff.high),
                     assessable[0],
-                    "higher",
+                    _better("share_reliable_improvement"),
                 )
             )
         model_now = models.get((year, measure, respondent))
@@ -316,14 +321,14 @@ def _outcome_rows(
             rows.append(
                 _row(
                     rpb,
-                    "outcomes",
-                    f"{label}: case-mix-adjusted change per year (mixed model)",
+                    "adjusted_change_per_year",
+                    of,
                     b,
                     m0["adjusted_change_per_year"],
                     m1["adjusted_change_per_year"],
                     (delta - _Z95 * se, delta + _Z95 * se),
                     m1["n_children_paired"],
-                    better,
+                    _better("adjusted_change_per_year", measure, catalogue),
                 )
             )
     return rows
@@ -339,28 +344,21 @@ def _experience_rows(
         if b is None:
             continue
         if b not in by_year:
-            by_year[b] = _experiences.experience_change(experiences, year, b, financial).set_index(
-                ["rpb", "item"]
-            )
-        table = by_year[b]
-        for item in (*EXPERIENCE_ITEMS, _experiences.INDEX):
-            r = table.loc[(rpb, item)]
-            name = (
-                "NEST experience index (mean of N, E, S, T items, 1–5)"
-                if item == _experiences.INDEX
-                else f"share agreeing: {item}"
-            )
+            by_year[b] = _experiences.experience_change(experiences, year, b, financial)
+        table = by_year[b][by_year[b]["rpb"] == rpb]
+        for r in table.to_dict(orient="records"):
+            of = {} if pd.isna(r["item"]) else {"item": r["item"]}
             rows.append(
                 _row(
                     rpb,
-                    "experiences",
-                    name,
+                    r["indicator"],
+                    of,
                     b,
                     r["baseline"],
                     r["current"],
                     (r["ci_low"], r["ci_high"]),
                     r["n_current"],
-                    "higher",
+                    _better(r["indicator"]),
                 )
             )
     return rows
@@ -379,18 +377,17 @@ def _access_rows(access: pd.DataFrame, year: int, base: Mapping[str, int | None]
             )
         for indicator in _access.INDICATORS:
             r = by_year[b].loc[(rpb, indicator)]
-            label, better = _ACCESS_LABELS[indicator]
             rows.append(
                 _row(
                     rpb,
-                    "access",
-                    label,
+                    indicator,
+                    {},
                     b,
                     r["baseline"],
                     r["current"],
                     (r["ci_low"], r["ci_high"]),
                     r["n_current"],
-                    better,
+                    _better(indicator),
                 )
             )
     return rows

@@ -25,7 +25,9 @@ from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 from nest_eval.stats import intervals
 
 __all__ = [
+    "AGREEMENT_COLUMNS",
     "AGREE_FROM",
+    "CHANGE_COLUMNS",
     "INDEX",
     "agreement",
     "experience_change",
@@ -36,6 +38,35 @@ __all__ = [
 AGREE_FROM = 4
 """Answers at or above this point of the 1–5 scale count as agreeing."""
 INDEX = "nest_index"
+"""Column holding each response's NEST experience index (indicator ``experience_index``)."""
+
+
+AGREEMENT_COLUMNS = (
+    "rpb",
+    "respondent_type",
+    "indicator",
+    "item",
+    "n",
+    "n_agree",
+    "estimate",
+    "ci_low",
+    "ci_high",
+)
+"""Columns of :func:`agreement` (the published ``experiences`` table)."""
+
+CHANGE_COLUMNS = (
+    "rpb",
+    "indicator",
+    "item",
+    "baseline",
+    "current",
+    "change",
+    "ci_low",
+    "ci_high",
+    "n_baseline",
+    "n_current",
+)
+"""Columns of :func:`experience_change`."""
 
 
 def with_period(experiences: pd.DataFrame, financial: bool = False) -> pd.DataFrame:
@@ -93,9 +124,11 @@ def agreement(
     Returns
     -------
     pandas.DataFrame
-        ``rpb``, ``respondent_type``, ``item``, ``n`` (answers), ``n_agree``, ``share``,
-        ``ci_low``, ``ci_high``; plus one ``item = "nest_index"`` row per group with the mean
-        index (``share`` holds the mean, the interval is Student's t) and ``n`` responses.
+        ``rpb``, ``respondent_type``, ``indicator``, ``item``, ``n``, ``n_agree``,
+        ``estimate``, ``ci_low``, ``ci_high``. Indicator ``share_agreeing``: one row per item,
+        ``n`` answers and the share agreeing (Wilson interval); indicator
+        ``experience_index``: one row per group (no item), ``n`` responses and the mean index
+        (Student's t interval).
 
     References
     ----------
@@ -114,19 +147,17 @@ def agreement(
                 answers = group[item].dropna()
                 n, agree = len(answers), int((answers >= AGREE_FROM).sum())
                 low, high = intervals.wilson_interval(agree, n) if n else (np.nan, np.nan)
-                rows.append(
-                    (rpb, respondent, item, n, agree, agree / n if n else np.nan, low, high)
-                )
+                share = agree / n if n else np.nan
+                rows.append((rpb, respondent, "share_agreeing", item, n, agree, share, low, high))
             index = group[INDEX].dropna()
             if len(index) >= 2:
                 mean, low, high = intervals.mean_interval(index.to_numpy())
             else:
                 mean, low, high = (float(index.mean()) if len(index) else np.nan), np.nan, np.nan
-            rows.append((rpb, respondent, INDEX, len(index), np.nan, mean, low, high))
-    return pd.DataFrame(
-        rows,
-        columns=["rpb", "respondent_type", "item", "n", "n_agree", "share", "ci_low", "ci_high"],
-    )
+            rows.append(
+                (rpb, respondent, "experience_index", pd.NA, len(index), np.nan, mean, low, high)
+            )
+    return pd.DataFrame(rows, columns=list(AGREEMENT_COLUMNS))
 
 
 def experience_change(
@@ -146,10 +177,10 @@ def experience_change(
     Returns
     -------
     pandas.DataFrame
-        Per ``rpb`` (7 and Wales) and ``item`` (the eight items and ``nest_index``):
-        ``baseline``, ``current``, ``change``, ``ci_low``, ``ci_high``, ``n_baseline``,
-        ``n_current``. Shares use Newcombe's hybrid score interval for a difference of
-        independent proportions; the index uses Welch's interval.
+        Per ``rpb`` (7 and Wales): indicator ``share_agreeing`` per ``item``, and indicator
+        ``experience_index`` (no item): ``baseline``, ``current``, ``change``, ``ci_low``,
+        ``ci_high``, ``n_baseline``, ``n_current``. Shares use Newcombe's hybrid score
+        interval for a difference of independent proportions; the index uses Welch's interval.
 
     References
     ----------
@@ -173,6 +204,7 @@ def experience_change(
             rows.append(
                 (
                     rpb,
+                    "share_agreeing",
                     item,
                     x0 / n0 if n0 else np.nan,
                     x1 / n1 if n1 else np.nan,
@@ -193,7 +225,8 @@ def experience_change(
         rows.append(
             (
                 rpb,
-                INDEX,
+                "experience_index",
+                pd.NA,
                 b.mean() if len(b) else np.nan,
                 a.mean() if len(a) else np.nan,
                 diff,
@@ -203,17 +236,4 @@ def experience_change(
                 len(a),
             )
         )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "rpb",
-            "item",
-            "baseline",
-            "current",
-            "change",
-            "ci_low",
-            "ci_high",
-            "n_baseline",
-            "n_current",
-        ],
-    )
+    return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))

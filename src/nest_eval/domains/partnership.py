@@ -15,12 +15,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from nest_eval.reference.codings import VOCABULARIES
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 from nest_eval.stats import intervals
 
 __all__ = ["ORGANISATION_TYPES", "enablers", "training_summary"]
 
-ORGANISATION_TYPES = ("nhs", "local_authority", "third_sector", "private_other")
+ORGANISATION_TYPES = VOCABULARIES["organisation_type"].values
 
 
 def enablers(partnership: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -96,10 +97,10 @@ def training_summary(
     Returns
     -------
     pandas.DataFrame
-        One row per figure: ``figure``, ``value``, ``n`` (its denominator), ``ci_low``,
-        ``ci_high`` (Wilson, for shares): ``enrolled``, ``completed``,
-        ``share_completed``, ``n_ratings``, ``share_rated_good_or_excellent``, and
-        ``share_<organisation type>`` for each type.
+        One row per indicator: ``indicator``, ``organisation_type``, ``value``, ``n`` (its
+        denominator), ``ci_low``, ``ci_high`` (Wilson, for shares): ``enrolled``,
+        ``completed``, ``share_completed``, ``n_ratings``, ``share_rated_good_or_excellent``,
+        and ``share_of_learners`` for each ``organisation_type``.
 
     References
     ----------
@@ -116,18 +117,20 @@ def training_summary(
     ratings = learners["rating"].dropna()
     good = int((ratings >= 4).sum())
 
-    def share(x: int, n: int, name: str) -> tuple[str, float, int, float, float]:
+    def share(x: int, n: int, name: str, kind: object = pd.NA) -> tuple:
         low, high = intervals.wilson_interval(x, n) if n else (np.nan, np.nan)
-        return (name, x / n if n else np.nan, n, low, high)
+        return (name, kind, x / n if n else np.nan, n, low, high)
 
     rows = [
-        ("enrolled", float(enrolled), enrolled, np.nan, np.nan),
-        ("completed", float(completed), enrolled, np.nan, np.nan),
+        ("enrolled", pd.NA, float(enrolled), enrolled, np.nan, np.nan),
+        ("completed", pd.NA, float(completed), enrolled, np.nan, np.nan),
         share(completed, enrolled, "share_completed"),
-        ("n_ratings", float(len(ratings)), enrolled, np.nan, np.nan),
+        ("n_ratings", pd.NA, float(len(ratings)), enrolled, np.nan, np.nan),
         share(good, len(ratings), "share_rated_good_or_excellent"),
     ]
     counts = learners["organisation_type"].value_counts()
     for kind in ORGANISATION_TYPES:
-        rows.append(share(int(counts.get(kind, 0)), enrolled, f"share_{kind}"))
-    return pd.DataFrame(rows, columns=["figure", "value", "n", "ci_low", "ci_high"])
+        rows.append(share(int(counts.get(kind, 0)), enrolled, "share_of_learners", kind))
+    return pd.DataFrame(
+        rows, columns=["indicator", "organisation_type", "value", "n", "ci_low", "ci_high"]
+    )

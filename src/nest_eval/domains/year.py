@@ -1,15 +1,18 @@
 """A reporting year's results: every statistic the reports show, computed once.
 
-:func:`compute_year` runs every analysis of the workbench for one reporting year and keeps the
-unrounded, unsuppressed results in a :class:`YearResults`. The pipeline computes it once per
-run and stores it (``data/processed/<year>/results.pkl``, never published) so the national and
-the seven RPB reports read the same numbers instead of recomputing them; a notebook run on its
-own computes it itself. Disclosure control is applied only when a table is published or shown.
+:func:`compute_year` runs every analysis of the workbench for one reporting year, with the
+settings of a :class:`~nest_eval.config.RunConfig`, and keeps the unrounded, unsuppressed results
+in a :class:`YearResults`. The pipeline computes it once per run and stores it under the build
+folder (never published), and tells the notebooks' kernels where through the environment
+variable :data:`RESULTS_ENV`, so the national and the seven RPB reports read the same numbers
+instead of recomputing them; a notebook run on its own computes it itself
+(:func:`load_results`). Disclosure control is applied only when a table is published or shown.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,10 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from nest_eval import __version__
-from nest_eval.reference.measures import CATALOGUE, Catalogue, load_catalogue
+from nest_eval.config import RunConfig
+from nest_eval.reference.overrides import DEFAULT_REFERENCE, Reference
 
 __all__ = [
+    "RESULTS_ENV",
     "LoadedData",
     "YearResults",
     "compute_year",
@@ -28,6 +32,11 @@ __all__ = [
     "load_results",
     "save_results",
 ]
+
+
+RESULTS_ENV = "NEST_EVAL_RESULTS"
+"""Environment variable naming the stored results a notebook's kernel reads (set by the
+pipeline for the kernels it starts; never a notebook parameter, so nothing published names it)."""
 
 
 @dataclass
@@ -49,7 +58,7 @@ class LoadedData:
     source: str
 
 
-def load_data(path: str | Path) -> LoadedData:
+def load_data(path: str | Path, reference: Reference = DEFAULT_REFERENCE) -> LoadedData:
     """Load a processed-data folder, or ingest a raw-data folder in memory.
 
     A folder holding ``accounting.json`` is read as processed data (Parquet tables written by
@@ -60,6 +69,8 @@ def load_data(path: str | Path) -> LoadedData:
     ----------
     path : str or pathlib.Path
         Processed or raw data folder.
+    reference : Reference
+        Reference data (with an evaluator's overrides) for ingesting a raw-data folder.
 
     Returns
     -------
@@ -72,7 +83,7 @@ def load_data(path: str | Path) -> LoadedData:
     if accounting_file.exists():
         accounting = json.loads(accounting_file.read_text(encoding="utf-8"))
         return LoadedData(load_processed(folder), accounting, str(folder))
-    result = ingest(folder)
+    result = ingest(folder, reference)
     tables = {
         name: outcome.accepted
         for name, outcome in result.datasets.items()
@@ -86,7 +97,8 @@ class YearResults:
     """Every statistic of one reporting year (unrounded, unsuppressed).
 
     Attributes are plain tables as returned by the analysis modules (see
-    :func:`compute_year`), so reading stored results needs pandas only. ``adjusted`` holds
+    :func:`compute_year`), so reading stored results needs pandas only; ``parameters`` holds
+    the run configuration's publishable settings (:meth:`RunConfig.parameters`). ``adjusted`` holds
     the case-mix-adjusted change of every model (one row per measure, respondent and RPB or
     Wales), ``models`` one row per model, and ``model_specification`` the model's text.
     """
@@ -114,15 +126,11 @@ class YearResults:
     catalogue_figures: pd.DataFrame
     accounting: dict
     parameters: dict = field(default_factory=dict)
+    run_id: str | None = None
 
 
 def compute_year(
-    data: LoadedData | Mapping[str, pd.DataFrame],
-    year: int,
-    baseline_year: int | None = None,
-    catalogue: Catalogue = CATALOGUE,
-    sd: str = "reference",
-    financial: bool = False,
+    data: LoadedData | Mapping[str, pd.DataFrame], config: RunConfig | None = None
 ) -> YearResults:
     """Compute every statistic of the reports for one reporting year.
 
@@ -130,23 +138,19 @@ def compute_year(
     ----------
     data : LoadedData or mapping of str to pandas.DataFrame
         Accepted tables (and accounting).
-    year : int
-        The reporting year.
-    baseline_year : int, optional
-        The baseline for every RPB and domain (default: each RPB's earliest earlier year with
-        data in the domain, for distance travelled; the year before for the other
-        comparisons when it has data).
-    catalogue : Catalogue
-        Measures catalogue with any evaluator overrides.
-    sd : {"reference", "sample"}
-        SD used by the reliable change index.
-    financial : bool
-        April–March reporting years for dated rows.
+    config : RunConfig, optional
+        The run's settings: ``year``, ``baseline_year`` (default: each RPB's earliest earlier
+        year with data in the domain, for distance travelled; the earliest earlier cycle for
+        the other comparisons), ``sd`` (of the reliable change index), ``financial`` years and
+        the reference data with any overrides. Default: :class:`RunConfig` ``()``.
 
     Returns
     -------
     YearResults
     """
+    config = config or RunConfig()
+    year, baseline_year = config.year, config.baseline_year
+    catalogue, sd, financial = config.reference().catalogue, config.sd, config.financial
     from nest_eval.domains import access as _access
     from nest_eval.domains import comparisons as _comparisons
     from nest_eval.domains import distance as _distance
@@ -266,14 +270,7 @@ def compute_year(
         ),
         catalogue_figures=catalogue.figures_table(),
         accounting=accounting,
-        parameters={
-            "year": year,
-            "baseline_year": baseline_year,
-            "sd": sd,
-            "financial": financial,
-            "measures_config": str(catalogue.config) if catalogue.config else None,
-            "nest_eval_version": __version__,
-        },
+        parameters=config.parameters(),
     )
 
 
@@ -287,36 +284,36 @@ def save_results(results: YearResults, path: str | Path) -> None:
     tmp.replace(target)
 
 
-def load_results(
-    results_path: str | Path | None,
-    data_dir: str | Path,
-    year: int,
-    baseline_year: int | None = None,
-    measures_config: str | Path | None = None,
-) -> YearResults:
-    """The year's results: read from ``results_path`` when given, otherwise computed.
+def load_results(config: RunConfig, data_dir: str | Path) -> YearResults:
+    """The year's results: the pipeline's stored results, or computed from ``data_dir``.
+
+    Reads the file named by the environment variable :data:`RESULTS_ENV` when it is set (the
+    pipeline sets it for the kernels it starts); otherwise computes the results from the data.
 
     Parameters
     ----------
-    results_path : str, pathlib.Path or None
-        A file written by :func:`save_results` (the pipeline passes it); None computes.
+    config : RunConfig
+        The run configuration (a notebook builds it from its ``settings`` parameter).
     data_dir : str or pathlib.Path
-        Processed or raw data folder (see :func:`load_data`), used when computing.
-    year : int
-        The reporting year.
-    baseline_year : int, optional
-        The baseline year.
-    measures_config : str or pathlib.Path, optional
-        TOML overrides of the measures catalogue.
+        Processed or raw data folder, used when computing.
 
     Returns
     -------
     YearResults
+
+    Raises
+    ------
+    ValueError
+        When the stored results are of another year or other settings.
     """
-    if results_path:
-        with Path(results_path).open("rb") as handle:
+    stored = os.environ.get(RESULTS_ENV)
+    if stored:
+        with Path(stored).open("rb") as handle:
             results = pickle.load(handle)
-        if results.year != year:
-            raise ValueError(f"{results_path} holds {results.year}, not {year}")
+        if results.parameters != config.parameters():
+            raise ValueError(
+                f"the stored results were computed with {results.parameters}, "
+                f"not {config.parameters()}"
+            )
         return results
-    return compute_year(load_data(data_dir), year, baseline_year, load_catalogue(measures_config))
+    return compute_year(load_data(data_dir, config.reference()), config)

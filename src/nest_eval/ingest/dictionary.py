@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from nest_eval.ingest.validation import RULES
 from nest_eval.reference.codings import VOCABULARIES, Vocabularies
-from nest_eval.reference.contract import CONTRACT_VERSION, DATASETS, Column, Dataset
+from nest_eval.reference.contract import (
+    CONTRACT_VERSION,
+    DATASETS,
+    EXPERIENCE_ITEMS,
+    Column,
+    Dataset,
+)
 from nest_eval.reference.measures import CATALOGUE, RAW_INPUT_CODES
 from nest_eval.reference.messages import label
 
@@ -29,6 +35,8 @@ _INTRODUCTION = (
 
 def _column_row(col: Column) -> str:
     rule = col.description
+    if col.name in EXPERIENCE_ITEMS:
+        rule = f'"{label(f"experience_statement.{col.name}")}" {rule}'
     if col.vocabulary:
         rule += f" A value of the `{col.vocabulary}` vocabulary."
     if col.default:

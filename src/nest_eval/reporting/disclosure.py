@@ -66,6 +66,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
+from nest_eval.reference.indicators import indicator as _indicator
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 
 __all__ = [
@@ -109,8 +110,7 @@ OUTCOMES_CHANGE_COUNTS = (
 _CATEGORIES = ("reliable_improvement", "no_reliable_change", "reliable_deterioration")
 _OUTCOMES_MEANS = ("mean_change", "smc")
 _OUTCOMES_INTERVALS = ("mean_change_ci_low", "mean_change_ci_high", "smc_ci_low", "smc_ci_high")
-_PEOPLE_DOMAINS = ("outcomes", "experiences", "access")
-_STILL_WAITING = "requests still waiting at year end"
+_INDICATOR_KEYS = ("domain", "indicator", "element", "measure", "respondent", "item")
 _NUMERATOR = "_numerator_current"
 _ASSESSABLE = "_assessable"
 _NUMERATOR_BASELINE = "_numerator_baseline"
@@ -752,21 +752,21 @@ def control_distance_travelled(
 
     Notes
     -----
-    - ``n`` counts people, responses or requests in the ``outcomes``, ``experiences`` and
-      ``access`` domains and is suppressed from 1 to ``threshold - 1`` in RPB rows; in the
-      ``implementation`` domain it counts elements or RPBs and is not controlled.
+    - What each row's ``n`` counts is its indicator's basis (``indicators.toml``): counts of
+      people, responses or requests are suppressed from 1 to ``threshold - 1`` in RPB rows;
+      counts of elements or RPBs (journey ratings) are not controlled.
     - ``baseline``, ``current``, ``change``, ``ci_low`` and ``ci_high`` are suppressed when
       ``n`` is below ``threshold``; ``baseline``, ``change`` and the interval also when
       ``n_baseline`` is.
-    - "Requests still waiting at year end" is itself a count: its ``baseline`` and
+    - An indicator whose unit is itself such a count (requests still waiting): its ``baseline`` and
       ``current`` are suppressed from 1 to ``threshold - 1`` in RPB rows and add up over the
       RPBs to Wales, as does ``change``. The change is not suppressed for being small (a
       difference is not a count of people); the row relation
       ``current = baseline + change`` suppresses it when it would reveal a suppressed count.
-    - A share times its ``n`` is a count of people: the implied numerator of every ``share``
-      indicator (``current`` times ``n``, and ``baseline`` times ``n_baseline`` when given) is
-      controlled like a count, adds up over the RPBs to Wales, and the share is suppressed
-      with it.
+    - A share times its ``n`` is a count of people: the implied numerator of every indicator
+      whose unit is a share (``current`` times ``n``, and ``baseline`` times ``n_baseline``
+      when given) is controlled like a count, adds up over the RPBs to Wales, and the share is
+      suppressed with it.
     - ``n`` adds up over the RPBs to Wales for each indicator; equal ``n`` cells of one RPB
       and domain (indicators on the same people) are suppressed together. Intervals are
       suppressed with their ``n``.
@@ -784,9 +784,10 @@ def control_distance_travelled(
         out.attrs["unprotected"] = []
         return out
     below = table["rpb"].isin(RPB_NAMES)
-    people = table["domain"].isin(_PEOPLE_DOMAINS)
-    waiting = people & (table["indicator"] == _STILL_WAITING)
-    share = people & table["indicator"].str.contains("share", case=False, regex=False)
+    found = {key: _indicator(key) for key in table["indicator"].unique()}
+    people = table["indicator"].map(lambda k: found[k].basis.is_disclosive_count).astype(bool)
+    waiting = table["indicator"].map(lambda k: found[k].unit.is_disclosive_count).astype(bool)
+    share = people & table["indicator"].map(lambda k: found[k].unit.is_share).astype(bool)
     n = pd.to_numeric(table["n"], errors="coerce").astype(float)
     values = table.copy()
     values[_NUMERATOR] = (values["current"].astype(float) * n).round().where(share)
@@ -808,7 +809,7 @@ def control_distance_travelled(
     )
     bases: dict[str, str | pd.Series] = {"current": n.where(people)}
     bases.update(dict.fromkeys(("baseline", "change", "ci_low", "ci_high"), n_then.where(people)))
-    keys = ("domain", "indicator")
+    keys = _INDICATOR_KEYS
     breakdowns = [
         Breakdown("rpb", WALES, keys, ("n",), rows=people),
         Breakdown("rpb", WALES, keys, ("baseline", "current", "change"), rows=waiting),
@@ -897,9 +898,9 @@ def control_counts_table(
     Experiences agreement (:func:`nest_eval.domains.experiences.agreement`)::
 
         control_counts_table(
-            table, ["n", "n_agree"], key_columns=("respondent_type", "item"),
-            derived={"share": "n", "ci_low": "n", "ci_high": "n"},
-            follows=[("share", "n_agree"), ("ci_low", "n_agree"), ("ci_high", "n_agree")],
+            table, ["n", "n_agree"], key_columns=("respondent_type", "indicator", "item"),
+            derived={"estimate": "n", "ci_low": "n", "ci_high": "n"},
+            follows=[("estimate", "n_agree"), ("ci_low", "n_agree"), ("ci_high", "n_agree")],
             breakdowns={"respondent_type": "all"},
         )
     """
@@ -994,7 +995,8 @@ def control_agreement(
     """Disclosure control of the experiences agreement table.
 
     ``n`` (answers or responses) and ``n_agree`` are counts adding up over the RPBs to Wales
-    and over respondent types to ``all``; the share and its interval rest on ``n``.
+    and over respondent types to ``all``; the estimate (a share, or the index) and its interval
+    rest on ``n``.
 
     Parameters
     ----------
@@ -1012,10 +1014,10 @@ def control_agreement(
     return control_counts_table(
         table,
         ["n", "n_agree"],
-        key_columns=("respondent_type", "item"),
+        key_columns=("respondent_type", "indicator", "item"),
         threshold=threshold,
-        derived={"share": "n", "ci_low": "n", "ci_high": "n"},
-        follows=[("share", "n_agree"), ("ci_low", "n_agree"), ("ci_high", "n_agree")],
+        derived={"estimate": "n", "ci_low": "n", "ci_high": "n"},
+        follows=[("estimate", "n_agree"), ("ci_low", "n_agree"), ("ci_high", "n_agree")],
         breakdowns={"respondent_type": "all"},
         zeros_as_last_resort=zeros_as_last_resort,
     )
@@ -1084,7 +1086,7 @@ def control_funnels(
     controlled = control_counts_table(
         table,
         ["x", "n"],
-        key_columns=("domain", "indicator"),
+        key_columns=tuple(c for c in _INDICATOR_KEYS if c in table.columns),
         threshold=threshold,
         derived=dict.fromkeys(derived_columns, "n"),
         follows=[(c, "x") for c in derived_columns],
@@ -1149,7 +1151,8 @@ def control_training(table: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) ->
     pandas.DataFrame
     """
     controlled = table.astype({"value": object, "ci_low": object, "ci_high": object})
-    small = controlled["figure"].str.startswith("share_") & (controlled["n"] < threshold)
+    shares = controlled["indicator"].map(lambda k: _indicator(k).unit.is_share).astype(bool)
+    small = shares & (controlled["n"] < threshold)
     for column in ("value", "ci_low", "ci_high"):
         controlled.loc[small, column] = SUPPRESSED
     return controlled

@@ -27,7 +27,8 @@ Design rules
 - Intervals are drawn wherever the table gives one; an indicator without an interval (a census
   of self-ratings, a median or a count) is drawn without error bars.
 - Values withheld by disclosure control (the string ``"c"``) are drawn as absent, labelled
-  ``c``, and the figure carries the note :data:`SUPPRESSED_NOTE`.
+  ``c``, and the figure carries the note of :func:`suppressed_note` (from the run's disclosure
+  settings).
 - Colours are the Okabe–Ito palette (:data:`PALETTE`), and colour is never the only cue:
   marker shapes (open = baseline or Wales, filled = current or the RPB), hatching and text
   labels carry the same information.
@@ -42,6 +43,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from nest_eval.config import Disclosure
 from nest_eval.reference.measures import CATALOGUE, Catalogue
 from nest_eval.reporting.figures.categories import categories_spec
 from nest_eval.reporting.figures.distance import distance_spec
@@ -63,13 +65,12 @@ from nest_eval.reporting.figures.render import (
     save_figure,
     style,
 )
-from nest_eval.reporting.figures.spec import SUPPRESSED, SUPPRESSED_NOTE
+from nest_eval.reporting.figures.spec import SUPPRESSED, suppressed_note
 
 __all__ = [
     "DPI",
     "PALETTE",
     "SUPPRESSED",
-    "SUPPRESSED_NOTE",
     "WIDTH",
     "ReportFigure",
     "distance_chart",
@@ -81,6 +82,7 @@ __all__ = [
     "render",
     "save_figure",
     "style",
+    "suppressed_note",
 ]
 
 
@@ -131,6 +133,7 @@ def distance_chart(
     year: int | None = None,
     indicators: Sequence[str] | None = None,
     name: str | None = None,
+    disclosure: Disclosure | None = None,
 ) -> ReportFigure:
     """Distance travelled in one domain: each indicator's baseline, current value and change.
 
@@ -143,7 +146,7 @@ def distance_chart(
 
     Parameters
     ----------
-    table, rpb, domain, year, indicators, name
+    table, rpb, domain, year, indicators, name, disclosure
         As for :func:`nest_eval.reporting.figures.distance.distance_spec`.
 
     Returns
@@ -156,7 +159,9 @@ def distance_chart(
     ValueError
         When the table has no row for the RPB and domain.
     """
-    spec = distance_spec(table, rpb, domain, year=year, indicators=indicators, name=name)
+    spec = distance_spec(
+        table, rpb, domain, year=year, indicators=indicators, name=name, disclosure=disclosure
+    )
     return draw_distance(spec)
 
 
@@ -167,6 +172,7 @@ def outcome_categories(
     year: int | None = None,
     catalogue: Catalogue = CATALOGUE,
     name: str | None = None,
+    disclosure: Disclosure | None = None,
 ) -> ReportFigure:
     """Reliable change per outcome measure: improvement, no reliable change, deterioration.
 
@@ -177,7 +183,7 @@ def outcome_categories(
 
     Parameters
     ----------
-    outcomes_change_rows, rpb, year, catalogue, name
+    outcomes_change_rows, rpb, year, catalogue, name, disclosure
         As for :func:`nest_eval.reporting.figures.categories.categories_spec`.
 
     Returns
@@ -190,7 +196,14 @@ def outcome_categories(
     ValueError
         When the rows hold several RPBs and ``rpb`` is not given, or no row is left.
     """
-    spec = categories_spec(outcomes_change_rows, rpb, year=year, catalogue=catalogue, name=name)
+    spec = categories_spec(
+        outcomes_change_rows,
+        rpb,
+        year=year,
+        catalogue=catalogue,
+        name=name,
+        disclosure=disclosure,
+    )
     return draw_categories(spec)
 
 
@@ -201,6 +214,7 @@ def funnel(
     xlabel: str = "Number of people (n)",
     ylabel: str = "Percentage",
     name: str | None = None,
+    disclosure: Disclosure | None = None,
 ) -> ReportFigure:
     """A funnel plot of one proportion across RPBs.
 
@@ -210,7 +224,7 @@ def funnel(
 
     Parameters
     ----------
-    funnel_table_for_one_indicator, title, xlabel, ylabel, name
+    funnel_table_for_one_indicator, title, xlabel, ylabel, name, disclosure
         As for :func:`nest_eval.reporting.figures.funnel.funnel_spec`.
 
     Returns
@@ -225,7 +239,12 @@ def funnel(
         When the rows hold several indicators or fewer than two units are left.
     """
     spec = funnel_spec(
-        funnel_table_for_one_indicator, title, xlabel=xlabel, ylabel=ylabel, name=name
+        funnel_table_for_one_indicator,
+        title,
+        xlabel=xlabel,
+        ylabel=ylabel,
+        name=name,
+        disclosure=disclosure,
     )
     return draw_funnel(spec)
 
@@ -238,6 +257,7 @@ def experience_items(
     year: int | None = None,
     respondent_type: str = "all",
     name: str | None = None,
+    disclosure: Disclosure | None = None,
 ) -> ReportFigure:
     """The share agreeing with each experience item, with Wilson intervals, an RPB against Wales.
 
@@ -248,7 +268,7 @@ def experience_items(
 
     Parameters
     ----------
-    agreement_rows, wales_rows, rpb, year, respondent_type, name
+    agreement_rows, wales_rows, rpb, year, respondent_type, name, disclosure
         As for :func:`nest_eval.reporting.figures.experiences.experience_spec`.
 
     Returns
@@ -269,5 +289,6 @@ def experience_items(
         year=year,
         respondent_type=respondent_type,
         name=name,
+        disclosure=disclosure,
     )
     return draw_experiences(spec)

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from nest_eval.config import Disclosure
 from nest_eval.reference.measures import CATALOGUE, Catalogue
 from nest_eval.reference.vocabulary import WALES
 from nest_eval.reporting.figures.spec import (
-    SUPPRESSED,
-    SUPPRESSED_NOTE,
     FigureTexts,
     LegendEntry,
     canonical_rpb,
@@ -27,7 +26,9 @@ from nest_eval.reporting.figures.spec import (
     fmt_count,
     is_suppressed,
     number,
+    suppressed_note,
 )
+from nest_eval.reporting.labels import value_label
 
 __all__ = ["CATEGORIES", "CategoriesSpec", "CategoryRow", "Segment", "categories_spec"]
 
@@ -103,12 +104,12 @@ class CategoriesSpec:
 
 def _measure_label(measure: str, respondent: object, catalogue: Catalogue) -> str:
     try:
-        label = catalogue[measure].label_en
+        name = catalogue[measure].label()
     except (KeyError, ValueError):
-        label = measure
+        name = measure
     if isinstance(respondent, str) and respondent:
-        return f"{label} ({respondent})"
-    return label
+        return f"{name} ({value_label('respondent', respondent)})"
+    return name
 
 
 @dataclass(frozen=True)
@@ -148,12 +149,11 @@ def _counts(row: dict[str, object], catalogue: Catalogue) -> _Counts:
     )
 
 
-def _row(item: _Counts) -> tuple[CategoryRow, str]:
+def _row(item: _Counts, note: str) -> tuple[CategoryRow, str]:
     """The row of one measure, and the sentence of the alt text about it."""
     if item.suppressed:
-        message = f"{SUPPRESSED}: suppressed (fewer than 10)"
-        row = CategoryRow(item.label, f"n = {fmt_count(item.n_pairs)} pairs", message=message)
-        return row, f"{item.label}: suppressed (c)."
+        row = CategoryRow(item.label, f"n = {fmt_count(item.n_pairs)} pairs", message=note)
+        return row, f"{item.label}: {note}."
     if not item.drawn:
         detail = f"n = {fmt_count(item.n_pairs)} pairs"
         row = CategoryRow(item.label, detail, message="not assessable for reliable change")
@@ -214,11 +214,11 @@ def _texts(
     year: int | None,
     alt_parts: list[str],
     notes: list[str],
-    suppressed: bool,
+    note: str,
     name: str | None,
 ) -> FigureTexts:
     cohort = f" for the {year} cohort" if year is not None else ""
-    note = f" {SUPPRESSED_NOTE}." if suppressed else ""
+    note = f" {note}." if note else ""
     return FigureTexts(
         name=name or file_stem("outcome_categories", scope),
         title=f"Reliable change in outcomes, {scope}"
@@ -248,6 +248,7 @@ def categories_spec(
     year: int | None = None,
     catalogue: Catalogue = CATALOGUE,
     name: str | None = None,
+    disclosure: Disclosure | None = None,
 ) -> CategoriesSpec:
     """Reliable change per outcome measure: improvement, no reliable change, deterioration.
 
@@ -264,6 +265,8 @@ def categories_spec(
         Measures catalogue, for the measures' names.
     name : str, optional
         File stem; ``outcome_categories_<rpb slug>`` by default.
+    disclosure : Disclosure, optional
+        The run's disclosure settings (for the note on suppressed values).
 
     Returns
     -------
@@ -284,8 +287,9 @@ def categories_spec(
         notes.append(
             "Not assessable: no published reliability or reliable-change threshold for the measure."
         )
+    note = suppressed_note(disclosure or Disclosure())
     if suppressed:
-        notes.append(SUPPRESSED_NOTE + ".")
-    drawn = [_row(item) for item in items]
-    texts = _texts(scope, year, [alt for _, alt in drawn], notes, suppressed, name)
+        notes.append(note + ".")
+    drawn = [_row(item, note) for item in items]
+    texts = _texts(scope, year, [alt for _, alt in drawn], notes, note if suppressed else "", name)
     return CategoriesSpec(texts, tuple(row for row, _ in drawn))

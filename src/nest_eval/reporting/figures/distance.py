@@ -13,17 +13,16 @@ nothing.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from nest_eval.config import Disclosure
+from nest_eval.reference.indicators import indicator as indicator_spec
 from nest_eval.reporting.figures.spec import (
-    ITEM_TEXTS,
     SUPPRESSED,
-    SUPPRESSED_NOTE,
     FigureTexts,
     LegendEntry,
     canonical_rpb,
@@ -35,17 +34,11 @@ from nest_eval.reporting.figures.spec import (
     fmt_pct,
     is_suppressed,
     number,
-    sentence,
+    suppressed_note,
 )
+from nest_eval.reporting.labels import row_label, value_label
 
 __all__ = ["ChangePanel", "DistanceSpec", "distance_spec"]
-
-_DOMAIN_LABELS = {
-    "implementation": "implementation (NEST journey ratings)",
-    "outcomes": "outcomes",
-    "experiences": "experiences of help",
-    "access": "access to help",
-}
 
 _VALUE_COLUMNS = ("baseline", "current", "change", "ci_low", "ci_high", "n")
 
@@ -104,15 +97,13 @@ class DistanceSpec:
 
 
 def _is_share(indicator: str) -> bool:
-    """Indicators measured as a share (0–1): their label starts a clause with "share"."""
-    return re.search(r"(^|:\s*)share\b", indicator.strip(), flags=re.IGNORECASE) is not None
+    """Indicators measured as a share (0–1), by their unit."""
+    return indicator_spec(indicator).unit.is_share
 
 
-def _indicator_label(indicator: str) -> str:
-    match = re.fullmatch(r"share agreeing: (\w+)", indicator.strip())
-    if match and match.group(1) in ITEM_TEXTS:
-        return f"Share agreeing: {ITEM_TEXTS[match.group(1)].lower()}"
-    return sentence(indicator.strip())
+def _on_journey_scale(rows: pd.DataFrame) -> bool:
+    """Whether the indicators are journey ratings, drawn on the 1–4 journey scale."""
+    return all(indicator_spec(str(k)).unit.scale == "journey" for k in rows["indicator"])
 
 
 @dataclass(frozen=True)
@@ -167,7 +158,7 @@ def _change(row: dict[str, object]) -> _Change:
         change = current - baseline
     indicator = str(row["indicator"])
     return _Change(
-        label=_indicator_label(indicator),
+        label=row_label(row),
         baseline=baseline,
         current=current,
         change=change,
@@ -231,14 +222,14 @@ def _single_year(values: pd.Series) -> int | None:
 
 
 def _texts(
-    items: list[_Change], rpb: str, domain: str, years: tuple[int | None, int | None]
-) -> tuple[str, str, str]:
+    items: list[_Change], rpb: str, domain: str, years: tuple[int | None, int | None],
+    ratings: bool, note: str,
+) -> tuple[str, str, str]:  # fmt: skip
     """Title, alt text and caption."""
     base_year, year = years
-    ratings = domain == "implementation"
     missing_word = "not rated" if ratings else "no data"
-    domain_text = _DOMAIN_LABELS.get(domain, domain)
-    suppressed = f" {SUPPRESSED_NOTE}." if any(it.suppressed for it in items) else ""
+    domain_text = value_label("domain", domain).lower()
+    suppressed = f" {note}." if any(it.suppressed for it in items) else ""
     period = (
         f"from {base_year} to {year}"
         if base_year is not None and year is not None
@@ -268,6 +259,7 @@ def distance_spec(
     year: int | None = None,
     indicators: Sequence[str] | None = None,
     name: str | None = None,
+    disclosure: Disclosure | None = None,
 ) -> DistanceSpec:
     """Distance travelled in one domain: each indicator's baseline, current value and change.
 
@@ -286,6 +278,8 @@ def distance_spec(
         Only these indicators (as named in the table), in this order; all by default.
     name : str, optional
         File stem; ``distance_<rpb slug>_<domain>`` by default.
+    disclosure : Disclosure, optional
+        The run's disclosure settings (for the note on suppressed values).
 
     Returns
     -------
@@ -302,12 +296,13 @@ def distance_spec(
     rows = _select(table, rpb, domain, indicators)
     items = [_change(row) for row in rows.to_dict("records")]
     base_year = _single_year(rows["baseline_year"]) if "baseline_year" in rows else None
-    ratings = domain == "implementation"
+    ratings = _on_journey_scale(rows)
     missing_word = "not rated" if ratings else "no data"
+    note = suppressed_note(disclosure or Disclosure())
     notes = ["Each panel has its own scale. Indicators without a bar have no interval."]
     if any(it.suppressed for it in items):
-        notes.append(SUPPRESSED_NOTE + ".")
-    title, alt, caption = _texts(items, rpb, domain, (base_year, year))
+        notes.append(note + ".")
+    title, alt, caption = _texts(items, rpb, domain, (base_year, year), ratings, note)
     legend = (
         LegendEntry("baseline", f"Baseline ({base_year})" if base_year is not None else "Baseline"),
         LegendEntry("current", f"Current ({year})" if year is not None else "Current"),

@@ -14,12 +14,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from nest_eval.config import Disclosure
 from nest_eval.reference.contract import EXPERIENCE_ITEMS
+from nest_eval.reference.messages import label
 from nest_eval.reference.vocabulary import WALES
 from nest_eval.reporting.figures.spec import (
-    ITEM_TEXTS,
-    SUPPRESSED,
-    SUPPRESSED_NOTE,
     FigureTexts,
     LegendEntry,
     Point,
@@ -30,7 +29,9 @@ from nest_eval.reporting.figures.spec import (
     fmt_pct,
     is_suppressed,
     number,
+    suppressed_note,
 )
+from nest_eval.reporting.labels import value_label
 
 __all__ = ["ExperienceRow", "ExperienceSpec", "experience_spec"]
 
@@ -83,6 +84,8 @@ def _scoped_rows(
     if "respondent_type" in rows:
         rows = rows.loc[rows["respondent_type"] == respondent_type]
     rows = rows.assign(_rpb=rows["rpb"].map(lambda r: canonical_rpb(str(r))))
+    if "indicator" in rows:
+        rows = rows.loc[rows["indicator"] == "share_agreeing"]
     rows = rows.loc[rows["item"].isin(EXPERIENCE_ITEMS)]
     if rpb is None:
         found = sorted(set(rows["_rpb"]) - {WALES})
@@ -102,12 +105,13 @@ def _agreement_row(rows: pd.DataFrame, rpb: str, item: str) -> dict[str, object]
 
 def _point(row: dict[str, object] | None, scope: str) -> tuple[Point, str]:
     """One series' share agreeing with an item, and the words of the alt text about it."""
-    share = number(row["share"]) if row else math.nan
+    share = number(row["estimate"]) if row else math.nan
     low = number(row.get("ci_low")) if row else math.nan
     high = number(row.get("ci_high")) if row else math.nan
     n = row.get("n") if row else None
-    if row and is_suppressed(row.get("share")):
-        return Point(math.nan, f"{scope}: {SUPPRESSED}"), f"{scope} suppressed (c)"
+    if row and is_suppressed(row.get("estimate")):
+        shorthand = str(row.get("estimate")).strip()
+        return Point(math.nan, f"{scope}: {shorthand}"), f"{scope} suppressed ({shorthand})"
     if not math.isfinite(share):
         return Point(math.nan, f"{scope}: no answers"), f"{scope} no answers"
     if finite(low, high):
@@ -127,7 +131,7 @@ def _item_row(rows: pd.DataFrame, scopes: list[str], item: str) -> tuple[Experie
         point, text = _point(row, scope)
         points.append(point)
         texts.append(text)
-    statement = ITEM_TEXTS[item]
+    statement = label(f"experience_statement.{item}").rstrip(".")
     alt = f"{statement}: {', '.join(texts)}."
     return ExperienceRow(statement, "; ".join(ns), tuple(points)), alt
 
@@ -138,15 +142,17 @@ def _texts(
     year: int | None,
     respondent_type: str,
     alt_parts: list[str],
-    suppressed: bool,
+    note: str,
     name: str | None,
 ) -> FigureTexts:
     versus = f"{rpb} against Wales" if len(scopes) == 2 else rpb
     everyone = respondent_type == "all"
-    respondents = "all respondents" if everyone else respondent_type.replace("_", " ")
-    who = "" if everyone else f" ({respondent_type.replace('_', ' ')})"
+    words = "" if everyone else value_label("respondent_type", respondent_type).lower()
+    respondents = "all respondents" if everyone else words
+    who = "" if everyone else f" ({words})"
     in_year = f" in {year}" if year is not None else ""
-    note = f" {SUPPRESSED_NOTE}." if suppressed else ""
+    suppressed = bool(note)
+    note = f" {note}." if note else ""
     return FigureTexts(
         name=name or file_stem("experience_items", rpb, "" if everyone else respondent_type),
         title=f"Experiences of help{who}, {rpb}" + (f", {year}" if year is not None else ""),
@@ -161,7 +167,7 @@ def _texts(
         ),
         xlabel="Share agreeing (4 or 5 on a 1–5 scale), with 95% interval",
         legend=tuple(LegendEntry("wales" if s == WALES else "rpb", s) for s in scopes),
-        notes=(SUPPRESSED_NOTE + ".",) if suppressed else (),
+        notes=(note.strip(),) if suppressed else (),
     )
 
 
@@ -173,14 +179,16 @@ def experience_spec(
     year: int | None = None,
     respondent_type: str = "all",
     name: str | None = None,
+    disclosure: Disclosure | None = None,
 ) -> ExperienceSpec:
     """The share agreeing with each experience item, with Wilson intervals, an RPB against Wales.
 
     Parameters
     ----------
     agreement_rows : pandas.DataFrame
-        Rows of :func:`nest_eval.domains.experiences.agreement` (``rpb``, ``item``, ``n``,
-        ``share``, ``ci_low``, ``ci_high``; ``respondent_type`` when present is filtered to
+        Rows of :func:`nest_eval.domains.experiences.agreement` (``rpb``, ``indicator``,
+        ``item``, ``n``, ``estimate``, ``ci_low``, ``ci_high``; the ``share_agreeing`` rows are
+        drawn; ``respondent_type`` when present is filtered to
         ``respondent_type``), possibly with ``"c"``: one RPB's rows, one RPB's and Wales's,
         or the whole table with ``rpb`` given.
     wales_rows : pandas.DataFrame, optional
@@ -196,6 +204,8 @@ def experience_spec(
     name : str, optional
         File stem; ``experience_items_<rpb slug>`` (with the respondent type unless
         ``"all"``) by default.
+    disclosure : Disclosure, optional
+        The run's disclosure settings (for the note on suppressed values).
 
     Returns
     -------
@@ -212,9 +222,10 @@ def experience_spec(
     rows, rpb = _scoped_rows(agreement_rows, wales_rows, rpb, respondent_type)
     has_wales = bool((rows["_rpb"] == WALES).any())
     scopes = [rpb] if rpb == WALES or not has_wales else [rpb, WALES]
-    cells = rows.loc[rows["_rpb"].isin(scopes), ["share", "ci_low", "ci_high"]].to_numpy()
+    cells = rows.loc[rows["_rpb"].isin(scopes), ["estimate", "ci_low", "ci_high"]].to_numpy()
     suppressed = any(is_suppressed(v) for v in cells.ravel())
+    note = suppressed_note(disclosure or Disclosure()) if suppressed else ""
     items = [_item_row(rows, scopes, item) for item in EXPERIENCE_ITEMS]
     alt_parts = [alt for _, alt in items]
-    texts = _texts(rpb, scopes, year, respondent_type, alt_parts, suppressed, name)
+    texts = _texts(rpb, scopes, year, respondent_type, alt_parts, note, name)
     return ExperienceSpec(texts, tuple(row for row, _ in items))

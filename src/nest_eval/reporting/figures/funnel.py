@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from nest_eval.config import Disclosure
 from nest_eval.reporting.figures.spec import (
-    SUPPRESSED_NOTE,
     FigureTexts,
     file_stem,
     finite,
     fmt_pct,
     is_suppressed,
     number,
+    suppressed_note,
 )
 from nest_eval.stats.funnel import FLAG_WITHIN, level_label
 
@@ -97,6 +98,7 @@ def _alt(
     shown: pd.DataFrame,
     hidden: list[str],
     limits: tuple[float, float, tuple[float, ...]],
+    note: str,
 ) -> str:
     """The alt text: the limits, and only the RPBs outside them."""
     target, tau2, levels = limits
@@ -114,7 +116,7 @@ def _alt(
         f"Funnel plot: {title}. Each of {len(shown)} RPBs is a point, its percentage against "
         f"its number of people, with {_level_text(levels)} control limits around the "
         f"target of {fmt_pct(target, 1)}{_widened(tau2)}. {outside}"
-        + (f" Not shown: {', '.join(hidden)} (suppressed, c)." if hidden else "")
+        + (f" Not shown: {', '.join(hidden)} ({note})." if hidden else "")
     )
 
 
@@ -133,6 +135,7 @@ def funnel_spec(
     xlabel: str = "Number of people (n)",
     ylabel: str = "Percentage",
     name: str | None = None,
+    disclosure: Disclosure | None = None,
 ) -> FunnelSpec:
     """A funnel plot of one proportion across RPBs.
 
@@ -148,6 +151,8 @@ def funnel_spec(
         Axis labels.
     name : str, optional
         File stem; ``funnel_<title slug>`` by default.
+    disclosure : Disclosure, optional
+        The run's disclosure settings (for the note on suppressed values).
 
     Returns
     -------
@@ -175,8 +180,9 @@ def funnel_spec(
     if target is None:
         raise ValueError("target unknown: pass a table from funnel_table or rpb_funnels")
     notes = ["Only RPBs outside a limit are labelled; RPBs are not ranked."]
+    note = suppressed_note(disclosure or Disclosure())
     if hidden:
-        notes.append(f"Not shown: {', '.join(hidden)} ({SUPPRESSED_NOTE}).")
+        notes.append(f"Not shown: {', '.join(hidden)} ({note}).")
     caption = (
         f"{title}: funnel plot with {_level_text(levels)} control limits around "
         f"{fmt_pct(target, 1)}{_widened(tau2)}. Only RPBs outside a limit are labelled; RPBs "
@@ -185,7 +191,7 @@ def funnel_spec(
     texts = FigureTexts(
         name=name or file_stem("funnel", title),
         title=title,
-        alt=_alt(title, shown, hidden, (target, tau2, levels)),
+        alt=_alt(title, shown, hidden, (target, tau2, levels), note),
         caption=caption,
         xlabel=xlabel,
         ylabel=ylabel,

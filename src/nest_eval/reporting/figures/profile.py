@@ -131,7 +131,7 @@ def _profile_rpb(
 
 def _level_name(rating: float) -> str:
     """Journey-level name of a rating; a half point lies between two levels."""
-    names = {level.level: level.name for level in JOURNEY_LEVELS}
+    names = {level.level: level.label() for level in JOURNEY_LEVELS}
     if rating in names:
         return names[int(rating)]
     low, high = math.floor(rating), math.ceil(rating)
@@ -289,5 +289,5 @@ def profile_spec(
     return ProfileSpec(
         texts=_texts(rpb, year, legend, alt_parts, name),
         rows=tuple(rows),
-        levels=tuple((level.level, level.name) for level in JOURNEY_LEVELS),
+        levels=tuple((level.level, level.label()) for level in JOURNEY_LEVELS),
     )

@@ -16,17 +16,13 @@ Nothing here imports matplotlib.
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from nest_eval.reference.contract import DATASETS, EXPERIENCE_ITEMS
+from nest_eval.config import SHORTHANDS, Disclosure
 from nest_eval.reference.vocabulary import WALES, normalise_label, resolve_rpb, rpb_slug
 
 __all__ = [
-    "ITEM_TEXTS",
     "SUPPRESSED",
-    "SUPPRESSED_NOTE",
     "FigureTexts",
     "LegendEntry",
     "Point",
@@ -41,13 +37,23 @@ __all__ = [
     "number",
     "sentence",
     "signed",
+    "suppressed_note",
 ]
 
 SUPPRESSED = "c"
 """The value that disclosure control writes in place of a withheld figure."""
 
-SUPPRESSED_NOTE = "c = suppressed (fewer than 10)"
-"""The note a figure carries when any of its values is suppressed."""
+
+def suppressed_note(disclosure: Disclosure) -> str:
+    """The note a figure carries when any of its values is suppressed, from the run's settings.
+
+    Examples
+    --------
+    >>> suppressed_note(Disclosure(threshold=5, shorthand="[c]"))
+    '[c] = suppressed (fewer than 5)'
+    """
+    return f"{disclosure.shorthand} = suppressed (fewer than {disclosure.threshold})"
+
 
 _MINUS = "\N{MINUS SIGN}"
 
@@ -139,14 +145,14 @@ def is_suppressed(value: object) -> bool:
     Returns
     -------
     bool
-        True for :data:`SUPPRESSED` (any case, surrounding spaces ignored).
+        True for a suppression shorthand (``c`` or ``[c]``; any case, spaces ignored).
 
     Examples
     --------
-    >>> is_suppressed(" C "), is_suppressed(3), is_suppressed("")
-    (True, False, False)
+    >>> is_suppressed(" C "), is_suppressed("[c]"), is_suppressed(3), is_suppressed("")
+    (True, True, False, False)
     """
-    return isinstance(value, str) and value.strip().lower() == SUPPRESSED
+    return isinstance(value, str) and value.strip().lower() in SHORTHANDS
 
 
 def number(value: object) -> float:
@@ -368,18 +374,3 @@ def canonical_rpb(name: str) -> str:
     if normalise_label(str(name)) in {normalise_label(WALES), "cymru", "all wales"}:
         return WALES
     return resolve_rpb(name)
-
-
-def _item_texts() -> dict[str, str]:
-    """Plain-English statement of each experience item, from the data contract."""
-    dataset = next(d for d in DATASETS if d.name == "experiences")
-    texts: dict[str, str] = {}
-    for item in EXPERIENCE_ITEMS:
-        description = dataset.column(item).description
-        text = re.sub(r"\s*\(1[–-]5 agreement\)\.?\s*$", "", description).rstrip(". ")
-        texts[item] = text or item.replace("_", " ")
-    return texts
-
-
-ITEM_TEXTS: Mapping[str, str] = _item_texts()
-"""The plain-English statement of each experience item (its key in the data contract)."""

@@ -1,0 +1,244 @@
+"""The run configuration: every setting of a run, defined once, built once, passed everywhere.
+
+A :class:`RunConfig` is frozen. The command line builds it from the pipeline file's
+``[settings]`` table and the options given (:meth:`RunConfig.from_sources`); every step of the
+pipeline receives it; the notebooks receive its publishable part as their one ``settings``
+parameter (:meth:`RunConfig.parameters`, :meth:`RunConfig.from_parameters`), and every sentence
+of a report that states a setting (the disclosure threshold, the baseline, the year type) is
+written from it. Each field has one default, here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from nest_eval.files import sha256_file
+from nest_eval.reference.messages import LANGUAGES
+from nest_eval.reference.overrides import Reference, load_reference
+
+__all__ = ["SD_CHOICES", "SHORTHANDS", "Disclosure", "Folders", "RunConfig"]
+
+SD_CHOICES = ("reference", "sample")
+"""The SD the reliable change index uses: the catalogue's reference SD, or the sample's."""
+
+SHORTHANDS = ("c", "[c]")
+"""How a suppressed cell is written: ``c`` as StatsWales writes it, ``[c]`` as the GSS guidance."""
+
+
+class ConfigError(ValueError):
+    """A setting with a value it cannot take, named with where it came from."""
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """Disclosure-control settings.
+
+    Attributes
+    ----------
+    threshold : int
+        Counts of people, responses or requests from 1 to ``threshold - 1`` below Wales level
+        are suppressed (default 10).
+    shorthand : str
+        How a suppressed cell is written (:data:`SHORTHANDS`).
+    """
+
+    threshold: int = 10
+    shorthand: str = "c"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.threshold, bool) or not isinstance(self.threshold, int):
+            raise ConfigError(f"threshold must be a whole number, not {self.threshold!r}")
+        if self.threshold < 2:
+            raise ConfigError(f"threshold must be at least 2, not {self.threshold}")
+        if self.shorthand not in SHORTHANDS:
+            raise ConfigError(f"shorthand must be one of {SHORTHANDS}, not {self.shorthand!r}")
+
+
+@dataclass(frozen=True)
+class Folders:
+    """Where a run reads and writes.
+
+    Attributes
+    ----------
+    data : pathlib.Path
+        The raw-data folder (never modified).
+    processed : pathlib.Path
+        Processed data written by ingest.
+    reports : pathlib.Path
+        The published folder's parent: a run publishes ``<reports>/<year>/`` and nothing else.
+    build : pathlib.Path
+        Build state: computed results, caches, logs and executing notebooks (never published).
+    """
+
+    data: Path = Path("data/raw")
+    processed: Path = Path("data/processed")
+    reports: Path = Path("reports")
+    build: Path = Path("build")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Every setting of a run.
+
+    Attributes
+    ----------
+    year : int
+        The reporting year.
+    baseline_year : int or None
+        The baseline for every RPB and domain; None: each one's earliest earlier year with data.
+    as_of : datetime.date or None
+        The census date of every "at a date" figure; None: the latest date in the data.
+    financial : bool
+        April–March reporting years for dated rows (default calendar years).
+    sd : str
+        SD of the reliable change index (:data:`SD_CHOICES`).
+    disclosure : Disclosure
+        Disclosure-control settings.
+    reference_config : pathlib.Path or None
+        An evaluator's overrides of the reference data (measures figures, codings).
+    languages : tuple of str
+        Languages published.
+    folders : Folders
+        Where the run reads and writes.
+    rpbs : tuple of str
+        Only these RPBs' reports (any spelling); empty: all seven.
+    jobs : int
+        Notebooks run at once.
+    force : bool
+        Rerun every step even when unchanged.
+    pipeline : pathlib.Path
+        The pipeline file (steps and their parameter grid).
+    """
+
+    year: int = 2025
+    baseline_year: int | None = None
+    as_of: dt.date | None = None
+    financial: bool = False
+    sd: str = "reference"
+    disclosure: Disclosure = field(default_factory=Disclosure)
+    reference_config: Path | None = None
+    languages: tuple[str, ...] = ("en",)
+    folders: Folders = field(default_factory=Folders)
+    rpbs: tuple[str, ...] = ()
+    jobs: int = 2
+    force: bool = False
+    pipeline: Path = Path("pipelines/yearly.toml")
+
+    def __post_init__(self) -> None:
+        if self.sd not in SD_CHOICES:
+            raise ConfigError(f"sd must be one of {SD_CHOICES}, not {self.sd!r}")
+        unknown = [lang for lang in self.languages if lang not in LANGUAGES]
+        if unknown or not self.languages:
+            raise ConfigError(f"languages must be among {LANGUAGES}, not {self.languages!r}")
+        if self.baseline_year is not None and self.baseline_year >= self.year:
+            raise ConfigError(f"baseline year {self.baseline_year} is not before {self.year}")
+        if self.jobs < 1:
+            raise ConfigError(f"jobs must be at least 1, not {self.jobs}")
+
+    def reference(self) -> Reference:
+        """The reference data with this run's overrides applied (read once per file)."""
+        return _reference(self.reference_config)
+
+    def computation(self) -> dict[str, Any]:
+        """The settings the year's results depend on, as JSON-able values (for hashing)."""
+        return {
+            "year": self.year,
+            "baseline_year": self.baseline_year,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "financial": self.financial,
+            "sd": self.sd,
+            "reference_config_sha256": (
+                sha256_file(self.reference_config) if self.reference_config else None
+            ),
+        }
+
+    def parameters(self) -> dict[str, Any]:
+        """The publishable settings, as the notebooks' ``settings`` parameter.
+
+        No folder or file path is included: what is published names no build state.
+        """
+        settings = {k: v for k, v in self.computation().items() if k != "reference_config_sha256"}
+        return {
+            **settings,
+            "threshold": self.disclosure.threshold,
+            "shorthand": self.disclosure.shorthand,
+            "languages": list(self.languages),
+        }
+
+    @classmethod
+    def from_parameters(cls, settings: Mapping[str, Any]) -> RunConfig:
+        """The configuration a notebook was given (:meth:`parameters`); ``{}`` = defaults."""
+        return cls.from_settings(settings, "notebook settings")
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any], where: str) -> RunConfig:
+        """A configuration from flat settings (a pipeline file's ``[settings]``, CLI options)."""
+        fields = {f.name for f in dataclasses.fields(cls)}
+        nested = {"threshold", "shorthand", "data", "processed", "reports", "build"}
+        unknown = sorted(set(settings) - fields - nested)
+        if unknown:
+            raise ConfigError(f"{where}: unknown setting(s) {', '.join(unknown)}")
+        values = dict(settings)
+        disclosure = Disclosure(
+            **{k: values.pop(k) for k in ("threshold", "shorthand") if k in values}
+        )
+        folders = Folders(
+            **{
+                k: Path(values.pop(k))
+                for k in ("data", "processed", "reports", "build")
+                if k in values
+            }
+        )
+        for name in ("reference_config", "pipeline"):
+            if values.get(name) is not None:
+                values[name] = Path(values[name])
+        if isinstance(values.get("as_of"), str):
+            values["as_of"] = dt.date.fromisoformat(values["as_of"])
+        for name in ("languages", "rpbs"):
+            if name in values:
+                values[name] = tuple(values[name])
+        try:
+            return cls(disclosure=disclosure, folders=folders, **values)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+
+    @classmethod
+    def from_sources(cls, pipeline_file: str | Path, given: Mapping[str, Any]) -> RunConfig:
+        """Build the configuration once: the pipeline file's ``[settings]``, then ``given``.
+
+        Parameters
+        ----------
+        pipeline_file : str or pathlib.Path
+            The pipeline file; its ``[settings]`` table holds the project's defaults.
+        given : mapping
+            Settings given on the command line (None values are not given).
+
+        Returns
+        -------
+        RunConfig
+        """
+        path = Path(pipeline_file)
+        with path.open("rb") as handle:
+            file_settings = tomllib.load(handle).get("settings", {})
+        chosen = {**file_settings, **{k: v for k, v in given.items() if v is not None}}
+        return cls.from_settings({**chosen, "pipeline": path}, f"{path} and the command line")
+
+    def year_dir(self) -> Path:
+        """The published folder of the run's year: ``<reports>/<year>/``."""
+        return self.folders.reports / str(self.year)
+
+    def build_dir(self) -> Path:
+        """The build state of the run's year: ``<build>/<year>/`` (never published)."""
+        return self.folders.build / str(self.year)
+
+
+@cache
+def _reference(path: Path | None) -> Reference:
+    return load_reference(path)

@@ -1,0 +1,171 @@
+"""The pieces a report section is made of: tables, paragraphs, headings and figures.
+
+A :class:`Block` carries HTML for the page, plain text for reviewers (nbval compares it) and the
+disclosure-controlled DataFrames it shows, so an academic partner can continue from a section's
+table in the next cell (``section.frame``). Tables are laid out from keys: each column's heading
+is its label and each cell is formatted by its unit (:mod:`nest_eval.reporting.format`).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from nest_eval.reference.indicators import COLUMNS, UNITS, Unit, unit_of
+from nest_eval.reporting import plotting
+from nest_eval.reporting.format import MISSING, format_value
+from nest_eval.reporting.labels import column_label, value_label
+
+__all__ = ["Block", "Col", "figure", "heading", "html_table", "join", "paragraph"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of report: HTML for the page, plain text for reviewers, and the tables shown.
+
+    Attributes
+    ----------
+    html : str
+        The HTML.
+    text : str
+        Plain text of the same content.
+    frames : tuple of pandas.DataFrame
+        The disclosure-controlled tables shown, in order (keys, not labels).
+    """
+
+    html: str
+    text: str
+    frames: tuple[pd.DataFrame, ...] = ()
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def __add__(self, other: Block) -> Block:
+        return Block(
+            f"{self.html}\n{other.html}", f"{self.text}\n{other.text}", self.frames + other.frames
+        )
+
+    @property
+    def frame(self) -> pd.DataFrame | None:
+        """The (first) table this block shows, disclosure-controlled; None when it shows none."""
+        return self.frames[0] if self.frames else None
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column of a report table.
+
+    Attributes
+    ----------
+    key : str
+        The column of the data.
+    heading : str or None
+        Its heading; default the column's label.
+    unit : str or None
+        Key of its unit; default the column's registered unit (or that of the row's
+        indicator). ``"text"`` shows the value as it is (or its label, for keys).
+    """
+
+    key: str
+    heading: str | None = None
+    unit: str | None = None
+
+
+_NUMERIC = ' class="num"'
+
+
+def _unit(col: Col, record: Mapping[str, object]) -> Unit:
+    if col.unit is not None:
+        return UNITS[col.unit]
+    spec = COLUMNS.get(col.key)
+    if spec is None:
+        return UNITS["text"]
+    indicator = record.get("indicator")
+    if spec.unit.key == "indicator" and isinstance(indicator, str):
+        return unit_of(col.key, indicator)
+    return spec.unit
+
+
+def _cell(col: Col, record: Mapping[str, object], lang: str) -> str:
+    value = record.get(col.key)
+    unit = _unit(col, record)
+    if unit.kind == "text" or unit.key == "indicator":
+        shown = value_label(col.key, value, lang)
+        return shown if shown else MISSING
+    return format_value(value, unit, lang=lang)
+
+
+def html_table(
+    frame: pd.DataFrame, columns: Sequence[Col], caption: str = "", lang: str = "en"
+) -> Block:
+    """A deterministic HTML table (and its text twin) of a disclosure-controlled frame.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The rows to show (already disclosure-controlled).
+    columns : sequence of Col
+        Which columns, in order.
+    caption : str
+        Table caption.
+    lang : str
+        Language of headings and labels.
+
+    Returns
+    -------
+    Block
+        With ``frame`` as its table.
+    """
+    headings = [c.heading or column_label(c.key, lang) for c in columns]
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headings)
+    rows_html, rows_text = [], []
+    for record in frame.to_dict(orient="records"):
+        texts = [_cell(c, record, lang) for c in columns]
+        cells = [
+            f"<td{_NUMERIC if _unit(c, record).kind != 'text' else ''}>{html.escape(text)}</td>"
+            for c, text in zip(columns, texts, strict=True)
+        ]
+        rows_html.append("<tr>" + "".join(cells) + "</tr>")
+        rows_text.append(" | ".join(texts))
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    table = (
+        f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>"
+        + "".join(rows_html)
+        + "</tbody></table>"
+    )
+    text = "\n".join([caption, " | ".join(headings), *rows_text]).strip()
+    return Block(table, text, (frame.reset_index(drop=True),))
+
+
+def paragraph(text: str, css: str = "") -> Block:
+    """A paragraph of narrative."""
+    attr = f' class="{css}"' if css else ""
+    return Block(f"<p{attr}>{html.escape(text)}</p>", text)
+
+
+def heading(text: str, level: int = 3) -> Block:
+    """A heading inside a section."""
+    return Block(f"<h{level}>{html.escape(text)}</h{level}>", text)
+
+
+def join(blocks: Iterable[Block]) -> Block:
+    """One block of several, in order."""
+    out = Block("", "")
+    for block in blocks:
+        out = block if not out.html and not out.text else out + block
+    return out
+
+
+def figure(report_figure: plotting.ReportFigure, figures_dir: str | Path | None) -> Block:
+    """A figure for the page (PNG inline), saved as PNG, SVG and alt text when asked."""
+    png = plotting.render(report_figure, "png")
+    if figures_dir:
+        plotting.save_figure(report_figure, figures_dir, png=png)
+    return Block(plotting.figure_html(report_figure, png=png), f"[figure: {report_figure.alt}]")

@@ -1,0 +1,134 @@
+"""About the report: data coverage and quality, methods, and how to reproduce it."""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+
+from nest_eval import __version__
+from nest_eval.files import code_fingerprint
+from nest_eval.reporting.blocks import Block, Col, heading, html_table, join, paragraph
+from nest_eval.reporting.context import Context
+from nest_eval.reporting.tables import quality_table
+
+__all__ = ["methods", "quality", "reproducibility"]
+
+_RELIABLE_CHANGE = (
+    "Jacobson–Truax reliable change index RCI = (x2 − x1) / S_diff, "
+    "S_diff = √2 · SD · √(1 − r); a change is reliable where |RCI| > 1.96. SD is the "
+    "catalogue's reference SD, or the sample's baseline SD where the catalogue has "
+    "none; where the catalogue has no reliability but a published reliable-change "
+    "threshold, that threshold is used; otherwise a pair is not assessable. For "
+    "measures where higher is worse, a reliable fall is an improvement. Clinically "
+    "significant change uses the published clinical cut-off; reliable recovery is "
+    "reliable improvement from the clinical to the non-clinical range (a subset of "
+    "reliable improvement). Categories follow CORC."
+)
+_MODEL_FIT = (
+    "Fitted by exact restricted maximum likelihood (profiled over the variance ratio, "
+    "as lme4 does), on every measure and respondent with at least 30 children; RPBs "
+    "with fewer than 5 children with two or more assessments are left out of that "
+    "model. Intervals are Wald 95% intervals."
+)
+_INTERVALS = (
+    "Proportions: Wilson score intervals; differences of proportions: Newcombe's "
+    "hybrid score interval; means: Student t; differences of means: Welch; quantiles: "
+    "distribution-free order-statistic intervals; standardised mean change: Becker "
+    "(1988) with the pre-test SD and Hedges' exact correction. Funnel plots: "
+    "Spiegelhalter (2005) on the arcsine-square-root scale with overdispersion from "
+    "Winsorised z-scores."
+)
+
+
+def quality(ctx: Context) -> Block:
+    """Data coverage and quality: the accounting of every dataset, and what was quarantined."""
+    table = quality_table(ctx.results.accounting)
+    if table.empty:
+        return paragraph("No accounting record is available for this data.", "note")
+    return paragraph(
+        "Every row read is accounted for: rows read = accepted + quarantined + exact "
+        "duplicates collapsed (+ rows of a dataset that could not be loaded). Quarantined "
+        "rows broke a rule of the data contract; they are listed, with the rule, for the RPB "
+        "to correct at source and are not used. Only counts are published here."
+    ) + html_table(
+        table,
+        tuple(Col(c) for c in ("dataset", "status", "rows_read", "rows_accepted",
+                                "rows_quarantined", "duplicates_collapsed", "rows_not_loaded",
+                                "problems")),
+        caption="Data coverage and quality",
+        lang=ctx.lang,
+    )  # fmt: skip
+
+
+def _figures_used(ctx: Context) -> Block:
+    results = ctx.results
+    used = set(results.outcomes_change["measure"]) if not results.outcomes_change.empty else set()
+    figures = results.catalogue_figures
+    figures = figures[figures["measure"].isin(used)].copy()
+    status = np.where(figures["verified"], "verified", "UNVERIFIED")
+    configured = [f"{s} (configured)" for s in status]
+    figures["status"] = np.where(figures["overridden"], configured, status)
+    unverified = figures[~figures["verified"]]
+    pairs = zip(unverified["measure"], unverified["figure"], strict=True)
+    listed = ", ".join(f"{m} {f}" for m, f in pairs)
+    return join(
+        [
+            heading("Outcome measures: figures used"),
+            html_table(
+                figures,
+                (Col("measure"), Col("figure", "Figure", "text"), Col("value", "Value", "score"),
+                 Col("status", "Status", "text"), Col("source", "Source", "text")),
+                caption="Measures catalogue figures used in this report",
+                lang=ctx.lang,
+            ),
+            paragraph(
+                f"{len(unverified)} figure(s) used here are unverified (reported second-hand): "
+                f"{listed or 'none'}. Results resting on them should be read with that caution."
+            ),
+        ]
+    )  # fmt: skip
+
+
+def _disclosure(ctx: Context) -> Block:
+    return paragraph(
+        f"Counts of people, responses or requests from 1 to {ctx.threshold - 1} below Wales "
+        f"level are suppressed and written {ctx.shorthand}, with secondary suppression so that "
+        "no suppressed cell can be recovered from its row, column or the Wales total; "
+        f"percentages, means and intervals resting on fewer than {ctx.threshold} people are "
+        "suppressed likewise. No identifier and no free-text comment is published."
+    )
+
+
+def methods(ctx: Context) -> Block:
+    """Methods: figures of the measures catalogue used, models, definitions, disclosure."""
+    spec = ctx.results.model_specification
+    return join(
+        [
+            _figures_used(ctx),
+            heading("Reliable and clinically significant change"),
+            paragraph(_RELIABLE_CHANGE),
+            heading("Case-mix-adjusted change"),
+            Block(f"<pre>{html.escape(spec)}</pre>", spec),
+            paragraph(_MODEL_FIT),
+            heading("Intervals and comparisons"),
+            paragraph(_INTERVALS),
+            heading("Disclosure control"),
+            _disclosure(ctx),
+        ]
+    )
+
+
+def reproducibility(ctx: Context, run_id: str | None = None) -> Block:
+    """Code version, run identifier, the run's settings and how to regenerate the report."""
+    settings = ", ".join(f"{k} = {v}" for k, v in sorted(ctx.results.parameters.items()))
+    lines = [
+        f"nest-eval {__version__}; source SHA-256 {code_fingerprint()[:16]}",
+        f"Run identifier (hash of inputs, settings and code): {run_id or 'not from a run'}",
+        f"Settings: {settings}",
+        f"Regenerate: make reports (or nest-eval run --year {ctx.year}); the run's "
+        "manifest.json lists every input and output with its SHA-256.",
+    ]
+    return Block(
+        "<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>", "\n".join(lines)
+    )

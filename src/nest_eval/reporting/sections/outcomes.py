@@ -1,0 +1,158 @@
+"""Outcomes: change on validated measures, reliable change, and the case-mix-adjusted change."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from nest_eval.reference.vocabulary import RPB_NAMES, WALES
+from nest_eval.reporting import plotting
+from nest_eval.reporting.blocks import Block, Col, figure, heading, html_table, paragraph
+from nest_eval.reporting.context import Context
+from nest_eval.reporting.format import estimate_text
+
+__all__ = ["adjusted", "models", "outcomes", "outcomes_by_rpb"]
+
+
+def _with_change_texts(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    records = rows.to_dict(orient="records")
+    return rows.assign(
+        change_text=[
+            estimate_text(r["mean_change"], r["mean_change_ci_low"], r["mean_change_ci_high"],
+                          "score", lang=lang)
+            for r in records
+        ],
+        smc_text=[
+            estimate_text(r["smc"], r["smc_ci_low"], r["smc_ci_high"], "standardised", lang=lang)
+            for r in records
+        ],
+    )  # fmt: skip
+
+
+def _change_table(ctx: Context, rows: pd.DataFrame) -> Block:
+    return html_table(
+        _with_change_texts(rows, ctx.lang),
+        (
+            Col("measure"),
+            Col("respondent"),
+            Col("n_pairs"),
+            Col("n_unpaired"),
+            Col("change_text", "Mean change (95% CI)", "text"),
+            Col("smc_text", "Standardised change (95% CI)", "text"),
+            Col("pct_reliable_improvement"),
+            Col("pct_no_reliable_change"),
+            Col("pct_reliable_deterioration"),
+            Col("pct_reliable_recovery"),
+            Col("n_not_assessable"),
+        ),
+        caption=f"Change from first to last assessment, children whose first assessment was "
+        f"in {ctx.year}: {ctx.scope} (percentages of the pairs assessable for reliable "
+        "change; recovered is part of improved)",
+        lang=ctx.lang,
+    )
+
+
+def adjusted(ctx: Context) -> Block:
+    """The case-mix-adjusted change per year of the area (and Wales), from the mixed models."""
+    table = ctx.tables.adjusted
+    if table.empty:
+        return Block("", "")
+    areas = [ctx.scope, WALES] if ctx.rpb else [*RPB_NAMES, WALES]
+    frame = table[table["rpb"].isin(areas)]
+    records = frame.to_dict(orient="records")
+    frame = frame.assign(
+        change_text=[
+            estimate_text(r["adjusted_change_per_year"], r["ci_low"], r["ci_high"],
+                          "score_per_year", lang=ctx.lang)
+            for r in records
+        ]
+    )  # fmt: skip
+    return (
+        heading("Case-mix-adjusted change per year")
+        + paragraph(
+            "From a linear mixed model on all of each child's assessments, adjusting for age "
+            "at first assessment, sex and deprivation quintile (see Methods)."
+        )
+        + html_table(
+            frame,
+            (
+                Col("measure"),
+                Col("respondent"),
+                Col("rpb"),
+                Col("change_text", "Change per year (95% CI)", "text"),
+                Col("n_children_paired", "Children with 2+ assessments", "count_people"),
+            ),
+            caption="Case-mix-adjusted change per year",
+            lang=ctx.lang,
+        )
+    )
+
+
+def outcomes(ctx: Context) -> Block:
+    """Outcomes: change and reliable-change categories per measure, and the adjusted change."""
+    table = ctx.tables.outcomes_change
+    rows = table[table["rpb"] == ctx.scope] if not table.empty else table
+    if rows.empty:
+        return paragraph(f"No outcome measures for {ctx.scope} in {ctx.year}.", "note")
+    chart = plotting.outcome_categories(
+        rows,
+        ctx.scope,
+        year=ctx.year,
+        name=f"outcomes_{ctx.slug}",
+        disclosure=ctx.config.disclosure,
+    )
+    return _change_table(ctx, rows) + figure(chart, ctx.figures_dir) + adjusted(ctx)
+
+
+def outcomes_by_rpb(ctx: Context) -> Block:
+    """Change and reliable-change categories for every RPB and measure."""
+    table = ctx.tables.outcomes_change
+    if table.empty:
+        return paragraph("No outcome measures this year.", "note")
+    return html_table(
+        table,
+        (
+            Col("rpb"),
+            Col("measure"),
+            Col("respondent"),
+            Col("n_pairs"),
+            Col("mean_change"),
+            Col("mean_change_ci_low", "95% CI low"),
+            Col("mean_change_ci_high", "95% CI high"),
+            Col("reliable_improvement"),
+            Col("no_reliable_change"),
+            Col("reliable_deterioration"),
+            Col("reliable_recovery"),
+        ),
+        caption="Outcomes per RPB, measure and respondent",
+        lang=ctx.lang,
+    )
+
+
+def models(ctx: Context) -> Block:
+    """The mixed models: size, variance components and excluded RPBs."""
+    fitted = ctx.results.models
+    if fitted.empty:
+        return paragraph("No measure had enough children for a model.", "note")
+    shown = fitted.assign(
+        excluded=fitted["excluded"].replace("", "–"),
+        converged=fitted["converged"].map({True: "yes", False: "NO"}),
+    )
+    spec = ctx.results.model_specification
+    return Block(f"<pre>{html.escape(spec)}</pre>", spec) + html_table(
+        shown,
+        (
+            Col("measure"),
+            Col("respondent"),
+            Col("children", "Children", "count_people"),
+            Col("observations", "Assessments", "count_responses"),
+            Col("sigma2_child", "Between-child variance", "variance"),
+            Col("sigma2", "Residual variance", "variance"),
+            Col("excluded", "RPBs with too few children", "text"),
+            Col("left_out", "Children missing a covariate", "count_people"),
+            Col("converged", "Converged", "text"),
+        ),
+        caption="Random-intercept models fitted (REML)",
+        lang=ctx.lang,
+    )
