@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 
 from nest_eval.demo import generator as demo
+from nest_eval.demo.categories import DemoModelError, category
+from nest_eval.demo.model import model_text, read_model
 from nest_eval.reference import contract
 from nest_eval.reference.vocabulary import RPB_NAMES, UnknownNameError, resolve_element, resolve_rpb
 
@@ -334,3 +336,73 @@ def test_wales_scale_has_all_wales_volumes():
     assert set(data.outcomes["rpb"].map(resolve_rpb)) == set(RPB_NAMES)
     assert not data.outcomes["person_id"].str.fullmatch(r"\d{10}").any()
     assert re.fullmatch(r"P[0-9a-f]{7}", data.outcomes["person_id"].iloc[0])
+
+
+@pytest.mark.parametrize(
+    ("given", "wrong", "message"),
+    [
+        (
+            "female = 0.52",
+            "woman = 0.52",
+            r"outcomes\.sex: 'woman' is not a value of the sex vocabulary",
+        ),
+        (
+            'respondent = "parent"',
+            'respondent = "carer"',
+            "'carer' is not a value of the respondent",
+        ),
+        ("young_person = 0.3", "young person = 0.3", "not valid TOML"),
+        ("young_person = 0.3", "youth = 0.3", "'youth' is not a value of the respondent_type"),
+        ("withdrawn = 0.05", "pending = 0.05", "'pending' is not a value of the access_outcome"),
+        (
+            "nhs = 0.5",
+            "charity = 0.5",
+            r"training\.later\.organisations: 'charity' .* organisation_type",
+        ),
+        (
+            '"Powys" = 0.04',
+            '"Atlantis" = 0.04',
+            r"population_share: 'Atlantis' is not a value of the RPB",
+        ),
+        (
+            '"Powys" = [0.6, 0.6]',
+            "",
+            r"theta_multipliers: no value for Powys of the RPB vocabulary",
+        ),
+        (
+            "told_story_once = -0.12",
+            "told_once = -0.12",
+            "'told_once' is not a value of the experience item",
+        ),
+        (
+            "[outcomes.measures.GBO]",
+            "[outcomes.measures.GBO_X]",
+            "'GBO_X' is not a value of the measure",
+        ),
+        (
+            '["ie", "ie"]',
+            '["ja", "ie"]',
+            r"enablers\.\"North Wales\"\.multiagency_panel: 'ja' .* yes_no",
+        ),
+        ("no_wrong_door = 2.5", "no_door = 2.5", "'no_door' is not a value of the core element"),
+        ('rpb = "Gwent"', 'rpb = "Gwynedd"', r"problems\.conflict\.rpb: 'Gwynedd'"),
+    ],
+)
+def test_model_file_categories_are_checked_against_the_vocabularies(given, wrong, message):
+    text = model_text()
+    assert given in text
+    with pytest.raises(DemoModelError, match=message):
+        read_model(text.replace(given, wrong, 1))
+
+
+def test_model_file_reads_back_the_published_figures():
+    model = read_model()
+    assert model["self_assessment"]["published_2024_means"] == dict(demo.PUBLISHED_2024_MEANS)
+    assert [m.key for m in demo.OUTCOME_MODELS] == list(model["outcomes"]["measures"])
+    assert demo.PUBLISHED_2024_TRAINING["organisations"]["nhs"] == 88
+
+
+def test_category_literals_are_checked():
+    assert category("experiences", "language", "cy") == "cy"
+    with pytest.raises(DemoModelError, match="'pending' is not a value of the access_outcome"):
+        category("access", "outcome", "pending")
