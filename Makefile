@@ -17,7 +17,7 @@ REPORT_CMD = $(BIN)/nest-eval run --year $(YEAR) --data data/raw --out reports
 LOCK_FLAGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv reports test lock lab notebooks messages clean
+.PHONY: help venv reports test lock lab notebooks messages hooks clean
 
 ## Show this list of targets
 help:
@@ -67,6 +67,11 @@ lab: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/nest-eval notebooks
 
-## Delete generated outputs in data/processed/ and reports/ (never data/raw/)
+## Install the pre-commit hooks (ruff and the import layers) into .git/hooks
+hooks: $(STAMP)
+	$(BIN)/pre-commit install
+
+## Delete generated outputs in data/processed/, reports/ and build/ (never data/raw/)
 clean:
 	find data/processed reports -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +
+	rm -rf build

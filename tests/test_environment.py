@@ -75,3 +75,23 @@ def test_the_installed_environment_is_the_lock():
         if installed != version:
             drift[name] = (version, installed)
     assert drift == {}
+
+
+def test_ci_runs_the_readme_test_command_and_hooks_are_valid():
+    import subprocess
+    import sys
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make test" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    workflow = (ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    assert "push:" in workflow and "pull_request:" in workflow and "run: .ci/run" in workflow
+    bin_dir = Path(sys.executable).parent
+    checked = subprocess.run(
+        [str(bin_dir / "pre-commit"), "validate-config", str(ROOT / ".pre-commit-config.yaml")],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    hooks = (ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert "ruff check" in hooks and "lint-imports" in hooks

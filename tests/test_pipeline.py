@@ -315,3 +315,24 @@ def test_the_published_folder_holds_only_what_is_published(runs):
     injected = tagged[0]
     assigned = {line.split(" = ")[0] for line in injected.source.splitlines() if " = " in line}
     assert assigned == {"settings", "figures_dir", "rpb"}
+
+
+def test_an_upgrade_of_python_or_a_package_reruns_every_step(tmp_path, monkeypatch):
+    from nest_eval.pipeline import keys
+
+    pipeline = small_pipeline(tmp_path / "project", "")  # ingest and compute only
+    config = config_for(tmp_path, pipeline)
+    quiet = lambda _: None  # noqa: E731
+    first = run_year(config, progress=quiet)
+    assert first.ingest_ran and first.compute_ran
+    again = run_year(config, progress=quiet)
+    assert not again.ingest_ran and not again.compute_ran
+    for change in ({"python": "3.11.99"}, {"packages": {"pandas": "99.0"}}):
+        upgraded = {**keys.environment(), **change}
+        monkeypatch.setattr(keys, "environment", lambda upgraded=upgraded: upgraded)
+        after = run_year(config, progress=quiet)
+        assert after.ingest_ran and after.compute_ran, change
+    monkeypatch.undo()
+    manifest = json.loads((config.year_dir() / "manifest.json").read_text())
+    assert manifest["python"] == keys.environment()["python"]
+    assert manifest["packages"]["pandas"] == pd.__version__
