@@ -37,6 +37,20 @@ from nest_eval.reporting.sections import (
 __all__ = ["Report"]
 
 
+_COMPUTATION = ("year", "baseline_year", "as_of", "financial", "sd")
+
+
+def _check_computed_with(results: YearResults, config: RunConfig) -> None:
+    """Refuse results computed with other settings than the report states."""
+    settings = config.parameters()
+    differ = [k for k in _COMPUTATION if results.parameters.get(k) != settings[k]]
+    if differ:
+        raise ValueError(
+            "the results were computed with other settings than this report's: "
+            + ", ".join(f"{k} {results.parameters.get(k)!r} not {settings[k]!r}" for k in differ)
+        )
+
+
 class Report:
     """The sections of one report: national (``rpb`` None) or for one RPB.
 
@@ -59,6 +73,7 @@ class Report:
         rpb: str | None = None,
         figures_dir: str | Path | None = None,
     ) -> None:
+        _check_computed_with(results, config)
         self.context = Context(results, config, resolve_rpb(rpb) if rpb else None, figures_dir)
 
     @classmethod

@@ -14,11 +14,15 @@ from nest_eval.reporting.tables import quality_table
 
 __all__ = ["methods", "quality", "reproducibility"]
 
+_SD_USED = {
+    "reference": "the catalogue's reference SD, or the sample's baseline SD where the catalogue "
+    "has none",
+    "sample": "the sample's baseline SD (as this run is configured)",
+}
 _RELIABLE_CHANGE = (
     "Jacobson–Truax reliable change index RCI = (x2 − x1) / S_diff, "
-    "S_diff = √2 · SD · √(1 − r); a change is reliable where |RCI| > 1.96. SD is the "
-    "catalogue's reference SD, or the sample's baseline SD where the catalogue has "
-    "none; where the catalogue has no reliability but a published reliable-change "
+    "S_diff = √2 · SD · √(1 − r); a change is reliable where |RCI| > 1.96. SD is {sd}; "
+    "where the catalogue has no reliability but a published reliable-change "
     "threshold, that threshold is used; otherwise a pair is not assessable. For "
     "measures where higher is worse, a reliable fall is an improvement. Clinically "
     "significant change uses the published clinical cut-off; reliable recovery is "
@@ -107,7 +111,7 @@ def methods(ctx: Context) -> Block:
         [
             _figures_used(ctx),
             heading("Reliable and clinically significant change"),
-            paragraph(_RELIABLE_CHANGE),
+            paragraph(_RELIABLE_CHANGE.format(sd=_SD_USED[ctx.config.sd])),
             heading("Case-mix-adjusted change"),
             Block(f"<pre>{html.escape(spec)}</pre>", spec),
             paragraph(_MODEL_FIT),

@@ -1,0 +1,59 @@
+"""Report sections: they show the controlled tables, return them, and state the run's settings."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from nest_eval.config import Disclosure, RunConfig
+from nest_eval.domains.year import compute_year
+from nest_eval.reporting.report import Report
+from nest_eval.reporting.tables import controlled_tables
+
+
+@pytest.fixture(scope="module")
+def results(demo_data):
+    return compute_year(demo_data, RunConfig(year=2025))
+
+
+def test_each_section_returns_the_controlled_table_it_shows(results):
+    config = RunConfig(year=2025)
+    report = Report(results, config, rpb="Powys")
+    controlled = controlled_tables(results, config)
+    outcomes = report.outcomes()
+    shown = outcomes.frame
+    expected = controlled.outcomes_change[controlled.outcomes_change["rpb"] == "Powys"]
+    pd.testing.assert_frame_equal(
+        shown[expected.columns].reset_index(drop=True), expected.reset_index(drop=True)
+    )
+    assert (shown == "c").any().any()  # Powys has suppressed cells, shown as published
+    distance = report.distance("access").frame
+    assert set(distance["rpb"]) == {"Powys"} and set(distance["domain"]) == {"access"}
+    assert report.at_a_glance().frame["domain"].tolist()[0] == "implementation"
+    assert len(outcomes.frames) >= 2  # the change table and the adjusted change
+
+
+def test_every_sentence_stating_a_setting_is_written_from_the_run(results):
+    config = RunConfig(year=2025, disclosure=Disclosure(threshold=5, shorthand="[c]"))
+    report = Report(results, config, rpb="Gwent")
+    title = repr(report.title())
+    assert "Counts below 5 below Wales level are suppressed and written [c]." in title
+    assert "calendar year, 1 January 2025 to 31 December 2025" in report.title().html
+    methods = repr(report.methods())
+    assert "from 1 to 4 below Wales level are suppressed and written [c]" in methods
+    assert "resting on fewer than 5 people" in methods
+    assert "fewer than 5 in the denominator" in repr(report.funnels())
+    assert "10" not in title.replace("2025", "")
+
+
+def test_the_year_type_and_the_sd_are_stated_as_configured(results, demo_data):
+    with pytest.raises(ValueError, match="financial False not True"):
+        Report(results, RunConfig(year=2025, financial=True))
+    config = RunConfig(year=2025, financial=True)
+    financial = Report(compute_year(demo_data, config), config)
+    assert "financial year, 1 April 2025 to 31 March 2026" in financial.title().html
+    config = RunConfig(year=2025, sd="sample")
+    sample = Report(compute_year(demo_data, config), config)
+    assert "SD is the sample's baseline SD (as this run is configured)" in repr(sample.methods())
+    reference = Report(results, RunConfig(year=2025))
+    assert "SD is the catalogue's reference SD" in repr(reference.methods())
