@@ -19,9 +19,11 @@ table and the accounting record under the processed-data folder.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from nest_eval import __version__
@@ -166,30 +168,19 @@ class IngestResult:
         }
 
 
+def _empty_frame(dtypes: Mapping[str, object]) -> pd.DataFrame:
+    """A table with no rows and the given column types."""
+    return pd.DataFrame({column: pd.Series(dtype=dtype) for column, dtype in dtypes.items()})
+
+
 def _empty_quarantine() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "dataset": pd.Series(dtype=object),
-            "file": pd.Series(dtype=object),
-            "row": pd.Series(dtype="int64"),
-            "column": pd.Series(dtype=object),
-            "value": pd.Series(dtype=object),
-            "rule": pd.Series(dtype=object),
-            "message": pd.Series(dtype=object),
-            "record": pd.Series(dtype=object),
-        }
-    )
+    """A quarantine table with no rows: row numbers are integers, the rest text."""
+    return _empty_frame({c: "int64" if c == "row" else object for c in QUARANTINE_COLUMNS})
 
 
 def _empty_duplicates() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "file": pd.Series(dtype=object),
-            "row": pd.Series(dtype="int64"),
-            "kept_file": pd.Series(dtype=object),
-            "kept_row": pd.Series(dtype="int64"),
-        }
-    )
+    """A table of collapsed duplicates with no rows."""
+    return _empty_frame({"file": object, "row": "int64", "kept_file": object, "kept_row": "int64"})
 
 
 def _discover(directory: Path) -> tuple[dict[str, list[Path]], list[str], list[str]]:
@@ -254,9 +245,46 @@ def _record_json(raw: pd.DataFrame, withheld: set[tuple[int, str]]) -> pd.Series
 
 
 def _ingest_dataset(dataset: Dataset, paths: list[Path], reference: Reference) -> DatasetOutcome:
+    """Read, validate, quarantine and account for the files of one dataset."""
     outcome = DatasetOutcome(dataset.name)
     if not paths:
         return outcome
+    frames, ragged_rows = _read_files(dataset, paths, outcome)
+    outcome.rows_read = sum(f.rows_read for f in outcome.files)
+    if outcome.errors:
+        outcome.status = "failed"
+        outcome.rows_not_loaded = outcome.rows_read
+        return outcome
+
+    raw = pd.concat(frames, ignore_index=True).fillna("") if frames else pd.DataFrame()
+    parsed = parse_rows(dataset, raw.drop(columns=["_file", "_row"]), reference)
+    outcome.notes.extend(parsed.notes)
+    values = parsed.values
+    problems, bad = _with_conflicting_duplicates(dataset, parsed.problems, values)
+
+    clean = values.loc[~values.index.isin(bad)]
+    duplicated = clean.duplicated(keep="first")
+    outcome.duplicates = _duplicates_table(raw, clean, duplicated)
+    outcome.accepted = _accepted_rows(raw, clean, duplicated)
+    outcome.quarantine = _quarantine_table(dataset.name, raw, problems, bad, ragged_rows)
+
+    outcome.status = "loaded"
+    outcome.rows_accepted = len(outcome.accepted)
+    outcome.duplicates_collapsed = int(duplicated.sum())
+    outcome.rows_quarantined = len(bad) + len(ragged_rows)
+    if not outcome.reconciles():  # pragma: no cover - an internal invariant
+        raise AssertionError(f"{dataset.name}: row accounting does not reconcile")
+    return outcome
+
+
+def _read_files(
+    dataset: Dataset, paths: list[Path], outcome: DatasetOutcome
+) -> tuple[list[pd.DataFrame], list[dict[str, object]]]:
+    """Read a dataset's files: text frames with ``_file`` and ``_row``, and the ragged rows.
+
+    Each file goes into ``outcome.files`` with the data rows read from it (none when it cannot
+    be read), and every problem that stops the dataset into ``outcome.errors``.
+    """
     frames: list[pd.DataFrame] = []
     ragged_rows: list[dict[str, object]] = []
     for path in paths:
@@ -274,65 +302,89 @@ def _ingest_dataset(dataset: Dataset, paths: list[Path], reference: Reference) -
             frame.insert(0, "_row", frame.index.to_numpy())
             frame.insert(0, "_file", table.source)
             frames.append(frame.reset_index(drop=True))
-            for number, width in table.ragged:
-                ragged_rows.append(
-                    {
-                        "file": table.source,
-                        "row": number,
-                        "value": table.ragged_text[number][:200],
-                        "message": f"the row has {width} fields; the header has "
-                        f"{len(table.headers)}",
-                    }
-                )
+            ragged_rows += _ragged_rows(table)
         outcome.files.append(FileRecord(path.name, sha256_file(path), rows))
-    outcome.rows_read = sum(f.rows_read for f in outcome.files)
-    if outcome.errors:
-        outcome.status = "failed"
-        outcome.rows_not_loaded = outcome.rows_read
-        return outcome
+    return frames, ragged_rows
 
-    raw = pd.concat(frames, ignore_index=True).fillna("") if frames else pd.DataFrame()
-    parsed = parse_rows(dataset, raw.drop(columns=["_file", "_row"]), reference)
-    outcome.notes.extend(parsed.notes)
-    problems = parsed.problems
-    values = parsed.values
 
-    # Conflicting duplicates among rows that passed every other rule.
+def _ragged_rows(table: RawTable) -> list[dict[str, object]]:
+    """The rows of a table with the wrong number of fields, as quarantine records."""
+    return [
+        {
+            "file": table.source,
+            "row": number,
+            "value": table.ragged_text[number][:200],
+            "message": f"the row has {width} fields; the header has {len(table.headers)}",
+        }
+        for number, width in table.ragged
+    ]
+
+
+def _with_conflicting_duplicates(
+    dataset: Dataset, problems: pd.DataFrame, values: pd.DataFrame
+) -> tuple[pd.DataFrame, set[int]]:
+    """Add the conflicting duplicates among rows that passed every other rule to the problems.
+
+    Returns the problems and the rows to quarantine.
+    """
     bad = set(problems["rid"].tolist())
     candidates = values.loc[~values.index.isin(bad)]
     conflicts = _conflicting_rows(dataset, candidates)
     if len(conflicts):
         problems = pd.concat([problems, conflicts], ignore_index=True)
         bad |= set(conflicts["rid"].tolist())
+    return problems, bad
 
-    clean = values.loc[~values.index.isin(bad)]
-    duplicated = clean.duplicated(keep="first")
+
+def _origin(raw: pd.DataFrame, rids: pd.Index | pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The file and the row number in it that each of the raw rows ``rids`` came from."""
+    return raw.loc[rids, "_file"].to_numpy(), raw.loc[rids, "_row"].to_numpy().astype("int64")
+
+
+def _duplicates_table(
+    raw: pd.DataFrame, clean: pd.DataFrame, duplicated: pd.Series
+) -> pd.DataFrame:
+    """The exact duplicates collapsed: where each came from, and the row kept in its place."""
     kept_of = _kept_index(clean)
     dups = clean.index[duplicated.to_numpy()]
-    outcome.duplicates = pd.DataFrame(
-        {
-            "file": raw.loc[dups, "_file"].to_numpy(),
-            "row": raw.loc[dups, "_row"].to_numpy().astype("int64"),
-            "kept_file": raw.loc[kept_of[dups], "_file"].to_numpy(),
-            "kept_row": raw.loc[kept_of[dups], "_row"].to_numpy().astype("int64"),
-        }
-    )
+    file, row = _origin(raw, dups)
+    kept_file, kept_row = _origin(raw, kept_of[dups])
+    return pd.DataFrame({"file": file, "row": row, "kept_file": kept_file, "kept_row": kept_row})
+
+
+def _accepted_rows(raw: pd.DataFrame, clean: pd.DataFrame, duplicated: pd.Series) -> pd.DataFrame:
+    """The typed rows accepted (one of each exact duplicate), with the file and row of each."""
     accepted = clean.loc[~duplicated.to_numpy()].copy()
     accepted.insert(0, "source_row", raw.loc[accepted.index, "_row"].astype("int64"))
     accepted.insert(0, "source_file", raw.loc[accepted.index, "_file"].astype("string"))
-    outcome.accepted = accepted.reset_index(drop=True)
+    return accepted.reset_index(drop=True)
 
-    withheld = {
+
+def _withheld_cells(problems: pd.DataFrame) -> set[tuple[int, str]]:
+    """The cells holding a refused NHS number: withheld from the quarantine record."""
+    return {
         (rid, col)
         for rid, col, rule in problems[["rid", "column", "rule"]].itertuples(index=False)
         if rule == "nhs_number"
     }
+
+
+def _quarantine_table(
+    dataset: str,
+    raw: pd.DataFrame,
+    problems: pd.DataFrame,
+    bad: set[int],
+    ragged_rows: list[dict[str, object]],
+) -> pd.DataFrame:
+    """One row per problem and per ragged row, with the raw record, in file and row order."""
+    withheld = _withheld_cells(problems)
     records = _record_json(raw.loc[sorted(bad)], withheld) if bad else pd.Series(dtype=object)
+    file, row = _origin(raw, problems["rid"])
     quarantine = pd.DataFrame(
         {
-            "dataset": dataset.name,
-            "file": raw.loc[problems["rid"], "_file"].to_numpy(),
-            "row": raw.loc[problems["rid"], "_row"].to_numpy().astype("int64"),
+            "dataset": dataset,
+            "file": file,
+            "row": row,
             "column": problems["column"].to_numpy(),
             "value": problems["value"].to_numpy(),
             "rule": problems["rule"].to_numpy(),
@@ -342,19 +394,11 @@ def _ingest_dataset(dataset: Dataset, paths: list[Path], reference: Reference) -
     )
     if ragged_rows:
         ragged = pd.DataFrame(ragged_rows).assign(
-            dataset=dataset.name, column="", rule="ragged_row", record=lambda d: d["value"]
+            dataset=dataset, column="", rule="ragged_row", record=lambda d: d["value"]
         )
         quarantine = pd.concat([quarantine, ragged[list(QUARANTINE_COLUMNS)]], ignore_index=True)
-    outcome.quarantine = quarantine.sort_values(["file", "row", "column", "rule"], kind="stable")
-    outcome.quarantine = outcome.quarantine.reset_index(drop=True)
-
-    outcome.status = "loaded"
-    outcome.rows_accepted = len(accepted)
-    outcome.duplicates_collapsed = int(duplicated.sum())
-    outcome.rows_quarantined = len(bad) + len(ragged_rows)
-    if not outcome.reconciles():  # pragma: no cover - an internal invariant
-        raise AssertionError(f"{dataset.name}: row accounting does not reconcile")
-    return outcome
+    quarantine = quarantine.sort_values(["file", "row", "column", "rule"], kind="stable")
+    return quarantine.reset_index(drop=True)
 
 
 def _kept_index(clean: pd.DataFrame) -> pd.Series:

@@ -24,6 +24,29 @@ writes the ``c``. :func:`control_outcomes_change`, :func:`control_distance_trave
 
 The suppression is deterministic: the same table gives the same cells every time.
 
+How :func:`suppress` works
+--------------------------
+A *relation* is a set of cells any one of which the others determine: members and their
+total, or a percentage, its count and its denominator. The algorithm:
+
+1. Primary mask (:func:`primary_mask`), closed under ``follows``.
+2. Work out what a reader knows: the published cells, then every cell that is the only
+   unknown of a relation, repeatedly (this catches chains: a cell solved from its row then
+   used in its column).
+3. If a suppressed cell is known, suppress in the relation that solved it the published cell
+   with the smallest absolute non-zero value among rows below Wales level (the first in
+   table order on a tie); if that relation has none, look in the relations that solved its
+   other cells. Close under ``follows`` and go back to 2. If there is no cell to choose, the
+   suppressed cell cannot be protected: it is reported and counts as known from then on.
+
+Each round adds one suppressed (or reported) cell, so the loop ends; nothing depends on
+anything but the table, so the result is deterministic. Zeros are never chosen (suppressing a
+zero protects nothing when zeros are structural) and neither are Wales cells. With only
+additive relations, step 3 is the rule "a relation with exactly one suppressed cell gets a
+second one, the smallest non-zero". Only one relation at a time is solved: a combination of
+relations is protected in so far as it is itself given as a relation (as
+:func:`control_outcomes_change` does).
+
 What it does not protect
 ------------------------
 - A suppressed cell whose relation has no other cell that can be suppressed (the other RPBs
@@ -108,6 +131,7 @@ OUTCOMES_CHANGE_COUNTS = (
 """The counts of people in ``outcomes_change``."""
 
 _CATEGORIES = ("reliable_improvement", "no_reliable_change", "reliable_deterioration")
+_WITH_PERCENTAGE = (*_CATEGORIES, "reliable_recovery")
 _OUTCOMES_MEANS = ("mean_change", "smc")
 _OUTCOMES_INTERVALS = ("mean_change_ci_low", "mean_change_ci_high", "smc_ci_low", "smc_ci_high")
 _INDICATOR_KEYS = ("domain", "indicator", "element", "measure", "respondent", "item")
@@ -217,14 +241,21 @@ def _aligned_numbers(values: pd.DataFrame, base: str | pd.Series) -> np.ndarray:
 
 
 def _count_cells(values: pd.DataFrame, counts: Sequence[str] | pd.DataFrame) -> np.ndarray:
+    """Flags of the count cells: whole count columns, or the cells a boolean frame marks."""
+    if not isinstance(counts, pd.DataFrame):
+        return _column_cells(values, counts)
     cells = np.zeros(values.shape, dtype=bool)
-    if isinstance(counts, pd.DataFrame):
-        for col in counts.columns:
-            flags = counts[col].reindex(values.index, fill_value=False)
-            cells[:, values.columns.get_loc(col)] = flags.to_numpy(dtype=bool)
-    else:
-        for col in counts:
-            cells[:, values.columns.get_loc(col)] = True
+    for col in counts.columns:
+        flags = counts[col].reindex(values.index, fill_value=False)
+        cells[:, values.columns.get_loc(col)] = flags.to_numpy(dtype=bool)
+    return cells
+
+
+def _column_cells(values: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """Flags of the cells of the table that are in the given columns."""
+    cells = np.zeros(values.shape, dtype=bool)
+    for col in columns:
+        cells[:, values.columns.get_loc(col)] = True
     return cells
 
 
@@ -373,6 +404,7 @@ def _secondary(
 ) -> tuple[np.ndarray, list[_Cell]]:
     """Suppress further cells until no suppressed cell can be solved from the relations.
 
+    Steps 2 and 3 of the algorithm in the module docstring, on flat cell numbers.
     ``fallback`` marks cells (zeros) to choose when no eligible cell can protect a suppressed
     one. Returns the mask and the suppressed cells that could not be protected.
     """
@@ -504,30 +536,6 @@ def suppress(
         can still solve because every other cell of the relation is zero, Wales-level or
         missing (a :class:`DisclosureWarning` is issued when there are any).
 
-    Notes
-    -----
-    A *relation* is a set of cells any one of which the others determine: members and their
-    total, or a percentage, its count and its denominator. The algorithm:
-
-    1. Primary mask (:func:`primary_mask`), closed under ``follows``.
-    2. Work out what a reader knows: the published cells, then every cell that is the only
-       unknown of a relation, repeatedly (this catches chains: a cell solved from its row
-       then used in its column).
-    3. If a suppressed cell is known, suppress in the relation that solved it the published
-       cell with the smallest absolute non-zero value among rows below Wales level (the
-       first in table order on a tie); if that relation has none, look in the relations that
-       solved its other cells. Close under ``follows`` and go back to 2. If there is no cell
-       to choose, the suppressed cell cannot be protected: it is reported and counts as
-       known from then on.
-
-    Each round adds one suppressed (or reported) cell, so the loop ends; nothing depends on
-    anything but the table, so the result is deterministic. Zeros are never chosen
-    (suppressing a zero protects nothing when zeros are structural) and neither are Wales
-    cells. With only additive relations, step 3 is the rule "a relation with exactly one
-    suppressed cell gets a second one, the smallest non-zero". Only one relation at a time is
-    solved: a combination of relations is protected in so far as it is itself given as a
-    relation (as :func:`control_outcomes_change` does).
-
     References
     ----------
     Hundepool A et al. (2012). *Statistical Disclosure Control*. Wiley, ch. 4 (primary and
@@ -540,24 +548,53 @@ def suppress(
     --------
     >>> table = pd.DataFrame({"a": [3, 20, 23], "b": [12, 15, 27], "total": [15, 35, 50]})
     >>> below = pd.Series([True, True, False])
-    >>> mask = suppress(table, ["a", "b", "total"], [LinearGroup(("a", "b"), "total")], 10,
-    ...                 below)
+    >>> mask = suppress(table, ["a", "b", "total"], [LinearGroup(("a", "b"), "total")], 10, below)
     >>> mask.to_numpy().astype(int).tolist()
     [[1, 1, 0], [0, 0, 0], [0, 0, 0]]
     """
     primary = primary_mask(values, counts, threshold, below_wales, bases)
-    numbers = _numeric(values)
-    rows = _row_flags(values, below_wales, True)
-    hidden_cells = np.zeros(values.shape, dtype=bool)
-    for col in hidden:
-        hidden_cells[:, values.columns.get_loc(col)] = True
-    eligible = rows[:, None] & ~np.isnan(numbers) & (numbers != 0) & ~hidden_cells
+    relations = _table_relations(values, groups or (), breakdowns, links)
+    return _protected_mask(
+        values, primary, relations, below_wales, follows, hidden, zeros_as_last_resort
+    )
+
+
+def _table_relations(
+    values: pd.DataFrame,
+    groups: Sequence[LinearGroup],
+    breakdowns: Sequence[Breakdown],
+    links: Sequence[Sequence[tuple[Hashable, str]]],
+) -> list[tuple[_Cell, ...]]:
+    """Every relation of the table (within rows, down columns, cell by cell) as its cells."""
     relations: list[tuple[_Cell, ...]] = []
-    for group in groups or ():
+    for group in groups:
         relations += _group_relations(values, group)
     for breakdown in breakdowns:
         relations += _breakdown_relations(values, breakdown)
     relations += _link_relations(values, links)
+    return relations
+
+
+def _protected_mask(
+    values: pd.DataFrame,
+    primary: pd.DataFrame,
+    relations: Sequence[tuple[_Cell, ...]],
+    below_wales: pd.Series | None,
+    follows: Sequence[tuple[str, str]],
+    hidden: Sequence[str],
+    zeros_as_last_resort: bool,
+) -> pd.DataFrame:
+    """The primary mask with the cells secondary suppression adds to protect it.
+
+    Only non-zero numbers below Wales level (and, with ``zeros_as_last_resort``, zeros there)
+    are chosen; hidden columns are never suppressed. ``attrs["unprotected"]`` lists the cells
+    that could not be protected, and a :class:`DisclosureWarning` names them (issued for the
+    caller of :func:`suppress`, the only caller of this function).
+    """
+    numbers = _numeric(values)
+    rows = _row_flags(values, below_wales, True)
+    hidden_cells = _column_cells(values, hidden)
+    eligible = rows[:, None] & ~np.isnan(numbers) & (numbers != 0) & ~hidden_cells
     pairs = [(values.columns.get_loc(f), values.columns.get_loc(lead)) for f, lead in follows]
     start = primary.to_numpy() & ~hidden_cells
     fallback = None
@@ -572,7 +609,7 @@ def suppress(
             f"{len(unprotected)} suppressed cell(s) can be recovered because every other cell "
             f"of a relation is published and cannot be suppressed: {unprotected}",
             DisclosureWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     return out
 
@@ -671,45 +708,61 @@ def control_outcomes_change(
     """
     _check_threshold(threshold)
     if table.empty:
-        out = table.copy()
-        out.attrs["unprotected"] = []
-        return out
+        return _nothing_to_control(table)
     below = table["rpb"].isin(RPB_NAMES)
     values = table.copy()
     values[_ASSESSABLE] = (
         values[list(_CATEGORIES)].apply(pd.to_numeric, errors="coerce").sum(axis=1)
     )
-    tracked = (*_CATEGORIES, "reliable_recovery")
-    groups = [
+    breakdown = Breakdown("rpb", WALES, ("measure", "respondent"), OUTCOMES_CHANGE_COUNTS)
+    follows = [("reliable_recovery", "reliable_improvement")]
+    follows += [(c, "n_pairs") for c in _OUTCOMES_INTERVALS]
+    mask = suppress(
+        values,
+        OUTCOMES_CHANGE_COUNTS,
+        _outcomes_change_groups(values),
+        threshold,
+        below,
+        breakdowns=[breakdown],
+        bases=_outcomes_change_bases(),
+        follows=follows,
+        hidden=[_ASSESSABLE],
+        zeros_as_last_resort=zeros_as_last_resort,
+    )
+    return _published(table, mask)
+
+
+def _nothing_to_control(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of an empty table, as published: no cell to suppress, none unprotected."""
+    out = table.copy()
+    out.attrs["unprotected"] = []
+    return out
+
+
+def _outcomes_change_groups(values: pd.DataFrame) -> list[LinearGroup]:
+    """Row relations of ``outcomes_change``: categories, assessable pairs and percentages.
+
+    ``values`` carries the (hidden) assessable pairs in the column ``_ASSESSABLE``.
+    """
+    return [
         LinearGroup((*_CATEGORIES, "n_not_assessable"), "n_pairs"),
         LinearGroup(_CATEGORIES, _ASSESSABLE),
         LinearGroup((_ASSESSABLE, "n_not_assessable"), "n_pairs"),
         LinearGroup(tuple(f"pct_{c}" for c in _CATEGORIES), None, rows=values[_ASSESSABLE] > 0),
         *(
             LinearGroup((c, f"pct_{c}"), _ASSESSABLE, rows=pd.to_numeric(values[c]) != 0)
-            for c in tracked
+            for c in _WITH_PERCENTAGE
         ),
     ]
-    breakdown = Breakdown("rpb", WALES, ("measure", "respondent"), OUTCOMES_CHANGE_COUNTS)
+
+
+def _outcomes_change_bases() -> dict[str, str | pd.Series]:
+    """The count each derived column of ``outcomes_change`` rests on."""
     bases: dict[str, str | pd.Series] = dict.fromkeys(
         (*_OUTCOMES_MEANS, *_OUTCOMES_INTERVALS), "n_pairs"
     )
-    bases.update(dict.fromkeys((f"pct_{c}" for c in tracked), _ASSESSABLE))
-    follows = [("reliable_recovery", "reliable_improvement")]
-    follows += [(c, "n_pairs") for c in _OUTCOMES_INTERVALS]
-    mask = suppress(
-        values,
-        OUTCOMES_CHANGE_COUNTS,
-        groups,
-        threshold,
-        below,
-        breakdowns=[breakdown],
-        bases=bases,
-        follows=follows,
-        hidden=[_ASSESSABLE],
-        zeros_as_last_resort=zeros_as_last_resort,
-    )
-    return _published(table, mask)
+    bases.update(dict.fromkeys((f"pct_{c}" for c in _WITH_PERCENTAGE), _ASSESSABLE))
+    return bases
 
 
 def _twin_links(table: pd.DataFrame, rows: pd.Series) -> list[list[tuple[Hashable, str]]]:
@@ -780,15 +833,87 @@ def control_distance_travelled(
     """
     _check_threshold(threshold)
     if table.empty:
-        out = table.copy()
-        out.attrs["unprotected"] = []
-        return out
+        return _nothing_to_control(table)
     below = table["rpb"].isin(RPB_NAMES)
-    found = {key: _indicator(key) for key in table["indicator"].unique()}
-    people = table["indicator"].map(lambda k: found[k].basis.is_disclosive_count).astype(bool)
-    waiting = table["indicator"].map(lambda k: found[k].unit.is_disclosive_count).astype(bool)
-    share = people & table["indicator"].map(lambda k: found[k].unit.is_share).astype(bool)
+    rows = _DistanceRows.of(table)
     n = pd.to_numeric(table["n"], errors="coerce").astype(float)
+    values, numerators, n_then = _with_share_numerators(table, n, n_baseline, rows.share)
+    mask = suppress(
+        values,
+        rows.count_cells(numerators),
+        [LinearGroup(("baseline", "change"), "current")],
+        threshold,
+        below,
+        breakdowns=rows.breakdowns(numerators),
+        bases=rows.bases(n, n_then),
+        follows=_distance_follows(with_baseline=n_baseline is not None),
+        links=_twin_links(table, below & rows.people),
+        zeros_as_last_resort=zeros_as_last_resort,
+    )
+    return _published(table, mask)
+
+
+@dataclass(frozen=True, eq=False)
+class _DistanceRows:
+    """Rows of ``distance_travelled`` by what their figures count, from their indicators.
+
+    ``people``: ``n`` counts people, responses or requests (the indicator's basis);
+    ``waiting``: the unit itself is such a count (baseline, current and change are counts);
+    ``share``: the unit is a share of people, so the share times ``n`` is a count.
+    """
+
+    people: pd.Series
+    waiting: pd.Series
+    share: pd.Series
+
+    @classmethod
+    def of(cls, table: pd.DataFrame) -> _DistanceRows:
+        """The rows of each kind, looked up in the indicators catalogue."""
+        found = {key: _indicator(key) for key in table["indicator"].unique()}
+        indicators = table["indicator"]
+        people = indicators.map(lambda k: found[k].basis.is_disclosive_count).astype(bool)
+        waiting = indicators.map(lambda k: found[k].unit.is_disclosive_count).astype(bool)
+        share = people & indicators.map(lambda k: found[k].unit.is_share).astype(bool)
+        return cls(people, waiting, share)
+
+    def count_cells(self, numerators: Sequence[str]) -> pd.DataFrame:
+        """The count cells: ``n`` of people, waiting counts, and the shares' numerators."""
+        return pd.DataFrame(
+            {
+                "n": self.people,
+                "baseline": self.waiting,
+                "current": self.waiting,
+                **dict.fromkeys(numerators, self.share),
+            },
+            index=self.people.index,
+        )
+
+    def bases(self, n: pd.Series, n_then: pd.Series) -> dict[str, str | pd.Series]:
+        """The people each value rests on: ``n`` for ``current``, n then for the others."""
+        bases: dict[str, str | pd.Series] = {"current": n.where(self.people)}
+        changes = ("baseline", "change", "ci_low", "ci_high")
+        bases.update(dict.fromkeys(changes, n_then.where(self.people)))
+        return bases
+
+    def breakdowns(self, numerators: Sequence[str]) -> list[Breakdown]:
+        """The counts of each kind add up over the RPBs to Wales, indicator by indicator."""
+        keys = _INDICATOR_KEYS
+        return [
+            Breakdown("rpb", WALES, keys, ("n",), rows=self.people),
+            Breakdown("rpb", WALES, keys, ("baseline", "current", "change"), rows=self.waiting),
+            Breakdown("rpb", WALES, keys, tuple(numerators), rows=self.share),
+        ]
+
+
+def _with_share_numerators(
+    table: pd.DataFrame, n: pd.Series, n_baseline: pd.Series | None, share: pd.Series
+) -> tuple[pd.DataFrame, list[str], pd.Series]:
+    """The table with the implied numerator of each share, the numerator columns, and n then.
+
+    The numerators are ``current`` times ``n`` and, when ``n_baseline`` is given, ``baseline``
+    times ``n_baseline``, in share rows only. *n then* is the number of people the baseline
+    and the change rest on: the smaller of ``n`` and ``n_baseline`` (``n`` without it).
+    """
     values = table.copy()
     values[_NUMERATOR] = (values["current"].astype(float) * n).round().where(share)
     numerators = [_NUMERATOR]
@@ -798,40 +923,16 @@ def control_distance_travelled(
         n_then = pd.concat([n, then], axis=1).min(axis=1)
         values[_NUMERATOR_BASELINE] = (values["baseline"].astype(float) * then).round().where(share)
         numerators.append(_NUMERATOR_BASELINE)
-    counts = pd.DataFrame(
-        {
-            "n": people,
-            "baseline": waiting,
-            "current": waiting,
-            **dict.fromkeys(numerators, share),
-        },
-        index=table.index,
-    )
-    bases: dict[str, str | pd.Series] = {"current": n.where(people)}
-    bases.update(dict.fromkeys(("baseline", "change", "ci_low", "ci_high"), n_then.where(people)))
-    keys = _INDICATOR_KEYS
-    breakdowns = [
-        Breakdown("rpb", WALES, keys, ("n",), rows=people),
-        Breakdown("rpb", WALES, keys, ("baseline", "current", "change"), rows=waiting),
-        Breakdown("rpb", WALES, keys, tuple(numerators), rows=share),
-    ]
+    return values, numerators, n_then
+
+
+def _distance_follows(*, with_baseline: bool) -> list[tuple[str, str]]:
+    """Cells of ``distance_travelled`` suppressed with another: intervals, shares, numerators."""
     follows = [(c, lead) for c in ("ci_low", "ci_high") for lead in ("change", "n")]
     follows += [("current", _NUMERATOR), (_NUMERATOR, "current"), (_NUMERATOR, "n")]
-    if n_baseline is not None:
+    if with_baseline:
         follows += [("baseline", _NUMERATOR_BASELINE), (_NUMERATOR_BASELINE, "baseline")]
-    mask = suppress(
-        values,
-        counts,
-        [LinearGroup(("baseline", "change"), "current")],
-        threshold,
-        below,
-        breakdowns=breakdowns,
-        bases=bases,
-        follows=follows,
-        links=_twin_links(table, below & people),
-        zeros_as_last_resort=zeros_as_last_resort,
-    )
-    return _published(table, mask)
+    return follows
 
 
 def control_counts_table(
@@ -886,47 +987,26 @@ def control_counts_table(
         The table with suppressed cells written ``c``; ``attrs["unprotected"]`` as in
         :func:`suppress`.
 
+    See Also
+    --------
+    control_agreement, control_access, control_funnels, control_adjusted : Examples of use.
+
     References
     ----------
     Office for National Statistics / GSS (2014). *Disclosure control guidance for tables
     produced from administrative sources*.
 
     Hundepool A et al. (2012). *Statistical Disclosure Control*. Wiley, ch. 4.
-
-    Examples
-    --------
-    Experiences agreement (:func:`nest_eval.domains.experiences.agreement`)::
-
-        control_counts_table(
-            table, ["n", "n_agree"], key_columns=("respondent_type", "indicator", "item"),
-            derived={"estimate": "n", "ci_low": "n", "ci_high": "n"},
-            follows=[("estimate", "n_agree"), ("ci_low", "n_agree"), ("ci_high", "n_agree")],
-            breakdowns={"respondent_type": "all"},
-        )
     """
     _check_threshold(threshold)
     below = table[rpb_column].isin(RPB_NAMES)
-    keys = tuple(key_columns)
     counts = tuple(count_columns)
-    groups = []
-    if row_total is not None:
-        groups.append(
-            row_total
-            if isinstance(row_total, LinearGroup)
-            else LinearGroup(tuple(row_total[0]), row_total[1])
-        )
-    relations = [
-        Breakdown(rpb_column, WALES, keys, counts, total_known=wales_total_known),
-        *(
-            Breakdown(level, total, (rpb_column, *keys), counts)
-            for level, total in (breakdowns or {}).items()
-        ),
-    ]
+    relations = _count_breakdowns(rpb_column, key_columns, counts, breakdowns, wales_total_known)
     derived = dict(derived or {})
     mask = suppress(
         table,
         counts,
-        groups,
+        _row_total_groups(row_total),
         threshold,
         below,
         breakdowns=relations,
@@ -935,6 +1015,35 @@ def control_counts_table(
         zeros_as_last_resort=zeros_as_last_resort,
     )
     return _published(table, mask)
+
+
+def _row_total_groups(
+    row_total: LinearGroup | tuple[Sequence[str], str] | None,
+) -> list[LinearGroup]:
+    """The row relation given to :func:`control_counts_table`, as a list of groups."""
+    if row_total is None:
+        return []
+    if isinstance(row_total, LinearGroup):
+        return [row_total]
+    return [LinearGroup(tuple(row_total[0]), row_total[1])]
+
+
+def _count_breakdowns(
+    rpb_column: str,
+    key_columns: Sequence[str],
+    counts: tuple[str, ...],
+    breakdowns: Mapping[str, object] | None,
+    wales_total_known: bool,
+) -> list[Breakdown]:
+    """The counts add up over the RPBs to Wales, and over each further breakdown to its total."""
+    keys = tuple(key_columns)
+    return [
+        Breakdown(rpb_column, WALES, keys, counts, total_known=wales_total_known),
+        *(
+            Breakdown(level, total, (rpb_column, *keys), counts)
+            for level, total in (breakdowns or {}).items()
+        ),
+    ]
 
 
 def check_no_small_counts(
