@@ -196,10 +196,13 @@ def voice_shares(self_assessment: pd.DataFrame, year: int) -> pd.DataFrame:
 
     def shares(frame: pd.DataFrame) -> dict[str, float]:
         out: dict[str, float] = {"n_ratings": len(frame)}
-        for voice in ("cyp_voice", "family_voice"):
+        for voice, count, share in (
+            ("cyp_voice", "n_cyp_voice", "share_cyp_voice"),
+            ("family_voice", "n_family_voice", "share_family_voice"),
+        ):
             known = frame[voice].dropna()
-            out[f"n_{voice}"] = int(known.sum())
-            out[f"share_{voice}"] = float(known.mean()) if len(known) else np.nan
+            out[count] = int(known.sum())
+            out[share] = float(known.mean()) if len(known) else np.nan
         out["n_voice_unknown"] = int(
             (frame["cyp_voice"].isna() | frame["family_voice"].isna()).sum()
         )
