@@ -16,11 +16,16 @@ Statistics
   (:func:`change_summary`).
 - Case-mix-adjusted change per RPB from a linear mixed model on all of each child's assessments
   (:func:`adjusted_change`).
+
+:func:`outcome_cohorts` builds all of these once for the cohorts a reporting year uses
+(:class:`OutcomeCohorts`), for the tables that share them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -35,10 +40,12 @@ __all__ = [
     "CATEGORIES",
     "MODEL_SPECIFICATION",
     "AdjustedChange",
+    "OutcomeCohorts",
     "adjusted_change",
     "change_summary",
     "corc_categories",
     "episodes",
+    "outcome_cohorts",
     "reliable_change",
 ]
 
@@ -670,3 +677,80 @@ def _adjusted_table(
     table["ci_low"] = table["adjusted_change_per_year"] - _Z95 * table["se"]
     table["ci_high"] = table["adjusted_change_per_year"] + _Z95 * table["se"]
     return table
+
+
+@dataclass(frozen=True)
+class OutcomeCohorts:
+    """The outcome statistics of the cohorts a reporting year uses, each built once.
+
+    Attributes
+    ----------
+    episodes : pandas.DataFrame
+        :func:`episodes` of every assessment (all cohorts).
+    assessed : mapping of int to pandas.DataFrame
+        :func:`reliable_change` of each cohort's episodes, by cohort year.
+    summaries : mapping of int to pandas.DataFrame
+        :func:`change_summary` of each cohort, by cohort year.
+    fits : mapping of (int, str, str) to AdjustedChange
+        :func:`adjusted_change` by cohort, measure and respondent, each cohort's in
+        catalogue-key order (empty when the models were not fitted).
+    """
+
+    episodes: pd.DataFrame
+    assessed: Mapping[int, pd.DataFrame]
+    summaries: Mapping[int, pd.DataFrame]
+    fits: Mapping[tuple[int, str, str], AdjustedChange]
+
+    def cohort_fits(self, cohort: int) -> list[AdjustedChange]:
+        """The adjusted-change models of one cohort, in catalogue-key order."""
+        return [fit for (year, _, _), fit in self.fits.items() if year == cohort]
+
+
+def outcome_cohorts(
+    outcomes: pd.DataFrame,
+    cohorts: Iterable[int],
+    catalogue: Catalogue = CATALOGUE,
+    sd: str = "reference",
+    financial: bool = False,
+    fit_models: bool = True,
+) -> OutcomeCohorts:
+    """Episodes, reliable change, change summaries and adjusted change of some cohorts, once.
+
+    Parameters
+    ----------
+    outcomes : pandas.DataFrame
+        Accepted ``outcomes`` rows.
+    cohorts : iterable of int
+        The cohort years needed (each is built once, however often it is named).
+    catalogue : Catalogue
+        Measures catalogue (with any evaluator overrides).
+    sd : {"reference", "sample"}
+        SD used by the reliable change index.
+    financial : bool
+        April–March cohort years.
+    fit_models : bool
+        Fit the case-mix-adjusted models of each cohort (:func:`adjusted_change`).
+
+    Returns
+    -------
+    OutcomeCohorts
+    """
+    episode_table = episodes(outcomes, financial)
+    years = sorted({int(cohort) for cohort in cohorts})
+    assessed = {
+        year: reliable_change(episode_table[episode_table["cohort"] == year], catalogue, sd)
+        for year in years
+    }
+    fits = {}
+    if fit_models:
+        fits = {
+            (year, fit.measure, fit.respondent): fit
+            for year in years
+            for fit in adjusted_change(outcomes, episode_table, year)
+        }
+    return OutcomeCohorts(
+        episodes=episode_table,
+        assessed=MappingProxyType(assessed),
+        summaries=MappingProxyType({year: change_summary(a) for year, a in assessed.items()}),
+        fits=MappingProxyType(fits),
+    )
