@@ -31,7 +31,14 @@ from nest_eval.domains.periods import period_end, period_year
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 from nest_eval.stats import intervals
 
-__all__ = ["INDICATORS", "STANDARD_DAYS", "access_change", "access_indicators", "census_date"]
+__all__ = [
+    "CHANGE_COLUMNS",
+    "INDICATORS",
+    "STANDARD_DAYS",
+    "access_change",
+    "access_indicators",
+    "census_date",
+]
 
 STANDARD_DAYS = 28
 """Mental Health (Wales) Measure 2010, Part 1: assessment within 28 days of referral."""
@@ -45,6 +52,19 @@ INDICATORS = (
     "still_waiting_at_year_end",
 )
 """Access indicators, in report order."""
+
+CHANGE_COLUMNS = (
+    "rpb",
+    "indicator",
+    "baseline",
+    "current",
+    "change",
+    "ci_low",
+    "ci_high",
+    "n_baseline",
+    "n_current",
+)
+"""Columns of :func:`access_change`."""
 
 
 def census_date(access: pd.DataFrame) -> pd.Timestamp:
@@ -165,8 +185,7 @@ def access_change(
     Returns
     -------
     pandas.DataFrame
-        ``rpb``, ``indicator``, ``baseline``, ``current``, ``change``, ``ci_low``, ``ci_high``,
-        ``n_baseline``, ``n_current``.
+        Columns :data:`CHANGE_COLUMNS`.
 
     References
     ----------
@@ -181,52 +200,52 @@ def access_change(
     rows = []
     for rpb, indicator in now.index:
         current, baseline = now.loc[(rpb, indicator)], then.loc[(rpb, indicator)]
-        change = current["estimate"] - baseline["estimate"]
-        low = high = np.nan
-        if (
-            indicator in ("share_within_28_days", "share_redirected")
-            and current["n"]
-            and (baseline["n"])
-        ):
-            _, low, high = intervals.proportion_difference_interval(
-                int(current["count"]), int(current["n"]), int(baseline["count"]), int(baseline["n"])
-            )
+        if indicator in ("share_within_28_days", "share_redirected"):
+            low, high = _share_change_interval(current, baseline)
         elif indicator == "mean_redirections":
-            groups = []
-            for y in (year, baseline_year):
-                scope = access.loc[years == y]
-                if rpb != WALES:
-                    scope = scope[scope["rpb"] == rpb]
-                groups.append(scope["redirections"].dropna().to_numpy(dtype=float))
-            a, b = groups
-            if len(a) >= 2 and len(b) >= 2:
-                _, low, high = intervals.mean_difference_interval(
-                    a.mean(), a.std(ddof=1), len(a), b.mean(), b.std(ddof=1), len(b)
-                )
+            low, high = _redirections_change_interval(access, years, rpb, (year, baseline_year))
+        else:
+            low = high = np.nan
         rows.append(
             (
                 rpb,
                 indicator,
                 baseline["estimate"],
                 current["estimate"],
-                change,
+                current["estimate"] - baseline["estimate"],
                 low,
                 high,
                 int(baseline["n"]),
                 int(current["n"]),
             )
         )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "rpb",
-            "indicator",
-            "baseline",
-            "current",
-            "change",
-            "ci_low",
-            "ci_high",
-            "n_baseline",
-            "n_current",
-        ],
+    return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
+
+
+def _share_change_interval(current: pd.Series, baseline: pd.Series) -> tuple[float, float]:
+    """Newcombe's interval for a change in a share (NaN where either year has no requests)."""
+    if not (current["n"] and baseline["n"]):
+        return np.nan, np.nan
+    _, low, high = intervals.proportion_difference_interval(
+        int(current["count"]), int(current["n"]), int(baseline["count"]), int(baseline["n"])
     )
+    return low, high
+
+
+def _redirections_change_interval(
+    access: pd.DataFrame, years: pd.Series, rpb: str, compared: tuple[int, int]
+) -> tuple[float, float]:
+    """Welch's interval for the change in mean redirections of an RPB (or Wales)."""
+    groups = []
+    for y in compared:
+        scope = access.loc[years == y]
+        if rpb != WALES:
+            scope = scope[scope["rpb"] == rpb]
+        groups.append(scope["redirections"].dropna().to_numpy(dtype=float))
+    a, b = groups
+    if len(a) < 2 or len(b) < 2:
+        return np.nan, np.nan
+    _, low, high = intervals.mean_difference_interval(
+        a.mean(), a.std(ddof=1), len(a), b.mean(), b.std(ddof=1), len(b)
+    )
+    return low, high

@@ -23,8 +23,7 @@ import pandas as pd
 
 from nest_eval.domains import access as _access
 from nest_eval.domains import experiences as _experiences
-from nest_eval.domains import implementation as _implementation
-from nest_eval.domains import outcomes as _outcomes
+from nest_eval.domains.intermediates import YearIntermediates, reporting_cohort_intermediates
 from nest_eval.reference.contract import EXPERIENCE_ITEMS
 from nest_eval.reference.measures import CATALOGUE, Catalogue
 from nest_eval.reference.vocabulary import RPB_NAMES
@@ -37,6 +36,7 @@ FUNNEL_COLUMNS = ("domain", "indicator", "measure", "respondent", "item", "rpb",
 numerator ``x`` and denominator ``n`` per RPB."""
 
 _OF = ("measure", "respondent", "item")
+_NA = pd.NA
 
 
 def proportions_by_rpb(
@@ -44,6 +44,8 @@ def proportions_by_rpb(
     year: int,
     catalogue: Catalogue = CATALOGUE,
     financial: bool = False,
+    sd: str = "reference",
+    intermediates: YearIntermediates | None = None,
 ) -> pd.DataFrame:
     """Numerator and denominator per RPB of every proportion compared across RPBs.
 
@@ -57,75 +59,98 @@ def proportions_by_rpb(
         Measures catalogue (for reliable change).
     financial : bool
         April–March reporting years.
+    sd : {"reference", "sample"}
+        SD used by the reliable change index.
+    intermediates : YearIntermediates, optional
+        What the year's tables share, built with the same settings; built here (journey
+        ratings and the reporting cohort's change, without models) when not given.
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`FUNNEL_COLUMNS`.
+
+    Raises
+    ------
+    ValueError
+        When ``intermediates`` were built with other settings.
     """
+    intermediates = reporting_cohort_intermediates(
+        intermediates, data, year, catalogue, sd, financial
+    )
     rows: list[tuple] = []
-    na = pd.NA
     if "experiences" in data:
-        table = _experiences.agreement(
-            data["experiences"], year, by_respondent=False, financial=financial
-        )
-        shares = table["indicator"] == "share_agreeing"
-        table = table[shares & table["item"].isin(EXPERIENCE_ITEMS) & table["rpb"].isin(RPB_NAMES)]
-        for item, rpb, x, n in table[["item", "rpb", "n_agree", "n"]].itertuples(index=False):
-            rows.append(("experiences", "share_agreeing", na, na, item, rpb, int(x), int(n)))
+        rows += _experience_proportions(data["experiences"], year, financial)
     if "access" in data:
-        table = _access.access_indicators(data["access"], year, financial=financial)
-        compared = ("share_within_28_days", "share_redirected")
-        table = table[table["indicator"].isin(compared) & table["rpb"].isin(RPB_NAMES)]
+        rows += _access_proportions(data["access"], year, financial)
+    if intermediates.outcomes is not None:
+        rows += _outcome_proportions(intermediates.outcomes.summaries[year])
+    if intermediates.ratings is not None:
+        rows += _voice_proportions(intermediates.ratings, year)
+    return pd.DataFrame(rows, columns=list(FUNNEL_COLUMNS))
+
+
+def _experience_proportions(experiences: pd.DataFrame, year: int, financial: bool) -> list[tuple]:
+    """The share agreeing with each experience item, per RPB."""
+    table = _experiences.agreement(experiences, year, by_respondent=False, financial=financial)
+    shares = table["indicator"] == "share_agreeing"
+    table = table[shares & table["item"].isin(EXPERIENCE_ITEMS) & table["rpb"].isin(RPB_NAMES)]
+    return [
+        ("experiences", "share_agreeing", _NA, _NA, item, rpb, int(x), int(n))
+        for item, rpb, x, n in table[["item", "rpb", "n_agree", "n"]].itertuples(index=False)
+    ]
+
+
+def _access_proportions(access: pd.DataFrame, year: int, financial: bool) -> list[tuple]:
+    """The shares first supported within 28 days and redirected at least once, per RPB."""
+    table = _access.access_indicators(access, year, financial=financial)
+    compared = ("share_within_28_days", "share_redirected")
+    table = table[table["indicator"].isin(compared) & table["rpb"].isin(RPB_NAMES)]
+    return [
+        ("access", indicator, _NA, _NA, _NA, rpb, int(x), int(n))
         for indicator, rpb, x, n in table[["indicator", "rpb", "count", "n"]].itertuples(
             index=False
-        ):
-            rows.append(("access", indicator, na, na, na, rpb, int(x), int(n)))
-    if "outcomes" in data:
-        episodes = _outcomes.episodes(data["outcomes"], financial)
-        assessed = _outcomes.reliable_change(episodes[episodes["cohort"] == year], catalogue)
-        summary = _outcomes.change_summary(assessed)
-        summary = summary[summary["rpb"].isin(RPB_NAMES)]
-        for row in summary.itertuples(index=False):
-            assessable = (
-                row.reliable_improvement + row.no_reliable_change + row.reliable_deterioration
-            )
-            if assessable:
-                rows.append(
-                    (
-                        "outcomes",
-                        "share_reliable_improvement",
-                        row.measure,
-                        row.respondent,
-                        na,
-                        row.rpb,
-                        int(row.reliable_improvement),
-                        int(assessable),
-                    )
+        )
+    ]
+
+
+def _outcome_proportions(summary: pd.DataFrame) -> list[tuple]:
+    """The share of assessable pairs with reliable improvement, per RPB, measure, respondent."""
+    summary = summary[summary["rpb"].isin(RPB_NAMES)]
+    rows = []
+    for row in summary.itertuples(index=False):
+        assessable = row.reliable_improvement + row.no_reliable_change + row.reliable_deterioration
+        if assessable:
+            rows.append(
+                (
+                    "outcomes",
+                    "share_reliable_improvement",
+                    row.measure,
+                    row.respondent,
+                    _NA,
+                    row.rpb,
+                    int(row.reliable_improvement),
+                    int(assessable),
                 )
-    if "self_assessment" in data:
-        ratings = _implementation.journey_ratings(data["self_assessment"])
-        ratings = ratings[ratings["year"] == year]
-        for voice, indicator in (
-            ("cyp_voice", "share_cyp_voice"),
-            ("family_voice", "share_family_voice"),
-        ):
-            for rpb in RPB_NAMES:
-                known = ratings.loc[ratings["rpb"] == rpb, voice].dropna()
-                if len(known):
-                    rows.append(
-                        (
-                            "implementation",
-                            indicator,
-                            na,
-                            na,
-                            na,
-                            rpb,
-                            int(known.sum()),
-                            len(known),
-                        )
-                    )
-    return pd.DataFrame(rows, columns=list(FUNNEL_COLUMNS))
+            )
+    return rows
+
+
+def _voice_proportions(ratings: pd.DataFrame, year: int) -> list[tuple]:
+    """The shares of journey ratings informed by children's and by families' voices, per RPB."""
+    ratings = ratings[ratings["year"] == year]
+    rows = []
+    for voice, indicator in (
+        ("cyp_voice", "share_cyp_voice"),
+        ("family_voice", "share_family_voice"),
+    ):
+        for rpb in RPB_NAMES:
+            known = ratings.loc[ratings["rpb"] == rpb, voice].dropna()
+            if len(known):
+                rows.append(
+                    ("implementation", indicator, _NA, _NA, _NA, rpb, int(known.sum()), len(known))
+                )
+    return rows
 
 
 def rpb_funnels(proportions: pd.DataFrame, min_units: int = 3) -> pd.DataFrame:

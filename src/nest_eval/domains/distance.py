@@ -6,12 +6,15 @@ domain and indicator, with the baseline, the current value, the change and its i
 call these functions, so every published figure comes from the same code.
 
 Distance travelled compares the reporting year with a baseline year: by default the earliest
-year with data for that RPB and domain (data contract, "The reporting period").
+year with data for that RPB and domain (data contract, "The reporting period"). Both tables take
+the year's :class:`~nest_eval.domains.intermediates.YearIntermediates` when the caller has built
+them (:func:`nest_eval.domains.year.compute_year` does), and build what they need otherwise.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -19,8 +22,13 @@ import pandas as pd
 from nest_eval.domains import access as _access
 from nest_eval.domains import experiences as _experiences
 from nest_eval.domains import implementation as _implementation
-from nest_eval.domains import outcomes as _outcomes
-from nest_eval.domains.periods import default_baseline, period_year
+from nest_eval.domains.intermediates import (
+    YearIntermediates,
+    baseline_years,
+    reporting_cohort_intermediates,
+    year_intermediates,
+)
+from nest_eval.domains.outcomes import AdjustedChange, OutcomeCohorts
 from nest_eval.reference import indicators as _indicators
 from nest_eval.reference.measures import CATALOGUE, Catalogue
 from nest_eval.reference.vocabulary import CORE_ELEMENTS, RPB_NAMES, WALES
@@ -82,60 +90,7 @@ OUTCOMES_CHANGE_COLUMNS = (
 change."""
 
 _Z95 = 1.959963984540054
-
-
-def _years_by_rpb(frame: pd.DataFrame, years: pd.Series) -> dict[str, list[int]]:
-    found = {
-        rpb: sorted({int(y) for y in years[frame["rpb"] == rpb].dropna()}) for rpb in RPB_NAMES
-    }
-    found[WALES] = sorted({int(y) for y in years.dropna()})
-    return found
-
-
-def baseline_years(
-    data: Mapping[str, pd.DataFrame], year: int, financial: bool = False
-) -> pd.DataFrame:
-    """The default baseline year per RPB (and Wales) and domain.
-
-    Parameters
-    ----------
-    data : mapping of str to pandas.DataFrame
-        Accepted tables by dataset name.
-    year : int
-        The reporting year.
-    financial : bool
-        April–March reporting years for dated rows.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``rpb``, ``domain``, ``baseline_year`` (missing where no earlier year has data).
-    """
-    sources: dict[str, dict[str, list[int]]] = {}
-    if "self_assessment" in data:
-        ratings = _implementation.journey_ratings(data["self_assessment"])
-        sources["implementation"] = _years_by_rpb(ratings, ratings["year"])
-    if "outcomes" in data:
-        first = (
-            data["outcomes"]
-            .groupby(["person_id", "measure", "respondent"])[["rpb", "date"]]
-            .first()
-        )
-        sources["outcomes"] = _years_by_rpb(first, period_year(first["date"], financial))
-    if "experiences" in data:
-        frame = data["experiences"]
-        sources["experiences"] = _years_by_rpb(frame, period_year(frame["date"], financial))
-    if "access" in data:
-        frame = data["access"]
-        sources["access"] = _years_by_rpb(frame, period_year(frame["received_date"], financial))
-    rows = [
-        (rpb, domain, default_baseline(years.get(rpb, []), year))
-        for domain, years in sources.items()
-        for rpb in (*RPB_NAMES, WALES)
-    ]
-    table = pd.DataFrame(rows, columns=["rpb", "domain", "baseline_year"])
-    table["baseline_year"] = table["baseline_year"].astype("Int64")
-    return table
+_KEYS = ["rpb", "measure", "respondent"]
 
 
 def _better(indicator: str, measure: str | None = None, catalogue: Catalogue = CATALOGUE) -> str:
@@ -173,13 +128,20 @@ def _row(
     }
 
 
-def _implementation_rows(sa: pd.DataFrame, year: int, base: Mapping[str, int | None]):
+def _implementation_rows(
+    sa: pd.DataFrame, ratings: pd.DataFrame, year: int, base: Mapping[str, int | None]
+) -> list[dict[str, object]]:
+    summaries = cache(
+        lambda b: _implementation.rpb_change_summary(sa, year, b, ratings).set_index("rpb")
+    )
+    changes = cache(lambda b: _implementation.element_changes(sa, year, b, ratings))
+    means = cache(lambda y: _implementation.national_means(sa, y, ratings).set_index("element"))
     rows = []
     for rpb in (*RPB_NAMES, WALES):
         b = base.get(rpb)
         if b is None:
             continue
-        summary = _implementation.rpb_change_summary(sa, year, b).set_index("rpb").loc[rpb]
+        summary = summaries(b).loc[rpb]
         rows.append(
             _row(
                 rpb,
@@ -194,160 +156,171 @@ def _implementation_rows(sa: pd.DataFrame, year: int, base: Mapping[str, int | N
             )
         )
         if rpb == WALES:
-            now = _implementation.national_means(sa, year).set_index("element")
-            then = _implementation.national_means(sa, b).set_index("element")
-            for element in CORE_ELEMENTS:
-                rows.append(
-                    _row(
-                        rpb,
-                        "journey_rating",
-                        {"element": element.key},
-                        b,
-                        then.loc[element.key, "mean_rating"],
-                        now.loc[element.key, "mean_rating"],
-                        (np.nan, np.nan),
-                        now.loc[element.key, "n_rpbs"],
-                        _better("journey_rating"),
-                    )
-                )
+            now, then = means(year), means(b)
+            rows += _element_rows(rpb, b, then["mean_rating"], now["mean_rating"], now["n_rpbs"])
         else:
-            changes = _implementation.element_changes(sa, year, b)
-            changes = changes[changes["rpb"] == rpb].set_index("element")
-            for element in CORE_ELEMENTS:
-                c = changes.loc[element.key]
-                rows.append(
-                    _row(
-                        rpb,
-                        "journey_rating",
-                        {"element": element.key},
-                        b,
-                        c["baseline"],
-                        c["current"],
-                        (np.nan, np.nan),
-                        int(pd.notna(c["current"])),
-                        _better("journey_rating"),
-                    )
-                )
+            own = changes(b)
+            own = own[own["rpb"] == rpb].set_index("element")
+            rated = own["current"].notna().astype(int)
+            rows += _element_rows(rpb, b, own["baseline"], own["current"], rated)
     return rows
+
+
+def _element_rows(
+    rpb: str, b: int, baseline: pd.Series, current: pd.Series, n: pd.Series
+) -> list[dict[str, object]]:
+    """The ``journey_rating`` rows of the core elements (series indexed by element key)."""
+    return [
+        _row(
+            rpb,
+            "journey_rating",
+            {"element": element.key},
+            b,
+            baseline[element.key],
+            current[element.key],
+            (np.nan, np.nan),
+            n[element.key],
+            _better("journey_rating"),
+        )
+        for element in CORE_ELEMENTS
+    ]
 
 
 def _outcome_rows(
-    outcomes: pd.DataFrame,
-    year: int,
-    base: Mapping[str, int | None],
-    catalogue: Catalogue,
-    sd: str,
-    financial: bool,
-):
-    episode_table = _outcomes.episodes(outcomes, financial)
-    years = sorted({b for b in base.values() if b is not None} | {year})
-    summaries, models = {}, {}
-    for y in years:
-        assessed = _outcomes.reliable_change(
-            episode_table[episode_table["cohort"] == y], catalogue, sd
-        )
-        summaries[y] = _outcomes.change_summary(assessed).set_index(
-            ["rpb", "measure", "respondent"]
-        )
-        for fit in _outcomes.adjusted_change(outcomes, episode_table, y):
-            models[(y, fit.measure, fit.respondent)] = fit.table.set_index("rpb")
+    cohorts: OutcomeCohorts, year: int, base: Mapping[str, int | None], catalogue: Catalogue
+) -> list[dict[str, object]]:
+    summaries = cache(lambda y: cohorts.summaries[y].set_index(_KEYS))
+    fit_tables = cache(lambda y, m, r: _fit_table(cohorts.fits.get((y, m, r))))
     rows = []
-    current = summaries[year]
+    current = summaries(year)
     for rpb, measure, respondent in current.index:
         b = base.get(rpb)
-        if b is None or (rpb, measure, respondent) not in summaries[b].index:
+        if b is None or (rpb, measure, respondent) not in summaries(b).index:
             continue
-        now, then = (
-            current.loc[(rpb, measure, respondent)],
-            summaries[b].loc[(rpb, measure, respondent)],
-        )
+        now = current.loc[(rpb, measure, respondent)]
+        then = summaries(b).loc[(rpb, measure, respondent)]
         of = {"measure": measure, "respondent": respondent}
-        ci = intervals.mean_difference_interval(
-            now["mean_change"],
-            now["sd_change"],
-            now["n_pairs"],
-            then["mean_change"],
-            then["sd_change"],
-            then["n_pairs"],
-        )
-        rows.append(
-            _row(
-                rpb,
-                "mean_change",
-                of,
-                b,
-                then["mean_change"],
-                now["mean_change"],
-                (ci.low, ci.high),
-                now["n_pairs"],
-                _better("mean_change", measure, catalogue),
-            )
-        )
-        assessable = [
-            int(s[["reliable_improvement", "no_reliable_change", "reliable_deterioration"]].sum())
-            for s in (now, then)
-        ]
-        if all(assessable):
-            diff = intervals.proportion_difference_interval(
-                int(now["reliable_improvement"]),
-                assessable[0],
-                int(then["reliable_improvement"]),
-                assessable[1],
-            )
-            rows.append(
-                _row(
-                    rpb,
-                    "share_reliable_improvement",
-                    of,
-                    b,
-                    then["reliable_improvement"] / assessable[1],
-                    now["reliable_improvement"] / assessable[0],
-                    (diff.low, diff.high),
-                    assessable[0],
-                    _better("share_reliable_improvement"),
-                )
-            )
-        model_now = models.get((year, measure, respondent))
-        model_then = models.get((b, measure, respondent))
-        if (
-            model_now is not None
-            and model_then is not None
-            and rpb in model_now.index
-            and rpb in model_then.index
-        ):
-            m1, m0 = model_now.loc[rpb], model_then.loc[rpb]
-            se = float(np.hypot(m1["se"], m0["se"]))
-            delta = m1["adjusted_change_per_year"] - m0["adjusted_change_per_year"]
-            rows.append(
-                _row(
-                    rpb,
-                    "adjusted_change_per_year",
-                    of,
-                    b,
-                    m0["adjusted_change_per_year"],
-                    m1["adjusted_change_per_year"],
-                    (delta - _Z95 * se, delta + _Z95 * se),
-                    m1["n_children_paired"],
-                    _better("adjusted_change_per_year", measure, catalogue),
-                )
-            )
+        rows.append(_mean_change_row(rpb, of, b, now, then, catalogue))
+        rows += _improvement_rows(rpb, of, b, now, then)
+        models = fit_tables(year, measure, respondent), fit_tables(b, measure, respondent)
+        rows += _adjusted_rows(rpb, of, b, *models, catalogue)
     return rows
 
 
-def _experience_rows(
-    experiences: pd.DataFrame, year: int, base: Mapping[str, int | None], financial: bool
-):
+def _fit_table(fit: AdjustedChange | None) -> pd.DataFrame | None:
+    return None if fit is None else fit.table.set_index("rpb")
+
+
+def _mean_change_row(
+    rpb: str,
+    of: Mapping[str, object],
+    b: int,
+    now: pd.Series,
+    then: pd.Series,
+    catalogue: Catalogue,
+) -> dict[str, object]:
+    """The ``mean_change`` row: the difference of the two cohorts' mean changes."""
+    ci = intervals.mean_difference_interval(
+        now["mean_change"],
+        now["sd_change"],
+        now["n_pairs"],
+        then["mean_change"],
+        then["sd_change"],
+        then["n_pairs"],
+    )
+    return _row(
+        rpb,
+        "mean_change",
+        of,
+        b,
+        then["mean_change"],
+        now["mean_change"],
+        (ci.low, ci.high),
+        now["n_pairs"],
+        _better("mean_change", of["measure"], catalogue),
+    )
+
+
+def _improvement_rows(
+    rpb: str, of: Mapping[str, object], b: int, now: pd.Series, then: pd.Series
+) -> list[dict[str, object]]:
+    """The ``share_reliable_improvement`` row, where both cohorts have assessable pairs."""
+    assessable = [
+        int(s[["reliable_improvement", "no_reliable_change", "reliable_deterioration"]].sum())
+        for s in (now, then)
+    ]
+    if not all(assessable):
+        return []
+    diff = intervals.proportion_difference_interval(
+        int(now["reliable_improvement"]),
+        assessable[0],
+        int(then["reliable_improvement"]),
+        assessable[1],
+    )
+    return [
+        _row(
+            rpb,
+            "share_reliable_improvement",
+            of,
+            b,
+            then["reliable_improvement"] / assessable[1],
+            now["reliable_improvement"] / assessable[0],
+            (diff.low, diff.high),
+            assessable[0],
+            _better("share_reliable_improvement"),
+        )
+    ]
+
+
+def _adjusted_rows(
+    rpb: str,
+    of: Mapping[str, object],
+    b: int,
+    model_now: pd.DataFrame | None,
+    model_then: pd.DataFrame | None,
+    catalogue: Catalogue,
+) -> list[dict[str, object]]:
+    """The ``adjusted_change_per_year`` row, where both cohorts' models estimate the RPB."""
+    if model_now is None or model_then is None:
+        return []
+    if rpb not in model_now.index or rpb not in model_then.index:
+        return []
+    m1, m0 = model_now.loc[rpb], model_then.loc[rpb]
+    se = float(np.hypot(m1["se"], m0["se"]))
+    delta = m1["adjusted_change_per_year"] - m0["adjusted_change_per_year"]
+    return [
+        _row(
+            rpb,
+            "adjusted_change_per_year",
+            of,
+            b,
+            m0["adjusted_change_per_year"],
+            m1["adjusted_change_per_year"],
+            (delta - _Z95 * se, delta + _Z95 * se),
+            m1["n_children_paired"],
+            _better("adjusted_change_per_year", of["measure"], catalogue),
+        )
+    ]
+
+
+def _change_rows(
+    base: Mapping[str, int | None], change_from: Callable[[int], pd.DataFrame]
+) -> list[dict[str, object]]:
+    """Rows of a domain whose change table (``change_from(baseline year)``) has intervals.
+
+    ``change_from`` returns ``rpb``, ``indicator``, ``item`` (optional), ``baseline``,
+    ``current``, ``ci_low``, ``ci_high`` and ``n_current`` per RPB and indicator; it is called
+    once per baseline year.
+    """
+    change_from = cache(change_from)
     rows = []
-    by_year: dict[int, pd.DataFrame] = {}
     for rpb in (*RPB_NAMES, WALES):
         b = base.get(rpb)
         if b is None:
             continue
-        if b not in by_year:
-            by_year[b] = _experiences.experience_change(experiences, year, b, financial)
-        table = by_year[b][by_year[b]["rpb"] == rpb]
-        for r in table.to_dict(orient="records"):
-            of = {} if pd.isna(r["item"]) else {"item": r["item"]}
+        table = change_from(b)
+        for r in table[table["rpb"] == rpb].to_dict(orient="records"):
+            of = {} if pd.isna(r.get("item", pd.NA)) else {"item": r["item"]}
             rows.append(
                 _row(
                     rpb,
@@ -364,35 +337,6 @@ def _experience_rows(
     return rows
 
 
-def _access_rows(access: pd.DataFrame, year: int, base: Mapping[str, int | None], financial: bool):
-    rows = []
-    by_year: dict[int, pd.DataFrame] = {}
-    for rpb in (*RPB_NAMES, WALES):
-        b = base.get(rpb)
-        if b is None:
-            continue
-        if b not in by_year:
-            by_year[b] = _access.access_change(access, year, b, financial=financial).set_index(
-                ["rpb", "indicator"]
-            )
-        for indicator in _access.INDICATORS:
-            r = by_year[b].loc[(rpb, indicator)]
-            rows.append(
-                _row(
-                    rpb,
-                    indicator,
-                    {},
-                    b,
-                    r["baseline"],
-                    r["current"],
-                    (r["ci_low"], r["ci_high"]),
-                    r["n_current"],
-                    _better(indicator),
-                )
-            )
-    return rows
-
-
 def distance_travelled(
     data: Mapping[str, pd.DataFrame],
     year: int,
@@ -400,6 +344,7 @@ def distance_travelled(
     catalogue: Catalogue = CATALOGUE,
     sd: str = "reference",
     financial: bool = False,
+    intermediates: YearIntermediates | None = None,
 ) -> pd.DataFrame:
     """The ``distance_travelled`` table: every indicator's change from baseline, with intervals.
 
@@ -419,6 +364,10 @@ def distance_travelled(
         SD used by the reliable change index.
     financial : bool
         April–March reporting years for dated rows.
+    intermediates : YearIntermediates, optional
+        What the year's tables share, built by
+        :func:`~nest_eval.domains.intermediates.year_intermediates` with the same settings;
+        built here when not given.
 
     Returns
     -------
@@ -427,34 +376,46 @@ def distance_travelled(
         indicator with a baseline. Journey ratings and partnership returns carry no interval
         (they are a census of self-ratings, not a sample).
 
+    Raises
+    ------
+    ValueError
+        When ``intermediates`` were built with other settings.
+
     See Also
     --------
     nest_eval.domains.implementation, nest_eval.domains.outcomes, nest_eval.domains.experiences,
     nest_eval.domains.access
     """
-    defaults = baseline_years(data, year, financial)
+    if intermediates is None:
+        intermediates = year_intermediates(data, year, baseline_year, catalogue, sd, financial)
+    intermediates.check(
+        year=year, baseline_year=baseline_year, catalogue=catalogue, sd=sd, financial=financial
+    )
+    base_for = intermediates.baselines_for
     rows: list[dict[str, object]] = []
-
-    def base_for(domain: str) -> dict[str, int | None]:
-        if baseline_year is not None:
-            return dict.fromkeys((*RPB_NAMES, WALES), baseline_year)
-        subset = defaults[defaults["domain"] == domain]
-        return {
-            r: (None if pd.isna(b) else int(b))
-            for r, b in zip(subset["rpb"], subset["baseline_year"], strict=True)
-        }
-
     if "self_assessment" in data:
-        rows += _implementation_rows(data["self_assessment"], year, base_for("implementation"))
-    if "outcomes" in data:
-        rows += _outcome_rows(
-            data["outcomes"], year, base_for("outcomes"), catalogue, sd, financial
+        rows += _implementation_rows(
+            data["self_assessment"], intermediates.ratings, year, base_for("implementation")
         )
+    if "outcomes" in data:
+        rows += _outcome_rows(intermediates.outcomes, year, base_for("outcomes"), catalogue)
     if "experiences" in data:
-        rows += _experience_rows(data["experiences"], year, base_for("experiences"), financial)
+        experiences = data["experiences"]
+        rows += _change_rows(
+            base_for("experiences"),
+            lambda b: _experiences.experience_change(experiences, year, b, financial),
+        )
     if "access" in data:
-        rows += _access_rows(data["access"], year, base_for("access"), financial)
-    table = pd.DataFrame(rows, columns=list(DISTANCE_COLUMNS))
+        access = data["access"]
+        rows += _change_rows(
+            base_for("access"),
+            lambda b: _access.access_change(access, year, b, financial=financial),
+        )
+    return _in_report_order(pd.DataFrame(rows, columns=list(DISTANCE_COLUMNS)))
+
+
+def _in_report_order(table: pd.DataFrame) -> pd.DataFrame:
+    """RPBs in order then Wales, domains in report order; whole-number columns as integers."""
     order = {name: i for i, name in enumerate((*RPB_NAMES, WALES))}
     domains = {d: i for i, d in enumerate(("implementation", "outcomes", "experiences", "access"))}
     table = table.assign(_r=table["rpb"].map(order), _d=table["domain"].map(domains))
@@ -470,6 +431,7 @@ def outcomes_change(
     catalogue: Catalogue = CATALOGUE,
     sd: str = "reference",
     financial: bool = False,
+    intermediates: YearIntermediates | None = None,
 ) -> pd.DataFrame:
     """The ``outcomes_change`` table for the cohort whose first assessment fell in ``year``.
 
@@ -485,6 +447,9 @@ def outcomes_change(
         SD used by the reliable change index.
     financial : bool
         April–March reporting years.
+    intermediates : YearIntermediates, optional
+        What the year's tables share, built from the same ``outcomes`` with the same settings;
+        built here (the reporting cohort only) when not given.
 
     Returns
     -------
@@ -492,12 +457,16 @@ def outcomes_change(
         Columns :data:`OUTCOMES_CHANGE_COLUMNS`, per ``rpb`` (and ``Wales``), ``measure`` and
         ``respondent``. Percentages are of the pairs assessable for reliable change;
         reliable recovery is a subset of reliable improvement.
+
+    Raises
+    ------
+    ValueError
+        When ``intermediates`` were built with other settings.
     """
-    episode_table = _outcomes.episodes(outcomes, financial)
-    assessed = _outcomes.reliable_change(
-        episode_table[episode_table["cohort"] == year], catalogue, sd
+    intermediates = reporting_cohort_intermediates(
+        intermediates, {"outcomes": outcomes}, year, catalogue, sd, financial
     )
-    summary = _outcomes.change_summary(assessed)
+    summary = intermediates.outcomes.summaries[year]
     if summary.empty:
         return pd.DataFrame(columns=list(OUTCOMES_CHANGE_COLUMNS))
     return summary[list(OUTCOMES_CHANGE_COLUMNS)].reset_index(drop=True)

@@ -58,7 +58,14 @@ def journey_ratings(self_assessment: pd.DataFrame, level: str = "region") -> pd.
     return rows.sort_values(keys)[columns].reset_index(drop=True)
 
 
-def national_means(self_assessment: pd.DataFrame, year: int) -> pd.DataFrame:
+def _region_ratings(self_assessment: pd.DataFrame, ratings: pd.DataFrame | None) -> pd.DataFrame:
+    """The region-level journey ratings given, or computed from ``self_assessment``."""
+    return journey_ratings(self_assessment) if ratings is None else ratings
+
+
+def national_means(
+    self_assessment: pd.DataFrame, year: int, ratings: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The national mean journey rating per core element for a cycle.
 
     The mean of the RPBs' region-level ratings (unrounded); ``n_rpbs`` counts the RPBs that
@@ -70,6 +77,8 @@ def national_means(self_assessment: pd.DataFrame, year: int) -> pd.DataFrame:
         Accepted ``self_assessment`` rows.
     year : int
         The self-assessment cycle.
+    ratings : pandas.DataFrame, optional
+        :func:`journey_ratings` of ``self_assessment``, when already computed.
 
     Returns
     -------
@@ -77,7 +86,7 @@ def national_means(self_assessment: pd.DataFrame, year: int) -> pd.DataFrame:
         ``element``, ``label``, ``mean_rating``, ``n_rpbs``, ``n_not_rated`` for the six core
         elements in published order (``mean_rating`` NaN where no RPB rated it).
     """
-    ratings = journey_ratings(self_assessment)
+    ratings = _region_ratings(self_assessment, ratings)
     ratings = ratings.loc[ratings["year"] == year]
     grouped = ratings.groupby("element", sort=False)["rating"]
     table = pd.DataFrame(
@@ -95,7 +104,12 @@ def national_means(self_assessment: pd.DataFrame, year: int) -> pd.DataFrame:
     return table
 
 
-def element_changes(self_assessment: pd.DataFrame, year: int, baseline_year: int) -> pd.DataFrame:
+def element_changes(
+    self_assessment: pd.DataFrame,
+    year: int,
+    baseline_year: int,
+    ratings: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Each RPB's journey rating per element in the baseline and reporting cycles.
 
     Parameters
@@ -104,6 +118,8 @@ def element_changes(self_assessment: pd.DataFrame, year: int, baseline_year: int
         Accepted ``self_assessment`` rows.
     year, baseline_year : int
         Reporting and baseline cycles.
+    ratings : pandas.DataFrame, optional
+        :func:`journey_ratings` of ``self_assessment``, when already computed.
 
     Returns
     -------
@@ -112,7 +128,7 @@ def element_changes(self_assessment: pd.DataFrame, year: int, baseline_year: int
         not rated) and ``direction`` (``up``, ``down``, ``same`` or ``not comparable``); RPBs
         and elements in published order, one row for every RPB and element.
     """
-    ratings = journey_ratings(self_assessment)
+    ratings = _region_ratings(self_assessment, ratings)
     wide = ratings.pivot_table(
         index=["rpb", "element"], columns="year", values="rating", aggfunc="first", dropna=False
     )
@@ -135,7 +151,10 @@ def element_changes(self_assessment: pd.DataFrame, year: int, baseline_year: int
 
 
 def rpb_change_summary(
-    self_assessment: pd.DataFrame, year: int, baseline_year: int
+    self_assessment: pd.DataFrame,
+    year: int,
+    baseline_year: int,
+    ratings: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Each RPB's distance travelled in implementation, over the core elements.
 
@@ -145,6 +164,8 @@ def rpb_change_summary(
         Accepted ``self_assessment`` rows.
     year, baseline_year : int
         Reporting and baseline cycles.
+    ratings : pandas.DataFrame, optional
+        :func:`journey_ratings` of ``self_assessment``, when already computed.
 
     Returns
     -------
@@ -154,7 +175,7 @@ def rpb_change_summary(
         ``n_up``, ``n_down``, ``n_same``. For Wales the means are over every RPB-element pair
         rated in both cycles.
     """
-    changes = element_changes(self_assessment, year, baseline_year)
+    changes = element_changes(self_assessment, year, baseline_year, ratings)
     comparable = changes.loc[changes["direction"] != "not comparable"]
 
     def summarise(frame: pd.DataFrame) -> dict[str, float]:
@@ -173,7 +194,9 @@ def rpb_change_summary(
     return pd.DataFrame(rows)
 
 
-def voice_shares(self_assessment: pd.DataFrame, year: int) -> pd.DataFrame:
+def voice_shares(
+    self_assessment: pd.DataFrame, year: int, ratings: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Share of region-level ratings informed by children's and by families' voices.
 
     Parameters
@@ -182,6 +205,8 @@ def voice_shares(self_assessment: pd.DataFrame, year: int) -> pd.DataFrame:
         Accepted ``self_assessment`` rows.
     year : int
         The cycle.
+    ratings : pandas.DataFrame, optional
+        :func:`journey_ratings` of ``self_assessment``, when already computed.
 
     Returns
     -------
@@ -191,15 +216,18 @@ def voice_shares(self_assessment: pd.DataFrame, year: int) -> pd.DataFrame:
         ``n_voice_unknown`` (rows where either answer is blank; excluded from that share's
         denominator).
     """
-    rows = journey_ratings(self_assessment)
+    rows = _region_ratings(self_assessment, ratings)
     rows = rows.loc[rows["year"] == year]
 
     def shares(frame: pd.DataFrame) -> dict[str, float]:
         out: dict[str, float] = {"n_ratings": len(frame)}
-        for voice in ("cyp_voice", "family_voice"):
+        for voice, count, share in (
+            ("cyp_voice", "n_cyp_voice", "share_cyp_voice"),
+            ("family_voice", "n_family_voice", "share_family_voice"),
+        ):
             known = frame[voice].dropna()
-            out[f"n_{voice}"] = int(known.sum())
-            out[f"share_{voice}"] = float(known.mean()) if len(known) else np.nan
+            out[count] = int(known.sum())
+            out[share] = float(known.mean()) if len(known) else np.nan
         out["n_voice_unknown"] = int(
             (frame["cyp_voice"].isna() | frame["family_voice"].isna()).sum()
         )
@@ -210,7 +238,9 @@ def voice_shares(self_assessment: pd.DataFrame, year: int) -> pd.DataFrame:
     return pd.DataFrame(table)
 
 
-def project_summary(self_assessment: pd.DataFrame, year: int) -> pd.DataFrame:
+def project_summary(
+    self_assessment: pd.DataFrame, year: int, ratings: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """RIF project self-assessments summarised beside the regional rating.
 
     Parameters
@@ -219,6 +249,8 @@ def project_summary(self_assessment: pd.DataFrame, year: int) -> pd.DataFrame:
         Accepted ``self_assessment`` rows.
     year : int
         The cycle.
+    ratings : pandas.DataFrame, optional
+        :func:`journey_ratings` of ``self_assessment``, when already computed.
 
     Returns
     -------
@@ -228,7 +260,7 @@ def project_summary(self_assessment: pd.DataFrame, year: int) -> pd.DataFrame:
     """
     projects = journey_ratings(self_assessment, level="project")
     projects = projects.loc[projects["year"] == year]
-    region = journey_ratings(self_assessment)
+    region = _region_ratings(self_assessment, ratings)
     region = region.loc[region["year"] == year].set_index(["rpb", "element"])["rating"]
     grouped = projects.groupby(["rpb", "element"], sort=False)
     table = grouped["rating"].agg(

@@ -16,29 +16,36 @@ Statistics
   (:func:`change_summary`).
 - Case-mix-adjusted change per RPB from a linear mixed model on all of each child's assessments
   (:func:`adjusted_change`).
+
+:func:`outcome_cohorts` builds all of these once for the cohorts a reporting year uses
+(:class:`OutcomeCohorts`), for the tables that share them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
 from nest_eval.domains.periods import period_year
-from nest_eval.reference.measures import CATALOGUE, Catalogue
+from nest_eval.reference.measures import CATALOGUE, Catalogue, Measure
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 from nest_eval.stats import intervals
-from nest_eval.stats.mixed_model import fit_random_intercept
+from nest_eval.stats.mixed_model import RandomInterceptFit, fit_random_intercept
 
 __all__ = [
     "CATEGORIES",
     "MODEL_SPECIFICATION",
     "AdjustedChange",
+    "OutcomeCohorts",
     "adjusted_change",
     "change_summary",
     "corc_categories",
     "episodes",
+    "outcome_cohorts",
     "reliable_change",
 ]
 
@@ -50,6 +57,14 @@ CATEGORIES = (
 )
 """CORC outcome categories. Improvement, no change and deterioration partition the assessable
 pairs; recovery is the subset of improvements that also moved out of the clinical range."""
+
+_PERCENTAGES = (
+    ("pct_reliable_improvement", "reliable_improvement"),
+    ("pct_no_reliable_change", "no_reliable_change"),
+    ("pct_reliable_deterioration", "reliable_deterioration"),
+    ("pct_reliable_recovery", "reliable_recovery"),
+)
+"""Each category's percentage of the assessable pairs, and the category it is of."""
 
 _Z95 = 1.959963984540054
 RCI_CRITICAL = 1.96
@@ -194,20 +209,8 @@ def reliable_change(
     if sd not in ("reference", "sample"):
         raise ValueError(f"sd must be 'reference' or 'sample', not {sd!r}")
     table = episode_table.copy()
-    n = len(table)
-    rci = np.full(n, np.nan)
-    threshold = np.full(n, np.nan)
-    sd_used = np.full(n, np.nan)
-    reliability = np.full(n, np.nan)
-    sd_source = np.full(n, "", dtype=object)
-    threshold_source = np.full(n, "", dtype=object)
-    improved = np.zeros(n, dtype=bool)
-    deteriorated = np.zeros(n, dtype=bool)
-    assessable = np.zeros(n, dtype=bool)
-    clinical_before = np.full(n, np.nan)
-    clinical_after = np.full(n, np.nan)
-
     paired = table["paired"].to_numpy()
+    assessment = _Assessment.empty(len(table))
     for (measure_key, respondent), index in table.groupby(
         ["measure", "respondent"], sort=True
     ).indices.items():
@@ -216,55 +219,105 @@ def reliable_change(
             continue
         measure = catalogue[measure_key]
         figures = _change_figures(measure_key, table["first_score"].iloc[rows], catalogue, sd)
-        change = table["change"].to_numpy()[rows]
         if figures is not None:
-            threshold[rows] = figures.threshold
-            sd_used[rows] = figures.sd
-            reliability[rows] = figures.reliability
-            sd_source[rows] = figures.sd_source
-            threshold_source[rows] = figures.threshold_source
-            rci[rows] = change / (figures.threshold / RCI_CRITICAL)
-            reliable = np.abs(change) > figures.threshold
-            better = change > 0 if measure.higher_is_better else change < 0
-            improved[rows] = reliable & better
-            deteriorated[rows] = reliable & ~better
-            assessable[rows] = True
-        # Clinical range at first and last assessment, where a cut-off applies.
-        sub = table.iloc[rows]
-        for (sex, age_band), sub_rows in _cutoff_groups(sub).items():
+            change = table["change"].to_numpy()[rows]
+            assessment.assess_reliable(rows, figures, change, measure.higher_is_better)
+        assessment.assess_clinical(table, rows, measure, respondent)
+    for name, values in assessment.columns(paired).items():
+        table[name] = values
+    return table
+
+
+@dataclass
+class _Assessment:
+    """Reliable and clinically significant change of every episode, filled in by group."""
+
+    rci: np.ndarray
+    threshold: np.ndarray
+    sd_used: np.ndarray
+    reliability: np.ndarray
+    sd_source: np.ndarray
+    threshold_source: np.ndarray
+    improved: np.ndarray
+    deteriorated: np.ndarray
+    assessable: np.ndarray
+    clinical_before: np.ndarray
+    clinical_after: np.ndarray
+
+    @classmethod
+    def empty(cls, n: int) -> _Assessment:
+        """Nothing assessed yet for ``n`` episodes."""
+        return cls(
+            rci=np.full(n, np.nan),
+            threshold=np.full(n, np.nan),
+            sd_used=np.full(n, np.nan),
+            reliability=np.full(n, np.nan),
+            sd_source=np.full(n, "", dtype=object),
+            threshold_source=np.full(n, "", dtype=object),
+            improved=np.zeros(n, dtype=bool),
+            deteriorated=np.zeros(n, dtype=bool),
+            assessable=np.zeros(n, dtype=bool),
+            clinical_before=np.full(n, np.nan),
+            clinical_after=np.full(n, np.nan),
+        )
+
+    def assess_reliable(
+        self, rows: np.ndarray, figures: _ChangeFigures, change: np.ndarray, higher_is_better: bool
+    ) -> None:
+        """Reliable change of the paired episodes at ``rows`` (one measure and respondent)."""
+        self.threshold[rows] = figures.threshold
+        self.sd_used[rows] = figures.sd
+        self.reliability[rows] = figures.reliability
+        self.sd_source[rows] = figures.sd_source
+        self.threshold_source[rows] = figures.threshold_source
+        self.rci[rows] = change / (figures.threshold / RCI_CRITICAL)
+        reliable = np.abs(change) > figures.threshold
+        better = change > 0 if higher_is_better else change < 0
+        self.improved[rows] = reliable & better
+        self.deteriorated[rows] = reliable & ~better
+        self.assessable[rows] = True
+
+    def assess_clinical(
+        self, table: pd.DataFrame, rows: np.ndarray, measure: Measure, respondent: str
+    ) -> None:
+        """Clinical range at the first and last assessment, where a cut-off applies."""
+        for (sex, age_band), sub_rows in _cutoff_groups(table.iloc[rows]).items():
             cutoff = measure.clinical_threshold(respondent, sex, age_band)
             if cutoff is None:
                 continue
             target = rows[sub_rows]
-            clinical_before[target] = cutoff.in_band(table["first_score"].to_numpy()[target])
-            clinical_after[target] = cutoff.in_band(table["last_score"].to_numpy()[target])
+            self.clinical_before[target] = cutoff.in_band(table["first_score"].to_numpy()[target])
+            self.clinical_after[target] = cutoff.in_band(table["last_score"].to_numpy()[target])
 
-    category = np.where(
-        ~paired,
-        "unpaired",
-        np.where(
-            ~assessable,
-            "not_assessable",
+    def columns(self, paired: np.ndarray) -> dict[str, np.ndarray]:
+        """The columns :func:`reliable_change` adds, in order."""
+        category = np.where(
+            ~paired,
+            "unpaired",
             np.where(
-                improved,
-                "reliable_improvement",
-                np.where(deteriorated, "reliable_deterioration", "no_reliable_change"),
+                ~self.assessable,
+                "not_assessable",
+                np.where(
+                    self.improved,
+                    "reliable_improvement",
+                    np.where(self.deteriorated, "reliable_deterioration", "no_reliable_change"),
+                ),
             ),
-        ),
-    )
-    crossed = (clinical_before == 1) & (clinical_after == 0)
-    table["rci"] = rci
-    table["rc_threshold"] = threshold
-    table["sd_used"] = sd_used
-    table["sd_source"] = sd_source
-    table["reliability_used"] = reliability
-    table["threshold_source"] = threshold_source
-    table["category"] = category
-    table["clinical_before"] = clinical_before
-    table["clinical_after"] = clinical_after
-    table["clinically_significant"] = crossed
-    table["reliable_recovery"] = improved & crossed
-    return table
+        )
+        crossed = (self.clinical_before == 1) & (self.clinical_after == 0)
+        return {
+            "rci": self.rci,
+            "rc_threshold": self.threshold,
+            "sd_used": self.sd_used,
+            "sd_source": self.sd_source,
+            "reliability_used": self.reliability,
+            "threshold_source": self.threshold_source,
+            "category": category,
+            "clinical_before": self.clinical_before,
+            "clinical_after": self.clinical_after,
+            "clinically_significant": crossed,
+            "reliable_recovery": self.improved & crossed,
+        }
 
 
 def _cutoff_groups(sub: pd.DataFrame) -> dict[tuple[object, object], np.ndarray]:
@@ -418,8 +471,8 @@ def _summarise_group(group: pd.DataFrame) -> dict[str, object]:
         out[name] = int(counts.get(name, 0))
     out["reliable_recovery"] = int(pairs["reliable_recovery"].sum())
     out["n_not_assessable"] = int(counts.get("not_assessable", 0))
-    for name in CATEGORIES:
-        out[f"pct_{name}"] = 100.0 * out[name] / assessable if assessable else np.nan
+    for percentage, name in _PERCENTAGES:
+        out[percentage] = 100.0 * out[name] / assessable if assessable else np.nan
     first = pairs.iloc[0] if n_pairs else None
     out["rc_threshold"] = float(first["rc_threshold"]) if first is not None else np.nan
     out["sd_source"] = first["sd_source"] if first is not None else ""
@@ -544,63 +597,160 @@ def adjusted_change(
         children = info[(info["measure"] == measure) & (info["respondent"] == respondent)]
         if len(children) < min_children:
             continue
-        complete = children.dropna(subset=["age0", "sex", "wimd_quintile"])
-        paired_counts = complete.loc[complete["paired"]].groupby("rpb").size()
-        kept_rpbs = [r for r in RPB_NAMES if paired_counts.get(r, 0) >= min_paired_per_rpb]
-        excluded = tuple(r for r in RPB_NAMES if r in set(children["rpb"]) and r not in kept_rpbs)
-        if not kept_rpbs:
-            continue
-        data = data.loc[
-            data["person_id"].isin(complete["person_id"]) & data["rpb"].isin(kept_rpbs)
-        ].copy()
-        data["t"] = (data["date"] - data["first_date"]).dt.days / DAYS_PER_YEAR
-        x, names = _design(data)
-        fit = fit_random_intercept(
-            data["score"].to_numpy(dtype=float), x, data["person_id"].to_numpy(), names
+        fitted = _fit_adjusted_change(
+            str(measure), str(respondent), data, children, min_paired_per_rpb
         )
-        in_model = complete.loc[complete["rpb"].isin(kept_rpbs)]
-        n_children = in_model.groupby("rpb").size()
-        n_paired = in_model.loc[in_model["paired"]].groupby("rpb").size()
-        n_obs = data.groupby("rpb").size()
-        table_rows = []
-        weights = pd.Series(0.0, index=fit.params.index)
-        for r in kept_rpbs:
-            name = f"rpb[{r}]:t"
-            estimate, se = float(fit.params[name]), float(fit.bse[name])
-            weights[name] = n_paired.get(r, 0)
-            table_rows.append(
-                (r, estimate, se, n_children.get(r, 0), n_paired.get(r, 0), n_obs.get(r, 0))
-            )
-        weights /= weights.sum()
-        estimate, se = fit.contrast(weights)
-        table_rows.append(
-            (WALES, estimate, se, int(n_children.sum()), int(n_paired.sum()), int(n_obs.sum()))
-        )
-        table = pd.DataFrame(
-            table_rows,
-            columns=[
-                "rpb",
-                "adjusted_change_per_year",
-                "se",
-                "n_children",
-                "n_children_paired",
-                "n_obs",
-            ],
-        )
-        table["ci_low"] = table["adjusted_change_per_year"] - _Z95 * table["se"]
-        table["ci_high"] = table["adjusted_change_per_year"] + _Z95 * table["se"]
-        results.append(
-            AdjustedChange(
-                measure=str(measure),
-                respondent=str(respondent),
-                table=table,
-                sigma2=float(fit.sigma2),
-                sigma2_child=float(fit.sigma2_group),
-                n_obs=int(fit.n_obs),
-                n_children=int(fit.n_groups),
-                n_excluded_children=len(children) - len(complete),
-                excluded_rpbs=excluded,
-                converged=bool(fit.converged),
-            )
-        )
+        if fitted is not None:
+            results.append(fitted)
     return results
+
+
+def _fit_adjusted_change(
+    measure: str,
+    respondent: str,
+    data: pd.DataFrame,
+    children: pd.DataFrame,
+    min_paired_per_rpb: int,
+) -> AdjustedChange | None:
+    """Fit one measure and respondent's model; None when no RPB has enough paired children."""
+    complete = children.dropna(subset=["age0", "sex", "wimd_quintile"])
+    paired_counts = complete.loc[complete["paired"]].groupby("rpb").size()
+    kept_rpbs = [r for r in RPB_NAMES if paired_counts.get(r, 0) >= min_paired_per_rpb]
+    excluded = tuple(r for r in RPB_NAMES if r in set(children["rpb"]) and r not in kept_rpbs)
+    if not kept_rpbs:
+        return None
+    data = data.loc[
+        data["person_id"].isin(complete["person_id"]) & data["rpb"].isin(kept_rpbs)
+    ].copy()
+    data["t"] = (data["date"] - data["first_date"]).dt.days / DAYS_PER_YEAR
+    x, names = _design(data)
+    fit = fit_random_intercept(
+        data["score"].to_numpy(dtype=float), x, data["person_id"].to_numpy(), names
+    )
+    in_model = complete.loc[complete["rpb"].isin(kept_rpbs)]
+    return AdjustedChange(
+        measure=measure,
+        respondent=respondent,
+        table=_adjusted_table(fit, in_model, data, kept_rpbs),
+        sigma2=float(fit.sigma2),
+        sigma2_child=float(fit.sigma2_group),
+        n_obs=int(fit.n_obs),
+        n_children=int(fit.n_groups),
+        n_excluded_children=len(children) - len(complete),
+        excluded_rpbs=excluded,
+        converged=bool(fit.converged),
+    )
+
+
+def _adjusted_table(
+    fit: RandomInterceptFit, in_model: pd.DataFrame, data: pd.DataFrame, kept_rpbs: list[str]
+) -> pd.DataFrame:
+    """Each kept RPB's change per year and Wales's, weighted by paired children."""
+    n_children = in_model.groupby("rpb").size()
+    n_paired = in_model.loc[in_model["paired"]].groupby("rpb").size()
+    n_obs = data.groupby("rpb").size()
+    table_rows = []
+    weights = pd.Series(0.0, index=fit.params.index)
+    for r in kept_rpbs:
+        name = f"rpb[{r}]:t"
+        estimate, se = float(fit.params[name]), float(fit.bse[name])
+        weights[name] = n_paired.get(r, 0)
+        table_rows.append(
+            (r, estimate, se, n_children.get(r, 0), n_paired.get(r, 0), n_obs.get(r, 0))
+        )
+    weights /= weights.sum()
+    estimate, se = fit.contrast(weights)
+    table_rows.append(
+        (WALES, estimate, se, int(n_children.sum()), int(n_paired.sum()), int(n_obs.sum()))
+    )
+    table = pd.DataFrame(
+        table_rows,
+        columns=[
+            "rpb",
+            "adjusted_change_per_year",
+            "se",
+            "n_children",
+            "n_children_paired",
+            "n_obs",
+        ],
+    )
+    table["ci_low"] = table["adjusted_change_per_year"] - _Z95 * table["se"]
+    table["ci_high"] = table["adjusted_change_per_year"] + _Z95 * table["se"]
+    return table
+
+
+@dataclass(frozen=True)
+class OutcomeCohorts:
+    """The outcome statistics of the cohorts a reporting year uses, each built once.
+
+    Attributes
+    ----------
+    episodes : pandas.DataFrame
+        :func:`episodes` of every assessment (all cohorts).
+    assessed : mapping of int to pandas.DataFrame
+        :func:`reliable_change` of each cohort's episodes, by cohort year.
+    summaries : mapping of int to pandas.DataFrame
+        :func:`change_summary` of each cohort, by cohort year.
+    fits : mapping of (int, str, str) to AdjustedChange
+        :func:`adjusted_change` by cohort, measure and respondent, each cohort's in
+        catalogue-key order (empty when the models were not fitted).
+    """
+
+    episodes: pd.DataFrame
+    assessed: Mapping[int, pd.DataFrame]
+    summaries: Mapping[int, pd.DataFrame]
+    fits: Mapping[tuple[int, str, str], AdjustedChange]
+
+    def cohort_fits(self, cohort: int) -> list[AdjustedChange]:
+        """The adjusted-change models of one cohort, in catalogue-key order."""
+        return [fit for (year, _, _), fit in self.fits.items() if year == cohort]
+
+
+def outcome_cohorts(
+    outcomes: pd.DataFrame,
+    cohorts: Iterable[int],
+    catalogue: Catalogue = CATALOGUE,
+    sd: str = "reference",
+    financial: bool = False,
+    fit_models: bool = True,
+) -> OutcomeCohorts:
+    """Episodes, reliable change, change summaries and adjusted change of some cohorts, once.
+
+    Parameters
+    ----------
+    outcomes : pandas.DataFrame
+        Accepted ``outcomes`` rows.
+    cohorts : iterable of int
+        The cohort years needed (each is built once, however often it is named).
+    catalogue : Catalogue
+        Measures catalogue (with any evaluator overrides).
+    sd : {"reference", "sample"}
+        SD used by the reliable change index.
+    financial : bool
+        April–March cohort years.
+    fit_models : bool
+        Fit the case-mix-adjusted models of each cohort (:func:`adjusted_change`).
+
+    Returns
+    -------
+    OutcomeCohorts
+    """
+    episode_table = episodes(outcomes, financial)
+    years = sorted({int(cohort) for cohort in cohorts})
+    assessed = {
+        year: reliable_change(episode_table[episode_table["cohort"] == year], catalogue, sd)
+        for year in years
+    }
+    fits = {}
+    if fit_models:
+        fits = {
+            (year, fit.measure, fit.respondent): fit
+            for year in years
+            for fit in adjusted_change(outcomes, episode_table, year)
+        }
+    return OutcomeCohorts(
+        episodes=episode_table,
+        assessed=MappingProxyType(assessed),
+        summaries=MappingProxyType({year: change_summary(a) for year, a in assessed.items()}),
+        fits=MappingProxyType(fits),
+    )

@@ -17,11 +17,16 @@ import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from nest_eval.config import RunConfig
 from nest_eval.reference.overrides import DEFAULT_REFERENCE, Reference
+
+if TYPE_CHECKING:
+    from nest_eval.domains.intermediates import YearIntermediates
+    from nest_eval.domains.outcomes import AdjustedChange
 
 __all__ = [
     "RESULTS_ENV",
@@ -147,50 +152,135 @@ def compute_year(
     Returns
     -------
     YearResults
+
+    Notes
+    -----
+    What several tables rest on is built once
+    (:func:`~nest_eval.domains.intermediates.year_intermediates`: the journey ratings, the
+    default baselines, and the episodes, reliable change, change summaries and mixed models of
+    the reporting cohort and the outcome baseline cohorts) and passed to every table built on
+    it, so each model is fitted once.
     """
     config = config or RunConfig()
-    year, baseline_year = config.year, config.baseline_year
-    catalogue, sd, financial = config.reference().catalogue, config.sd, config.financial
-    from nest_eval.domains import access as _access
-    from nest_eval.domains import comparisons as _comparisons
-    from nest_eval.domains import distance as _distance
-    from nest_eval.domains import experiences as _experiences
-    from nest_eval.domains import implementation as _implementation
-    from nest_eval.domains import outcomes as _outcomes
-    from nest_eval.domains import partnership as _partnership
-    from nest_eval.domains.periods import period_end, period_start
+    from nest_eval.domains.intermediates import year_intermediates
+    from nest_eval.domains.outcomes import MODEL_SPECIFICATION
 
     if isinstance(data, LoadedData):
         tables, accounting = data.tables, data.accounting
     else:
         tables, accounting = dict(data), {}
+    catalogue = config.reference().catalogue
+    shared = year_intermediates(
+        tables, config.year, config.baseline_year, catalogue, config.sd, config.financial
+    )
     sa = tables.get("self_assessment")
+    compare_year = _compare_year(sa, config)
+    fits = shared.outcomes.cohort_fits(config.year) if shared.outcomes is not None else []
+    return YearResults(
+        year=config.year,
+        baseline_year=compare_year,
+        **_distance_results(tables, config, shared),
+        **_implementation_results(sa, shared.ratings, config.year, compare_year),
+        adjusted=_adjusted_table(fits),
+        models=_models_table(fits),
+        model_specification=MODEL_SPECIFICATION,
+        **_other_domain_results(tables, config, compare_year),
+        catalogue_figures=catalogue.figures_table(),
+        accounting=accounting,
+        parameters=config.parameters(),
+    )
+
+
+def _compare_year(sa: pd.DataFrame | None, config: RunConfig) -> int | None:
+    """The run's baseline year, or the earliest self-assessment cycle before the year."""
+    if config.baseline_year is not None:
+        return config.baseline_year
     cycles = sorted(int(y) for y in sa["year"].dropna().unique()) if sa is not None else []
-    compare_year = baseline_year
-    if compare_year is None:
-        earlier = [y for y in cycles if y < year]
-        compare_year = earlier[0] if earlier else None
+    earlier = [y for y in cycles if y < config.year]
+    return earlier[0] if earlier else None
+
+
+def _distance_results(
+    tables: Mapping[str, pd.DataFrame], config: RunConfig, shared: YearIntermediates
+) -> dict[str, pd.DataFrame]:
+    """Distance travelled, the outcomes change and the RPB funnels, on the shared results."""
+    from nest_eval.domains import comparisons as _comparisons
+    from nest_eval.domains import distance as _distance
+
+    year, catalogue = config.year, shared.catalogue
+    sd, financial = config.sd, config.financial
+    outcomes_change = pd.DataFrame()
+    if "outcomes" in tables:
+        outcomes_change = _distance.outcomes_change(
+            tables["outcomes"], year, catalogue, sd, financial, intermediates=shared
+        )
+    proportions = _comparisons.proportions_by_rpb(
+        tables, year, catalogue, financial, sd, intermediates=shared
+    )
+    return {
+        "distance": _distance.distance_travelled(
+            tables, year, config.baseline_year, catalogue, sd, financial, intermediates=shared
+        ),
+        "outcomes_change": outcomes_change,
+        "funnels": _comparisons.rpb_funnels(proportions),
+    }
+
+
+def _implementation_results(
+    sa: pd.DataFrame | None, ratings: pd.DataFrame | None, year: int, compare_year: int | None
+) -> dict[str, pd.DataFrame | None]:
+    """The implementation tables, from the journey ratings computed once."""
+    from nest_eval.domains import implementation as _implementation
 
     empty = pd.DataFrame()
-    distance = _distance.distance_travelled(tables, year, baseline_year, catalogue, sd, financial)
-    outcomes_change = (
-        _distance.outcomes_change(tables["outcomes"], year, catalogue, sd, financial)
-        if "outcomes" in tables
-        else empty
+    if sa is None:
+        baseline = empty if compare_year is not None else None
+        return {
+            "national_means": empty,
+            "national_means_baseline": baseline,
+            "journey_ratings": empty,
+            "implementation_summary": baseline,
+            "voice_shares": empty,
+            "projects": empty,
+            "evidence": empty,
+        }
+    national_baseline = summary = None
+    if compare_year is not None:
+        national_baseline = _implementation.national_means(sa, compare_year, ratings)
+        summary = _implementation.rpb_change_summary(sa, year, compare_year, ratings)
+    return {
+        "national_means": _implementation.national_means(sa, year, ratings),
+        "national_means_baseline": national_baseline,
+        "journey_ratings": ratings,
+        "implementation_summary": summary,
+        "voice_shares": _implementation.voice_shares(sa, year, ratings),
+        "projects": _implementation.project_summary(sa, year, ratings),
+        "evidence": _evidence(sa, year),
+    }
+
+
+def _evidence(sa: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The evidence each RPB gave for its region-level ratings of the year."""
+    rows = sa.loc[(sa["year"] == year) & (sa["level"] == "region")]
+    columns = [c for c in ("rpb", "element", "rating", "evidence") if c in rows]
+    return rows[columns].dropna(subset=["evidence"]) if "evidence" in rows else pd.DataFrame()
+
+
+def _adjusted_table(fits: list[AdjustedChange]) -> pd.DataFrame:
+    """The case-mix-adjusted change of every model, one row per measure, respondent and RPB."""
+    if not fits:
+        return pd.DataFrame()
+    adjusted = pd.concat(
+        [f.table.assign(measure=f.measure, respondent=f.respondent) for f in fits],
+        ignore_index=True,
     )
-    fits = []
-    if "outcomes" in tables:
-        episodes = _outcomes.episodes(tables["outcomes"], financial)
-        fits = _outcomes.adjusted_change(tables["outcomes"], episodes, year)
-    adjusted = empty
-    if fits:
-        adjusted = pd.concat(
-            [f.table.assign(measure=f.measure, respondent=f.respondent) for f in fits],
-            ignore_index=True,
-        )
-        front = ["measure", "respondent"]
-        adjusted = adjusted[front + [c for c in adjusted.columns if c not in front]]
-    models = pd.DataFrame(
+    front = ["measure", "respondent"]
+    return adjusted[front + [c for c in adjusted.columns if c not in front]]
+
+
+def _models_table(fits: list[AdjustedChange]) -> pd.DataFrame:
+    """One row per model: its size, variance components, exclusions and convergence."""
+    return pd.DataFrame(
         [
             {
                 "measure": f.measure,
@@ -207,71 +297,43 @@ def compute_year(
         ]
     )
 
-    def implementation(func, *args):
-        return func(sa, *args) if sa is not None else empty
 
-    evidence = empty
-    if sa is not None:
-        rows = sa.loc[(sa["year"] == year) & (sa["level"] == "region")]
-        columns = [c for c in ("rpb", "element", "rating", "evidence") if c in rows]
-        evidence = rows[columns].dropna(subset=["evidence"]) if "evidence" in rows else empty
+def _other_domain_results(
+    tables: Mapping[str, pd.DataFrame], config: RunConfig, compare_year: int | None
+) -> dict[str, pd.DataFrame | None]:
+    """Experiences, access, enablers and training of the year."""
+    from nest_eval.domains import access as _access
+    from nest_eval.domains import experiences as _experiences
+    from nest_eval.domains import partnership as _partnership
+    from nest_eval.domains.periods import period_end, period_start
 
-    experiences = tables.get("experiences")
-    access = tables.get("access")
-    partnership = tables.get("partnership")
-    training = tables.get("training")
-    has_baseline = compare_year is not None
-    return YearResults(
-        year=year,
-        baseline_year=compare_year,
-        distance=distance,
-        outcomes_change=outcomes_change,
-        national_means=implementation(_implementation.national_means, year),
-        national_means_baseline=(
-            implementation(_implementation.national_means, compare_year) if has_baseline else None
-        ),
-        journey_ratings=implementation(_implementation.journey_ratings),
-        implementation_summary=(
-            implementation(_implementation.rpb_change_summary, year, compare_year)
-            if has_baseline
-            else None
-        ),
-        voice_shares=implementation(_implementation.voice_shares, year),
-        projects=implementation(_implementation.project_summary, year),
-        evidence=evidence,
-        agreement=(
+    year, financial, empty = config.year, config.financial, pd.DataFrame()
+    experiences, access = tables.get("experiences"), tables.get("access")
+    partnership, training = tables.get("partnership"), tables.get("training")
+    enablers_baseline = None
+    if partnership is not None and compare_year is not None:
+        enablers_baseline = _partnership.enablers(partnership, compare_year)
+    return {
+        "agreement": (
             _experiences.agreement(experiences, year, financial=financial)
             if experiences is not None
             else empty
         ),
-        access=(
+        "access": (
             _access.access_indicators(access, year, financial=financial)
             if access is not None
             else empty
         ),
-        adjusted=adjusted,
-        models=models,
-        model_specification=_outcomes.MODEL_SPECIFICATION,
-        enablers=(_partnership.enablers(partnership, year) if partnership is not None else empty),
-        enablers_baseline=(
-            _partnership.enablers(partnership, compare_year)
-            if partnership is not None and has_baseline
-            else None
-        ),
-        training=(
+        "enablers": _partnership.enablers(partnership, year) if partnership is not None else empty,
+        "enablers_baseline": enablers_baseline,
+        "training": (
             _partnership.training_summary(
                 training, period_start(year, financial), period_end(year, financial)
             )
             if training is not None
             else empty
         ),
-        funnels=_comparisons.rpb_funnels(
-            _comparisons.proportions_by_rpb(tables, year, catalogue, financial)
-        ),
-        catalogue_figures=catalogue.figures_table(),
-        accounting=accounting,
-        parameters=config.parameters(),
-    )
+    }
 
 
 def save_results(results: YearResults, path: str | Path) -> None:

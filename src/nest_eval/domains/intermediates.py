@@ -1,0 +1,264 @@
+"""What the statistics of a reporting year share, built once: ratings, baselines, cohorts.
+
+Several tables of a year rest on the same intermediate results: the journey ratings (the
+implementation tables, the implementation baselines and the voice funnels), the default
+baseline year of each RPB and domain (:func:`baseline_years`), and for outcomes the episodes,
+reliable change, change summaries and case-mix-adjusted models of the reporting cohort and of
+the baseline cohorts (:class:`~nest_eval.domains.outcomes.OutcomeCohorts`).
+:func:`year_intermediates` builds them once in a :class:`YearIntermediates`, which
+:func:`nest_eval.domains.year.compute_year` passes to every table built on them; called without
+it, each public function builds what it needs itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from nest_eval.domains import implementation as _implementation
+from nest_eval.domains import outcomes as _outcomes
+from nest_eval.domains.periods import default_baseline, period_year
+from nest_eval.reference.measures import CATALOGUE, Catalogue
+from nest_eval.reference.vocabulary import RPB_NAMES, WALES
+
+__all__ = [
+    "YearIntermediates",
+    "baseline_years",
+    "reporting_cohort_intermediates",
+    "year_intermediates",
+]
+
+
+@dataclass(frozen=True)
+class YearIntermediates:
+    """The intermediate results a reporting year's tables share, and the settings they used.
+
+    Attributes
+    ----------
+    year : int
+        The reporting year.
+    baseline_year : int or None
+        The baseline for every RPB and domain; None: each one's default (``baselines``).
+    catalogue : Catalogue
+        Measures catalogue of the reliable change.
+    sd : str
+        SD of the reliable change index.
+    financial : bool
+        April–March reporting years for dated rows.
+    ratings : pandas.DataFrame or None
+        Region-level :func:`~nest_eval.domains.implementation.journey_ratings` (None without
+        self-assessment data).
+    baselines : pandas.DataFrame
+        :func:`baseline_years`: the default baseline per RPB (and Wales) and domain.
+    outcomes : OutcomeCohorts or None
+        The outcome statistics of the reporting cohort and the baseline cohorts (None without
+        outcomes data).
+    """
+
+    year: int
+    baseline_year: int | None
+    catalogue: Catalogue
+    sd: str
+    financial: bool
+    ratings: pd.DataFrame | None
+    baselines: pd.DataFrame
+    outcomes: _outcomes.OutcomeCohorts | None
+
+    def baselines_for(self, domain: str) -> dict[str, int | None]:
+        """The baseline year of each RPB (and Wales) in a domain: the run's, or the default."""
+        return _baselines_for(self.baselines, domain, self.baseline_year)
+
+    def check(self, **settings: object) -> None:
+        """Raise ValueError when a setting given differs from the one these were built with."""
+        differing = [name for name, value in settings.items() if getattr(self, name) != value]
+        if differing:
+            raise ValueError(
+                "the intermediates were built with other settings: "
+                + ", ".join(f"{name} {getattr(self, name)!r}" for name in differing)
+            )
+
+
+def _years_by_rpb(frame: pd.DataFrame, years: pd.Series) -> dict[str, list[int]]:
+    found = {
+        rpb: sorted({int(y) for y in years[frame["rpb"] == rpb].dropna()}) for rpb in RPB_NAMES
+    }
+    found[WALES] = sorted({int(y) for y in years.dropna()})
+    return found
+
+
+def baseline_years(
+    data: Mapping[str, pd.DataFrame],
+    year: int,
+    financial: bool = False,
+    ratings: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The default baseline year per RPB (and Wales) and domain.
+
+    Parameters
+    ----------
+    data : mapping of str to pandas.DataFrame
+        Accepted tables by dataset name.
+    year : int
+        The reporting year.
+    financial : bool
+        April–March reporting years for dated rows.
+    ratings : pandas.DataFrame, optional
+        :func:`~nest_eval.domains.implementation.journey_ratings` of the self-assessment, when
+        already computed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rpb``, ``domain``, ``baseline_year`` (missing where no earlier year has data).
+    """
+    sources: dict[str, dict[str, list[int]]] = {}
+    if "self_assessment" in data:
+        if ratings is None:
+            ratings = _implementation.journey_ratings(data["self_assessment"])
+        sources["implementation"] = _years_by_rpb(ratings, ratings["year"])
+    if "outcomes" in data:
+        first = (
+            data["outcomes"]
+            .groupby(["person_id", "measure", "respondent"])[["rpb", "date"]]
+            .first()
+        )
+        sources["outcomes"] = _years_by_rpb(first, period_year(first["date"], financial))
+    if "experiences" in data:
+        frame = data["experiences"]
+        sources["experiences"] = _years_by_rpb(frame, period_year(frame["date"], financial))
+    if "access" in data:
+        frame = data["access"]
+        sources["access"] = _years_by_rpb(frame, period_year(frame["received_date"], financial))
+    rows = [
+        (rpb, domain, default_baseline(years.get(rpb, []), year))
+        for domain, years in sources.items()
+        for rpb in (*RPB_NAMES, WALES)
+    ]
+    table = pd.DataFrame(rows, columns=["rpb", "domain", "baseline_year"])
+    table["baseline_year"] = table["baseline_year"].astype("Int64")
+    return table
+
+
+def _baselines_for(
+    baselines: pd.DataFrame, domain: str, baseline_year: int | None
+) -> dict[str, int | None]:
+    if baseline_year is not None:
+        return dict.fromkeys((*RPB_NAMES, WALES), baseline_year)
+    subset = baselines[baselines["domain"] == domain]
+    return {
+        r: (None if pd.isna(b) else int(b))
+        for r, b in zip(subset["rpb"], subset["baseline_year"], strict=True)
+    }
+
+
+def year_intermediates(
+    data: Mapping[str, pd.DataFrame],
+    year: int,
+    baseline_year: int | None = None,
+    catalogue: Catalogue = CATALOGUE,
+    sd: str = "reference",
+    financial: bool = False,
+    cohorts: Iterable[int] | None = None,
+    fit_models: bool = True,
+) -> YearIntermediates:
+    """Build once what a reporting year's tables share.
+
+    Parameters
+    ----------
+    data : mapping of str to pandas.DataFrame
+        Accepted tables by dataset name.
+    year : int
+        The reporting year.
+    baseline_year : int, optional
+        The baseline for every RPB and domain; by default each one's earliest earlier year
+        with data (:func:`baseline_years`).
+    catalogue : Catalogue
+        Measures catalogue (with any evaluator overrides).
+    sd : {"reference", "sample"}
+        SD used by the reliable change index.
+    financial : bool
+        April–March reporting years for dated rows.
+    cohorts : iterable of int, optional
+        The outcome cohorts to build; by default those distance travelled uses: the reporting
+        year and the outcome baselines.
+    fit_models : bool
+        Fit the case-mix-adjusted models of each cohort.
+
+    Returns
+    -------
+    YearIntermediates
+    """
+    sa = data.get("self_assessment")
+    ratings = _implementation.journey_ratings(sa) if sa is not None else None
+    baselines = baseline_years(data, year, financial, ratings)
+    outcome_cohorts = None
+    if "outcomes" in data:
+        if cohorts is None:
+            base = _baselines_for(baselines, "outcomes", baseline_year)
+            cohorts = {b for b in base.values() if b is not None} | {year}
+        outcome_cohorts = _outcomes.outcome_cohorts(
+            data["outcomes"], cohorts, catalogue, sd, financial, fit_models
+        )
+    return YearIntermediates(
+        year=year,
+        baseline_year=baseline_year,
+        catalogue=catalogue,
+        sd=sd,
+        financial=financial,
+        ratings=ratings,
+        baselines=baselines,
+        outcomes=outcome_cohorts,
+    )
+
+
+def reporting_cohort_intermediates(
+    intermediates: YearIntermediates | None,
+    data: Mapping[str, pd.DataFrame],
+    year: int,
+    catalogue: Catalogue = CATALOGUE,
+    sd: str = "reference",
+    financial: bool = False,
+) -> YearIntermediates:
+    """The intermediates given, checked against the settings; or the reporting cohort's, built.
+
+    For the tables that need the journey ratings and the reporting cohort's change only: when
+    ``intermediates`` is None, builds those (no baseline cohort, no model) from ``data``.
+
+    Parameters
+    ----------
+    intermediates : YearIntermediates or None
+        Intermediates already built for the year.
+    data : mapping of str to pandas.DataFrame
+        Accepted tables by dataset name.
+    year : int
+        The reporting year.
+    catalogue : Catalogue
+        Measures catalogue.
+    sd : {"reference", "sample"}
+        SD used by the reliable change index.
+    financial : bool
+        April–March reporting years.
+
+    Returns
+    -------
+    YearIntermediates
+
+    Raises
+    ------
+    ValueError
+        When ``intermediates`` were built with other settings.
+    """
+    if intermediates is None:
+        return year_intermediates(
+            data,
+            year,
+            catalogue=catalogue,
+            sd=sd,
+            financial=financial,
+            cohorts=[year],
+            fit_models=False,
+        )
+    intermediates.check(year=year, catalogue=catalogue, sd=sd, financial=financial)
+    return intermediates
