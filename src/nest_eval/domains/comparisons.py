@@ -82,7 +82,7 @@ def proportions_by_rpb(
     if "experiences" in data:
         rows += _experience_proportions(data["experiences"], year, financial)
     if "access" in data:
-        rows += _access_proportions(data["access"], year, financial)
+        rows += _access_proportions(data["access"], year, financial, intermediates.census)
     if intermediates.outcomes is not None:
         rows += _outcome_proportions(intermediates.outcomes.summaries[year])
     if intermediates.ratings is not None:
@@ -101,9 +101,11 @@ def _experience_proportions(experiences: pd.DataFrame, year: int, financial: boo
     ]
 
 
-def _access_proportions(access: pd.DataFrame, year: int, financial: bool) -> list[tuple]:
+def _access_proportions(
+    access: pd.DataFrame, year: int, financial: bool, census: pd.Timestamp | None
+) -> list[tuple]:
     """The shares first supported within 28 days and redirected at least once, per RPB."""
-    table = _access.access_indicators(access, year, financial=financial)
+    table = _access.access_indicators(access, year, census, financial)
     compared = ("share_within_28_days", "share_redirected")
     table = table[table["indicator"].isin(compared) & table["rpb"].isin(RPB_NAMES)]
     return [

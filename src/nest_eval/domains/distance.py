@@ -409,7 +409,7 @@ def distance_travelled(
         access = data["access"]
         rows += _change_rows(
             base_for("access"),
-            lambda b: _access.access_change(access, year, b, financial=financial),
+            lambda b: _access.access_change(access, year, b, intermediates.census, financial),
         )
     return _in_report_order(pd.DataFrame(rows, columns=list(DISTANCE_COLUMNS)))
 

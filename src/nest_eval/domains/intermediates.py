@@ -55,6 +55,8 @@ class YearIntermediates:
     outcomes : OutcomeCohorts or None
         The outcome statistics of the reporting cohort and the baseline cohorts (None without
         outcomes data).
+    census : pandas.Timestamp or None
+        The census date of the "at a date" figures (access); None: the latest date in the data.
     """
 
     year: int
@@ -65,6 +67,7 @@ class YearIntermediates:
     ratings: pd.DataFrame | None
     baselines: pd.DataFrame
     outcomes: _outcomes.OutcomeCohorts | None
+    census: pd.Timestamp | None = None
 
     def baselines_for(self, domain: str) -> dict[str, int | None]:
         """The baseline year of each RPB (and Wales) in a domain: the run's, or the default."""
@@ -162,6 +165,7 @@ def year_intermediates(
     financial: bool = False,
     cohorts: Iterable[int] | None = None,
     fit_models: bool = True,
+    census: pd.Timestamp | None = None,
 ) -> YearIntermediates:
     """Build once what a reporting year's tables share.
 
@@ -185,6 +189,9 @@ def year_intermediates(
         year and the outcome baselines.
     fit_models : bool
         Fit the case-mix-adjusted models of each cohort.
+    census : pandas.Timestamp, optional
+        The census date of the access figures (the run's ``as_of``); default the latest date
+        in the data.
 
     Returns
     -------
@@ -210,6 +217,7 @@ def year_intermediates(
         ratings=ratings,
         baselines=baselines,
         outcomes=outcome_cohorts,
+        census=census,
     )
 
 

@@ -171,7 +171,13 @@ def compute_year(
         tables, accounting = dict(data), {}
     catalogue = config.reference().catalogue
     shared = year_intermediates(
-        tables, config.year, config.baseline_year, catalogue, config.sd, config.financial
+        tables,
+        config.year,
+        config.baseline_year,
+        catalogue,
+        config.sd,
+        config.financial,
+        census=_census(config),
     )
     sa = tables.get("self_assessment")
     compare_year = _compare_year(sa, config)
@@ -189,6 +195,11 @@ def compute_year(
         accounting=accounting,
         parameters=config.parameters(),
     )
+
+
+def _census(config: RunConfig) -> pd.Timestamp | None:
+    """The run's census date (``as_of``) as a timestamp; None: the latest date in the data."""
+    return pd.Timestamp(config.as_of) if config.as_of is not None else None
 
 
 def _compare_year(sa: pd.DataFrame | None, config: RunConfig) -> int | None:
@@ -320,7 +331,7 @@ def _other_domain_results(
             else empty
         ),
         "access": (
-            _access.access_indicators(access, year, financial=financial)
+            _access.access_indicators(access, year, _census(config), financial)
             if access is not None
             else empty
         ),
