@@ -91,3 +91,12 @@ def test_as_of_fixes_the_census_date(demo_data):
     }
     assert waiting["latest"]["estimate"] != waiting["mid_year"]["estimate"]
     assert mid_year.parameters["as_of"] == "2025-06-30"
+
+
+def test_a_language_not_yet_published_is_refused_not_ignored(tmp_path, capsys):
+    from nest_eval.cli import main
+
+    status = main(["run", "--year", "2025", "--language", "en", "cy", "--out", str(tmp_path)])
+    assert status == 1
+    assert "published in English only so far" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())

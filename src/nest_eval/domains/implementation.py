@@ -26,7 +26,6 @@ __all__ = [
 ]
 
 _ELEMENT_ORDER = [e.key for e in CORE_ELEMENTS]
-_LABELS = {e.key: e.label_en for e in CORE_ELEMENTS}
 
 
 def journey_ratings(self_assessment: pd.DataFrame, level: str = "region") -> pd.DataFrame:
@@ -83,7 +82,7 @@ def national_means(
     Returns
     -------
     pandas.DataFrame
-        ``element``, ``label``, ``mean_rating``, ``n_rpbs``, ``n_not_rated`` for the six core
+        ``element``, ``mean_rating``, ``n_rpbs``, ``n_not_rated`` for the six core
         elements in published order (``mean_rating`` NaN where no RPB rated it).
     """
     ratings = _region_ratings(self_assessment, ratings)
@@ -100,7 +99,6 @@ def national_means(
     table["n_not_rated"] = table["n_not_rated"].fillna(0).astype("int64")
     table.index.name = "element"
     table = table.reset_index()
-    table.insert(1, "label", table["element"].map(_LABELS))
     return table
 
 

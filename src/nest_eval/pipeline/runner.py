@@ -264,9 +264,16 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
     ------
     NotADirectoryError
         When the raw-data folder does not exist.
+    ValueError
+        When the run asks for a language the reports are not yet published in.
     """
     if not config.folders.data.is_dir():
         raise NotADirectoryError(f"{config.folders.data}: no such folder")
+    if config.languages != ("en",):
+        raise ValueError(
+            f"languages {', '.join(config.languages)}: the reports are published in English "
+            "only so far (the labels are in both languages; the Welsh reports are not built)"
+        )
     pipeline = load_pipeline(config.pipeline)
     tasks = expand_tasks(pipeline, config.rpbs)
     summary = RunSummary(config.year, config.year_dir())

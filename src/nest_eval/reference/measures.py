@@ -824,13 +824,7 @@ class _ConfigReader:
         verified = False
         note = ""
         if isinstance(raw, dict):
-            unknown = sorted(set(raw) - _FIGURE_TABLE_KEYS)
-            if unknown:
-                raise self.error(
-                    where,
-                    f"unknown field(s) {', '.join(unknown)}; a figure table takes "
-                    f"{', '.join(sorted(_FIGURE_TABLE_KEYS))}",
-                )
+            self.known_fields(raw, _FIGURE_TABLE_KEYS, "a figure table", where)
             if "value" not in raw:
                 raise self.error(where, "a figure table needs a 'value'")
             value = self.number(raw["value"], where)
@@ -845,6 +839,17 @@ class _ConfigReader:
             replaced = f"replaces catalogue value {old.value:g} ({old.source})"
             note = f"{note}; {replaced}" if note else replaced
         return Figure(value, source, verified, note, overridden=True)
+
+    def known_fields(
+        self, table: dict[str, Any], allowed: frozenset[str], what: str, where: str
+    ) -> None:
+        """Refuse fields a table of this kind does not take, naming those it does."""
+        unknown = sorted(set(table) - allowed)
+        if unknown:
+            raise self.error(
+                where,
+                f"unknown field(s) {', '.join(unknown)}; {what} takes {', '.join(sorted(allowed))}",
+            )
 
     def text(self, raw: Any, where: str) -> str:
         if not isinstance(raw, str):
@@ -871,13 +876,7 @@ class _ConfigReader:
     def merge_cutoff(
         self, measure: Measure, cutoffs: list[Cutoff], entry: dict[str, Any], where: str
     ) -> list[Cutoff]:
-        unknown = sorted(set(entry) - _CUTOFF_KEYS)
-        if unknown:
-            raise self.error(
-                where,
-                f"unknown field(s) {', '.join(unknown)}; a cut-off takes "
-                f"{', '.join(sorted(_CUTOFF_KEYS))}",
-            )
+        self.known_fields(entry, _CUTOFF_KEYS, "a cut-off", where)
         if "threshold" not in entry:
             raise self.error(where, "a cut-off needs a 'threshold'")
         given: dict[str, Any] = {"band": self.text(entry.get("band", "clinical"), f"{where}.band")}
