@@ -35,13 +35,14 @@ def test_every_setting_is_an_option_of_run(tmp_path):
     overrides.write_text("[measures.SDQ_TOTAL]\nreference_sd = 5.8\n")
     given = ["run", "--year", "2024", "--baseline-year", "2023", "--as-of", "2024-10-31"]
     given += ["--financial", "--sd", "sample", "--threshold", "5", "--shorthand", "[c]"]
+    given += ["--protection", "3", "--rounding", "5", "--suppress-zeros"]
     given += ["--reference-config", str(overrides), "--language", "en", "cy"]
     given += ["--data", "d", "--out", "o", "--processed", "p", "--build", "b"]
     given += ["--rpb", "Gwent", "--jobs", "3", "--force", "--pipeline", str(pipeline)]
     config = _run_config(_parser().parse_args(given))
     assert (config.year, config.baseline_year, config.as_of) == (2024, 2023, dt.date(2024, 10, 31))
     assert config.financial and config.sd == "sample" and config.force and config.jobs == 3
-    assert config.disclosure == Disclosure(threshold=5, shorthand="[c]")
+    assert config.disclosure == Disclosure(5, "[c]", protection=3, rounding=5, zeros=True)
     assert config.reference_config == overrides and config.reference().catalogue.overrides
     assert config.languages == ("en", "cy") and config.rpbs == ("Gwent",)
     folders = config.folders
@@ -67,11 +68,31 @@ def test_parameters_are_publishable_and_round_trip():
 
 
 @pytest.mark.parametrize(
+    ("settings", "small", "protection"),
+    [
+        ({}, (1, 9), 5),  # half of 9 values, rounded up
+        ({"threshold": 5}, (1, 4), 2),
+        ({"threshold": 5, "zeros": True}, (0, 4), 3),
+        ({"threshold": 3}, (1, 2), 2),  # never below 2: no count pinned down
+        ({"threshold": 30}, (1, 29), 5),  # never above 5
+        ({"threshold": 5, "protection": 4}, (1, 4), 4),
+    ],
+)
+def test_the_protection_level_follows_the_small_counts(settings, small, protection):
+    disclosure = Disclosure(**settings)
+    assert disclosure.small == small
+    assert disclosure.protection_level == protection
+
+
+@pytest.mark.parametrize(
     ("settings", "message"),
     [
         ({"sd": "median"}, "sd must be one of"),
         ({"threshold": 1}, "threshold must be at least 2"),
         ({"shorthand": "x"}, "shorthand must be one of"),
+        ({"threshold": 5, "protection": 5}, "protection must be between 1 and 4"),
+        ({"rounding": 4}, "rounding must be one of"),
+        ({"zeros": "yes"}, "zeros must be true or false"),
         ({"languages": ["fr"]}, "languages must be among"),
         ({"year": 2025, "baseline_year": 2025}, "not before 2025"),
         ({"colour": "blue"}, "unknown setting"),

@@ -12,11 +12,18 @@ def table(demo_data):
 
 
 def test_contract_columns_every_rpb_and_wales_every_domain(table):
-    assert tuple(table.columns) == distance.DISTANCE_COLUMNS
+    assert tuple(table.columns) == distance.DISTANCE_COLUMNS + distance.BASE_COLUMNS
     assert list(table["rpb"].unique()) == [*RPB_NAMES, WALES]
     for rpb, group in table.groupby("rpb"):
         assert set(group["domain"]) == {"implementation", "outcomes", "experiences", "access"}, rpb
     assert set(table["baseline_year"].dropna()) == {2024}
+
+
+def test_the_counts_behind_a_share_are_kept_for_disclosure_control(table):
+    shares = table[table["indicator"] == "share_reliable_improvement"]
+    assert len(shares) > 10
+    assert np.allclose(shares["x_current"] / shares["n"], shares["current"])
+    assert np.allclose(shares["x_baseline"] / shares["n_baseline"], shares["baseline"])
 
 
 def test_change_is_current_minus_baseline_and_inside_its_interval(table):

@@ -41,7 +41,8 @@ def test_every_sentence_stating_a_setting_is_written_from_the_run(results):
     assert "calendar year, 1 January 2025 to 31 December 2025" in report.title().html
     methods = repr(report.methods())
     assert "from 1 to 4 below Wales level are suppressed and written [c]" in methods
-    assert "resting on fewer than 5 people" in methods
+    assert "or on fewer than 5 people" in methods
+    assert "each suppressed count can still be any of at least 2 values" in methods
     assert "fewer than 5 in the denominator" in repr(report.funnels())
     assert "10" not in title.replace("2025", "")
 

@@ -33,6 +33,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nest_eval import __version__
+from nest_eval.config import ROUNDING_BASES, SD_CHOICES, SHORTHANDS
+from nest_eval.reference.messages import LANGUAGES
 
 __all__ = ["main"]
 
@@ -97,6 +99,9 @@ def _run_config(args: argparse.Namespace):
         "sd": args.sd,
         "threshold": args.threshold,
         "shorthand": args.shorthand,
+        "protection": args.protection,
+        "rounding": args.rounding,
+        "zeros": args.suppress_zeros,
         "reference_config": args.reference_config,
         "languages": args.language,
         "data": args.data,
@@ -165,18 +170,33 @@ def _run_options(run: argparse.ArgumentParser) -> None:
         default=None,
         help="April–March reporting years for dated rows",
     )
-    run.add_argument(
-        "--sd", choices=("reference", "sample"), help="SD of the reliable change index"
-    )
+    run.add_argument("--sd", choices=SD_CHOICES, help="SD of the reliable change index")
     run.add_argument("--threshold", type=int, help="disclosure-control threshold (default 10)")
-    run.add_argument("--shorthand", choices=("c", "[c]"), help="how a suppressed cell is written")
+    run.add_argument("--shorthand", choices=SHORTHANDS, help="how a suppressed cell is written")
+    run.add_argument(
+        "--protection",
+        type=int,
+        help="fewest values each suppressed count must still be able to take (default 5)",
+    )
+    run.add_argument(
+        "--suppress-zeros",
+        action="store_true",
+        default=None,
+        help="suppress zero counts below Wales level as well as small ones",
+    )
+    run.add_argument(
+        "--rounding",
+        type=int,
+        choices=ROUNDING_BASES,
+        help="also round published counts to this base",
+    )
     run.add_argument(
         "--reference-config",
         metavar="FILE",
         help="TOML overrides of the reference data (measures figures, codings)",
     )
     run.add_argument(
-        "--language", nargs="+", choices=("en", "cy"), help="languages published (default en)"
+        "--language", nargs="+", choices=LANGUAGES, help="languages published (default en)"
     )
 
 

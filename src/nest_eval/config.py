@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,13 +24,24 @@ from nest_eval.files import sha256_file
 from nest_eval.reference.messages import LANGUAGES
 from nest_eval.reference.overrides import Reference, load_reference
 
-__all__ = ["SD_CHOICES", "SHORTHANDS", "Disclosure", "Folders", "RunConfig"]
+__all__ = [
+    "ROUNDING_BASES",
+    "SD_CHOICES",
+    "SHORTHANDS",
+    "ConfigError",
+    "Disclosure",
+    "Folders",
+    "RunConfig",
+]
 
 SD_CHOICES = ("reference", "sample")
 """The SD the reliable change index uses: the catalogue's reference SD, or the sample's."""
 
 SHORTHANDS = ("c", "[c]")
 """How a suppressed cell is written: ``c`` as StatsWales writes it, ``[c]`` as the GSS guidance."""
+
+ROUNDING_BASES = (3, 5, 10)
+"""Bases published counts may be rounded to (NHS Digital rounds to 5)."""
 
 
 class ConfigError(ValueError):
@@ -47,10 +59,23 @@ class Disclosure:
         are suppressed (default 10).
     shorthand : str
         How a suppressed cell is written (:data:`SHORTHANDS`).
+    protection : int or None
+        The fewest whole numbers each suppressed cell must still be able to take, given
+        everything published, for the run to publish. None (the default): half the values a
+        suppressed small count can take, rounded up, from 2 to 5 (5 at the default threshold).
+    rounding : int or None
+        Round every published count of people, responses or requests to this base (e.g. 5),
+        in addition to suppression; None (the default) publishes counts as they are.
+    zeros : bool
+        Suppress zero counts below Wales level as well as small ones (then a suppressed cell
+        may hide 0, and a reader cannot tell a zero from a small count). Default False.
     """
 
     threshold: int = 10
     shorthand: str = "c"
+    protection: int | None = None
+    rounding: int | None = None
+    zeros: bool = False
 
     def __post_init__(self) -> None:
         if isinstance(self.threshold, bool) or not isinstance(self.threshold, int):
@@ -59,6 +84,29 @@ class Disclosure:
             raise ConfigError(f"threshold must be at least 2, not {self.threshold}")
         if self.shorthand not in SHORTHANDS:
             raise ConfigError(f"shorthand must be one of {SHORTHANDS}, not {self.shorthand!r}")
+        if not isinstance(self.zeros, bool):
+            raise ConfigError(f"zeros must be true or false, not {self.zeros!r}")
+        low, high = self.small
+        if self.protection is not None and not 1 <= self.protection <= high - low + 1:
+            raise ConfigError(
+                f"protection must be between 1 and {high - low + 1} (a suppressed small count "
+                f"is one of {low} to {high}), not {self.protection}"
+            )
+        if self.rounding is not None and self.rounding not in ROUNDING_BASES:
+            raise ConfigError(f"rounding must be one of {ROUNDING_BASES}, not {self.rounding}")
+
+    @property
+    def small(self) -> tuple[int, int]:
+        """The counts suppressed because they are small: ``(0 or 1, threshold - 1)``."""
+        return (0 if self.zeros else 1, self.threshold - 1)
+
+    @property
+    def protection_level(self) -> int:
+        """The protection level in use: as set, or half the small counts' values (2 to 5)."""
+        if self.protection is not None:
+            return self.protection
+        low, high = self.small
+        return min(5, max(2, math.ceil((high - low + 1) / 2)))
 
 
 @dataclass(frozen=True)
@@ -167,8 +215,7 @@ class RunConfig:
         settings = {k: v for k, v in self.computation().items() if k != "reference_config_sha256"}
         return {
             **settings,
-            "threshold": self.disclosure.threshold,
-            "shorthand": self.disclosure.shorthand,
+            **{name: getattr(self.disclosure, name) for name in _DISCLOSURE},
             "languages": list(self.languages),
         }
 
@@ -181,14 +228,12 @@ class RunConfig:
     def from_settings(cls, settings: Mapping[str, Any], where: str) -> RunConfig:
         """A configuration from flat settings (a pipeline file's ``[settings]``, CLI options)."""
         fields = {f.name for f in dataclasses.fields(cls)}
-        nested = {"threshold", "shorthand", "data", "processed", "reports", "build"}
+        nested = {*_DISCLOSURE, "data", "processed", "reports", "build"}
         unknown = sorted(set(settings) - fields - nested)
         if unknown:
             raise ConfigError(f"{where}: unknown setting(s) {', '.join(unknown)}")
         values = dict(settings)
-        disclosure = Disclosure(
-            **{k: values.pop(k) for k in ("threshold", "shorthand") if k in values}
-        )
+        disclosure = Disclosure(**{k: values.pop(k) for k in _DISCLOSURE if k in values})
         folders = Folders(
             **{
                 k: Path(values.pop(k))
@@ -237,6 +282,10 @@ class RunConfig:
     def build_dir(self) -> Path:
         """The build state of the run's year: ``<build>/<year>/`` (never published)."""
         return self.folders.build / str(self.year)
+
+
+_DISCLOSURE = ("threshold", "shorthand", "protection", "rounding", "zeros")
+"""The settings of :class:`Disclosure`, given flat (on the command line, in a settings table)."""
 
 
 @cache

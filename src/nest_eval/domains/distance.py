@@ -35,6 +35,7 @@ from nest_eval.reference.vocabulary import CORE_ELEMENTS, RPB_NAMES, WALES
 from nest_eval.stats import intervals
 
 __all__ = [
+    "BASE_COLUMNS",
     "DISTANCE_COLUMNS",
     "OUTCOMES_CHANGE_COLUMNS",
     "baseline_years",
@@ -63,6 +64,12 @@ DISTANCE_COLUMNS = (
 :data:`nest_eval.reference.indicators.INDICATORS` and, beside it, what the indicator is of
 (``element``, ``measure`` and ``respondent``, or ``item``; blank where not applicable), then
 ``better`` (which direction of change is an improvement: ``higher`` or ``lower``)."""
+
+BASE_COLUMNS = ("x_current", "x_baseline", "n_baseline")
+"""Columns :func:`distance_travelled` adds after :data:`DISTANCE_COLUMNS`, never published: the
+counts the values rest on besides ``n`` (the numerator of a share or the count itself, this year
+and in the baseline year, and the baseline's ``n``); NaN where the indicator has none. Disclosure
+control reads them."""
 
 OUTCOMES_CHANGE_COLUMNS = (
     "rpb",
@@ -101,6 +108,9 @@ def _better(indicator: str, measure: str | None = None, catalogue: Catalogue = C
     return direction
 
 
+_NO_BASES = (np.nan, np.nan, np.nan)
+
+
 def _row(
     rpb: str,
     indicator: str,
@@ -111,7 +121,9 @@ def _row(
     ci: tuple[float, float],
     n: float,
     better: str,
+    bases: tuple[float, float, float] = _NO_BASES,
 ) -> dict[str, object]:
+    """One row of the table, with its :data:`BASE_COLUMNS` (``bases``)."""
     return {
         "rpb": rpb,
         "domain": _indicators.indicator(indicator).domain,
@@ -125,6 +137,7 @@ def _row(
         "ci_high": ci[1],
         "n": n,
         "better": better,
+        **dict(zip(BASE_COLUMNS, bases, strict=True)),
     }
 
 
@@ -238,6 +251,7 @@ def _mean_change_row(
         (ci.low, ci.high),
         now["n_pairs"],
         _better("mean_change", of["measure"], catalogue),
+        (np.nan, np.nan, then["n_pairs"]),
     )
 
 
@@ -268,6 +282,7 @@ def _improvement_rows(
             (diff.low, diff.high),
             assessable[0],
             _better("share_reliable_improvement"),
+            (now["reliable_improvement"], then["reliable_improvement"], assessable[1]),
         )
     ]
 
@@ -299,6 +314,7 @@ def _adjusted_rows(
             (delta - _Z95 * se, delta + _Z95 * se),
             m1["n_children_paired"],
             _better("adjusted_change_per_year", of["measure"], catalogue),
+            (np.nan, np.nan, m0["n_children_paired"]),
         )
     ]
 
@@ -309,8 +325,8 @@ def _change_rows(
     """Rows of a domain whose change table (``change_from(baseline year)``) has intervals.
 
     ``change_from`` returns ``rpb``, ``indicator``, ``item`` (optional), ``baseline``,
-    ``current``, ``ci_low``, ``ci_high`` and ``n_current`` per RPB and indicator; it is called
-    once per baseline year.
+    ``current``, ``ci_low``, ``ci_high``, ``n_baseline`` and ``n_current`` per RPB and
+    indicator; it is called once per baseline year.
     """
     change_from = cache(change_from)
     rows = []
@@ -332,9 +348,25 @@ def _change_rows(
                     (r["ci_low"], r["ci_high"]),
                     r["n_current"],
                     _better(r["indicator"]),
+                    _counted_bases(r),
                 )
             )
     return rows
+
+
+def _counted_bases(r: Mapping[str, object]) -> tuple[float, float, float]:
+    """The numerators a change row rests on: a share times its ``n``, or the count itself."""
+    unit = _indicators.indicator(str(r["indicator"])).unit
+    if unit.is_share:
+        now = float(r["current"]) * float(r["n_current"])  # type: ignore[arg-type]
+        then = float(r["baseline"]) * float(r["n_baseline"])  # type: ignore[arg-type]
+        numerators = (round(now) if np.isfinite(now) else np.nan,
+                      round(then) if np.isfinite(then) else np.nan)  # fmt: skip
+    elif unit.is_disclosive_count:
+        numerators = (float(r["current"]), float(r["baseline"]))  # type: ignore[arg-type]
+    else:
+        numerators = (np.nan, np.nan)
+    return (*numerators, float(r["n_baseline"]))  # type: ignore[arg-type]
 
 
 def distance_travelled(
@@ -372,7 +404,8 @@ def distance_travelled(
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`DISTANCE_COLUMNS`; one row per RPB (7, then ``Wales``), domain and
+        Columns :data:`DISTANCE_COLUMNS`, then :data:`BASE_COLUMNS` (never published); one
+        row per RPB (7, then ``Wales``), domain and
         indicator with a baseline. Journey ratings and partnership returns carry no interval
         (they are a census of self-ratings, not a sample).
 
@@ -411,7 +444,7 @@ def distance_travelled(
             base_for("access"),
             lambda b: _access.access_change(access, year, b, intermediates.census, financial),
         )
-    return _in_report_order(pd.DataFrame(rows, columns=list(DISTANCE_COLUMNS)))
+    return _in_report_order(pd.DataFrame(rows, columns=[*DISTANCE_COLUMNS, *BASE_COLUMNS]))
 
 
 def _in_report_order(table: pd.DataFrame) -> pd.DataFrame:

@@ -38,6 +38,7 @@ from nest_eval.pipeline.index import write_index
 from nest_eval.pipeline.keys import key
 from nest_eval.pipeline.manifest import write_manifest
 from nest_eval.pipeline.steps import Pipeline, Task, expand_tasks, load_pipeline
+from nest_eval.reporting.disclosure.protect import DisclosureError
 
 __all__ = ["RunSummary", "TaskOutcome", "main_run", "run_year"]
 
@@ -310,8 +311,24 @@ def _report(summary: RunSummary, elapsed: float) -> int:
     return 1
 
 
+def _refused(config: RunConfig, error: DisclosureError) -> int:
+    """Report a publication refused by disclosure control: cells by key, never values."""
+    message = (
+        f"{config.year}: NOT PUBLISHED. Disclosure control: {error}\n"
+        f"The previous publication in {config.year_dir()} is left as it was."
+    )
+    log = config.build_dir() / "logs" / "disclosure.log"
+    atomic_write_text(log, message + "\n")
+    print(message, file=sys.stderr)
+    print(f"(also in {log})", file=sys.stderr)
+    return 1
+
+
 def main_run(config: RunConfig) -> int:
     """Entry point for ``nest-eval run`` (see :mod:`nest_eval.cli`): run, then summarise."""
     started = time.perf_counter()
-    summary = run_year(config)
+    try:
+        summary = run_year(config)
+    except DisclosureError as error:
+        return _refused(config, error)
     return _report(summary, time.perf_counter() - started)

@@ -1,9 +1,10 @@
 """The year's tables under disclosure control: what the reports show and the run publishes.
 
-:func:`controlled_tables` applies disclosure control (:mod:`nest_eval.reporting.disclosure`) to
-the year's results once, with the run's settings; the report sections show these tables and
-:func:`published_tables` writes them as ``tables/*.csv``, so a count gets the same decision
-wherever it appears. A suppressed cell is written with the run's shorthand (``c`` or ``[c]``).
+:func:`controlled_tables` applies one disclosure decision (:mod:`nest_eval.reporting.disclosure`)
+to every table of the year's results, with the run's settings; the report sections show these
+tables and :func:`published_tables` writes them as ``tables/*.csv``, so a count gets the same
+decision wherever it appears. A suppressed cell is written with the run's shorthand (``c`` or
+``[c]``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from nest_eval.config import RunConfig
+from nest_eval.config import Disclosure, RunConfig
+from nest_eval.domains.distance import BASE_COLUMNS
 from nest_eval.domains.year import YearResults
-from nest_eval.reporting import disclosure
+from nest_eval.reference.indicators import COLUMNS, indicator, unit_of
+from nest_eval.reference.vocabulary import RPB_NAMES
+from nest_eval.reporting.disclosure.apply import apply_decision
+from nest_eval.reporting.disclosure.protect import Decision, DisclosureError, decide
+from nest_eval.reporting.disclosure.sources import map_tables
 from nest_eval.reporting.labels import OF_COLUMNS, row_label
 
 __all__ = [
@@ -23,12 +29,16 @@ __all__ = [
     "controlled_tables",
     "published_tables",
     "quality_table",
+    "small_counts",
 ]
 
 
 @dataclass(frozen=True)
 class ControlledTables:
-    """The year's tables after disclosure control (suppressed cells hold the shorthand)."""
+    """The year's tables after disclosure control, and the decision they share.
+
+    Suppressed cells hold the run's shorthand.
+    """
 
     distance: pd.DataFrame
     outcomes_change: pd.DataFrame
@@ -37,25 +47,41 @@ class ControlledTables:
     agreement: pd.DataFrame
     training: pd.DataFrame
     funnels: pd.DataFrame
+    decision: Decision
 
 
-def _shorthand(frame: pd.DataFrame, shorthand: str) -> pd.DataFrame:
-    """Write suppressed cells with the run's shorthand instead of ``c``."""
-    if shorthand == disclosure.SUPPRESSED or frame.empty:
-        return frame
-    out = frame.copy()
-    for column in out.columns[[dtype == "object" for dtype in out.dtypes]]:
-        out[column] = out[column].mask(out[column].eq(disclosure.SUPPRESSED), shorthand)
-    out.attrs = dict(frame.attrs)
+_MAPPED = ("distance", "outcomes_change", "adjusted", "access", "agreement", "funnels")
+"""The tables of a year's results whose counts the decision covers."""
+
+_TABLE_NAMES = {
+    "distance": "distance_travelled",
+    "agreement": "experiences",
+    "funnels": "rpb_comparisons",
+    "adjusted": "case-mix-adjusted change (reports)",
+}
+"""Names of the tables as published, where they differ from the results' attributes."""
+
+
+def _training(table: pd.DataFrame, settings: Disclosure) -> pd.DataFrame:
+    """Training is for Wales only: a share or interval on fewer than the threshold is withheld."""
+    if table.empty:
+        return table
+    out = table.astype({"value": object, "ci_low": object, "ci_high": object})
+    shares = out["indicator"].map(lambda k: indicator(k).unit.is_share).astype(bool)
+    small = shares & (out["n"] < settings.threshold)
+    out.loc[small, ["value", "ci_low", "ci_high"]] = settings.shorthand
     return out
 
 
-def _controlled(table: pd.DataFrame, control, threshold: int, **options) -> pd.DataFrame:
-    return table if table.empty else control(table, threshold=threshold, **options)
+def _funnels_shown(table: pd.DataFrame, shorthand: str) -> pd.DataFrame:
+    """The funnel table with ``shown``: whether the RPB's point may be drawn."""
+    if table.empty:
+        return table
+    return table.assign(shown=table["proportion"].map(lambda v: v != shorthand))
 
 
 def controlled_tables(results: YearResults, config: RunConfig) -> ControlledTables:
-    """Apply disclosure control to the year's tables once, with the run's settings.
+    """Apply one disclosure decision to every table of the year, with the run's settings.
 
     Parameters
     ----------
@@ -67,31 +93,41 @@ def controlled_tables(results: YearResults, config: RunConfig) -> ControlledTabl
     Returns
     -------
     ControlledTables
+
+    Raises
+    ------
+    DisclosureError
+        When a suppressed cell cannot be protected: nothing may be published. The message
+        names the cells by their keys and the tables they appear in, never their values.
     """
-    threshold = config.disclosure.threshold
-    tables = ControlledTables(
-        distance=_controlled(
-            results.distance,
-            disclosure.control_distance_travelled,
-            threshold,
-            zeros_as_last_resort=True,
-        ),
-        outcomes_change=_controlled(
-            results.outcomes_change,
-            disclosure.control_outcomes_change,
-            threshold,
-            zeros_as_last_resort=True,
-        ),
-        adjusted=_controlled(results.adjusted, disclosure.control_adjusted, threshold),
-        access=_controlled(results.access, disclosure.control_access, threshold),
-        agreement=_controlled(results.agreement, disclosure.control_agreement, threshold),
-        training=_controlled(results.training, disclosure.control_training, threshold),
-        funnels=_controlled(results.funnels, disclosure.control_funnels, threshold),
-    )
-    shorthand = config.disclosure.shorthand
+    settings = config.disclosure
+    frames = {name: getattr(results, name) for name in _MAPPED}
+    cells, maps = map_tables(frames, results.year)
+    try:
+        decision = decide(cells, settings)
+    except DisclosureError as exc:
+        raise DisclosureError(exc.exposed, _tables_of(exc.exposed, maps)) from None
+    frames["distance"] = frames["distance"].drop(columns=list(BASE_COLUMNS), errors="ignore")
+    controlled = {
+        name: apply_decision(frame, maps[name], cells, decision, settings)
+        if name in maps
+        else frame
+        for name, frame in frames.items()
+    }
+    controlled["funnels"] = _funnels_shown(controlled["funnels"], settings.shorthand)
     return ControlledTables(
-        **{name: _shorthand(getattr(tables, name), shorthand) for name in tables.__annotations__}
+        **controlled, training=_training(results.training, settings), decision=decision
     )
+
+
+def _tables_of(keys: tuple, maps: dict) -> dict:
+    """The tables each cell appears in."""
+    found: dict = {key: set() for key in keys}
+    for name, mapping in maps.items():
+        for key in mapping.counts.values():
+            if key in found:
+                found[key].add(_TABLE_NAMES.get(name, name))
+    return {key: tuple(sorted(names)) for key, names in found.items()}
 
 
 def _with_label(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -179,4 +215,41 @@ def published_tables(
         "data_quality": quality_table(results.accounting),
     }
     always = ("self_assessment_national", "distance_travelled", "outcomes_change", "data_quality")
-    return {name: frame for name, frame in tables.items() if name in always or not frame.empty}
+    published = {name: frame for name, frame in tables.items() if name in always or not frame.empty}
+    small = small_counts(published, config.disclosure)
+    if small:
+        raise RuntimeError("a small count would be published: " + "; ".join(small[:10]))
+    return published
+
+
+def _is_count(column: str, indicator_key: object) -> bool:
+    """Whether a published column holds a count of people, responses or requests in a row."""
+    spec = COLUMNS.get(column)
+    if spec is None or column in ("change", "ci_low", "ci_high"):  # differences, not counts
+        return False
+    if spec.unit.key != "indicator":
+        return spec.unit.is_disclosive_count
+    if not isinstance(indicator_key, str):
+        return False
+    return unit_of(column, indicator_key).is_disclosive_count
+
+
+def small_counts(tables: dict[str, pd.DataFrame], settings: Disclosure) -> list[str]:
+    """The last check before publishing: small counts (:attr:`Disclosure.small`) in RPB rows.
+
+    Independent of the decision: it reads the tables as they would be published, with the
+    units of :mod:`nest_eval.reference.indicators`. Each finding names the table, row and
+    column, never the value.
+    """
+    low, high = settings.small
+    found = []
+    for name, frame in tables.items():
+        if "rpb" not in frame.columns:
+            continue
+        for label, row in frame[frame["rpb"].isin(RPB_NAMES)].to_dict(orient="index").items():
+            for column, value in row.items():
+                if isinstance(value, str) or value is None or pd.isna(value):
+                    continue
+                if _is_count(column, row.get("indicator")) and low <= float(value) <= high:
+                    found.append(f"{name} row {label} ({row['rpb']}) column {column}")
+    return found

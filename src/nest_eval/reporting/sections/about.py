@@ -95,13 +95,34 @@ def _figures_used(ctx: Context) -> Block:
 
 
 def _disclosure(ctx: Context) -> Block:
-    return paragraph(
-        f"Counts of people, responses or requests from 1 to {ctx.threshold - 1} below Wales "
-        f"level are suppressed and written {ctx.shorthand}, with secondary suppression so that "
-        "no suppressed cell can be recovered from its row, column or the Wales total; "
-        f"percentages, means and intervals resting on fewer than {ctx.threshold} people are "
-        "suppressed likewise. No identifier and no free-text comment is published."
+    decision = ctx.tables.decision
+    low, high = ctx.config.disclosure.small
+    suppressed = len(decision.suppressed)
+    share = suppressed / decision.published_cells if decision.published_cells else 0.0
+    rounding = (
+        f" Every other count is rounded to the nearest {ctx.config.disclosure.rounding}."
+        if ctx.config.disclosure.rounding
+        else ""
     )
+    return paragraph(
+        f"Counts of people, responses or requests from {low} to {high} below Wales "
+        f"level are suppressed and written {ctx.shorthand}; percentages, means, medians, "
+        f"intervals and effect sizes resting on a suppressed count, or on fewer than "
+        f"{ctx.threshold} people, are suppressed with it. Further counts are suppressed so that "
+        "no suppressed count can be worked back out from anything published (row and column "
+        "totals, Wales as the sum of the RPBs, the same count in two tables, percentages and "
+        f"their denominators).{rounding} Of the {decision.published_cells} counts this "
+        f"publication rests on, {suppressed} ({share:.0%}) are suppressed: "
+        f"{len(decision.primary)} because they are small and {len(decision.secondary)} to "
+        "protect them. An audit by linear programming over every published relation passed: "
+        f"each suppressed count can still be any of at least {decision.protection} values "
+        f"(the narrowest, {_values(decision.narrowest)}). No identifier and no free-text "
+        "comment is published."
+    )
+
+
+def _values(count: float) -> str:
+    return "unbounded" if count == float("inf") else f"{int(count)} values"
 
 
 def methods(ctx: Context) -> Block:

@@ -11,12 +11,16 @@ from nest_eval.reporting.context import Context
 __all__ = ["domain_evidence", "recommendation_status", "recommendations"]
 
 
+# The evidence states what there is, never how many: a count in text would be a published number
+# outside the disclosure decision.
+
+
 def _implementation(ctx: Context) -> str:
     ratings = ctx.results.journey_ratings
     rated = ratings[(ratings["year"] == ctx.year) & ratings["rating"].notna()]
     if ctx.rpb is not None:
         rated = rated[rated["rpb"] == ctx.rpb]
-    return f"{len(rated)} journey rating(s)" if len(rated) else ""
+    return "journey ratings" if len(rated) else ""
 
 
 def _outcomes(ctx: Context) -> str:
@@ -24,19 +28,15 @@ def _outcomes(ctx: Context) -> str:
     if oc.empty:
         return ""
     part = oc[(oc["rpb"] == ctx.scope) & (oc["n_pairs"] > 0)]
-    return f"{int(part['n_pairs'].sum())} paired assessments" if len(part) else ""
+    return "paired assessments on outcome measures" if len(part) else ""
 
 
 def _experiences(ctx: Context) -> str:
     table = ctx.results.agreement
     if table.empty:
         return ""
-    part = table[
-        (table["rpb"] == ctx.scope)
-        & (table["respondent_type"] == "all")
-        & (table["indicator"] == "experience_index")
-    ]
-    return f"{int(part['n'].iloc[0])} survey responses" if len(part) and part["n"].iloc[0] else ""
+    part = table[(table["rpb"] == ctx.scope) & (table["respondent_type"] == "all")]
+    return "survey responses" if (part["n"] > 0).any() else ""
 
 
 def _access(ctx: Context) -> str:
@@ -44,7 +44,7 @@ def _access(ctx: Context) -> str:
     if table.empty:
         return ""
     part = table[(table["rpb"] == ctx.scope) & (table["indicator"] == "share_redirected")]
-    return f"{int(part['n'].iloc[0])} requests" if len(part) and part["n"].iloc[0] > 0 else ""
+    return "requests for help" if len(part) and part["n"].iloc[0] > 0 else ""
 
 
 def _partnership(ctx: Context) -> str:
@@ -58,7 +58,7 @@ def _training(ctx: Context) -> str:
     if table.empty:
         return ""
     enrolled = table.set_index("indicator")["value"].get("enrolled", 0)
-    return f"{int(enrolled)} learners (national)" if enrolled else ""
+    return "training records (national)" if enrolled else ""
 
 
 _EVIDENCE = {

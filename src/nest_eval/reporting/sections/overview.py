@@ -29,8 +29,9 @@ def title(ctx: Context) -> Block:
     """The report's title with its area, period and baseline, and how small counts are shown."""
     scope = value_label("rpb", ctx.scope, ctx.lang)
     base = f"; baseline {ctx.results.baseline_year}" if ctx.results.baseline_year else ""
+    zeros = ", zeros included," if ctx.config.disclosure.zeros else ""
     suppression = (
-        f"Counts below {ctx.threshold} below Wales level are suppressed and written "
+        f"Counts below {ctx.threshold} below Wales level{zeros} are suppressed and written "
         f"{ctx.shorthand}."
     )
     return Block(

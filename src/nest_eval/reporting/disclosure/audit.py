@@ -1,0 +1,225 @@
+"""The interval audit: how far a reader can narrow each suppressed cell from what is published.
+
+For each suppressed cell, linear programming over every relation the reader knows
+(:class:`~nest_eval.reporting.disclosure.cells.Relation`), with every published cell fixed at
+its value (or, when counts are rounded, within the rounding), gives the smallest and the largest
+value the cell can take. The reader is assumed to know the rules: a cell suppressed because it
+is small lies between 1 and ``threshold - 1``; any other suppressed cell is at least 0 (or 1
+where zeros are never suppressed); counts are never negative. A suppressed cell whose interval
+holds fewer whole numbers than the protection level is *exposed*.
+
+The problem splits into groups of cells linked by relations (one measure and respondent, one
+survey item, one access indicator); each group is solved on its own with HiGHS
+(:func:`scipy.optimize.linprog`, ``method="highs"``), two problems per suppressed cell.
+
+References
+----------
+Hundepool A, Domingo-Ferrer J, Franconi L, Giessing S, Schulte Nordholt E, Spicer K,
+de Wolf P-P (2012). *Statistical Disclosure Control*. Wiley, section 4.3.1 (the interval or
+"audit" problem of a suppressed table) and chapter 5 (frequency tables).
+
+Huangfu Q, Hall JAJ (2018). Parallelizing the dual revised simplex method. *Mathematical
+Programming Computation* 10:119-142 (HiGHS).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linprog
+
+from nest_eval.reporting.disclosure.cells import CellKey, Cells, Relation
+
+__all__ = ["Bounds", "Interval", "audit_groups", "groups_of", "interval_width"]
+
+Bounds = tuple[float, float]
+"""What a reader knows of an unknown cell before any relation: (lowest, highest)."""
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The values a suppressed cell can take, given everything published."""
+
+    low: float
+    high: float
+
+    @property
+    def whole_numbers(self) -> float:
+        """How many whole numbers the interval holds (infinite when unbounded above)."""
+        return interval_width(self.low, self.high)
+
+
+def interval_width(low: float, high: float) -> float:
+    """Whole numbers in ``[low, high]``, allowing for the solver's rounding."""
+    if math.isinf(high):
+        return math.inf
+    return max(0.0, math.floor(high + 1e-6) - math.ceil(low - 1e-6) + 1.0)
+
+
+def groups_of(cells: Cells) -> list[list[Relation]]:
+    """The relations, in groups that share no cell (each group is audited on its own)."""
+    parent: dict[CellKey, CellKey] = {}
+
+    def find(key: CellKey) -> CellKey:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for relation in cells.relations:
+        first = find(relation.cells[0])
+        for key in relation.cells[1:]:
+            parent[find(key)] = first
+    groups: dict[CellKey, list[Relation]] = {}
+    for relation in cells.relations:
+        groups.setdefault(find(relation.cells[0]), []).append(relation)
+    return [groups[root] for root in sorted(groups, key=str)]
+
+
+def _system(
+    relations: list[Relation], unknown: Mapping[CellKey, int], fixed: Mapping[CellKey, float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The relations as rows ``lower <= A x <= upper`` over the unknown cells."""
+    rows, lower, upper = [], [], []
+    for relation in relations:
+        row = np.zeros(len(unknown))
+        rhs = 0.0
+        for key, coefficient in relation.terms:
+            if key in unknown:
+                row[unknown[key]] += coefficient
+            else:
+                rhs -= coefficient * fixed[key]
+        rows.append(row)
+        lower.append(rhs if relation.kind == "eq" else -math.inf)
+        upper.append(rhs)
+    return np.vstack(rows), np.array(lower), np.array(upper)
+
+
+class _Extremes:
+    """The smallest and largest feasible value of each unknown of one group's relations.
+
+    One HiGHS model per group, solved again for each cell with only its objective changed (so
+    each solve starts from the last basis): SciPy's HiGHS through its bindings
+    (``scipy.optimize._highspy``), or :func:`scipy.optimize.linprog` where those are missing.
+    """
+
+    def __init__(self, system: tuple[np.ndarray, ...], box: list[Bounds]) -> None:
+        self.system, self.box = system, box
+        try:
+            from scipy.optimize._highspy import _core
+        except ImportError:  # pragma: no cover - the bindings ship with the pinned SciPy
+            self.highs = None
+            return
+        self.core = _core
+        self.highs = _core._Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.passModel(self._model())
+        self.last: int | None = None
+
+    def _model(self):
+        core = self.core
+        matrix, lower, upper = self.system
+        inf = core.kHighsInf
+        model = core.HighsLp()
+        model.num_col_, model.num_row_ = matrix.shape[1], matrix.shape[0]
+        model.col_cost_ = np.zeros(matrix.shape[1])
+        model.col_lower_ = np.array([b[0] for b in self.box], dtype=float)
+        model.col_upper_ = np.array([min(b[1], inf) for b in self.box], dtype=float)
+        model.row_lower_ = np.maximum(lower, -inf)
+        model.row_upper_ = np.minimum(upper, inf)
+        columns = [np.flatnonzero(matrix[:, j]) for j in range(matrix.shape[1])]
+        model.a_matrix_.format_ = core.MatrixFormat.kColwise
+        model.a_matrix_.start_ = np.cumsum([0, *(len(c) for c in columns)]).astype(np.int32)
+        model.a_matrix_.index_ = np.concatenate([*columns, np.zeros(0, int)]).astype(np.int32)
+        model.a_matrix_.value_ = np.concatenate(
+            [*(matrix[c, j] for j, c in enumerate(columns)), np.zeros(0)]
+        )
+        return model
+
+    def extreme(self, index: int, sense: float) -> float:
+        """The smallest (``sense = 1``) or largest (``-1``) feasible value of one unknown."""
+        if self.highs is None:
+            return _extreme_linprog(self.system, self.box, index, sense)
+        core, highs = self.core, self.highs
+        if self.last is not None:
+            highs.changeColCost(self.last, 0.0)
+        highs.changeColCost(index, 1.0)
+        self.last = index
+        highs.changeObjectiveSense(
+            core.ObjSense.kMinimize if sense > 0 else core.ObjSense.kMaximize
+        )
+        highs.run()
+        status = highs.getModelStatus()
+        if status == core.HighsModelStatus.kUnbounded:
+            return -math.inf if sense > 0 else math.inf
+        if status != core.HighsModelStatus.kOptimal:  # solve this one afresh
+            highs.clearSolver()
+            return _extreme_linprog(self.system, self.box, index, sense)
+        return float(highs.getInfo().objective_function_value)
+
+
+def _extreme_linprog(
+    system: tuple[np.ndarray, ...], box: list[Bounds], index: int, sense: float
+) -> float:
+    """As :meth:`_Extremes.extreme`, with :func:`scipy.optimize.linprog`."""
+    matrix, lower, upper = system
+    equal = lower == upper
+    cost = np.zeros(len(box))
+    cost[index] = sense
+    found = linprog(
+        cost,
+        A_ub=matrix[~equal] if (~equal).any() else None,
+        b_ub=upper[~equal] if (~equal).any() else None,
+        A_eq=matrix[equal] if equal.any() else None,
+        b_eq=upper[equal] if equal.any() else None,
+        bounds=box,
+        method="highs",
+    )
+    if found.status == 3:
+        return -math.inf if sense > 0 else math.inf
+    if found.status != 0:
+        raise RuntimeError(f"the audit's linear program failed: {found.message}")
+    return float(found.fun) * sense
+
+
+def audit_groups(
+    groups: Iterable[list[Relation]],
+    bounds: Mapping[CellKey, Bounds],
+    fixed: Mapping[CellKey, float],
+    audited: set[CellKey],
+) -> dict[CellKey, Interval]:
+    """The feasible interval of every audited cell, group by group.
+
+    Parameters
+    ----------
+    groups : iterable of list of Relation
+        Relations in groups that share no cell (:func:`groups_of`).
+    bounds : mapping of CellKey to Bounds
+        The unknown cells (suppressed, not published, or rounded) and what a reader knows of
+        each beforehand.
+    fixed : mapping of CellKey to float
+        Published cells, at their published value.
+    audited : set of CellKey
+        The cells whose interval is wanted (suppressed cells).
+
+    Returns
+    -------
+    dict of CellKey to Interval
+        For every audited cell in a group; an audited cell in no relation keeps its bounds.
+    """
+    result = {key: Interval(*bounds[key]) for key in audited}
+    for relations in groups:
+        members = {key for relation in relations for key in relation.cells}
+        wanted = sorted(members & audited, key=str)
+        if not wanted:
+            continue
+        unknown_keys = sorted((k for k in members if k in bounds), key=str)
+        unknown = {key: i for i, key in enumerate(unknown_keys)}
+        solver = _Extremes(_system(relations, unknown, fixed), [bounds[k] for k in unknown_keys])
+        for key in wanted:
+            index = unknown[key]
+            result[key] = Interval(solver.extreme(index, 1.0), solver.extreme(index, -1.0))
+    return result

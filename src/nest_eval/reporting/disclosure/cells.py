@@ -1,0 +1,166 @@
+"""The counts a publication rests on, as one set of cells with the relations readers know.
+
+Every count of people, responses or requests that appears anywhere in a year's publication is a
+*cell* with a key, e.g. ``("pairs", 2025, "Powys", "SWEMWBS", "self")``: the same count in two
+tables (``n_pairs`` of ``outcomes_change`` and ``n`` of the ``mean_change`` rows of
+``distance_travelled``) is one cell, so it gets one disclosure decision everywhere. A
+*relation* is what a reader knows ties cells together: the seven RPBs add up to Wales, the
+reliable-change categories add up to the pairs, respondent types add up to all respondents, a
+part is at most its whole.
+
+Keys: ``(quantity, year, rpb, *what it is of)``; the quantities are listed in
+:data:`QUANTITIES`. Counts of requests waiting are counted over every request of the RPB
+(``requests_all``, year ``0``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from nest_eval.reference.vocabulary import RPB_NAMES, WALES
+
+__all__ = [
+    "ALL_YEARS",
+    "QUANTITIES",
+    "CellKey",
+    "Cells",
+    "Relation",
+]
+
+CellKey = tuple[object, ...]
+"""A cell's key: ``(quantity, year, rpb, *what it is of)``."""
+
+ALL_YEARS = 0
+"""The year of a cell counted over every year (the requests behind "still waiting")."""
+
+QUANTITIES: Mapping[str, str] = {
+    "pairs": "children with a first and a last assessment (measure, respondent)",
+    "unpaired": "children with one assessment only",
+    "improved": "pairs with reliable improvement",
+    "no_change": "pairs with no reliable change",
+    "deteriorated": "pairs with reliable deterioration",
+    "recovered": "pairs with reliable recovery (part of improved)",
+    "not_assessable": "pairs not assessable for reliable change",
+    "assessable": "pairs assessable for reliable change",
+    "model_children": "children in the case-mix model",
+    "model_paired": "children with two or more assessments in the case-mix model",
+    "model_assessments": "assessments in the case-mix model",
+    "answers": "survey answers to an item (respondent type, item)",
+    "agree": "survey answers agreeing (4-5) with an item",
+    "responses": "survey responses with a NEST experience index (respondent type)",
+    "eligible_28": "requests whose 28-day window had closed",
+    "within_28": "requests first supported within 28 days",
+    "supported": "requests supported (the waits)",
+    "with_redirections": "requests with a number of redirections",
+    "redirected": "requests redirected at least once",
+    "still_waiting": "requests still waiting at the period's end",
+    "requests_all": "requests of every year (the pool of those still waiting)",
+}
+"""What each quantity of a cell key counts."""
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A linear relation between cells that a reader of the publication knows.
+
+    ``sum(coefficient * cell) == 0`` (``kind = "eq"``) or ``<= 0`` (``kind = "le"``).
+
+    Attributes
+    ----------
+    terms : tuple of (CellKey, float)
+        The cells and their coefficients.
+    kind : str
+        ``"eq"`` or ``"le"``.
+    what : str
+        Plain words for logs: which relation this is.
+    """
+
+    terms: tuple[tuple[CellKey, float], ...]
+    kind: str
+    what: str
+
+    @property
+    def cells(self) -> tuple[CellKey, ...]:
+        """The cells of the relation."""
+        return tuple(key for key, _ in self.terms)
+
+
+def total_of(total: CellKey, parts: Iterable[CellKey], what: str) -> Relation:
+    """``total = sum(parts)``."""
+    return Relation(((total, 1.0), *((p, -1.0) for p in parts)), "eq", what)
+
+
+def part_of(part: CellKey, whole: Iterable[CellKey], what: str) -> Relation:
+    """``part <= sum(whole)``."""
+    return Relation(((part, 1.0), *((w, -1.0) for w in whole)), "le", what)
+
+
+@dataclass
+class Cells:
+    """The cells of a publication and their relations.
+
+    Attributes
+    ----------
+    values : dict of CellKey to int
+        Every cell's true value.
+    published : set of CellKey
+        The cells that appear in a published table (the others are counts derived values rest
+        on, e.g. a baseline year's denominator, never written anywhere).
+    relations : list of Relation
+        What readers know ties the cells together.
+    """
+
+    values: dict[CellKey, int] = field(default_factory=dict)
+    published: set[CellKey] = field(default_factory=set)
+    relations: list[Relation] = field(default_factory=list)
+
+    def add(self, key: CellKey, value: object, *, published: bool = True) -> None:
+        """Add a cell; the same key added twice must have the same value."""
+        if value is None or pd.isna(value):
+            return
+        number = round(float(value))  # type: ignore[arg-type]
+        if abs(number - float(value)) > 1e-9:  # type: ignore[arg-type]
+            raise ValueError(f"cell {key} is not a count: {value!r}")
+        old = self.values.setdefault(key, number)
+        if old != number:
+            raise ValueError(f"cell {key} has two values: {old} and {number}")
+        if published:
+            self.published.add(key)
+
+    def below_wales(self, key: CellKey) -> bool:
+        """Whether a cell is an RPB's (not Wales's)."""
+        return key[2] in RPB_NAMES
+
+    def add_wales_totals(self) -> None:
+        """Wales = the sum of the RPBs, for every published quantity with a Wales cell.
+
+        An RPB without a cell has none of it (the tables list every RPB with data). Counts that
+        are not published (a baseline year's) are not related: a reader knows nothing of them.
+        """
+        groups: dict[CellKey, list[CellKey]] = {}
+        for key in self.values:
+            if key[2] in RPB_NAMES and key in self.published:
+                groups.setdefault((key[0], key[1], *key[3:]), []).append(key)
+        for (quantity, year, *of), parts in groups.items():
+            total = (quantity, year, WALES, *of)
+            if total in self.published:
+                self.relations.append(total_of(total, sorted(parts, key=_order), "Wales = RPBs"))
+        self.check_relations()
+
+    def check_relations(self) -> None:
+        """Every relation must hold for the true values (else it is not what readers know)."""
+        for relation in self.relations:
+            if any(key not in self.values for key in relation.cells):
+                raise ValueError(f"relation {relation.what} names a cell that does not exist")
+            value = sum(self.values[key] * c for key, c in relation.terms)
+            holds = value == 0 if relation.kind == "eq" else value <= 0
+            if not holds:
+                raise ValueError(f"relation {relation.what} does not hold: {relation.cells}")
+
+
+def _order(key: CellKey) -> tuple[int, str]:
+    rpb = str(key[2])
+    return (RPB_NAMES.index(rpb) if rpb in RPB_NAMES else len(RPB_NAMES), str(key))

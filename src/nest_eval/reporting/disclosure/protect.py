@@ -1,0 +1,293 @@
+"""Which cells to suppress: primary suppression, then secondary suppression until the audit passes.
+
+1. **Primary.** A published count from 1 to ``threshold - 1`` of an RPB (not of Wales) is
+   suppressed; from 0 when zeros are suppressed too (:attr:`Disclosure.small`).
+2. **Secondary, driven by the audit.** The interval audit
+   (:mod:`nest_eval.reporting.disclosure.audit`) gives every suppressed cell the values a
+   reader can still give it from everything published. While some suppressed cell holds fewer
+   whole numbers than the protection level, one more published cell is suppressed for it,
+   chosen among the cells of the relations it is in: an RPB's before Wales's, a non-zero
+   count before a zero, then the smallest count that gives the slack it needs (at least the
+   protection level), then the smallest; and the audit is run again on the cells' group. The
+   loop ends when every suppressed cell is protected; when a cell cannot be (nothing left to
+   suppress beside it), :class:`DisclosureError` names it and nothing is published.
+
+The decision covers every table at once (:mod:`nest_eval.reporting.disclosure.cells`), so one
+count gets one decision wherever it appears. It is deterministic: ties are broken by the cells'
+keys.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from nest_eval.config import Disclosure
+from nest_eval.reporting.disclosure.audit import Bounds, Interval, audit_groups, groups_of
+from nest_eval.reporting.disclosure.cells import CellKey, Cells, Relation
+
+__all__ = ["Decision", "DisclosureError", "decide"]
+
+
+class DisclosureError(RuntimeError):
+    """Suppressed cells that no further suppression can protect: the run must not publish.
+
+    Attributes
+    ----------
+    exposed : tuple of CellKey
+        The cells (their keys, never their values).
+    tables : dict of CellKey to tuple of str
+        The published tables each cell would appear in, where known.
+    """
+
+    def __init__(
+        self, exposed: Iterable[CellKey], tables: dict[CellKey, tuple[str, ...]] | None = None
+    ) -> None:
+        self.exposed = tuple(exposed)
+        self.tables = tables or {}
+        named = "; ".join(self._name(key) for key in self.exposed[:20])
+        more = f" (and {len(self.exposed) - 20} more)" if len(self.exposed) > 20 else ""
+        super().__init__(
+            f"{len(self.exposed)} suppressed cell(s) could be narrowed below the protection "
+            f"level from what would be published, and nothing more can be suppressed to "
+            f"protect them: {named}{more}"
+        )
+
+    def _name(self, key: CellKey) -> str:
+        where = ", ".join(self.tables.get(key, ()))
+        return " / ".join(str(part) for part in key) + (f" (in {where})" if where else "")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One disclosure decision for a whole publication.
+
+    Attributes
+    ----------
+    primary : frozenset of CellKey
+        Cells suppressed because they are small.
+    secondary : frozenset of CellKey
+        Cells suppressed to protect them.
+    intervals : dict of CellKey to Interval
+        What a reader can still know of each suppressed cell.
+    published_cells : int
+        Count cells published (suppressed or not).
+    seconds : float
+        Time the decision and its audit took.
+    protection : int
+        The protection level every suppressed cell meets.
+    """
+
+    primary: frozenset[CellKey]
+    secondary: frozenset[CellKey]
+    intervals: dict[CellKey, Interval]
+    published_cells: int
+    seconds: float
+    protection: int
+
+    @property
+    def suppressed(self) -> frozenset[CellKey]:
+        """Every suppressed cell."""
+        return self.primary | self.secondary
+
+    @property
+    def narrowest(self) -> float:
+        """The fewest whole numbers any suppressed cell can still take (inf when none)."""
+        return min((i.whole_numbers for i in self.intervals.values()), default=math.inf)
+
+
+def _bounds(
+    cells: Cells,
+    suppressed: set[CellKey],
+    primary: set[CellKey],
+    small: tuple[int, int],
+    keys: Iterable[CellKey] | None = None,
+) -> tuple[dict[CellKey, Bounds], dict[CellKey, float]]:
+    """What a reader knows of each unknown cell beforehand, and the published values.
+
+    For the cells ``keys`` (by default every cell).
+    """
+    bounds: dict[CellKey, Bounds] = {}
+    fixed: dict[CellKey, float] = {}
+    for key in cells.values if keys is None else keys:
+        value = cells.values[key]
+        if key in primary:
+            bounds[key] = (float(small[0]), float(small[1]))
+        elif key in suppressed or key not in cells.published:
+            bounds[key] = (0.0, math.inf)
+        else:
+            fixed[key] = float(value)
+    return bounds, fixed
+
+
+def _candidates(
+    cells: Cells, relations: list[Relation], exposed: CellKey, suppressed: set[CellKey]
+) -> list[CellKey]:
+    """Published cells that could be suppressed to protect ``exposed``: its relations' first."""
+    near = [r for r in relations if exposed in r.cells]
+    for pool in (near, relations):
+        found = {k for r in pool for k in r.cells if k in cells.published and k not in suppressed}
+        if found:
+            return sorted(found, key=str)
+    return []
+
+
+def _preference(cells: Cells, key: CellKey, protection: int) -> tuple:
+    value = cells.values[key]
+    return (not cells.below_wales(key), value == 0, value < protection, value, str(key))
+
+
+def _protecting(
+    cells: Cells,
+    group: list[Relation],
+    exposed: CellKey,
+    candidates: list[CellKey],
+    state: set[CellKey],
+    settings: tuple[set[CellKey], tuple[int, int], int],
+) -> CellKey:
+    """The candidate to suppress for an exposed cell.
+
+    The first, in order of preference, that protects it on its own; else the one that widens
+    it most.
+    """
+    primary, small, protection = settings
+    members = {k for relation in group for k in relation.cells}
+    best, best_width = candidates[0], -1.0
+    for candidate in candidates:
+        trial = state | {candidate}
+        bounds, fixed = _bounds(cells, trial, primary, small, members)
+        width = audit_groups([group], bounds, fixed, {exposed})[exposed].whole_numbers
+        if width >= protection:
+            return candidate
+        if width > best_width:
+            best, best_width = candidate, width
+    return best
+
+
+def _secondary_round(
+    cells: Cells,
+    groups: list[list[Relation]],
+    exposed: list[CellKey],
+    state: set[CellKey],
+    settings: tuple[set[CellKey], tuple[int, int], int],
+) -> set[int]:
+    """Suppress one more cell in each group with an exposed cell; returns the groups changed.
+
+    One cell per group and round: a cell suppressed for one exposed cell often protects the
+    others of its group too, which the next audit shows.
+    """
+    group_of = {k: i for i, g in enumerate(groups) for r in g for k in r.cells}
+    changed: set[int] = set()
+    unprotectable = []
+    for key in exposed:
+        group = group_of[key]
+        if group in changed:
+            continue
+        candidates = _candidates(cells, groups[group], key, state)
+        if not candidates:
+            unprotectable.append(key)
+            continue
+        candidates.sort(key=lambda k: _preference(cells, k, settings[2]))
+        state.add(_protecting(cells, groups[group], key, candidates, state, settings))
+        changed.add(group)
+    if unprotectable and not changed:
+        raise DisclosureError(unprotectable)
+    return changed
+
+
+def _short_relations(
+    cells: Cells, suppressed: set[CellKey], least: Mapping[CellKey, int], protection: int
+) -> list[tuple[Relation, list[CellKey]]]:
+    """Additive relations whose suppressed cells are too few or hold too little between them.
+
+    A relation with a single suppressed cell gives it away; one whose suppressed cells add up
+    to less than the protection level (beyond the ``least`` each must hold) narrows them.
+    Returns each such relation with its published cells that could be suppressed.
+    """
+    short = []
+    for relation in cells.relations:
+        if relation.kind != "eq" or any(k not in cells.published for k in relation.cells):
+            continue
+        hidden = [k for k in relation.cells if k in suppressed]
+        if not hidden:
+            continue
+        room = sum(cells.values[k] - least.get(k, 0) for k in hidden)
+        if len(hidden) == 1 or room < protection - 1:
+            open_cells = [k for k in relation.cells if k not in suppressed]
+            short.append((relation, open_cells))
+    return short
+
+
+def _relation_pass(
+    cells: Cells, suppressed: set[CellKey], least: Mapping[CellKey, int], protection: int
+) -> None:
+    """Suppress, relation by relation, until no additive relation is short.
+
+    The classic rule: at least two suppressed cells in every relation that has one, holding
+    enough between them. The audit then checks every combination of relations.
+    """
+    while True:
+        short = _short_relations(cells, suppressed, least, protection)
+        added = False
+        for _, open_cells in short:
+            if open_cells:
+                suppressed.add(min(open_cells, key=lambda k: _preference(cells, k, protection)))
+                added = True
+                break
+        if not added:
+            return
+
+
+def decide(cells: Cells, settings: Disclosure) -> Decision:
+    """Decide which cells to suppress so that no suppressed cell can be narrowed too far.
+
+    Parameters
+    ----------
+    cells : Cells
+        Every count of the publication with the relations readers know.
+    settings : Disclosure
+        The threshold, whether zeros are suppressed, and the protection level.
+
+    Returns
+    -------
+    Decision
+
+    Raises
+    ------
+    DisclosureError
+        When a suppressed cell cannot be protected.
+    """
+    started = time.perf_counter()
+    small, protection = settings.small, settings.protection_level
+    primary = {
+        key for key in cells.published
+        if cells.below_wales(key) and small[0] <= cells.values[key] <= small[1]
+    }  # fmt: skip
+    suppressed = set(primary)
+    _relation_pass(cells, suppressed, dict.fromkeys(primary, small[0]), protection)
+    groups = groups_of(cells)
+    pending: set[int] = set(range(len(groups)))
+    intervals: dict[CellKey, Interval] = {}
+    while True:
+        bounds, fixed = _bounds(cells, suppressed, primary, small)
+        audited = set(suppressed)
+        intervals.update(audit_groups([groups[i] for i in sorted(pending)], bounds, fixed, audited))
+        for key in audited - intervals.keys():  # in no relation: only its bounds are known
+            intervals[key] = Interval(*bounds[key])
+        exposed = sorted(
+            (k for k in suppressed if intervals[k].whole_numbers < protection), key=str
+        )
+        if not exposed:
+            break
+        settings_ = (primary, small, protection)
+        pending = _secondary_round(cells, groups, exposed, suppressed, settings_)
+    return Decision(
+        frozenset(primary),
+        frozenset(suppressed - primary),
+        {k: intervals[k] for k in sorted(suppressed, key=str)},
+        len(cells.published),
+        time.perf_counter() - started,
+        protection,
+    )

@@ -1,0 +1,346 @@
+"""Where each published number comes from: the cells behind every count and every derived value.
+
+For each table of a year's publication, :func:`map_tables` records, cell by cell of the table,
+either the count cell it shows (``counts``) or the cells a derived value rests on (``bases``:
+a share on its numerator and denominator, a mean or interval on its ``n``), and which of those
+are denominators (``denominators``: fewer than the threshold there suppresses the value at any
+level). It adds every count to one :class:`~nest_eval.reporting.disclosure.cells.Cells` with
+the relations readers know, so that one decision covers every table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from nest_eval.reference.indicators import indicator as _indicator
+from nest_eval.reporting.disclosure.cells import ALL_YEARS, CellKey, Cells, part_of, total_of
+
+__all__ = ["TableMap", "map_tables"]
+
+Position = tuple[object, str]
+"""A cell of a published table: (row index, column)."""
+
+
+@dataclass
+class TableMap:
+    """How one published table's cells rest on the publication's counts.
+
+    Attributes
+    ----------
+    counts : dict of Position to CellKey
+        Table cells that show a count cell.
+    bases : dict of Position to tuple of CellKey
+        Table cells holding a derived value, and the count cells it rests on.
+    denominators : dict of Position to tuple of CellKey
+        For derived values, the cells among their bases that are denominators.
+    """
+
+    counts: dict[Position, CellKey] = field(default_factory=dict)
+    bases: dict[Position, tuple[CellKey, ...]] = field(default_factory=dict)
+    denominators: dict[Position, tuple[CellKey, ...]] = field(default_factory=dict)
+
+    def count(self, cells: Cells, position: Position, key: CellKey, value: object) -> None:
+        """A table cell showing a count cell."""
+        if value is None or pd.isna(value):
+            return
+        cells.add(key, value)
+        self.counts[position] = key
+
+    def derived(
+        self, position: Position, numerators: tuple[CellKey, ...], denominators: tuple[CellKey, ...]
+    ) -> None:
+        """A table cell holding a value derived from counts."""
+        self.bases[position] = (*numerators, *denominators)
+        self.denominators[position] = denominators
+
+
+def _present(row: Mapping[str, object], column: str) -> bool:
+    value = row.get(column)
+    return value is not None and not (not isinstance(value, str) and pd.isna(value))
+
+
+# --- outcomes -------------------------------------------------------------------------------
+
+_CATEGORY_CELLS = {
+    "reliable_improvement": "improved",
+    "no_reliable_change": "no_change",
+    "reliable_deterioration": "deteriorated",
+    "reliable_recovery": "recovered",
+    "n_not_assessable": "not_assessable",
+    "n_pairs": "pairs",
+    "n_unpaired": "unpaired",
+}
+_PAIRS_DERIVED = (
+    "mean_change",
+    "mean_change_ci_low",
+    "mean_change_ci_high",
+    "smc",
+    "smc_ci_low",
+    "smc_ci_high",
+)
+_PERCENTAGES = {
+    "pct_reliable_improvement": "improved",
+    "pct_no_reliable_change": "no_change",
+    "pct_reliable_deterioration": "deteriorated",
+    "pct_reliable_recovery": "recovered",
+}
+
+
+def _outcomes_change(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
+    mapping = TableMap()
+    for label, row in table.to_dict(orient="index").items():
+        of = (year, row["rpb"], row["measure"], row["respondent"])
+        for column, quantity in _CATEGORY_CELLS.items():
+            mapping.count(cells, (label, column), (quantity, *of), row[column])
+        assessable = sum(int(row[c]) for c in ("reliable_improvement", "no_reliable_change",
+                                                  "reliable_deterioration"))  # fmt: skip
+        cells.add(("assessable", *of), assessable, published=False)
+        for column in _PAIRS_DERIVED:
+            mapping.derived((label, column), (), (("pairs", *of),))
+        for column, quantity in _PERCENTAGES.items():
+            mapping.derived((label, column), ((quantity, *of),), (("assessable", *of),))
+        _outcome_relations(cells, of)
+    return mapping
+
+
+def _outcome_relations(cells: Cells, of: tuple[object, ...]) -> None:
+    key = lambda quantity: (quantity, *of)  # noqa: E731
+    categories = [key(q) for q in ("improved", "no_change", "deteriorated")]
+    cells.relations += [
+        total_of(key("pairs"), [*categories, key("not_assessable")], "pairs = categories"),
+        total_of(key("assessable"), categories, "assessable = categories"),
+        part_of(key("recovered"), [key("improved")], "recovered within improved"),
+    ]
+
+
+def _adjusted(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
+    """The case-mix-adjusted change table's cells.
+
+    Only the children with two or more assessments in the model are shown per RPB (the models'
+    other sizes are published for Wales only).
+    """
+    mapping = TableMap()
+    for label, row in table.to_dict(orient="index").items():
+        of = (year, row["rpb"], row["measure"], row["respondent"])
+        paired = ("model_paired", *of)
+        mapping.count(cells, (label, "n_children_paired"), paired, row["n_children_paired"])
+        for column in ("adjusted_change_per_year", "se", "ci_low", "ci_high"):
+            mapping.derived((label, column), (), (paired,))
+        if ("pairs", *of) in cells.values:
+            cells.relations.append(part_of(paired, [("pairs", *of)], "model paired within pairs"))
+    return mapping
+
+
+# --- experiences ----------------------------------------------------------------------------
+
+
+def _experiences(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
+    mapping = TableMap()
+    for label, row in table.to_dict(orient="index").items():
+        if row["indicator"] == "share_agreeing":
+            answers = ("answers", year, row["rpb"], row["respondent_type"], row["item"])
+            agree = ("agree", *answers[1:])
+            mapping.count(cells, (label, "n"), answers, row["n"])
+            mapping.count(cells, (label, "n_agree"), agree, row["n_agree"])
+            if row["n"]:
+                cells.relations.append(part_of(agree, [answers], "agreeing within answers"))
+            numerators: tuple[CellKey, ...] = (agree,)
+        else:
+            answers = ("responses", year, row["rpb"], row["respondent_type"])
+            mapping.count(cells, (label, "n"), answers, row["n"])
+            numerators = ()
+        for column in ("estimate", "ci_low", "ci_high"):
+            mapping.derived((label, column), numerators, (answers,))
+    _respondent_totals(cells)
+    return mapping
+
+
+def _respondent_totals(cells: Cells) -> None:
+    """All respondents = the sum of the respondent types, per RPB and item."""
+    groups: dict[CellKey, list[CellKey]] = {}
+    for key in cells.values:
+        if key[0] in ("answers", "agree", "responses") and key[3] != "all":
+            groups.setdefault((*key[:3], "all", *key[4:]), []).append(key)
+    for total, parts in groups.items():
+        if total in cells.values:
+            cells.relations.append(total_of(total, sorted(parts, key=str), "all = types"))
+
+
+# --- access ---------------------------------------------------------------------------------
+
+_ACCESS_CELLS = {
+    "share_within_28_days": ("eligible_28", "within_28"),
+    "median_wait_days": ("supported", None),
+    "p90_wait_days": ("supported", None),
+    "share_redirected": ("with_redirections", "redirected"),
+    "mean_redirections": ("with_redirections", None),
+    "still_waiting_at_year_end": ("requests_all", "still_waiting"),
+}
+
+
+def _access_keys(indicator: str, year: int, rpb: object) -> tuple[CellKey, CellKey | None]:
+    """The cells of an access indicator: its ``n`` and its count (None where none)."""
+    n_quantity, count_quantity = _ACCESS_CELLS[indicator]
+    n_year = ALL_YEARS if n_quantity == "requests_all" else year
+    count = (count_quantity, year, rpb) if count_quantity else None
+    return (n_quantity, n_year, rpb), count
+
+
+def _access(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
+    mapping = TableMap()
+    for label, row in table.to_dict(orient="index").items():
+        n_key, count_key = _access_keys(row["indicator"], year, row["rpb"])
+        mapping.count(cells, (label, "n"), n_key, row["n"])
+        if count_key is not None:
+            mapping.count(cells, (label, "count"), count_key, row["count"])
+            cells.relations.append(part_of(count_key, [n_key], "part within its requests"))
+        if _indicator(row["indicator"]).unit.is_disclosive_count:  # the estimate is the count
+            mapping.count(cells, (label, "estimate"), count_key, row["estimate"])  # type: ignore[arg-type]
+            continue
+        numerators = (count_key,) if count_key is not None else ()
+        for column in ("estimate", "ci_low", "ci_high"):
+            mapping.derived((label, column), numerators, (n_key,))
+    return mapping
+
+
+# --- distance travelled ---------------------------------------------------------------------
+
+_DISTANCE_CELLS: Mapping[str, Callable[[Mapping[str, object], int], tuple]] = {
+    "mean_change": lambda r, y: (("pairs", y, r["rpb"], r["measure"], r["respondent"]), None),
+    "share_reliable_improvement": lambda r, y: (
+        ("assessable", y, r["rpb"], r["measure"], r["respondent"]),
+        ("improved", y, r["rpb"], r["measure"], r["respondent"]),
+    ),
+    "adjusted_change_per_year": lambda r, y: (
+        ("model_paired", y, r["rpb"], r["measure"], r["respondent"]),
+        None,
+    ),
+    "share_agreeing": lambda r, y: (
+        ("answers", y, r["rpb"], "all", r["item"]),
+        ("agree", y, r["rpb"], "all", r["item"]),
+    ),
+    "experience_index": lambda r, y: (("responses", y, r["rpb"], "all"), None),
+}
+
+
+def _distance_keys(row: Mapping[str, object], year: int) -> tuple[CellKey, CellKey | None]:
+    """The cells of a distance row in the given year: its ``n`` and its numerator or count."""
+    indicator = str(row["indicator"])
+    if indicator in _DISTANCE_CELLS:
+        return _DISTANCE_CELLS[indicator](row, year)
+    return _access_keys(indicator, year, row["rpb"])
+
+
+def _distance(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
+    mapping = TableMap()
+    for label, row in table.to_dict(orient="index").items():
+        unit = _indicator(str(row["indicator"])).basis
+        if not unit.is_disclosive_count:  # journey ratings: counts of elements and RPBs
+            continue
+        _distance_row(mapping, cells, label, row, year)
+    return mapping
+
+
+def _distance_row(
+    mapping: TableMap, cells: Cells, label: object, row: Mapping[str, object], year: int
+) -> None:
+    """The cells of one distance row: this year's counts, and the baseline's.
+
+    The baseline's are not published unless the value itself is a count.
+    """
+    n_now, x_now = _distance_keys(row, year)
+    n_then, x_then = _distance_keys(row, int(row["baseline_year"]))  # type: ignore[arg-type]
+    mapping.count(cells, (label, "n"), n_now, row["n"])
+    cells.add(n_then, row["n_baseline"], published=False)
+    counted = _indicator(str(row["indicator"])).unit.is_disclosive_count
+    for key, column, value in ((x_now, "current", row["x_current"]),
+                               (x_then, "baseline", row["x_baseline"])):  # fmt: skip
+        if key is not None:
+            if counted:
+                mapping.count(cells, (label, column), key, value)
+            else:
+                cells.add(key, value, published=False)
+    numerators = lambda *keys: tuple(k for k in keys if k is not None)  # noqa: E731
+    if not counted:
+        mapping.derived((label, "current"), numerators(x_now), (n_now,))
+        mapping.derived((label, "baseline"), numerators(x_then), (n_then,))
+    both = numerators(x_now, x_then)
+    for column in ("change", "ci_low", "ci_high"):
+        mapping.derived((label, column), both, (n_now, n_then))
+
+
+# --- comparisons ----------------------------------------------------------------------------
+
+
+_FUNNEL_DERIVED = ("proportion", "z", "z_adjusted", "lower_95", "upper_95", "lower_99.8",
+                   "upper_99.8", "flag")  # fmt: skip
+_POOLED = ("target", "tau2", "phi")
+
+
+def _funnels(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
+    mapping = TableMap()
+    members: dict[tuple, list[object]] = {}  # each indicator's rows
+    pooled: dict[tuple, list[CellKey]] = {}  # and the cells its target and dispersion pool
+    for label, row in table.to_dict(orient="index").items():
+        if not _indicator(str(row["indicator"])).basis.is_disclosive_count:
+            continue  # shares of ratings informed by voices: not counts of people
+        n_key, x_key = _distance_keys(row, year)
+        mapping.count(cells, (label, "n"), n_key, row["n"])
+        mapping.count(cells, (label, "x"), x_key, row["x"])  # type: ignore[arg-type]
+        for column in (c for c in _FUNNEL_DERIVED if c in table.columns):
+            mapping.derived((label, column), (x_key,), (n_key,))  # type: ignore[arg-type]
+        group = tuple(row.get(c) for c in ("indicator", "measure", "respondent", "item"))
+        members.setdefault(group, []).append(label)
+        pooled.setdefault(group, []).extend([x_key, n_key])  # type: ignore[list-item]
+    for group, labels in members.items():
+        for label in labels:
+            for column in (c for c in _POOLED if c in table.columns):
+                mapping.derived((label, column), tuple(pooled[group]), ())
+    return mapping
+
+
+_MAPPERS: Mapping[str, Callable[[pd.DataFrame, int, Cells], TableMap]] = {
+    "outcomes_change": _outcomes_change,
+    "adjusted": _adjusted,
+    "agreement": _experiences,
+    "access": _access,
+    "distance": _distance,
+    "funnels": _funnels,
+}
+"""The tables of a year's results that show counts of people, responses or requests, in the
+order their cells are added (so the first to add a cell sets its value)."""
+
+
+def map_tables(tables: Mapping[str, pd.DataFrame], year: int) -> tuple[Cells, dict[str, TableMap]]:
+    """The publication's cells and relations, and how each table's cells rest on them.
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        The year's unsuppressed tables by name (``outcomes_change``, ``adjusted``,
+        ``agreement``, ``access``, ``distance``, ``funnels``; others are not mapped).
+    year : int
+        The reporting year.
+
+    Returns
+    -------
+    cells : Cells
+        Every count with its relations (Wales totals included), checked against the values.
+    maps : dict of str to TableMap
+
+    Raises
+    ------
+    ValueError
+        When one count has two values, or a relation does not hold: the tables disagree.
+    """
+    cells = Cells()
+    maps = {}
+    for name, mapper in _MAPPERS.items():
+        frame = tables.get(name)
+        if frame is not None and not frame.empty:
+            maps[name] = mapper(frame, year, cells)
+    cells.add_wales_totals()
+    return cells, maps
