@@ -15,6 +15,7 @@ import pytest
 from nest_eval.demo import generator as demo
 from nest_eval.demo.categories import DemoModelError, category
 from nest_eval.demo.model import model_text, read_model
+from nest_eval.ingest.datasets import ingest
 from nest_eval.reference import contract
 from nest_eval.reference.vocabulary import RPB_NAMES, UnknownNameError, resolve_element, resolve_rpb
 
@@ -338,6 +339,80 @@ def test_wales_scale_has_all_wales_volumes():
     assert re.fullmatch(r"P[0-9a-f]{7}", data.outcomes["person_id"].iloc[0])
 
 
+# --------------------------------------------------------------------------------------------
+# Other scales: one RPB held to a few people
+# --------------------------------------------------------------------------------------------
+
+PEOPLE = ("outcomes", "experiences", "access")
+
+
+def _people_per_group(datasets: dict) -> dict[str, pd.Series]:
+    """People per RPB, group and year in the rows ingest accepted: children per measure,
+    respondent and cohort (year of the first assessment), responses and requests per year."""
+    keys = ["person_id", "measure", "respondent"]
+    outcomes = datasets["outcomes"].accepted
+    first = outcomes.groupby(keys).agg(rpb=("rpb", "first"), date=("date", "min")).reset_index()
+    children = first.groupby(["rpb", "measure", "respondent", first["date"].dt.year]).size()
+    experiences = datasets["experiences"].accepted
+    access = datasets["access"].accepted
+    return {
+        "outcomes": children,
+        "experiences": experiences.groupby(["rpb", experiences["date"].dt.year]).size(),
+        "access": access.groupby(["rpb", access["received_date"].dt.year]).size(),
+    }
+
+
+def _other_rpbs_rows(datasets: dict, name: str) -> pd.DataFrame:
+    """A dataset's accepted rows of the RPBs other than Powys, without their source file and row."""
+    accepted = datasets[name].accepted
+    accepted = accepted[accepted["rpb"].ne("Powys")]
+    return accepted.drop(columns=["source_file", "source_row"]).reset_index(drop=True)
+
+
+def test_small_rpb_scale_holds_powys_to_a_few_people(tmp_path):
+    small, default = tmp_path / "small", tmp_path / "default"
+    demo.write_demo_data(small, seed=7, scale="small-rpb")
+    demo.write_demo_data(default, seed=7)
+    small_data, default_data = ingest(small).datasets, ingest(default).datasets
+    counts, default_counts = _people_per_group(small_data), _people_per_group(default_data)
+    for name in PEOPLE:
+        powys = counts[name].xs("Powys", level="rpb")
+        assert powys.between(3, 12).all(), name
+        assert (powys < 10).any(), name
+        # Powys keeps every group it had, in both years
+        assert powys.index.equals(default_counts[name].xs("Powys", level="rpb").index), name
+        others = counts[name].drop("Powys", level="rpb")
+        pd.testing.assert_series_equal(others, default_counts[name].drop("Powys", level="rpb"))
+        assert others.groupby(level="rpb").sum().min() > 2 * powys.sum(), name
+    assert counts["outcomes"].xs("Powys", level="rpb").size == 12  # six measures, two cohorts
+    for name in PEOPLE:  # the other RPBs' rows are the default rows of the same seed
+        pd.testing.assert_frame_equal(
+            _other_rpbs_rows(small_data, name), _other_rpbs_rows(default_data, name)
+        )
+
+
+def test_small_rpb_scale_keeps_the_truth_and_planted_rows_consistent():
+    data = demo.generate_demo_data(seed=3, scale="small-rpb")
+    truth = data.truth
+    assert truth["scale"] == "small-rpb"
+    assert truth["sizes"]["small_rpbs"]["Powys"]["fewest"] == 3
+    assert truth["sizes"]["small_rpbs"]["Powys"]["most"] == 12
+    default = demo.SCALES["default"]
+    assert truth["sizes"]["n_children"] == default.n_children
+    assert demo.SCALES["small-rpb"].rpb_weights == default.rpb_weights
+    assert 6 <= sum(p["expected"] == "quarantined" for p in truth["planted_problems"]) <= 10
+    accounting = truth["accounting"]
+    for name in PEOPLE:
+        assert accounting[name]["clean_rows"] == truth[name]["n_rows"]
+    planted = {p["row"] - 2 for p in truth["planted_problems"] if p["dataset"] == "outcomes"}
+    clean = data.outcomes.drop(index=sorted(planted))
+    assert clean["person_id"].nunique() == truth["outcomes"]["n_children"] < 1_400
+    powys = clean["rpb"].map(resolve_rpb).eq("Powys")
+    pairs = clean[powys].drop_duplicates(["person_id", "measure"])
+    cells = pd.DataFrame(truth["outcomes"]["expected_change"]).query("rpb == 'Powys'")
+    assert len(pairs) == (cells["n_pairs"] + cells["n_unpaired"]).sum()
+
+
 @pytest.mark.parametrize(
     ("given", "wrong", "message"),
     [
@@ -386,6 +461,13 @@ def test_wales_scale_has_all_wales_volumes():
         ),
         ("no_wrong_door = 2.5", "no_door = 2.5", "'no_door' is not a value of the core element"),
         ('rpb = "Gwent"', 'rpb = "Gwynedd"', r"problems\.conflict\.rpb: 'Gwynedd'"),
+        (
+            '"Powys" = [3, 12]',
+            '"Powis" = [3, 12]',
+            r"scales\.small-rpb\.small_rpbs: 'Powis' is not a value of the RPB",
+        ),
+        ('"Powys" = [3, 12]', '"Powys" = [12, 3]', r"\[12, 3\] is not a range above 0"),
+        ('like = "default"', 'like = "europe"', "'europe' is not a scale that gives all"),
     ],
 )
 def test_model_file_categories_are_checked_against_the_vocabularies(given, wrong, message):

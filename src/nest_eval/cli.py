@@ -6,7 +6,7 @@ Subcommands
     Check a raw-data folder against the contract and print the accounting; writes nothing.
 ``ingest DIR --out DIR``
     Validate, then write typed Parquet, the quarantine and the accounting record.
-``demo-data DIR --seed N [--scale default|wales]``
+``demo-data DIR --seed N [--scale default|wales|small-rpb]``
     Write synthetic demo data for all six datasets, with its truth file.
 ``data-dictionary [--out FILE]``
     Print (or write) the data dictionary generated from the contract.
@@ -212,7 +212,10 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("directory", help="folder to write to")
     demo.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
     demo.add_argument(
-        "--scale", choices=("default", "wales"), default="default", help="data volume"
+        "--scale",
+        choices=("default", "wales", "small-rpb"),
+        default="default",
+        help="data volume: small-rpb holds Powys to 3-12 people per group and year",
     )
     dictionary = sub.add_parser("data-dictionary", help="print the data dictionary")
     dictionary.add_argument("--out", help="write to this file instead of printing")

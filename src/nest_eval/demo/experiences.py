@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from nest_eval.demo.categories import category
-from nest_eval.demo.draws import choice, hex_ids, spell_rpbs, uk_mask, yearly_rows
+from nest_eval.demo.draws import choice, few_kept, hex_ids, spell_rpbs, uk_mask, yearly_rows
 from nest_eval.demo.model import (
     EXPERIENCE_AGREE,
     EXPERIENCE_ITEM_SHIFT,
@@ -78,7 +78,7 @@ def generate_experiences(
     rng : numpy.random.Generator
         The dataset's random stream.
     scale : DemoScale
-        Sizes (responses per year, RPB weights).
+        Sizes (responses per year, RPB weights, RPBs held to a few responses per year).
 
     Returns
     -------
@@ -108,7 +108,9 @@ def generate_experiences(
         "comment": np.where(has_comment, np.where(welsh, comment_cy, comment_en), ""),
     }
     order = np.lexsort((columns["response_id"].astype(str), dates.astype(int)))
-    return text_frame("experiences", columns, order), _truth(float(np.mean(shift)), n)
+    kept = few_kept(rng, rpb, year_index, scale.small_rpb_ranges())
+    truth = _truth(float(np.mean(shift)), int(kept.sum()))
+    return text_frame("experiences", columns, order[kept[order]]), truth
 
 
 def _truth(mean_shift: float, n_rows: int) -> dict[str, Any]:

@@ -20,11 +20,19 @@ modules of :mod:`nest_eval.demo`:
   :mod:`~nest_eval.demo.access` (log-normal waits, Poisson redirections),
   :mod:`~nest_eval.demo.partnership` (enablers per RPB and year) and
   :mod:`~nest_eval.demo.training` (learners reproducing the published 2024 figures);
-- :mod:`~nest_eval.demo.problems`: the bad rows planted at the ``default`` scale, each listed in
-  ``truth.json`` under ``planted_problems``; every truth figure is computed from the clean rows;
+- :mod:`~nest_eval.demo.problems`: the bad rows planted at the ``default`` and ``small-rpb``
+  scales, each listed in ``truth.json`` under ``planted_problems``; every truth figure is
+  computed from the clean rows;
 - :mod:`~nest_eval.demo.draws` and :mod:`~nest_eval.demo.text`: the random draws and the text
   formats the datasets share;
 - :mod:`~nest_eval.demo.generate`: the random streams, the truth file and the writing.
+
+Scales
+------
+The sizes of a data set (:class:`~nest_eval.demo.model.DemoScale`): ``default`` (the committed
+data in ``data/raw/``), ``wales`` (roughly all-Wales volumes) and ``small-rpb`` (the default data
+with Powys held to 3–12 people per group and year: children per measure and cohort, responses and
+requests per year). The sizes are in ``scales`` of the model file.
 
 Determinism
 -----------

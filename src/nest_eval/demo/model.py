@@ -106,7 +106,22 @@ def read_model(text: str | None = None) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise DemoModelError(f"{_FILE}: not valid TOML: {exc}") from None
     _check_categories(raw)
+    _check_scales(raw)
     return raw
+
+
+def _check_scales(raw: dict[str, Any]) -> None:
+    """Refuse scales that cannot give valid sizes: a ``like`` or a range that does not hold."""
+    scales = raw["scales"]
+    for name, spec in scales.items():
+        like = spec.get("like")
+        if like is not None and (like not in scales or "like" in scales[like]):
+            where = f"{_FILE}: scales.{name}.like"
+            raise DemoModelError(f"{where}: {like!r} is not a scale that gives all its values")
+        for rpb, (fewest, most) in spec.get("small_rpbs", {}).items():
+            if not 0 < fewest <= most:
+                where = f'{_FILE}: scales.{name}.small_rpbs."{rpb}"'
+                raise DemoModelError(f"{where}: [{fewest}, {most}] is not a range above 0")
 
 
 def _table(raw: dict[str, Any], path: str) -> Any:
@@ -146,6 +161,9 @@ def _check_categories(raw: dict[str, Any]) -> None:
         for column in ("multiagency_panel", "cyp_on_board"):
             where = f'{_FILE}: partnership.enablers."{rpb}".{column}'
             check_codings(where, enablers[column], "partnership", column)
+
+    for name, spec in raw["scales"].items():
+        check_names(f"{_FILE}: scales.{name}.small_rpbs", spec.get("small_rpbs", {}), _RPB)
 
     conflict = raw["problems"]["conflict"]
     check_names(f"{_FILE}: problems.conflict.rpb", [conflict["rpb"]], _RPB)
@@ -202,6 +220,9 @@ class DemoScale:
         Share of children, responses and requests per RPB, in :data:`vocabulary.RPBS` order.
     plant_problems : bool
         Whether bad rows are planted (see ``planted_problems`` in the truth).
+    small_rpbs : tuple of (str, int, int)
+        RPBs held to a few people, each with the fewest and most people (inclusive) it keeps in
+        each group and year: children per measure and cohort, responses or requests per year.
     """
 
     name: str
@@ -211,6 +232,19 @@ class DemoScale:
     training_later: int
     rpb_weights: tuple[float, ...]
     plant_problems: bool
+    small_rpbs: tuple[tuple[str, int, int], ...] = ()
+
+    def small_rpb_ranges(self) -> tuple[tuple[int, int, int], ...]:
+        """:attr:`small_rpbs` with each RPB as its index into :data:`vocabulary.RPBS`.
+
+        Returns
+        -------
+        tuple of (int, int, int)
+            (RPB index, fewest, most) per RPB held to a few people.
+        """
+        return tuple(
+            (vocabulary.RPB_NAMES.index(rpb), fewest, most) for rpb, fewest, most in self.small_rpbs
+        )
 
 
 POPULATION_SHARE: tuple[float, ...] = tuple(_by_rpb(PARAMETERS["population_share"]).values())
@@ -225,12 +259,26 @@ def _rpb_weights(given: str) -> tuple[float, ...]:
     return weights[given]
 
 
+def _fixed_scale(name: str, specs: Mapping[str, Any]) -> DemoScale:
+    """The scale ``name`` of the model file's ``scales``, with the values of its ``like``."""
+    spec = dict(specs[name])
+    like = spec.pop("like", None)
+    if like is not None:
+        spec = {**specs[like], **spec}
+    small = spec.pop("small_rpbs", {})
+    return DemoScale(
+        name=name,
+        **{**spec, "rpb_weights": _rpb_weights(spec["rpb_weights"])},
+        small_rpbs=tuple((rpb, int(fewest), int(most)) for rpb, (fewest, most) in small.items()),
+    )
+
+
 SCALES: Mapping[str, DemoScale] = {
-    name: DemoScale(name=name, **{**spec, "rpb_weights": _rpb_weights(spec["rpb_weights"])})
-    for name, spec in PARAMETERS["scales"].items()
+    name: _fixed_scale(name, PARAMETERS["scales"]) for name in PARAMETERS["scales"]
 }
-"""Demo data sizes: ``default`` (committed, small, with planted problems) and ``wales``
-(roughly all-Wales volumes, clean)."""
+"""Demo data sizes: ``default`` (committed, small, with planted problems), ``wales`` (roughly
+all-Wales volumes, clean) and ``small-rpb`` (the default with Powys held to 3–12 people per group
+and year)."""
 
 
 # --------------------------------------------------------------------------------------------
