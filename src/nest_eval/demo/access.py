@@ -77,7 +77,7 @@ def generate_access(
     truth : dict
         True median wait, share supported within 28 days and mean redirections per RPB and year.
     """
-    year_index, rpb, received = yearly_rows(rng, scale.access_per_year, scale.rpb_weights)
+    year_index, rpb, received = yearly_rows(rng, scale.access_per_year, scale.weights("access"))
     n = len(year_index)
     median = np.array([ACCESS_MEDIAN_WAIT[r] for r in _RPBS])[rpb, year_index]
     wait = np.ceil(np.exp(np.log(median) + _WAIT_SIGMA * rng.normal(size=n))).astype(int)

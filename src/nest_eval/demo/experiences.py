@@ -87,7 +87,8 @@ def generate_experiences(
     truth : dict
         True probabilities of agreeing (4–5) per RPB, year and item.
     """
-    year_index, rpb, dates = yearly_rows(rng, scale.experiences_per_year, scale.rpb_weights)
+    weights = scale.weights("experiences")
+    year_index, rpb, dates = yearly_rows(rng, scale.experiences_per_year, weights)
     n = len(year_index)
     base = np.array([EXPERIENCE_AGREE[r] for r in _RPBS])  # (rpb, year)
     shift = np.array([EXPERIENCE_ITEM_SHIFT[i] for i in _ITEMS])

@@ -19,7 +19,14 @@ import pandas as pd
 
 from nest_eval.demo.access import generate_access
 from nest_eval.demo.experiences import generate_experiences
-from nest_eval.demo.model import DATA_END, MESSY_RPB_SHARE, SCALES, UK_DATE_SHARE, YEARS, DemoScale
+from nest_eval.demo.model import (
+    DATA_END,
+    MESSY_RPB_SHARE,
+    UK_DATE_SHARE,
+    YEARS,
+    DemoScale,
+    demo_scale,
+)
 from nest_eval.demo.outcomes import generate_outcomes
 from nest_eval.demo.partnership import generate_partnership
 from nest_eval.demo.problems import CONFLICT, insert_problems, plant_problems
@@ -77,13 +84,6 @@ class DemoData:
         return {name: getattr(self, name) for name in contract.DATASET_NAMES}
 
 
-def _scale(scale: str) -> DemoScale:
-    try:
-        return SCALES[scale]
-    except KeyError:
-        raise ValueError(f"unknown scale {scale!r}; choose one of {sorted(SCALES)}") from None
-
-
 def generate_demo_data(seed: int = DEFAULT_SEED, scale: str = "default") -> DemoData:
     """Generate the six demo datasets and their truth in memory.
 
@@ -92,9 +92,10 @@ def generate_demo_data(seed: int = DEFAULT_SEED, scale: str = "default") -> Demo
     seed : int, default 2024
         Seed of the random streams (one spawned per dataset). The same seed and scale always
         give the same data.
-    scale : {"default", "wales", "small-rpb"}
-        Sizes, see :data:`~nest_eval.demo.model.SCALES`. Problems are planted at the
-        ``default`` and ``small-rpb`` scales.
+    scale : {"default", "wales", "small-rpb", "random"}
+        Sizes, see :data:`~nest_eval.demo.model.SCALES`; ``random`` draws them from the seed
+        (:func:`~nest_eval.demo.model.random_scale`). Problems are planted at the ``default``
+        and ``small-rpb`` scales.
 
     Returns
     -------
@@ -116,7 +117,7 @@ def generate_demo_data(seed: int = DEFAULT_SEED, scale: str = "default") -> Demo
     """
     if int(seed) < 0:
         raise ValueError("seed must be a non-negative integer")
-    size = _scale(scale)
+    size = demo_scale(scale, int(seed))
     sequences = np.random.SeedSequence(int(seed)).spawn(len(_GENERATORS) + 1)
     *streams, problems = (np.random.default_rng(s) for s in sequences)
     made = {
@@ -179,6 +180,8 @@ def _truth_header(seed: int, size: DemoScale) -> dict[str, Any]:
         "training_later": size.training_later,
         "rpb_weights": _by_rpb(size.rpb_weights),
     }
+    if size.dataset_weights:
+        sizes["rpb_weights_by_dataset"] = {d: _by_rpb(w) for d, w in size.dataset_weights}
     if size.small_rpbs:
         sizes["small_rpbs"] = {
             rpb: {"fewest": fewest, "most": most, "per": _SMALL_GROUPS}
@@ -212,7 +215,7 @@ def write_demo_data(
         Folder to write to; created if missing. Existing files of the same names are replaced.
     seed : int, default 2024
         Seed, see :func:`generate_demo_data`.
-    scale : {"default", "wales", "small-rpb"}
+    scale : {"default", "wales", "small-rpb", "random"}
         Sizes, see :func:`generate_demo_data`.
 
     Returns

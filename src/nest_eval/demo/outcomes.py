@@ -105,7 +105,7 @@ class _Scores:
 def _draw_children(rng: np.random.Generator, scale: DemoScale) -> _Children:
     """Draw the children: RPB, cohort, assessment dates, age, sex, WIMD quintile, service."""
     n = scale.n_children
-    rpb = rpb_index(rng, n, scale.rpb_weights)
+    rpb = rpb_index(rng, n, scale.weights("outcomes"))
     cohort = rng.integers(0, len(YEARS), size=n)
     start = year_dates(rng, np.asarray(YEARS)[cohort])
     most = len(_PLANNED_ASSESSMENTS)
