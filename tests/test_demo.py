@@ -12,9 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from nest_eval import cli
 from nest_eval.demo import generator as demo
 from nest_eval.demo.categories import DemoModelError, category
 from nest_eval.demo.model import model_text, read_model
+from nest_eval.ingest.datasets import ingest
 from nest_eval.reference import contract
 from nest_eval.reference.vocabulary import RPB_NAMES, UnknownNameError, resolve_element, resolve_rpb
 
@@ -338,6 +340,165 @@ def test_wales_scale_has_all_wales_volumes():
     assert re.fullmatch(r"P[0-9a-f]{7}", data.outcomes["person_id"].iloc[0])
 
 
+# --------------------------------------------------------------------------------------------
+# Other scales: one RPB held to a few people, and random mixed sizes
+# --------------------------------------------------------------------------------------------
+
+PEOPLE = ("outcomes", "experiences", "access")
+
+
+def _people_per_group(datasets: dict) -> dict[str, pd.Series]:
+    """People per RPB, group and year in the rows ingest accepted: children per measure,
+    respondent and cohort (year of the first assessment), responses and requests per year."""
+    keys = ["person_id", "measure", "respondent"]
+    outcomes = datasets["outcomes"].accepted
+    first = outcomes.groupby(keys).agg(rpb=("rpb", "first"), date=("date", "min")).reset_index()
+    children = first.groupby(["rpb", "measure", "respondent", first["date"].dt.year]).size()
+    experiences = datasets["experiences"].accepted
+    access = datasets["access"].accepted
+    return {
+        "outcomes": children,
+        "experiences": experiences.groupby(["rpb", experiences["date"].dt.year]).size(),
+        "access": access.groupby(["rpb", access["received_date"].dt.year]).size(),
+    }
+
+
+def _other_rpbs_rows(datasets: dict, name: str) -> pd.DataFrame:
+    """A dataset's accepted rows of the RPBs other than Powys, without their source file and row."""
+    accepted = datasets[name].accepted
+    accepted = accepted[accepted["rpb"].ne("Powys")]
+    return accepted.drop(columns=["source_file", "source_row"]).reset_index(drop=True)
+
+
+def test_small_rpb_scale_holds_powys_to_a_few_people(tmp_path):
+    small, default = tmp_path / "small", tmp_path / "default"
+    demo.write_demo_data(small, seed=7, scale="small-rpb")
+    demo.write_demo_data(default, seed=7)
+    small_data, default_data = ingest(small).datasets, ingest(default).datasets
+    counts, default_counts = _people_per_group(small_data), _people_per_group(default_data)
+    for name in PEOPLE:
+        powys = counts[name].xs("Powys", level="rpb")
+        assert powys.between(3, 12).all(), name
+        assert (powys < 10).any(), name
+        # Powys keeps every group it had, in both years
+        assert powys.index.equals(default_counts[name].xs("Powys", level="rpb").index), name
+        others = counts[name].drop("Powys", level="rpb")
+        pd.testing.assert_series_equal(others, default_counts[name].drop("Powys", level="rpb"))
+        assert others.groupby(level="rpb").sum().min() > 2 * powys.sum(), name
+    assert counts["outcomes"].xs("Powys", level="rpb").size == 12  # six measures, two cohorts
+    for name in PEOPLE:  # the other RPBs' rows are the default rows of the same seed
+        pd.testing.assert_frame_equal(
+            _other_rpbs_rows(small_data, name), _other_rpbs_rows(default_data, name)
+        )
+
+
+def test_small_rpb_scale_keeps_the_truth_and_planted_rows_consistent():
+    data = demo.generate_demo_data(seed=3, scale="small-rpb")
+    truth = data.truth
+    assert truth["scale"] == "small-rpb"
+    assert truth["sizes"]["small_rpbs"]["Powys"]["fewest"] == 3
+    assert truth["sizes"]["small_rpbs"]["Powys"]["most"] == 12
+    default = demo.SCALES["default"]
+    assert truth["sizes"]["n_children"] == default.n_children
+    assert demo.SCALES["small-rpb"].rpb_weights == default.rpb_weights
+    assert 6 <= sum(p["expected"] == "quarantined" for p in truth["planted_problems"]) <= 10
+    accounting = truth["accounting"]
+    for name in PEOPLE:
+        assert accounting[name]["clean_rows"] == truth[name]["n_rows"]
+    planted = {p["row"] - 2 for p in truth["planted_problems"] if p["dataset"] == "outcomes"}
+    clean = data.outcomes.drop(index=sorted(planted))
+    assert clean["person_id"].nunique() == truth["outcomes"]["n_children"] < 1_400
+    powys = clean["rpb"].map(resolve_rpb).eq("Powys")
+    pairs = clean[powys].drop_duplicates(["person_id", "measure"])
+    cells = pd.DataFrame(truth["outcomes"]["expected_change"]).query("rpb == 'Powys'")
+    assert len(pairs) == (cells["n_pairs"] + cells["n_unpaired"]).sum()
+
+
+def test_random_scale_is_deterministic_per_seed():
+    assert demo.random_scale(5) == demo.random_scale(5)
+    assert demo.random_scale(5) != demo.random_scale(6)
+    first, again = (
+        demo.generate_demo_data(seed=5, scale="random"),
+        demo.generate_demo_data(seed=5, scale="random"),
+    )
+    other = demo.generate_demo_data(seed=6, scale="random")
+    assert first.truth == again.truth
+    for name in contract.DATASET_NAMES:
+        pd.testing.assert_frame_equal(first.frames[name], again.frames[name])
+    assert not first.outcomes.equals(other.outcomes)
+    assert first.truth["scale"] == "random" and first.truth["seed"] == 5
+    assert first.truth["sizes"]["n_children"] == demo.random_scale(5).n_children
+    with pytest.raises(ValueError, match="non-negative"):
+        demo.random_scale(-1)
+
+
+def test_random_scales_span_small_and_large_sizes():
+    scales = [demo.random_scale(seed) for seed in range(20)]
+    children = [s.n_children for s in scales]
+    per_year = [(s.experiences_per_year, s.access_per_year) for s in scales]
+    assert all(150 <= n <= 6_000 for n in children)
+    assert min(children) < 400 and max(children) > 3_000
+    assert all(100 <= n <= 5_000 for pair in per_year for n in pair)
+    assert min(min(p) for p in per_year) < 200 and max(max(p) for p in per_year) > 3_000
+    assert len(set(children)) == 20
+    tiny = large = absent = 0
+    for scale in scales:
+        assert not scale.plant_problems and scale.small_rpbs == ()
+        people = {
+            "outcomes": scale.n_children / 2,
+            "experiences": scale.experiences_per_year,
+            "access": scale.access_per_year,
+        }
+        assert [d for d, _ in scale.dataset_weights] == list(PEOPLE)
+        for dataset, weights in scale.dataset_weights:
+            assert sum(weights) == pytest.approx(1) and min(weights) >= 0
+            assert scale.weights(dataset) == weights
+            expected = [w * people[dataset] for w in weights]
+            assert max(expected) > people[dataset] / 7  # one RPB has more than an equal share
+            tiny += sum(0 < e < 10 for e in expected)
+            large += sum(e > 500 for e in expected)
+            absent += sum(w == 0 for w in weights)
+    assert tiny >= 20 and large >= 20 and 1 <= absent <= 30
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_random_data_ingest_cleanly(tmp_path, seed):
+    """Both have RPBs with no rows in a dataset; seed 2 has 188 children and 3,482 responses a
+    year, seed 3 4,642 children and 122 responses a year."""
+    scale = demo.random_scale(seed)
+    paths = demo.write_demo_data(tmp_path, seed=seed, scale="random")
+    truth = json.loads(paths[-1].read_text(encoding="utf-8"))
+    result = ingest(tmp_path)
+    assert result.rows_quarantined == 0 and truth["planted_problems"] == []
+    datasets = result.datasets
+    for name, outcome in datasets.items():
+        assert outcome.status == "loaded", name
+        assert outcome.rows_accepted == truth["accounting"][name]["clean_rows"], name
+        assert outcome.duplicates_collapsed == 0, name
+    assert datasets["experiences"].rows_accepted == 2 * scale.experiences_per_year
+    assert datasets["access"].rows_accepted == 2 * scale.access_per_year
+    assert datasets["outcomes"].accepted["person_id"].nunique() == scale.n_children
+    assert any(0 in scale.weights(name) for name in PEOPLE)
+    for name in PEOPLE:
+        present = set(datasets[name].accepted["rpb"])
+        weights = dict(zip(RPB_NAMES, scale.weights(name), strict=True))
+        assert {r for r, w in weights.items() if w == 0}.isdisjoint(present), name
+        assert truth["sizes"]["rpb_weights_by_dataset"][name] == pytest.approx(weights, abs=1e-6)
+
+
+def test_command_line_offers_every_scale(tmp_path):
+    assert demo.SCALE_NAMES == ("default", "wales", "small-rpb", "random")
+    for name in demo.SCALE_NAMES:
+        args = cli._parser().parse_args(["demo-data", str(tmp_path), "--scale", name])
+        assert args.scale == name
+    assert cli.main(["demo-data", str(tmp_path), "--seed", "11", "--scale", "random"]) == 0
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    assert truth["scale"] == "random"
+    assert truth["sizes"]["access_per_year"] == demo.random_scale(11).access_per_year
+    with pytest.raises(ValueError, match="unknown scale 'tiny'"):
+        demo.generate_demo_data(scale="tiny")
+
+
 @pytest.mark.parametrize(
     ("given", "wrong", "message"),
     [
@@ -386,6 +547,15 @@ def test_wales_scale_has_all_wales_volumes():
         ),
         ("no_wrong_door = 2.5", "no_door = 2.5", "'no_door' is not a value of the core element"),
         ('rpb = "Gwent"', 'rpb = "Gwynedd"', r"problems\.conflict\.rpb: 'Gwynedd'"),
+        (
+            '"Powys" = [3, 12]',
+            '"Powis" = [3, 12]',
+            r"scales\.small-rpb\.small_rpbs: 'Powis' is not a value of the RPB",
+        ),
+        ('"Powys" = [3, 12]', '"Powys" = [12, 3]', r"\[12, 3\] is not a range above 0"),
+        ('like = "default"', 'like = "europe"', "'europe' is not a scale that gives all"),
+        ("tiny_people = [1, 8]", "tiny_people = [1, 20]", "120 people of tiny RPBs leave no room"),
+        ("absent_share = 0.05", "absent_share = 1.5", r"absent_share: 1\.5 is not a probability"),
     ],
 )
 def test_model_file_categories_are_checked_against_the_vocabularies(given, wrong, message):

@@ -6,8 +6,9 @@ Subcommands
     Check a raw-data folder against the contract and print the accounting; writes nothing.
 ``ingest DIR --out DIR``
     Validate, then write typed Parquet, the quarantine and the accounting record.
-``demo-data DIR --seed N [--scale default|wales]``
-    Write synthetic demo data for all six datasets, with its truth file.
+``demo-data DIR --seed N [--scale default|wales|small-rpb|random]``
+    Write synthetic demo data for all six datasets, with its truth file (``random``: sizes
+    drawn from the seed).
 ``data-dictionary [--out FILE]``
     Print (or write) the data dictionary generated from the contract.
 ``run --year Y [--data DIR] [--out DIR] [--rpb NAME ...] [--jobs N] [--force] [settings]``
@@ -232,7 +233,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("directory", help="folder to write to")
     demo.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
     demo.add_argument(
-        "--scale", choices=("default", "wales"), default="default", help="data volume"
+        "--scale",
+        choices=("default", "wales", "small-rpb", "random"),
+        default="default",
+        help="data volume: small-rpb holds Powys to 3-12 people per group and year; random "
+        "draws mixed sizes from --seed",
     )
     dictionary = sub.add_parser("data-dictionary", help="print the data dictionary")
     dictionary.add_argument("--out", help="write to this file instead of printing")

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from nest_eval.demo.categories import category
-from nest_eval.demo.draws import choice, hex_ids, spell_rpbs, uk_mask, yearly_rows
+from nest_eval.demo.draws import choice, few_kept, hex_ids, spell_rpbs, uk_mask, yearly_rows
 from nest_eval.demo.model import (
     ACCESS_MEAN_REDIRECTIONS,
     ACCESS_MEDIAN_WAIT,
@@ -68,7 +68,7 @@ def generate_access(
     rng : numpy.random.Generator
         The dataset's random stream.
     scale : DemoScale
-        Sizes (requests per year, RPB weights).
+        Sizes (requests per year, RPB weights, RPBs held to a few requests per year).
 
     Returns
     -------
@@ -77,7 +77,7 @@ def generate_access(
     truth : dict
         True median wait, share supported within 28 days and mean redirections per RPB and year.
     """
-    year_index, rpb, received = yearly_rows(rng, scale.access_per_year, scale.rpb_weights)
+    year_index, rpb, received = yearly_rows(rng, scale.access_per_year, scale.weights("access"))
     n = len(year_index)
     median = np.array([ACCESS_MEDIAN_WAIT[r] for r in _RPBS])[rpb, year_index]
     wait = np.ceil(np.exp(np.log(median) + _WAIT_SIGMA * rng.normal(size=n))).astype(int)
@@ -104,7 +104,8 @@ def generate_access(
         "age": age,
     }
     order = np.lexsort((columns["request_id"].astype(str), received.astype(int)))
-    return text_frame("access", columns, order), _truth(n)
+    kept = few_kept(rng, rpb, year_index, scale.small_rpb_ranges())
+    return text_frame("access", columns, order[kept[order]]), _truth(int(kept.sum()))
 
 
 def _truth(n_rows: int) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from nest_eval.reference import vocabulary
 __all__ = [
     "choice",
     "dates_between",
+    "few_kept",
     "hex_ids",
     "rpb_index",
     "spell_rpbs",
@@ -212,3 +213,43 @@ def hex_ids(rng: np.random.Generator, prefix: str, digits: int, n: int) -> np.nd
     """
     values = rng.choice(16**digits, size=n, replace=False)
     return np.char.mod(f"{prefix}%0{digits}x", values).astype(object)
+
+
+def few_kept(
+    rng: np.random.Generator,
+    rpb: np.ndarray,
+    group: np.ndarray,
+    small_rpbs: tuple[tuple[int, int, int], ...],
+) -> np.ndarray:
+    """Hold some RPBs to a few people per group: the people of the others are all kept.
+
+    For each RPB held (in the order given) and each group where it has people (in group
+    order), a number of people is drawn uniformly within the RPB's range and that many of the
+    group's people are kept, chosen at random; all of them when the group has fewer.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The random stream (drawn from only when ``small_rpbs`` is not empty).
+    rpb : numpy.ndarray
+        Per person, the RPB index (into ``vocabulary.RPBS``).
+    group : numpy.ndarray
+        Per person, a whole-number group (e.g. the year, or measure and cohort).
+    small_rpbs : tuple of (int, int, int)
+        (RPB index, fewest, most) per RPB held, see
+        :meth:`~nest_eval.demo.model.DemoScale.small_rpb_ranges`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask of the people kept.
+    """
+    keep = np.ones(len(rpb), dtype=bool)
+    for index, fewest, most in small_rpbs:
+        mine = rpb == index
+        keep[mine] = False
+        for value in np.unique(group[mine]):
+            people = np.flatnonzero(mine & (group == value))
+            k = min(int(rng.integers(fewest, most + 1)), len(people))
+            keep[rng.choice(people, size=k, replace=False)] = True
+    return keep

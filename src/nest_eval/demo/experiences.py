@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from nest_eval.demo.categories import category
-from nest_eval.demo.draws import choice, hex_ids, spell_rpbs, uk_mask, yearly_rows
+from nest_eval.demo.draws import choice, few_kept, hex_ids, spell_rpbs, uk_mask, yearly_rows
 from nest_eval.demo.model import (
     EXPERIENCE_AGREE,
     EXPERIENCE_ITEM_SHIFT,
@@ -78,7 +78,7 @@ def generate_experiences(
     rng : numpy.random.Generator
         The dataset's random stream.
     scale : DemoScale
-        Sizes (responses per year, RPB weights).
+        Sizes (responses per year, RPB weights, RPBs held to a few responses per year).
 
     Returns
     -------
@@ -87,7 +87,8 @@ def generate_experiences(
     truth : dict
         True probabilities of agreeing (4–5) per RPB, year and item.
     """
-    year_index, rpb, dates = yearly_rows(rng, scale.experiences_per_year, scale.rpb_weights)
+    weights = scale.weights("experiences")
+    year_index, rpb, dates = yearly_rows(rng, scale.experiences_per_year, weights)
     n = len(year_index)
     base = np.array([EXPERIENCE_AGREE[r] for r in _RPBS])  # (rpb, year)
     shift = np.array([EXPERIENCE_ITEM_SHIFT[i] for i in _ITEMS])
@@ -108,7 +109,9 @@ def generate_experiences(
         "comment": np.where(has_comment, np.where(welsh, comment_cy, comment_en), ""),
     }
     order = np.lexsort((columns["response_id"].astype(str), dates.astype(int)))
-    return text_frame("experiences", columns, order), _truth(float(np.mean(shift)), n)
+    kept = few_kept(rng, rpb, year_index, scale.small_rpb_ranges())
+    truth = _truth(float(np.mean(shift)), int(kept.sum()))
+    return text_frame("experiences", columns, order[kept[order]]), truth
 
 
 def _truth(mean_shift: float, n_rows: int) -> dict[str, Any]:

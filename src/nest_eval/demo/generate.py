@@ -19,7 +19,14 @@ import pandas as pd
 
 from nest_eval.demo.access import generate_access
 from nest_eval.demo.experiences import generate_experiences
-from nest_eval.demo.model import DATA_END, MESSY_RPB_SHARE, SCALES, UK_DATE_SHARE, YEARS, DemoScale
+from nest_eval.demo.model import (
+    DATA_END,
+    MESSY_RPB_SHARE,
+    UK_DATE_SHARE,
+    YEARS,
+    DemoScale,
+    demo_scale,
+)
 from nest_eval.demo.outcomes import generate_outcomes
 from nest_eval.demo.partnership import generate_partnership
 from nest_eval.demo.problems import CONFLICT, insert_problems, plant_problems
@@ -77,13 +84,6 @@ class DemoData:
         return {name: getattr(self, name) for name in contract.DATASET_NAMES}
 
 
-def _scale(scale: str) -> DemoScale:
-    try:
-        return SCALES[scale]
-    except KeyError:
-        raise ValueError(f"unknown scale {scale!r}; choose one of {sorted(SCALES)}") from None
-
-
 def generate_demo_data(seed: int = DEFAULT_SEED, scale: str = "default") -> DemoData:
     """Generate the six demo datasets and their truth in memory.
 
@@ -92,9 +92,10 @@ def generate_demo_data(seed: int = DEFAULT_SEED, scale: str = "default") -> Demo
     seed : int, default 2024
         Seed of the random streams (one spawned per dataset). The same seed and scale always
         give the same data.
-    scale : {"default", "wales"}
-        Sizes, see :data:`~nest_eval.demo.model.SCALES`. Problems are planted only at the
-        ``default`` scale.
+    scale : {"default", "wales", "small-rpb", "random"}
+        Sizes, see :data:`~nest_eval.demo.model.SCALES`; ``random`` draws them from the seed
+        (:func:`~nest_eval.demo.model.random_scale`). Problems are planted at the ``default``
+        and ``small-rpb`` scales.
 
     Returns
     -------
@@ -114,9 +115,9 @@ def generate_demo_data(seed: int = DEFAULT_SEED, scale: str = "default") -> Demo
     >>> data.truth["self_assessment"]["published_2024_means"]["safe_supportive_communities"]
     1.8
     """
-    size = _scale(scale)
     if int(seed) < 0:
         raise ValueError("seed must be a non-negative integer")
+    size = demo_scale(scale, int(seed))
     sequences = np.random.SeedSequence(int(seed)).spawn(len(_GENERATORS) + 1)
     *streams, problems = (np.random.default_rng(s) for s in sequences)
     made = {
@@ -159,20 +160,38 @@ def _accounting(
     return accounting
 
 
+_SMALL_GROUPS = (
+    "children per measure and cohort (outcomes), responses per year (experiences), requests per "
+    "year (access); all of a group's people where it has fewer"
+)
+
+
+def _by_rpb(weights: tuple[float, ...]) -> dict[str, float]:
+    """Weights per RPB as the truth file records them."""
+    return {r: rounded(w) for r, w in zip(vocabulary.RPB_NAMES, weights, strict=True)}
+
+
 def _truth_header(seed: int, size: DemoScale) -> dict[str, Any]:
     """The truth file's description of the generation: generator, seed, sizes, spellings."""
-    weights = zip(vocabulary.RPB_NAMES, size.rpb_weights, strict=True)
+    sizes: dict[str, Any] = {
+        "n_children": size.n_children,
+        "experiences_per_year": size.experiences_per_year,
+        "access_per_year": size.access_per_year,
+        "training_later": size.training_later,
+        "rpb_weights": _by_rpb(size.rpb_weights),
+    }
+    if size.dataset_weights:
+        sizes["rpb_weights_by_dataset"] = {d: _by_rpb(w) for d, w in size.dataset_weights}
+    if size.small_rpbs:
+        sizes["small_rpbs"] = {
+            rpb: {"fewest": fewest, "most": most, "per": _SMALL_GROUPS}
+            for rpb, fewest, most in size.small_rpbs
+        }
     return {
         "generator": GENERATOR,
         "seed": seed,
         "scale": size.name,
-        "sizes": {
-            "n_children": size.n_children,
-            "experiences_per_year": size.experiences_per_year,
-            "access_per_year": size.access_per_year,
-            "training_later": size.training_later,
-            "rpb_weights": {r: rounded(w) for r, w in weights},
-        },
+        "sizes": sizes,
         "contract_version": contract.CONTRACT_VERSION,
         "years": list(YEARS),
         "data_end": str(DATA_END),
@@ -196,8 +215,8 @@ def write_demo_data(
         Folder to write to; created if missing. Existing files of the same names are replaced.
     seed : int, default 2024
         Seed, see :func:`generate_demo_data`.
-    scale : {"default", "wales"}
-        Sizes, see :data:`~nest_eval.demo.model.SCALES`.
+    scale : {"default", "wales", "small-rpb", "random"}
+        Sizes, see :func:`generate_demo_data`.
 
     Returns
     -------

@@ -20,11 +20,22 @@ modules of :mod:`nest_eval.demo`:
   :mod:`~nest_eval.demo.access` (log-normal waits, Poisson redirections),
   :mod:`~nest_eval.demo.partnership` (enablers per RPB and year) and
   :mod:`~nest_eval.demo.training` (learners reproducing the published 2024 figures);
-- :mod:`~nest_eval.demo.problems`: the bad rows planted at the ``default`` scale, each listed in
-  ``truth.json`` under ``planted_problems``; every truth figure is computed from the clean rows;
+- :mod:`~nest_eval.demo.problems`: the bad rows planted at the ``default`` and ``small-rpb``
+  scales, each listed in ``truth.json`` under ``planted_problems``; every truth figure is
+  computed from the clean rows;
 - :mod:`~nest_eval.demo.draws` and :mod:`~nest_eval.demo.text`: the random draws and the text
   formats the datasets share;
 - :mod:`~nest_eval.demo.generate`: the random streams, the truth file and the writing.
+
+Scales
+------
+The sizes of a data set (:class:`~nest_eval.demo.model.DemoScale`): ``default`` (the committed
+data in ``data/raw/``), ``wales`` (roughly all-Wales volumes), ``small-rpb`` (the default data with
+Powys held to 3–12 people per group and year: children per measure and cohort, responses and
+requests per year) and ``random`` (sizes of mixed scale drawn from the seed by
+:func:`~nest_eval.demo.model.random_scale`: 150–6,000 children, 100–5,000 responses and requests
+per year, some RPBs tiny or absent from a dataset). The sizes are in ``scales`` and
+``random_scale`` of the model file.
 
 Determinism
 -----------
@@ -55,10 +66,12 @@ from nest_eval.demo.model import (
     OUTCOME_MODELS,
     PUBLISHED_2024_MEANS,
     PUBLISHED_2024_TRAINING,
+    SCALE_NAMES,
     SCALES,
     THETA_MULTIPLIERS,
     DemoScale,
     OutcomeModel,
+    random_scale,
 )
 
 __all__ = [
@@ -72,10 +85,12 @@ __all__ = [
     "PUBLISHED_2024_MEANS",
     "PUBLISHED_2024_TRAINING",
     "SCALES",
+    "SCALE_NAMES",
     "THETA_MULTIPLIERS",
     "DemoData",
     "DemoScale",
     "OutcomeModel",
     "generate_demo_data",
+    "random_scale",
     "write_demo_data",
 ]

@@ -9,6 +9,7 @@ tests use. The measures' ranges and directions come from the measures catalogue.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,17 +40,22 @@ __all__ = [
     "POPULATION_SHARE",
     "PUBLISHED_2024_MEANS",
     "PUBLISHED_2024_TRAINING",
+    "RANDOM_SCALE",
     "SCALES",
+    "SCALE_NAMES",
     "THETA_MULTIPLIERS",
     "UK_DATE_SHARE",
     "YEARS",
     "DemoScale",
     "OutcomeModel",
+    "demo_scale",
     "model_text",
+    "random_scale",
     "read_model",
 ]
 
 _FILE = "model.toml"
+_RANDOM_SIZES = ("n_children", "experiences_per_year", "access_per_year", "training_later")
 _RPB = column_vocabulary("access", "rpb")
 
 # Tables of the model file keyed by RPB: each gives every RPB.
@@ -106,7 +112,38 @@ def read_model(text: str | None = None) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise DemoModelError(f"{_FILE}: not valid TOML: {exc}") from None
     _check_categories(raw)
+    _check_scales(raw)
     return raw
+
+
+def _check_scales(raw: dict[str, Any]) -> None:
+    """Refuse scales that cannot give valid sizes: a ``like`` or a range that does not hold."""
+    scales = raw["scales"]
+    for name, spec in scales.items():
+        like = spec.get("like")
+        if like is not None and (like not in scales or "like" in scales[like]):
+            where = f"{_FILE}: scales.{name}.like"
+            raise DemoModelError(f"{where}: {like!r} is not a scale that gives all its values")
+        for rpb, (fewest, most) in spec.get("small_rpbs", {}).items():
+            if not 0 < fewest <= most:
+                where = f'{_FILE}: scales.{name}.small_rpbs."{rpb}"'
+                raise DemoModelError(f"{where}: [{fewest}, {most}] is not a range above 0")
+    spec, where = raw["random_scale"], f"{_FILE}: random_scale"
+    for key in (*_RANDOM_SIZES, "tiny_people"):
+        low, high = spec[key]
+        if not 0 < low <= high:
+            raise DemoModelError(f"{where}.{key}: [{low}, {high}] is not a range above 0")
+    for key in ("tiny_share", "absent_share"):
+        if not 0 <= spec[key] < 1:
+            raise DemoModelError(f"{where}.{key}: {spec[key]} is not a probability below 1")
+    fewest = min(
+        spec["n_children"][0] / len(raw["years"]), *(spec[k][0] for k in _RANDOM_SIZES[1:3])
+    )
+    tiny_most = (len(vocabulary.RPB_NAMES) - 1) * spec["tiny_people"][1]
+    if tiny_most >= fewest:
+        raise DemoModelError(
+            f"{where}: {tiny_most} people of tiny RPBs leave no room in {fewest:g} per year"
+        )
 
 
 def _table(raw: dict[str, Any], path: str) -> Any:
@@ -146,6 +183,9 @@ def _check_categories(raw: dict[str, Any]) -> None:
         for column in ("multiagency_panel", "cyp_on_board"):
             where = f'{_FILE}: partnership.enablers."{rpb}".{column}'
             check_codings(where, enablers[column], "partnership", column)
+
+    for name, spec in raw["scales"].items():
+        check_names(f"{_FILE}: scales.{name}.small_rpbs", spec.get("small_rpbs", {}), _RPB)
 
     conflict = raw["problems"]["conflict"]
     check_names(f"{_FILE}: problems.conflict.rpb", [conflict["rpb"]], _RPB)
@@ -188,7 +228,7 @@ class DemoScale:
     Attributes
     ----------
     name : str
-        Scale name, a key of :data:`SCALES`.
+        Scale name: a key of :data:`SCALES`, or :data:`RANDOM_SCALE`.
     n_children : int
         Children (and young people) with outcome measures.
     experiences_per_year : int
@@ -199,9 +239,16 @@ class DemoScale:
         Learners enrolled November 2024–December 2025 (the 147 learners of February–October
         2024 are always there).
     rpb_weights : tuple of float
-        Share of children, responses and requests per RPB, in :data:`vocabulary.RPBS` order.
+        Share of children, responses and requests per RPB, in :data:`vocabulary.RPBS` order,
+        for each dataset that ``dataset_weights`` does not give its own.
     plant_problems : bool
         Whether bad rows are planted (see ``planted_problems`` in the truth).
+    dataset_weights : tuple of (str, tuple of float)
+        Datasets of people (``outcomes``, ``experiences``, ``access``) with their own share per
+        RPB, in :data:`vocabulary.RPBS` order; a share of 0 gives the RPB no rows there.
+    small_rpbs : tuple of (str, int, int)
+        RPBs held to a few people, each with the fewest and most people (inclusive) it keeps in
+        each group and year: children per measure and cohort, responses or requests per year.
     """
 
     name: str
@@ -211,6 +258,35 @@ class DemoScale:
     training_later: int
     rpb_weights: tuple[float, ...]
     plant_problems: bool
+    dataset_weights: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    small_rpbs: tuple[tuple[str, int, int], ...] = ()
+
+    def weights(self, dataset: str) -> tuple[float, ...]:
+        """Share per RPB of a dataset's people: its own weights, or :attr:`rpb_weights`.
+
+        Parameters
+        ----------
+        dataset : str
+            ``outcomes``, ``experiences`` or ``access``.
+
+        Returns
+        -------
+        tuple of float
+            Weight per RPB, in :data:`vocabulary.RPBS` order.
+        """
+        return dict(self.dataset_weights).get(dataset, self.rpb_weights)
+
+    def small_rpb_ranges(self) -> tuple[tuple[int, int, int], ...]:
+        """:attr:`small_rpbs` with each RPB as its index into :data:`vocabulary.RPBS`.
+
+        Returns
+        -------
+        tuple of (int, int, int)
+            (RPB index, fewest, most) per RPB held to a few people.
+        """
+        return tuple(
+            (vocabulary.RPB_NAMES.index(rpb), fewest, most) for rpb, fewest, most in self.small_rpbs
+        )
 
 
 POPULATION_SHARE: tuple[float, ...] = tuple(_by_rpb(PARAMETERS["population_share"]).values())
@@ -225,12 +301,160 @@ def _rpb_weights(given: str) -> tuple[float, ...]:
     return weights[given]
 
 
+def _fixed_scale(name: str, specs: Mapping[str, Any]) -> DemoScale:
+    """The scale ``name`` of the model file's ``scales``, with the values of its ``like``."""
+    spec = dict(specs[name])
+    like = spec.pop("like", None)
+    if like is not None:
+        spec = {**specs[like], **spec}
+    small = spec.pop("small_rpbs", {})
+    return DemoScale(
+        name=name,
+        **{**spec, "rpb_weights": _rpb_weights(spec["rpb_weights"])},
+        small_rpbs=tuple((rpb, int(fewest), int(most)) for rpb, (fewest, most) in small.items()),
+    )
+
+
 SCALES: Mapping[str, DemoScale] = {
-    name: DemoScale(name=name, **{**spec, "rpb_weights": _rpb_weights(spec["rpb_weights"])})
-    for name, spec in PARAMETERS["scales"].items()
+    name: _fixed_scale(name, PARAMETERS["scales"]) for name in PARAMETERS["scales"]
 }
-"""Demo data sizes: ``default`` (committed, small, with planted problems) and ``wales``
-(roughly all-Wales volumes, clean)."""
+"""Demo data sizes: ``default`` (committed, small, with planted problems), ``wales`` (roughly
+all-Wales volumes, clean) and ``small-rpb`` (the default with Powys held to 3–12 people per group
+and year)."""
+
+RANDOM_SCALE = "random"
+"""The scale whose sizes are drawn from the seed (:func:`random_scale`)."""
+
+SCALE_NAMES: tuple[str, ...] = (*SCALES, RANDOM_SCALE)
+"""Every scale a demo data set can be generated at."""
+
+_RANDOM = PARAMETERS["random_scale"]
+_SIZES_STREAM = 1_000
+"""Spawn key of the random scale's stream of sizes: apart from the datasets' streams (0, 1, ...)
+that :func:`nest_eval.demo.generate.generate_demo_data` spawns from the same seed."""
+
+
+def _log_uniform(rng: np.random.Generator, low: int, high: int) -> int:
+    """A whole number log-uniform within ``[low, high]``."""
+    drawn = round(math.exp(rng.uniform(math.log(low), math.log(high))))
+    return min(max(int(drawn), low), high)
+
+
+def _random_weights(
+    rng: np.random.Generator, per_year: Mapping[str, float]
+) -> dict[str, tuple[float, ...]]:
+    """Share per RPB of each dataset of people: some RPBs tiny, some absent, others large.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The stream of sizes.
+    per_year : Mapping of str to float
+        People per year of each dataset (``outcomes``, ``experiences``, ``access``).
+
+    Returns
+    -------
+    dict of str to tuple of float
+        Per dataset, the share per RPB (in :data:`vocabulary.RPBS` order), summing to 1.
+    """
+    n = len(vocabulary.RPB_NAMES)
+    tiny = rng.random(n) < _RANDOM["tiny_share"]
+    relative = rng.lognormal(0.0, _RANDOM["weight_sigma"], n)
+    largest = int(np.argmax(np.where(tiny, 0.0, relative)))
+    tiny[largest] = False  # at least one RPB is not tiny
+    weights = {}
+    for dataset, people in per_year.items():
+        absent = rng.random(n) < _RANDOM["absent_share"]
+        absent[largest] = False
+        few = rng.uniform(*_RANDOM["tiny_people"], n) / people
+        share = np.where(tiny & ~absent, few, 0.0)
+        regular = ~tiny & ~absent
+        share[regular] = (1 - share.sum()) * relative[regular] / relative[regular].sum()
+        weights[dataset] = tuple(float(w) for w in share)
+    return weights
+
+
+def random_scale(seed: int) -> DemoScale:
+    """Sizes of mixed scale drawn from a seed: some data sets and RPBs tiny, others large.
+
+    The four sizes are log-uniform within the ranges of ``random_scale`` in the model file
+    (with the package's file: children 150–6,000; responses and requests per year 100–5,000;
+    later learners 30–1,000). Each RPB is tiny (1–8 people per year expected) with probability
+    ``tiny_share`` (0.3) in all three datasets of people, the others take log-normal relative
+    sizes; in each dataset an RPB other than the largest has no rows at all with probability
+    ``absent_share`` (0.05). Problems are planted as ``plant_problems`` says (no).
+
+    Parameters
+    ----------
+    seed : int
+        Non-negative seed; the sizes come from their own stream of it (spawn key 1000), apart
+        from the streams of the data, so the same seed gives the same sizes.
+
+    Returns
+    -------
+    DemoScale
+        Named ``random``, with each dataset's weights in ``dataset_weights`` and their mean in
+        ``rpb_weights``.
+
+    Raises
+    ------
+    ValueError
+        When the seed is negative.
+
+    Examples
+    --------
+    >>> random_scale(3) == random_scale(3)
+    True
+    >>> 150 <= random_scale(3).n_children <= 6_000
+    True
+    """
+    if int(seed) < 0:
+        raise ValueError("seed must be a non-negative integer")
+    sequence = np.random.SeedSequence(int(seed), spawn_key=(_SIZES_STREAM,))
+    rng = np.random.default_rng(sequence)
+    sizes = {key: _log_uniform(rng, *_RANDOM[key]) for key in _RANDOM_SIZES}
+    per_year = {
+        "outcomes": sizes["n_children"] / len(YEARS),
+        "experiences": sizes["experiences_per_year"],
+        "access": sizes["access_per_year"],
+    }
+    weights = _random_weights(rng, per_year)
+    mean = np.mean(list(weights.values()), axis=0)
+    return DemoScale(
+        name=RANDOM_SCALE,
+        **sizes,
+        rpb_weights=tuple(float(w) for w in mean / mean.sum()),
+        plant_problems=bool(_RANDOM["plant_problems"]),
+        dataset_weights=tuple(weights.items()),
+    )
+
+
+def demo_scale(name: str, seed: int) -> DemoScale:
+    """The sizes of a scale: one of :data:`SCALES`, or the random scale of a seed.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`SCALE_NAMES`.
+    seed : int
+        The seed of the data; used only by the ``random`` scale (:func:`random_scale`).
+
+    Returns
+    -------
+    DemoScale
+        The sizes.
+
+    Raises
+    ------
+    ValueError
+        When the scale is unknown.
+    """
+    if name == RANDOM_SCALE:
+        return random_scale(seed)
+    try:
+        return SCALES[name]
+    except KeyError:
+        raise ValueError(f"unknown scale {name!r}; choose one of {sorted(SCALE_NAMES)}") from None
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,14 +20,22 @@ with the published Rasch table). The parameters are in ``outcomes`` of the model
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from nest_eval.demo.categories import category
-from nest_eval.demo.draws import choice, hex_ids, rpb_index, spell_rpbs, uk_mask, year_dates
+from nest_eval.demo.draws import (
+    choice,
+    few_kept,
+    hex_ids,
+    rpb_index,
+    spell_rpbs,
+    uk_mask,
+    year_dates,
+)
 from nest_eval.demo.model import (
     DATA_END,
     MESSY_RPB_SHARE,
@@ -86,7 +94,8 @@ class _Scores:
     pair_measure: np.ndarray
     raw_child: np.ndarray  # per child: SWEMWBS delivered as raw totals
     theta: np.ndarray  # (rpb, measure, cohort): true change per year
-    child: np.ndarray  # per assessment
+    pair: np.ndarray  # per assessment: index of its (child, measure) pair
+    child: np.ndarray
     measure: np.ndarray
     occasion: np.ndarray
     t: np.ndarray  # years since the child's first assessment
@@ -96,7 +105,7 @@ class _Scores:
 def _draw_children(rng: np.random.Generator, scale: DemoScale) -> _Children:
     """Draw the children: RPB, cohort, assessment dates, age, sex, WIMD quintile, service."""
     n = scale.n_children
-    rpb = rpb_index(rng, n, scale.rpb_weights)
+    rpb = rpb_index(rng, n, scale.weights("outcomes"))
     cohort = rng.integers(0, len(YEARS), size=n)
     start = year_dates(rng, np.asarray(YEARS)[cohort])
     most = len(_PLANNED_ASSESSMENTS)
@@ -179,7 +188,23 @@ def _draw_scores(rng: np.random.Generator, children: _Children) -> _Scores:
         + theta[children.rpb[child], measure, children.cohort[child]] * t
         + param["sd_e"][measure] * rng.normal(size=len(child))
     )
-    return _Scores(pair_child, pair_measure, raw_child, theta, child, measure, occasion, t, y)
+    return _Scores(
+        pair_child, pair_measure, raw_child, theta, pair_idx, child, measure, occasion, t, y
+    )
+
+
+def _keep_pairs(scores: _Scores, kept: np.ndarray) -> tuple[_Scores, np.ndarray]:
+    """The scores of the (child, measure) pairs kept, and the mask of the assessments kept."""
+    rows = kept[scores.pair]
+    renumber = np.cumsum(kept) - 1  # old pair index -> index among the pairs kept
+    scores = replace(
+        scores,
+        pair_child=scores.pair_child[kept],
+        pair_measure=scores.pair_measure[kept],
+        pair=renumber[scores.pair[rows]],
+        **{f: getattr(scores, f)[rows] for f in ("child", "measure", "occasion", "t", "y")},
+    )
+    return scores, rows
 
 
 def _scores_as_written(
@@ -224,7 +249,8 @@ def generate_outcomes(
     rng : numpy.random.Generator
         The dataset's random stream.
     scale : DemoScale
-        Sizes (number of children, RPB weights).
+        Sizes (number of children, RPB weights, RPBs held to a few children per measure and
+        cohort).
 
     Returns
     -------
@@ -234,19 +260,23 @@ def generate_outcomes(
         The model's parameters, the theta table, clipping counts and the expected mean change
         from first to last assessment given the follow-up that was generated.
     """
-    n = scale.n_children
     children = _draw_children(rng, scale)
     scores = _draw_scores(rng, children)
+    ids = hex_ids(rng, "P", 7, scale.n_children)
+    uk = uk_mask(rng, len(scores.child))
+    spelled = spell_rpbs(rng, children.rpb, MESSY_RPB_SHARE)  # one spelling per child
+    group = scores.pair_measure * len(YEARS) + children.cohort[scores.pair_child]
+    kept = few_kept(rng, children.rpb[scores.pair_child], group, scale.small_rpb_ranges())
+    scores, rows = _keep_pairs(scores, kept)
+    uk = uk[rows]
     score, measure_text, clipped = _scores_as_written(scores)
     child, occasion = scores.child, scores.occasion
     dates = children.dates[child, occasion]
     order = np.lexsort((scores.measure, child, dates.astype(int)))
-    ids = hex_ids(rng, "P", 7, n)
-    uk = uk_mask(rng, len(child))
     respondent = np.array([m.respondent for m in OUTCOME_MODELS], dtype=object)
     columns = {
         "person_id": ids[child],
-        "rpb": spell_rpbs(rng, children.rpb, MESSY_RPB_SHARE)[child],  # one spelling per child
+        "rpb": spelled[child],
         "measure": measure_text,
         "date": format_dates(dates, uk),
         "score": score,
@@ -258,7 +288,8 @@ def generate_outcomes(
     }
     frame = text_frame("outcomes", columns, order)
     pairs = _expected_pairs(children, scores)
-    return frame, _truth(pairs, scores.theta, clipped, n, len(child))
+    n_children = len(np.unique(scores.pair_child))
+    return frame, _truth(pairs, scores.theta, clipped, n_children, len(child))
 
 
 def _expected_pairs(children: _Children, scores: _Scores) -> pd.DataFrame:

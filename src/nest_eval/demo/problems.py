@@ -1,11 +1,11 @@
 """Planted problems: realistic bad rows inserted into the default demo data.
 
-The ``default`` scale adds a handful of realistic bad rows (out-of-range score, unknown RPB,
-impossible date, missing required value, support before the request, a training rating of 7, a
-survey response with no item answered, a conflicting self-assessment duplicate) and one exact
-duplicate row. Each is a copy of a clean row with one rule broken, listed in ``truth.json`` under
-``planted_problems`` with its file, row number (the header is row 1), column, value and rule.
-Every truth figure is computed from the clean rows only.
+The ``default`` and ``small-rpb`` scales add a handful of realistic bad rows (out-of-range
+score, unknown RPB, impossible date, missing required value, support before the request, a
+training rating of 7, a survey response with no item answered, a conflicting self-assessment
+duplicate) and one exact duplicate row. Each is a copy of a clean row with one rule broken,
+listed in ``truth.json`` under ``planted_problems`` with its file, row number (the header is
+row 1), column, value and rule. Every truth figure is computed from the clean rows only.
 """
 
 from __future__ import annotations
