@@ -19,14 +19,16 @@ from nest_eval.domains.year import YearResults
 from nest_eval.reference.indicators import COLUMNS, indicator, unit_of
 from nest_eval.reference.vocabulary import RPB_NAMES
 from nest_eval.reporting.disclosure.apply import apply_decision
+from nest_eval.reporting.disclosure.cells import Cells
 from nest_eval.reporting.disclosure.protect import Decision, DisclosureError, decide
-from nest_eval.reporting.disclosure.sources import map_tables
+from nest_eval.reporting.disclosure.sources import TableMap, map_tables
 from nest_eval.reporting.labels import OF_COLUMNS, row_label
 
 __all__ = [
     "QUALITY_COLUMNS",
     "ControlledTables",
     "controlled_tables",
+    "publication_cells",
     "published_tables",
     "quality_table",
     "small_counts",
@@ -80,6 +82,14 @@ def _funnels_shown(table: pd.DataFrame, shorthand: str) -> pd.DataFrame:
     return table.assign(shown=table["proportion"].map(lambda v: v != shorthand))
 
 
+def publication_cells(results: YearResults) -> tuple[Cells, dict[str, TableMap]]:
+    """Every count the year's publication rests on, and where each table's values come from.
+
+    See :func:`nest_eval.reporting.disclosure.sources.map_tables`.
+    """
+    return map_tables({name: getattr(results, name) for name in _MAPPED}, results.year)
+
+
 def controlled_tables(results: YearResults, config: RunConfig) -> ControlledTables:
     """Apply one disclosure decision to every table of the year, with the run's settings.
 
@@ -102,7 +112,7 @@ def controlled_tables(results: YearResults, config: RunConfig) -> ControlledTabl
     """
     settings = config.disclosure
     frames = {name: getattr(results, name) for name in _MAPPED}
-    cells, maps = map_tables(frames, results.year)
+    cells, maps = publication_cells(results)
     try:
         decision = decide(cells, settings)
     except DisclosureError as exc:

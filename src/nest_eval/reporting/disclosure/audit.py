@@ -106,12 +106,14 @@ class _Extremes:
     (``scipy.optimize._highspy``), or :func:`scipy.optimize.linprog` where those are missing.
     """
 
-    def __init__(self, system: tuple[np.ndarray, ...], box: list[Bounds]) -> None:
+    def __init__(self, system: tuple[np.ndarray, ...], box: list[Bounds], warm: bool) -> None:
         self.system, self.box = system, box
+        self.highs = None
+        if not warm:
+            return
         try:
             from scipy.optimize._highspy import _core
         except ImportError:  # pragma: no cover - the bindings ship with the pinned SciPy
-            self.highs = None
             return
         self.core = _core
         self.highs = _core._Highs()
@@ -190,6 +192,7 @@ def audit_groups(
     bounds: Mapping[CellKey, Bounds],
     fixed: Mapping[CellKey, float],
     audited: set[CellKey],
+    warm: bool = True,
 ) -> dict[CellKey, Interval]:
     """The feasible interval of every audited cell, group by group.
 
@@ -204,6 +207,10 @@ def audit_groups(
         Published cells, at their published value.
     audited : set of CellKey
         The cells whose interval is wanted (suppressed cells).
+    warm : bool, default True
+        Solve each group's problems in one HiGHS model, each from the last one's basis; False
+        solves every problem afresh with :func:`scipy.optimize.linprog` (slower; an independent
+        check).
 
     Returns
     -------
@@ -218,7 +225,8 @@ def audit_groups(
             continue
         unknown_keys = sorted((k for k in members if k in bounds), key=str)
         unknown = {key: i for i, key in enumerate(unknown_keys)}
-        solver = _Extremes(_system(relations, unknown, fixed), [bounds[k] for k in unknown_keys])
+        box = [bounds[k] for k in unknown_keys]
+        solver = _Extremes(_system(relations, unknown, fixed), box, warm)
         for key in wanted:
             index = unknown[key]
             result[key] = Interval(solver.extreme(index, 1.0), solver.extreme(index, -1.0))

@@ -19,9 +19,11 @@ keys.
 
 from __future__ import annotations
 
+import dataclasses
+import heapq
 import math
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from nest_eval.config import Disclosure
@@ -98,10 +100,32 @@ class Decision:
         return min((i.whole_numbers for i in self.intervals.values()), default=math.inf)
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """What the secondary suppression works to.
+
+    Attributes
+    ----------
+    primary : frozenset of CellKey
+        Cells suppressed because they are small.
+    small : tuple of int
+        What a reader knows a cell suppressed because it is small holds: ``(lowest, highest)``.
+    protection : int
+        The fewest whole numbers every suppressed cell must still be able to take.
+    never : frozenset of CellKey
+        Cells that suppressing cannot protect (:func:`_never_protected`): never chosen.
+    """
+
+    primary: frozenset[CellKey]
+    small: tuple[int, int]
+    protection: int
+    never: frozenset[CellKey] = frozenset()
+
+
 def _bounds(
     cells: Cells,
     suppressed: set[CellKey],
-    primary: set[CellKey],
+    primary: Collection[CellKey],
     small: tuple[int, int],
     keys: Iterable[CellKey] | None = None,
 ) -> tuple[dict[CellKey, Bounds], dict[CellKey, float]]:
@@ -122,13 +146,27 @@ def _bounds(
     return bounds, fixed
 
 
+def _never_protected(cells: Cells, groups: list[list[Relation]], rules: _Rules) -> set[CellKey]:
+    """Cells a reader narrows below the protection level even with their whole group suppressed.
+
+    Typically a zero whose breakdown is absent (a survey item no one in an RPB answered: its
+    respondent types have no rows, so Wales's types add up without it). Suppressing such a
+    cell protects nothing; a small count among them cannot be protected at all.
+    """
+    members = {k for group in groups for relation in group for k in relation.cells}
+    bounds, _ = _bounds(cells, members, rules.primary, rules.small)
+    bounds = {k: bounds[k] for k in members}
+    intervals = audit_groups(groups, bounds, {}, members)
+    return {k for k, i in intervals.items() if i.whole_numbers < rules.protection}
+
+
 def _candidates(
-    cells: Cells, relations: list[Relation], exposed: CellKey, suppressed: set[CellKey]
+    cells: Cells, relations: list[Relation], exposed: CellKey, unavailable: set[CellKey]
 ) -> list[CellKey]:
     """Published cells that could be suppressed to protect ``exposed``: its relations' first."""
     near = [r for r in relations if exposed in r.cells]
     for pool in (near, relations):
-        found = {k for r in pool for k in r.cells if k in cells.published and k not in suppressed}
+        found = {k for r in pool for k in r.cells if k in cells.published and k not in unavailable}
         if found:
             return sorted(found, key=str)
     return []
@@ -145,21 +183,20 @@ def _protecting(
     exposed: CellKey,
     candidates: list[CellKey],
     state: set[CellKey],
-    settings: tuple[set[CellKey], tuple[int, int], int],
+    rules: _Rules,
 ) -> CellKey:
     """The candidate to suppress for an exposed cell.
 
     The first, in order of preference, that protects it on its own; else the one that widens
     it most.
     """
-    primary, small, protection = settings
     members = {k for relation in group for k in relation.cells}
     best, best_width = candidates[0], -1.0
     for candidate in candidates:
         trial = state | {candidate}
-        bounds, fixed = _bounds(cells, trial, primary, small, members)
+        bounds, fixed = _bounds(cells, trial, rules.primary, rules.small, members)
         width = audit_groups([group], bounds, fixed, {exposed})[exposed].whole_numbers
-        if width >= protection:
+        if width >= rules.protection:
             return candidate
         if width > best_width:
             best, best_width = candidate, width
@@ -171,7 +208,7 @@ def _secondary_round(
     groups: list[list[Relation]],
     exposed: list[CellKey],
     state: set[CellKey],
-    settings: tuple[set[CellKey], tuple[int, int], int],
+    rules: _Rules,
 ) -> set[int]:
     """Suppress one more cell in each group with an exposed cell; returns the groups changed.
 
@@ -185,59 +222,63 @@ def _secondary_round(
         group = group_of[key]
         if group in changed:
             continue
-        candidates = _candidates(cells, groups[group], key, state)
+        candidates = _candidates(cells, groups[group], key, state | rules.never)
         if not candidates:
             unprotectable.append(key)
             continue
-        candidates.sort(key=lambda k: _preference(cells, k, settings[2]))
-        state.add(_protecting(cells, groups[group], key, candidates, state, settings))
+        candidates.sort(key=lambda k: _preference(cells, k, rules.protection))
+        state.add(_protecting(cells, groups[group], key, candidates, state, rules))
         changed.add(group)
     if unprotectable and not changed:
         raise DisclosureError(unprotectable)
     return changed
 
 
-def _short_relations(
-    cells: Cells, suppressed: set[CellKey], least: Mapping[CellKey, int], protection: int
-) -> list[tuple[Relation, list[CellKey]]]:
-    """Additive relations whose suppressed cells are too few or hold too little between them.
+def _open_if_short(
+    cells: Cells, relation: Relation, suppressed: set[CellKey], rules: _Rules
+) -> list[CellKey]:
+    """The cells that could be suppressed in an additive relation that is short, else none.
 
     A relation with a single suppressed cell gives it away; one whose suppressed cells add up
-    to less than the protection level (beyond the ``least`` each must hold) narrows them.
-    Returns each such relation with its published cells that could be suppressed.
+    to less than the protection level (beyond the least each must hold) narrows them.
     """
-    short = []
-    for relation in cells.relations:
-        if relation.kind != "eq" or any(k not in cells.published for k in relation.cells):
-            continue
-        hidden = [k for k in relation.cells if k in suppressed]
-        if not hidden:
-            continue
-        room = sum(cells.values[k] - least.get(k, 0) for k in hidden)
-        if len(hidden) == 1 or room < protection - 1:
-            open_cells = [k for k in relation.cells if k not in suppressed]
-            short.append((relation, open_cells))
-    return short
+    if relation.kind != "eq" or any(k not in cells.published for k in relation.cells):
+        return []
+    hidden = [k for k in relation.cells if k in suppressed]
+    if not hidden:
+        return []
+    least = rules.small[0] * sum(1 for k in hidden if k in rules.primary)
+    room = sum(cells.values[k] for k in hidden) - least
+    if len(hidden) > 1 and room >= rules.protection - 1:
+        return []
+    return [k for k in relation.cells if k not in suppressed and k not in rules.never]
 
 
-def _relation_pass(
-    cells: Cells, suppressed: set[CellKey], least: Mapping[CellKey, int], protection: int
-) -> None:
+def _relation_pass(cells: Cells, suppressed: set[CellKey], rules: _Rules) -> None:
     """Suppress, relation by relation, until no additive relation is short.
 
     The classic rule: at least two suppressed cells in every relation that has one, holding
-    enough between them. The audit then checks every combination of relations.
+    enough between them (:func:`_open_if_short`). The first short relation (in the cells'
+    order) is mended first; only the relations of the cell just suppressed can change. The
+    audit then checks every combination of relations.
     """
-    while True:
-        short = _short_relations(cells, suppressed, least, protection)
-        added = False
-        for _, open_cells in short:
-            if open_cells:
-                suppressed.add(min(open_cells, key=lambda k: _preference(cells, k, protection)))
-                added = True
-                break
-        if not added:
-            return
+    relations = cells.relations
+    holding: dict[CellKey, list[int]] = {}
+    for index, relation in enumerate(relations):
+        for key in relation.cells:
+            holding.setdefault(key, []).append(index)
+    short = [i for i, r in enumerate(relations) if _open_if_short(cells, r, suppressed, rules)]
+    heapq.heapify(short)
+    while short:
+        index = heapq.heappop(short)
+        open_cells = _open_if_short(cells, relations[index], suppressed, rules)
+        if not open_cells:
+            continue
+        preferred = min(open_cells, key=lambda k: _preference(cells, k, rules.protection))
+        suppressed.add(preferred)
+        for other in holding[preferred]:
+            if _open_if_short(cells, relations[other], suppressed, rules):
+                heapq.heappush(short, other)
 
 
 def decide(cells: Cells, settings: Disclosure) -> Decision:
@@ -260,34 +301,47 @@ def decide(cells: Cells, settings: Disclosure) -> Decision:
         When a suppressed cell cannot be protected.
     """
     started = time.perf_counter()
-    small, protection = settings.small, settings.protection_level
+    small = settings.small
     primary = {
         key for key in cells.published
         if cells.below_wales(key) and small[0] <= cells.values[key] <= small[1]
     }  # fmt: skip
-    suppressed = set(primary)
-    _relation_pass(cells, suppressed, dict.fromkeys(primary, small[0]), protection)
     groups = groups_of(cells)
-    pending: set[int] = set(range(len(groups)))
-    intervals: dict[CellKey, Interval] = {}
-    while True:
-        bounds, fixed = _bounds(cells, suppressed, primary, small)
-        audited = set(suppressed)
-        intervals.update(audit_groups([groups[i] for i in sorted(pending)], bounds, fixed, audited))
-        for key in audited - intervals.keys():  # in no relation: only its bounds are known
-            intervals[key] = Interval(*bounds[key])
-        exposed = sorted(
-            (k for k in suppressed if intervals[k].whole_numbers < protection), key=str
-        )
-        if not exposed:
-            break
-        settings_ = (primary, small, protection)
-        pending = _secondary_round(cells, groups, exposed, suppressed, settings_)
+    rules = _Rules(frozenset(primary), small, settings.protection_level)
+    rules = dataclasses.replace(rules, never=frozenset(_never_protected(cells, groups, rules)))
+    if rules.never & rules.primary:
+        raise DisclosureError(sorted(rules.never & rules.primary, key=str))
+    suppressed = set(primary)
+    _relation_pass(cells, suppressed, rules)
+    intervals = _audit_loop(cells, groups, suppressed, rules)
     return Decision(
         frozenset(primary),
         frozenset(suppressed - primary),
         {k: intervals[k] for k in sorted(suppressed, key=str)},
         len(cells.published),
         time.perf_counter() - started,
-        protection,
+        rules.protection,
     )
+
+
+def _audit_loop(
+    cells: Cells, groups: list[list[Relation]], suppressed: set[CellKey], rules: _Rules
+) -> dict[CellKey, Interval]:
+    """Audit, then suppress one more cell per group with an exposed cell, until none is.
+
+    Returns the intervals of the suppressed cells; ``suppressed`` grows in place.
+    """
+    pending: set[int] = set(range(len(groups)))
+    intervals: dict[CellKey, Interval] = {}
+    while True:
+        bounds, fixed = _bounds(cells, suppressed, rules.primary, rules.small)
+        audited = set(suppressed)
+        intervals.update(audit_groups([groups[i] for i in sorted(pending)], bounds, fixed, audited))
+        for key in audited - intervals.keys():  # in no relation: only its bounds are known
+            intervals[key] = Interval(*bounds[key])
+        exposed = sorted(
+            (k for k in suppressed if intervals[k].whole_numbers < rules.protection), key=str
+        )
+        if not exposed:
+            return intervals
+        pending = _secondary_round(cells, groups, exposed, suppressed, rules)
