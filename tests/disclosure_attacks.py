@@ -177,6 +177,9 @@ class Relation:
         What was read, and where.
     exact : bool
         Integer coefficients (False for a share times a denominator, solved with a tolerance).
+    template : str
+        The kind of relation: all of a kind are dropped when one of them fails where every
+        quantity is shown (the reading of the publication is then wrong).
     """
 
     family: str
@@ -185,6 +188,16 @@ class Relation:
     hi: float
     how: str
     exact: bool = True
+    template: str = ""
+
+    def holds(self, known: dict[Key, float]) -> bool | None:
+        """Whether the relation holds of the shown values (None: a quantity is not shown)."""
+        if not all(q in known for q, _ in self.terms):
+            return None
+        value = sum(a * known[q] for q, a in self.terms)
+        scale = max([1.0] + [abs(a * known[q]) for q, a in self.terms])
+        tolerance = (1e-9 if self.exact else 1e-6) * scale
+        return self.lo - tolerance <= value <= self.hi + tolerance
 
 
 @dataclass
@@ -228,6 +241,7 @@ class Publication:
     weak: set[Key] = field(default_factory=set)
     strong: set[Key] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    _seen: set[tuple] = field(default_factory=set, repr=False)
 
     # -- recording --------------------------------------------------------------------------
     def observe(
@@ -258,10 +272,28 @@ class Publication:
         how: str,
         *,
         exact: bool = True,
+        template: str | None = None,
     ) -> None:
-        """Record ``lo <= sum(coefficient * quantity) <= hi``."""
+        """Record ``lo <= sum(coefficient * quantity) <= hi``.
+
+        ``template``: the kind of relation (default: ``how`` without its numbers and place).
+        """
         items = tuple(terms.items()) if isinstance(terms, dict) else tuple(terms)
-        self.relations.append(Relation(family, items, lo, hi, how, exact))
+        seen = (family, frozenset(items), lo, hi)
+        if seen in self._seen:
+            return  # the same relation read again (a page and its notebook)
+        self._seen.add(seen)
+        if template is None:
+            template = re.sub(r"\d[\d,.]*", "#", how.split(" at ")[0].split(" (")[0])
+        self.relations.append(Relation(family, items, lo, hi, how, exact, f"{family}: {template}"))
+
+    def check(self) -> None:
+        """Drop every kind of relation that fails somewhere all its quantities are shown."""
+        known = self.known
+        failed = {r.template for r in self.relations if r.holds(known) is False}
+        if failed:
+            self.notes += [f"'{t}' fails where shown; not used" for t in sorted(failed)]
+            self.relations = [r for r in self.relations if r.template not in failed]
 
     def equal(self, family: str, key: Key, value: float, how: str) -> None:
         """Record ``quantity = value`` (a count stated somewhere)."""
@@ -577,6 +609,7 @@ class _Reader:
         self.relate_pairs_to_model()
         self.relate_margins()
         self.relate_wales()
+        self.pub.check()
         return self.pub
 
     # -- what is published -----------------------------------------------------------------
@@ -642,6 +675,7 @@ class _Reader:
                 self.pub.rests_on,
                 math.inf,
                 f"{what} shown at {place}, so it rests on at least {self.pub.rests_on}",
+                template=f"rests on: {place.file} {place.column}",
             )
 
     def share(
@@ -663,6 +697,7 @@ class _Reader:
             0.0,
             f"{share:g}{'%' if scale == 100 else ''} of the denominator at {place}",
             exact=False,
+            template=f"share: {place.file} {place.column}",
         )
 
     # -- tables/*.csv -------------------------------------------------------------------------
@@ -1117,7 +1152,7 @@ class _Reader:
                 terms[_outcome_key(area, *group, "n_unpaired")] = 1.0
             total = children + missing
             how = f"{int(children)} children in the {group[0]} model ({file}), RPBs left out apart"
-            self.pub.relate("text", terms, total, total, how)
+            self.pub.relate("text", terms, total, total, how, template="children in a model")
             if self.pub.min_paired:
                 for area in excluded:
                     self.pub.relate(
@@ -1127,6 +1162,7 @@ class _Reader:
                         self.pub.min_paired - 1 + missing,
                         f"{area} left out of the {group[0]} model ({file}): fewer than "
                         f"{self.pub.min_paired} paired children",
+                        template="left out of a model",
                     )
 
     def html_evidence(self, table: _Table, file: str, area: str) -> None:
@@ -1188,7 +1224,10 @@ class _Reader:
         if parsed == _SENTINEL_C:
             self.pub.observe(key, _SENTINEL_C, Place(file, what, "alt text"))
         else:
-            self.pub.equal("text", key, float(parsed), f"alt text '{what}' ({file})")
+            how = f"alt text '{what}' ({file})"
+            self.pub.relate(
+                "text", {key: 1.0}, float(parsed), float(parsed), how, template="alt text"
+            )
 
     def alt_outcomes(self, text: str, file: str, area: str) -> None:
         """Counts of the reliable change chart's alt text."""
@@ -1277,6 +1316,7 @@ class _Reader:
                         math.inf,
                         f"{area} kept in the {group[0]} model: at least {self.pub.min_paired} "
                         "paired children",
+                        template="kept in a model",
                     )
 
     def quantities(self) -> set[Key]:
@@ -1286,51 +1326,24 @@ class _Reader:
             keys.update(q for q, _ in relation.terms)
         return keys
 
-    def relate_sum(
-        self,
-        family: str,
-        total: Key,
-        parts: Sequence[Key],
-        how: str,
-        checks: dict[str, list[bool]],
-        template: str,
-        known: dict[Key, float],
-    ) -> None:
-        """``total = sum(parts)``, checked where every term is shown."""
-        values = [known.get(q) for q in (total, *parts)]
-        if all(v is not None for v in values):
-            checks[template].append(abs(values[0] - sum(values[1:])) < 1e-9)
+    def relate_sum(self, family: str, total: Key, parts: Sequence[Key], how: str) -> None:
+        """``total = sum(parts)``."""
         self.pub.relate(family, {total: 1.0, **{q: -1.0 for q in parts}}, 0, 0, how)
-
-    def keep_checked(self, start: int, checks: dict[str, list[bool]], family: str) -> None:
-        """Drop the relations of a template that a fully shown instance contradicts."""
-        broken = {t for t, results in checks.items() if not all(results)}
-        if not broken:
-            return
-        self.pub.notes.extend(
-            f"{family}: '{t}' does not hold where shown; not used" for t in broken
-        )
-        self.pub.relations[start:] = [
-            r for r in self.pub.relations[start:] if r.how.split(" (")[0] not in broken
-        ]
 
     def relate_margins(self) -> None:
         """All respondents = the sum of the respondent types, in every area and item."""
-        keys, known = self.quantities(), self.pub.known
+        keys = self.quantities()
         types = sorted(set(RESPONDENT_TYPES.values()))
-        start, checks = len(self.pub.relations), defaultdict(list)
         for key in sorted(k for k in keys if k[0] == "experiences" and k[2] == "all"):
             parts = [(*key[:2], t, *key[3:]) for t in types]
             if all(p in keys for p in parts):
                 template = f"all respondents = sum of the types: {key[4]}"
                 how = f"{template} ({key[1]}, {key[3]})"
-                self.relate_sum("row", key, parts, how, checks, template, known)
-        self.keep_checked(start, checks, "row")
+                self.relate_sum("row", key, parts, how)
 
     def relate_wales(self) -> None:
         """Wales = the sum of the RPBs, for every count that adds up."""
-        keys, known = self.quantities(), self.pub.known
-        start, checks = len(self.pub.relations), defaultdict(list)
+        keys = self.quantities()
         for key in sorted(k for k in keys if k[1] == WALES and k[0] != "training"):
             if key[-1].startswith("baseline_"):
                 continue
@@ -1344,8 +1357,7 @@ class _Reader:
             template = f"Wales = sum of the RPBs: {key[0]} {key[-1]}"
             what = "/".join(key[2:-1])
             how = f"{template} ({what})"
-            self.relate_sum("wales", key, parts, how, checks, template, known)
-        self.keep_checked(start, checks, "wales")
+            self.relate_sum("wales", key, parts, how)
 
 
 # -------------------------------------------------------------------------------------------
