@@ -5,6 +5,7 @@ import json
 import math
 import sys
 import textwrap
+import types
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ RAW = ROOT / "data" / "raw"
 Z = 1.959963984540054
 
 
-def _load_attacks():
+def _load_attacks() -> types.ModuleType:
     """The attacker module beside this file (tests are imported without a package)."""
     name = "disclosure_attacks"
     if name not in sys.modules:
@@ -70,7 +71,7 @@ def wilson(x: int, n: int) -> tuple[float, float]:
     return centre - half, centre + half
 
 
-def found(findings, column: str, row: str | None = None) -> list:
+def found(findings: list, column: str, row: str | None = None) -> list:
     return [f for f in findings if f.column == column and (row is None or f.row == row)]
 
 
@@ -443,6 +444,7 @@ def true_value(results: YearResults, key: tuple[str, ...]) -> int | None:
 
 
 def holds_truth(finding, results: YearResults) -> bool | None:
+    """Whether the value's interval holds the true count (None: not known)."""
     truth = true_value(results, finding.quantity)
     return None if truth is None else finding.value[0] <= truth <= finding.value[1]
 
