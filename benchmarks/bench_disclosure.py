@@ -59,7 +59,7 @@ class Outcome:
 
 def reaudit(results, config: RunConfig, decision) -> dict:
     """The suppressed cells' intervals solved afresh with ``linprog`` (no warm start)."""
-    cells, _ = publication_cells(results)
+    cells, _ = publication_cells(results, config.disclosure)
     low, high = config.disclosure.small
     bounds, fixed = {}, {}
     for key, value in cells.values.items():

@@ -41,8 +41,9 @@ Assumptions on a ``c``
 ----------------------
 The published rule is that counts of 1 to ``threshold - 1`` are written ``c``, with secondary
 suppression of other cells (of any value, 0 included). By default (``secondary=False``) a ``c``
-written for a count is taken to be between 1 and ``threshold - 1`` (0 and ``threshold - 1``
-with ``zeros_suppressed=True``), except for the fewest cells the published relations force
+written for an RPB's count is taken to be between 1 and ``threshold - 1`` (0 and
+``threshold - 1`` with ``zeros_suppressed=True``; the rule is stated for counts below Wales
+level, so a Wales ``c`` may be any count), except for the fewest cells the published relations force
 outside that range, which may hold any count: the attacker's best guess, which can be wrong
 where a secondary suppression happens to fit the range. ``secondary=True`` takes every ``c`` to
 be any count, so only what follows from the published relations alone is recovered (a sound
@@ -1580,7 +1581,9 @@ class _Program:
         self.variables = sorted({q for row in rows for q in row.terms})
         self.index = {q: i for i, q in enumerate(self.variables)}
         self.targets = [q for q in self.variables if q in targets]
-        self.assumed = [q for q in self.targets if q not in weak]
+        # the published rule suppresses small counts below Wales level only: a Wales c is
+        # never assumed small
+        self.assumed = [q for q in self.targets if q not in weak and q[1] != WALES]
         self.big = big
         n = len(self.variables)
         self.a = np.zeros((len(rows), n))
@@ -1592,6 +1595,13 @@ class _Program:
         self.lb = lb
         self.lower = np.zeros(n)
         self.upper = np.full(n, float(big))
+
+    def know_small(self, small: Callable[[Key], bool | None], threshold: int) -> None:
+        """Bound each target a reader knows to hide a small count (``small(key)`` True)."""
+        for q in self.targets:
+            if q in self.assumed and small(q):
+                i = self.index[q]
+                self.lower[i], self.upper[i] = self.lb, threshold - 1
 
     def intervals(
         self, threshold: int | None, wanted: Sequence[Key] | None = None
@@ -1669,8 +1679,13 @@ def _solve(
     zeros_suppressed: bool,
     name: str,
     targets: set[Key] | None = None,
+    small: Callable[[Key], bool | None] | None = None,
 ) -> list[Finding]:
-    """Targets the relations of ``families`` pin to fewer than :data:`NARROW` values."""
+    """Targets the relations of ``families`` pin to fewer than :data:`NARROW` values.
+
+    With ``small``, the reader knows which ``c`` hides a small count (``small(key)`` True:
+    from ``lb`` to ``threshold - 1``) and which does not (any count): no guess is made.
+    """
     families = set(families)
     known = pub.known
     if targets is None:
@@ -1683,7 +1698,10 @@ def _solve(
         program = _Program(group, targets, pub.weak - pub.strong, lb, big)
         if not program.targets:
             continue
-        assumed = program.intervals(None if secondary else threshold)
+        if small is not None:
+            program.know_small(small, threshold)
+        guessing = not secondary and small is None
+        assumed = program.intervals(threshold if guessing else None)
         if assumed is None:
             pub.notes.append(
                 f"{name}: relations of {len(program.targets)} targets "
@@ -1691,7 +1709,7 @@ def _solve(
             )
             continue
         narrow = [q for q, (lo, hi) in assumed.items() if hi - lo + 1 < NARROW]
-        sound = program.intervals(None, narrow) if narrow and not secondary else {}
+        sound = program.intervals(None, narrow) if narrow and guessing else {}
         for q in narrow:
             lo, hi = assumed[q]
             used = [row.relation.how for row in group if q in row.terms]
@@ -1754,6 +1772,7 @@ def _attack(name: str, families: Sequence[str]) -> Callable[..., list[Finding]]:
         *,
         secondary: bool = False,
         zeros_suppressed: bool = False,
+        small: Callable[[Key], bool | None] | None = None,
     ) -> list[Finding]:
         pub = read_publication(year_dir)
         return _solve(
@@ -1763,6 +1782,7 @@ def _attack(name: str, families: Sequence[str]) -> Callable[..., list[Finding]]:
             secondary=secondary,
             zeros_suppressed=zeros_suppressed,
             name=name,
+            small=small,
         )
 
     attack.__name__ = name
@@ -1784,6 +1804,10 @@ def _doc(summary: str) -> str:
         cells the relations force outside that range).
     zeros_suppressed : bool
         Zeros are suppressed too: a ``c`` taken to be below the threshold may be 0.
+    small : callable, optional
+        A reader who knows which ``c`` hides a small count: ``small(key)`` is True for those
+        (taken from ``lb`` to ``threshold - 1``), False or None for the others (any count).
+        No reader knows as much; nothing such a reader cannot recover can be recovered.
 
     Returns
     -------
@@ -1819,6 +1843,7 @@ def same_count(
     *,
     secondary: bool = False,
     zeros_suppressed: bool = False,
+    small: Callable[[Key], bool | None] | None = None,
 ) -> list[Finding]:
     """A count written ``c`` in one place and shown as a number in another.
 
@@ -1833,6 +1858,8 @@ def same_count(
         cells the relations force outside that range).
     zeros_suppressed : bool
         Zeros are suppressed too: a ``c`` taken to be below the threshold may be 0.
+    small : callable, optional
+        As for the other attacks.
 
     Returns
     -------
@@ -1854,6 +1881,7 @@ def same_count(
         secondary=secondary,
         zeros_suppressed=zeros_suppressed,
         name="same_count",
+        small=small,
     )
     return sorted(findings, key=lambda f: (f.table, f.row, f.column))
 
@@ -1875,6 +1903,7 @@ def attack_all(
     *,
     secondary: bool = False,
     zeros_suppressed: bool = False,
+    small: Callable[[Key], bool | None] | None = None,
 ) -> dict[str, list[Finding]]:
     """Run every attack on a published year.
 
@@ -1886,6 +1915,8 @@ def attack_all(
         Counts from 1 to ``threshold - 1`` are suppressed.
     secondary, zeros_suppressed : bool
         As for each attack.
+    small : callable, optional
+        As for each attack.
 
     Returns
     -------
@@ -1894,7 +1925,13 @@ def attack_all(
         cells recovered by ``same_count``.
     """
     results = {
-        name: attack(year_dir, threshold, secondary=secondary, zeros_suppressed=zeros_suppressed)
+        name: attack(
+            year_dir,
+            threshold,
+            secondary=secondary,
+            zeros_suppressed=zeros_suppressed,
+            small=small,
+        )
         for name, attack in ATTACKS.items()
     }
     seen = {(f.table, f.row, f.column) for f in results["combined"]}

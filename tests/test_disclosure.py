@@ -56,7 +56,7 @@ def brute_force_intervals(cells, suppressed, primary, threshold, ceiling=40):
         known = {**cells.values, **value}
         ok = all(
             (lambda s: s == 0 if r.kind == "eq" else s <= 0)(
-                sum(known[key] * c for key, c in r.terms)
+                sum(known[key] * c for key, c in r.terms) + r.constant
             )
             for r in cells.relations
         )

@@ -33,9 +33,11 @@ def test_each_section_returns_the_controlled_table_it_shows(results):
     assert len(outcomes.frames) >= 2  # the change table and the adjusted change
 
 
-def test_every_sentence_stating_a_setting_is_written_from_the_run(results):
+def test_every_sentence_stating_a_setting_is_written_from_the_run(results, demo_data):
     config = RunConfig(year=2025, disclosure=Disclosure(threshold=5, shorthand="[c]"))
-    report = Report(results, config, rpb="Gwent")
+    with pytest.raises(ValueError, match="threshold 10 not 5"):
+        Report(results, config)
+    report = Report(compute_year(demo_data, config), config, rpb="Gwent")
     title = repr(report.title())
     assert "Counts below 5 below Wales level are suppressed and written [c]." in title
     assert "calendar year, 1 January 2025 to 31 December 2025" in report.title().html

@@ -202,6 +202,7 @@ class RunConfig:
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "financial": self.financial,
             "sd": self.sd,
+            "threshold": self.disclosure.threshold,  # the models keep RPBs from it up
             "reference_config_sha256": (
                 sha256_file(self.reference_config) if self.reference_config else None
             ),

@@ -28,7 +28,7 @@ from nest_eval.domains.intermediates import (
     reporting_cohort_intermediates,
     year_intermediates,
 )
-from nest_eval.domains.outcomes import AdjustedChange, OutcomeCohorts
+from nest_eval.domains.outcomes import MIN_PAIRED_PER_RPB, AdjustedChange, OutcomeCohorts
 from nest_eval.reference import indicators as _indicators
 from nest_eval.reference.measures import CATALOGUE, Catalogue
 from nest_eval.reference.vocabulary import CORE_ELEMENTS, RPB_NAMES, WALES
@@ -377,6 +377,7 @@ def distance_travelled(
     sd: str = "reference",
     financial: bool = False,
     intermediates: YearIntermediates | None = None,
+    min_paired: int = MIN_PAIRED_PER_RPB,
 ) -> pd.DataFrame:
     """The ``distance_travelled`` table: every indicator's change from baseline, with intervals.
 
@@ -400,6 +401,9 @@ def distance_travelled(
         What the year's tables share, built by
         :func:`~nest_eval.domains.intermediates.year_intermediates` with the same settings;
         built here when not given.
+    min_paired : int
+        Fewest paired children for an RPB to be kept in a case-mix model
+        (:func:`~nest_eval.domains.outcomes.min_paired_for` of the run's threshold).
 
     Returns
     -------
@@ -420,9 +424,16 @@ def distance_travelled(
     nest_eval.domains.access
     """
     if intermediates is None:
-        intermediates = year_intermediates(data, year, baseline_year, catalogue, sd, financial)
+        intermediates = year_intermediates(
+            data, year, baseline_year, catalogue, sd, financial, min_paired=min_paired
+        )
     intermediates.check(
-        year=year, baseline_year=baseline_year, catalogue=catalogue, sd=sd, financial=financial
+        year=year,
+        baseline_year=baseline_year,
+        catalogue=catalogue,
+        sd=sd,
+        financial=financial,
+        min_paired=min_paired,
     )
     base_for = intermediates.baselines_for
     rows: list[dict[str, object]] = []

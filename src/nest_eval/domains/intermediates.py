@@ -57,6 +57,8 @@ class YearIntermediates:
         outcomes data).
     census : pandas.Timestamp or None
         The census date of the "at a date" figures (access); None: the latest date in the data.
+    min_paired : int
+        Fewest paired children for an RPB to be kept in a model.
     """
 
     year: int
@@ -68,6 +70,7 @@ class YearIntermediates:
     baselines: pd.DataFrame
     outcomes: _outcomes.OutcomeCohorts | None
     census: pd.Timestamp | None = None
+    min_paired: int = _outcomes.MIN_PAIRED_PER_RPB
 
     def baselines_for(self, domain: str) -> dict[str, int | None]:
         """The baseline year of each RPB (and Wales) in a domain: the run's, or the default."""
@@ -166,6 +169,7 @@ def year_intermediates(
     cohorts: Iterable[int] | None = None,
     fit_models: bool = True,
     census: pd.Timestamp | None = None,
+    min_paired: int = _outcomes.MIN_PAIRED_PER_RPB,
 ) -> YearIntermediates:
     """Build once what a reporting year's tables share.
 
@@ -192,6 +196,9 @@ def year_intermediates(
     census : pandas.Timestamp, optional
         The census date of the access figures (the run's ``as_of``); default the latest date
         in the data.
+    min_paired : int
+        Fewest paired children for an RPB to be kept in a model
+        (:func:`nest_eval.domains.outcomes.min_paired_for`).
 
     Returns
     -------
@@ -206,7 +213,7 @@ def year_intermediates(
             base = _baselines_for(baselines, "outcomes", baseline_year)
             cohorts = {b for b in base.values() if b is not None} | {year}
         outcome_cohorts = _outcomes.outcome_cohorts(
-            data["outcomes"], cohorts, catalogue, sd, financial, fit_models
+            data["outcomes"], cohorts, catalogue, sd, financial, fit_models, min_paired
         )
     return YearIntermediates(
         year=year,
@@ -218,6 +225,7 @@ def year_intermediates(
         baselines=baselines,
         outcomes=outcome_cohorts,
         census=census,
+        min_paired=min_paired,
     )
 
 

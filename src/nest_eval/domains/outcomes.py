@@ -38,6 +38,8 @@ from nest_eval.stats.mixed_model import RandomInterceptFit, fit_random_intercept
 
 __all__ = [
     "CATEGORIES",
+    "MIN_CHILDREN_PER_MODEL",
+    "MIN_PAIRED_PER_RPB",
     "MODEL_SPECIFICATION",
     "AdjustedChange",
     "OutcomeCohorts",
@@ -45,6 +47,7 @@ __all__ = [
     "change_summary",
     "corc_categories",
     "episodes",
+    "min_paired_for",
     "outcome_cohorts",
     "reliable_change",
 ]
@@ -491,6 +494,30 @@ MODEL_SPECIFICATION = (
 """The case-mix-adjusted model, as printed in the reports' methods section."""
 
 
+MIN_CHILDREN_PER_MODEL = 30
+"""Fewest children in the cohort for a measure and respondent to be modelled."""
+
+MIN_PAIRED_PER_RPB = 5
+"""Fewest children with two or more assessments for an RPB to be kept in a model, below any
+disclosure threshold (:func:`min_paired_for`)."""
+
+
+def min_paired_for(threshold: int) -> int:
+    """Fewest paired children for an RPB to be kept in a model, at a disclosure threshold.
+
+    At least :data:`MIN_PAIRED_PER_RPB`, and never below the threshold: an RPB's adjusted
+    change resting on fewer children would not be published, and a model that left out only
+    RPBs below a smaller minimum would tell readers that an RPB it left out has fewer paired
+    children than that, narrowing a suppressed count (Hundepool et al. 2012, section 4.3).
+
+    Examples
+    --------
+    >>> min_paired_for(10), min_paired_for(3)
+    (10, 5)
+    """
+    return max(MIN_PAIRED_PER_RPB, threshold)
+
+
 @dataclass(frozen=True)
 class AdjustedChange:
     """Result of :func:`adjusted_change` for one measure and respondent.
@@ -551,8 +578,8 @@ def adjusted_change(
     outcomes: pd.DataFrame,
     episode_table: pd.DataFrame,
     cohort: int,
-    min_children: int = 30,
-    min_paired_per_rpb: int = 5,
+    min_children: int = MIN_CHILDREN_PER_MODEL,
+    min_paired_per_rpb: int = MIN_PAIRED_PER_RPB,
 ) -> list[AdjustedChange]:
     """Case-mix-adjusted change per RPB from a random-intercept linear mixed model.
 
@@ -713,6 +740,7 @@ def outcome_cohorts(
     sd: str = "reference",
     financial: bool = False,
     fit_models: bool = True,
+    min_paired: int = MIN_PAIRED_PER_RPB,
 ) -> OutcomeCohorts:
     """Episodes, reliable change, change summaries and adjusted change of some cohorts, once.
 
@@ -730,6 +758,8 @@ def outcome_cohorts(
         April–March cohort years.
     fit_models : bool
         Fit the case-mix-adjusted models of each cohort (:func:`adjusted_change`).
+    min_paired : int
+        Fewest paired children for an RPB to be kept in a model (:func:`min_paired_for`).
 
     Returns
     -------
@@ -746,7 +776,7 @@ def outcome_cohorts(
         fits = {
             (year, fit.measure, fit.respondent): fit
             for year in years
-            for fit in adjusted_change(outcomes, episode_table, year)
+            for fit in adjusted_change(outcomes, episode_table, year, min_paired_per_rpb=min_paired)
         }
     return OutcomeCohorts(
         episodes=episode_table,

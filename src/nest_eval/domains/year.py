@@ -163,7 +163,7 @@ def compute_year(
     """
     config = config or RunConfig()
     from nest_eval.domains.intermediates import year_intermediates
-    from nest_eval.domains.outcomes import MODEL_SPECIFICATION
+    from nest_eval.domains.outcomes import MODEL_SPECIFICATION, min_paired_for
 
     if isinstance(data, LoadedData):
         tables, accounting = data.tables, data.accounting
@@ -178,6 +178,7 @@ def compute_year(
         config.sd,
         config.financial,
         census=_census(config),
+        min_paired=min_paired_for(config.disclosure.threshold),
     )
     sa = tables.get("self_assessment")
     compare_year = _compare_year(sa, config)
@@ -230,7 +231,14 @@ def _distance_results(
     )
     return {
         "distance": _distance.distance_travelled(
-            tables, year, config.baseline_year, catalogue, sd, financial, intermediates=shared
+            tables,
+            year,
+            config.baseline_year,
+            catalogue,
+            sd,
+            financial,
+            intermediates=shared,
+            min_paired=shared.min_paired,
         ),
         "outcomes_change": outcomes_change,
         "funnels": _comparisons.rpb_funnels(proportions),

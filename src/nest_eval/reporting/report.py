@@ -37,13 +37,14 @@ from nest_eval.reporting.sections import (
 __all__ = ["Report"]
 
 
-_COMPUTATION = ("year", "baseline_year", "as_of", "financial", "sd")
-
-
 def _check_computed_with(results: YearResults, config: RunConfig) -> None:
-    """Refuse results computed with other settings than the report states."""
+    """Refuse results computed with other settings than the report states.
+
+    The settings compared are those the results depend on (:meth:`RunConfig.computation`).
+    """
     settings = config.parameters()
-    differ = [k for k in _COMPUTATION if results.parameters.get(k) != settings[k]]
+    computation = [k for k in config.computation() if k in settings]
+    differ = [k for k in computation if results.parameters.get(k) != settings[k]]
     if differ:
         raise ValueError(
             "the results were computed with other settings than this report's: "

@@ -21,7 +21,12 @@ from nest_eval.reference.vocabulary import RPB_NAMES
 from nest_eval.reporting.disclosure.apply import apply_decision
 from nest_eval.reporting.disclosure.cells import Cells
 from nest_eval.reporting.disclosure.protect import Decision, DisclosureError, decide
-from nest_eval.reporting.disclosure.sources import TableMap, map_tables
+from nest_eval.reporting.disclosure.sources import (
+    TableMap,
+    map_tables,
+    model_relations,
+    stated_floors,
+)
 from nest_eval.reporting.labels import OF_COLUMNS, row_label
 
 __all__ = [
@@ -82,12 +87,21 @@ def _funnels_shown(table: pd.DataFrame, shorthand: str) -> pd.DataFrame:
     return table.assign(shown=table["proportion"].map(lambda v: v != shorthand))
 
 
-def publication_cells(results: YearResults) -> tuple[Cells, dict[str, TableMap]]:
+def publication_cells(
+    results: YearResults, settings: Disclosure
+) -> tuple[Cells, dict[str, TableMap]]:
     """Every count the year's publication rests on, and where each table's values come from.
 
-    See :func:`nest_eval.reporting.disclosure.sources.map_tables`.
+    With what the models table and the threshold rule tell readers
+    (:func:`nest_eval.reporting.disclosure.sources.map_tables`,
+    :func:`~nest_eval.reporting.disclosure.sources.stated_floors`).
     """
-    return map_tables({name: getattr(results, name) for name in _MAPPED}, results.year)
+    cells, maps = map_tables({name: getattr(results, name) for name in _MAPPED}, results.year)
+    if not results.models.empty:
+        model_relations(results.models, results.year, cells, settings.threshold)
+    stated_floors(maps, cells, settings.threshold)
+    cells.check_relations()
+    return cells, maps
 
 
 def controlled_tables(results: YearResults, config: RunConfig) -> ControlledTables:
@@ -112,7 +126,7 @@ def controlled_tables(results: YearResults, config: RunConfig) -> ControlledTabl
     """
     settings = config.disclosure
     frames = {name: getattr(results, name) for name in _MAPPED}
-    cells, maps = publication_cells(results)
+    cells, maps = publication_cells(results, settings)
     try:
         decision = decide(cells, settings)
     except DisclosureError as exc:

@@ -86,7 +86,7 @@ def _system(
     rows, lower, upper = [], [], []
     for relation in relations:
         row = np.zeros(len(unknown))
-        rhs = 0.0
+        rhs = -relation.constant
         for key, coefficient in relation.terms:
             if key in unknown:
                 row[unknown[key]] += coefficient

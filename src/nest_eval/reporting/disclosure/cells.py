@@ -66,7 +66,8 @@ QUANTITIES: Mapping[str, str] = {
 class Relation:
     """A linear relation between cells that a reader of the publication knows.
 
-    ``sum(coefficient * cell) == 0`` (``kind = "eq"``) or ``<= 0`` (``kind = "le"``).
+    ``sum(coefficient * cell) + constant == 0`` (``kind = "eq"``) or ``<= 0``
+    (``kind = "le"``).
 
     Attributes
     ----------
@@ -76,11 +77,23 @@ class Relation:
         ``"eq"`` or ``"le"``.
     what : str
         Plain words for logs: which relation this is.
+    constant : float
+        A number the publication states (e.g. the fewest children a model keeps an RPB for).
     """
 
     terms: tuple[tuple[CellKey, float], ...]
     kind: str
     what: str
+    constant: float = 0.0
+
+    def value(self, values: Mapping[CellKey, float]) -> float:
+        """``sum(coefficient * cell) + constant`` for the given values of its cells."""
+        return sum(values[key] * c for key, c in self.terms) + self.constant
+
+    def holds(self, values: Mapping[CellKey, float]) -> bool:
+        """Whether the relation holds for the given values of its cells."""
+        value = self.value(values)
+        return value == 0 if self.kind == "eq" else value <= 0
 
     @property
     def cells(self) -> tuple[CellKey, ...]:
@@ -98,6 +111,16 @@ def part_of(part: CellKey, whole: Iterable[CellKey], what: str) -> Relation:
     return Relation(((part, 1.0), *((w, -1.0) for w in whole)), "le", what)
 
 
+def at_most(cell: CellKey, bound: float, what: str) -> Relation:
+    """``cell <= bound``, a bound the publication states."""
+    return Relation(((cell, 1.0),), "le", what, -float(bound))
+
+
+def at_least(cell: CellKey, bound: float, what: str) -> Relation:
+    """``cell >= bound``, a bound the publication states."""
+    return Relation(((cell, -1.0),), "le", what, float(bound))
+
+
 @dataclass
 class Cells:
     """The cells of a publication and their relations.
@@ -111,13 +134,19 @@ class Cells:
         on, e.g. a baseline year's denominator, never written anywhere).
     relations : list of Relation
         What readers know ties the cells together.
+    always_shown : set of CellKey
+        Published cells no decision can suppress (a Wales total in a table the decision is not
+        applied to, such as a model's children): never chosen for secondary suppression.
     """
 
     values: dict[CellKey, int] = field(default_factory=dict)
     published: set[CellKey] = field(default_factory=set)
     relations: list[Relation] = field(default_factory=list)
+    always_shown: set[CellKey] = field(default_factory=set)
 
-    def add(self, key: CellKey, value: object, *, published: bool = True) -> None:
+    def add(
+        self, key: CellKey, value: object, *, published: bool = True, always_shown: bool = False
+    ) -> None:
         """Add a cell; the same key added twice must have the same value."""
         if value is None or pd.isna(value):
             return
@@ -129,6 +158,8 @@ class Cells:
             raise ValueError(f"cell {key} has two values: {old} and {number}")
         if published:
             self.published.add(key)
+        if always_shown:
+            self.always_shown.add(key)
 
     def below_wales(self, key: CellKey) -> bool:
         """Whether a cell is an RPB's (not Wales's)."""
@@ -155,9 +186,7 @@ class Cells:
         for relation in self.relations:
             if any(key not in self.values for key in relation.cells):
                 raise ValueError(f"relation {relation.what} names a cell that does not exist")
-            value = sum(self.values[key] * c for key, c in relation.terms)
-            holds = value == 0 if relation.kind == "eq" else value <= 0
-            if not holds:
+            if not relation.holds(self.values):
                 raise ValueError(f"relation {relation.what} does not hold: {relation.cells}")
 
 

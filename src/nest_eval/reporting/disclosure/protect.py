@@ -113,7 +113,8 @@ class _Rules:
     protection : int
         The fewest whole numbers every suppressed cell must still be able to take.
     never : frozenset of CellKey
-        Cells that suppressing cannot protect (:func:`_never_protected`): never chosen.
+        Cells that suppressing cannot protect (:func:`_never_protected`) and cells always
+        shown (:attr:`Cells.always_shown`): never chosen.
     """
 
     primary: frozenset[CellKey]
@@ -308,9 +309,10 @@ def decide(cells: Cells, settings: Disclosure) -> Decision:
     }  # fmt: skip
     groups = groups_of(cells)
     rules = _Rules(frozenset(primary), small, settings.protection_level)
-    rules = dataclasses.replace(rules, never=frozenset(_never_protected(cells, groups, rules)))
-    if rules.never & rules.primary:
-        raise DisclosureError(sorted(rules.never & rules.primary, key=str))
+    never = _never_protected(cells, groups, rules)
+    if never & rules.primary:
+        raise DisclosureError(sorted(never & rules.primary, key=str))
+    rules = dataclasses.replace(rules, never=frozenset(never | cells.always_shown))
     suppressed = set(primary)
     _relation_pass(cells, suppressed, rules)
     intervals = _audit_loop(cells, groups, suppressed, rules)

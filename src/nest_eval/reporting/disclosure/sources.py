@@ -15,10 +15,21 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from nest_eval.domains.outcomes import min_paired_for
 from nest_eval.reference.indicators import indicator as _indicator
-from nest_eval.reporting.disclosure.cells import ALL_YEARS, CellKey, Cells, part_of, total_of
+from nest_eval.reference.vocabulary import RPB_NAMES, WALES
+from nest_eval.reporting.disclosure.cells import (
+    ALL_YEARS,
+    CellKey,
+    Cells,
+    Relation,
+    at_least,
+    at_most,
+    part_of,
+    total_of,
+)
 
-__all__ = ["TableMap", "map_tables"]
+__all__ = ["TableMap", "map_tables", "model_relations", "stated_floors"]
 
 Position = tuple[object, str]
 """A cell of a published table: (row index, column)."""
@@ -132,6 +143,74 @@ def _adjusted(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
         if ("pairs", *of) in cells.values:
             cells.relations.append(part_of(paired, [("pairs", *of)], "model paired within pairs"))
     return mapping
+
+
+def model_relations(models: pd.DataFrame, year: int, cells: Cells, threshold: int) -> None:
+    """What the models table tells readers of each RPB's pairs.
+
+    A model keeps an RPB only with at least :func:`~nest_eval.domains.outcomes.min_paired_for`
+    children with two or more assessments, and names the RPBs it leaves out; it states how
+    many children it left out for a missing covariate (``left_out``) and how many it kept
+    (``children``, Wales only). So a kept RPB's paired children in the model are its pairs
+    less at most ``left_out``, a left-out RPB's pairs are fewer than the minimum plus
+    ``left_out``, and the children kept are the kept RPBs' pairs and unpaired children less at
+    most ``left_out``.
+    """
+    minimum = min_paired_for(threshold)
+    for row in models.to_dict(orient="records"):
+        slack = int(row["left_out"])
+        left_out = [r.strip() for r in str(row["excluded"] or "").split(",") if r.strip()]
+        _children_kept(row, year, cells, [r for r in RPB_NAMES if r not in left_out])
+        for rpb in RPB_NAMES:
+            of = (year, rpb, row["measure"], row["respondent"])
+            pairs, paired = ("pairs", *of), ("model_paired", *of)
+            if pairs not in cells.values:
+                continue
+            if rpb in left_out:
+                limit = minimum - 1 + slack
+                cells.relations.append(at_most(pairs, limit, "left out of the model"))
+            elif paired in cells.values:
+                cells.relations += [
+                    Relation(((pairs, 1.0), (paired, -1.0)), "le", "model left out", -slack),
+                    at_least(paired, minimum, "kept in the model"),
+                ]
+
+
+def _children_kept(row: Mapping, year: int, cells: Cells, kept: list[str]) -> None:
+    """The Wales ``children`` of a model against its kept RPBs' pairs and unpaired children."""
+    of = (row["measure"], row["respondent"])
+    people = [
+        (quantity, year, rpb, *of)
+        for rpb in kept
+        for quantity in ("pairs", "unpaired")
+        if (quantity, year, rpb, *of) in cells.values
+    ]
+    children = ("model_children", year, WALES, *of)
+    cells.add(children, row["children"], always_shown=True)
+    terms = tuple((key, 1.0) for key in people)
+    cells.relations += [
+        Relation(((children, 1.0), *((k, -c) for k, c in terms)), "le", "children kept"),
+        Relation(((children, -1.0), *terms), "le", "children kept", -float(row["left_out"])),
+    ]
+
+
+def stated_floors(maps: Mapping[str, TableMap], cells: Cells, threshold: int) -> None:
+    """A value resting on a denominator is published only from the threshold up: say so.
+
+    Readers know the rule, so a published share or mean tells them its denominator is at
+    least ``threshold``. Added, conservatively, for every denominator at or above it.
+    """
+    floors = {
+        key
+        for mapping in maps.values()
+        for keys in mapping.denominators.values()
+        for key in keys
+        if cells.values[key] >= threshold
+    }
+    cells.relations += [
+        at_least(key, threshold, "a value resting on it is published")
+        for key in sorted(floors, key=str)
+    ]
 
 
 # --- experiences ----------------------------------------------------------------------------

@@ -7,6 +7,11 @@ import html
 import numpy as np
 
 from nest_eval import __version__
+from nest_eval.domains.outcomes import (
+    MIN_CHILDREN_PER_MODEL,
+    MIN_PAIRED_PER_RPB,
+    min_paired_for,
+)
 from nest_eval.files import code_fingerprint
 from nest_eval.reporting.blocks import Block, Col, heading, html_table, join, paragraph
 from nest_eval.reporting.context import Context
@@ -31,9 +36,10 @@ _RELIABLE_CHANGE = (
 )
 _MODEL_FIT = (
     "Fitted by exact restricted maximum likelihood (profiled over the variance ratio, "
-    "as lme4 does), on every measure and respondent with at least 30 children; RPBs "
-    "with fewer than 5 children with two or more assessments are left out of that "
-    "model. Intervals are Wald 95% intervals."
+    f"as lme4 does), on every measure and respondent with at least {MIN_CHILDREN_PER_MODEL} "
+    "children; RPBs with fewer than {min_paired} children with two or more assessments (at "
+    f"least {MIN_PAIRED_PER_RPB}, and never fewer than the disclosure threshold) are left out "
+    "of that model. Intervals are Wald 95% intervals."
 )
 _INTERVALS = (
     "Proportions: Wilson score intervals; differences of proportions: Newcombe's "
@@ -135,7 +141,7 @@ def methods(ctx: Context) -> Block:
             paragraph(_RELIABLE_CHANGE.format(sd=_SD_USED[ctx.config.sd])),
             heading("Case-mix-adjusted change"),
             Block(f"<pre>{html.escape(spec)}</pre>", spec),
-            paragraph(_MODEL_FIT),
+            paragraph(_MODEL_FIT.format(min_paired=min_paired_for(ctx.threshold))),
             heading("Intervals and comparisons"),
             paragraph(_INTERVALS),
             heading("Disclosure control"),
