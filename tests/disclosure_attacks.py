@@ -253,7 +253,7 @@ class Publication:
         ``weak``: the ``c`` is of a statistic resting on the count, not of the count itself (it
         says nothing of the count's size).
         """
-        if value is None:
+        if value is None or key is None:  # nothing shown, or a row naming no quantity
             return
         if value == _SENTINEL_C:
             self.suppressed[key].append(place)

@@ -18,7 +18,12 @@ from nest_eval.reporting.disclosure.apply import apply_decision, rounded
 from nest_eval.reporting.disclosure.audit import audit_groups, groups_of, interval_width
 from nest_eval.reporting.disclosure.cells import Cells, part_of, total_of
 from nest_eval.reporting.disclosure.protect import DisclosureError, decide
-from nest_eval.reporting.disclosure.sources import TableMap
+from nest_eval.reporting.disclosure.sources import (
+    TableMap,
+    map_tables,
+    model_relations,
+    stated_floors,
+)
 from nest_eval.reporting.tables import controlled_tables, published_tables, small_counts
 
 RPBS = RPB_NAMES[:3]
@@ -209,6 +214,70 @@ def test_an_unprotectable_cell_is_named_by_key_and_table_never_by_value():
     error = DisclosureError([("pairs", 2025, "Powys", "GBO", "self")], {
         ("pairs", 2025, "Powys", "GBO", "self"): ("outcomes_change",)})  # fmt: skip
     assert "pairs / 2025 / Powys / GBO / self (in outcomes_change)" in str(error)
+
+
+# --- what else readers know -------------------------------------------------------------------
+
+
+def _audit_one(cells, key, suppressed):
+    bounds = {k: (0.0, math.inf) for k in suppressed}
+    fixed = {k: float(v) for k, v in cells.values.items() if k not in suppressed}
+    return audit_groups(groups_of(cells), bounds, fixed, set(suppressed))[key]
+
+
+def test_the_models_table_bounds_the_pairs_of_the_rpbs_it_keeps_and_leaves_out():
+    cells = Cells()
+    of = ("SDQ_TOTAL", "parent")
+    pairs = {RPBS[0]: 25, RPBS[1]: 7, RPBS[2]: 14}
+    unpaired = {RPBS[0]: 3, RPBS[1]: 2, RPBS[2]: 4}
+    for rpb in RPBS:
+        cells.add(("pairs", 2025, rpb, *of), pairs[rpb])
+        cells.add(("unpaired", 2025, rpb, *of), unpaired[rpb])
+    for rpb in (RPBS[0], RPBS[2]):  # kept; one child left out for a missing covariate
+        cells.add(("model_paired", 2025, rpb, *of), pairs[rpb] - (rpb == RPBS[2]))
+    models = pd.DataFrame([{"measure": of[0], "respondent": of[1], "children": 25 + 3 + 13 + 4,
+                            "excluded": RPBS[1], "left_out": 1}])  # fmt: skip
+    cells.add(("model_children", 2025, WALES, *of), models.loc[0, "children"])
+    model_relations(models, 2025, cells, threshold=10)
+    cells.check_relations()
+    left_out = ("pairs", 2025, RPBS[1], *of)
+    assert _audit_one(cells, left_out, {left_out}).high == 10  # below 10, or 1 left out
+    kept = ("pairs", 2025, RPBS[2], *of)
+    found = _audit_one(cells, kept, {kept, ("unpaired", 2025, RPBS[2], *of)})
+    assert (found.low, found.high) == (13, 14)  # 13 kept in the model, at most 1 left out
+
+
+def test_a_published_share_tells_its_denominator_is_at_least_the_threshold():
+    cells = Cells()
+    mapping = TableMap()
+    n_key, x_key = ("n", 2025, RPBS[0]), ("x", 2025, RPBS[0])
+    mapping.count(cells, (0, "n"), n_key, 12)
+    mapping.count(cells, (0, "x"), x_key, 4)
+    mapping.derived((0, "share"), (x_key,), (n_key,))
+    stated_floors({"t": mapping}, cells, threshold=10)
+    assert _audit_one(cells, n_key, {n_key}).low == 10
+    small_base = Cells()
+    mapping.count(small_base, (0, "n"), n_key, 6)
+    mapping.count(small_base, (0, "x"), x_key, 4)
+    stated_floors({"t": mapping}, small_base, threshold=10)
+    assert small_base.relations == []  # a share on 6 is never published: nothing is told
+
+
+def test_agreeing_is_within_answers_even_when_no_one_answered():
+    agreement = pd.DataFrame(
+        {
+            "rpb": [RPBS[0]] * 3,
+            "respondent_type": ["all", "child", "professional"],
+            "indicator": ["share_agreeing"] * 3,
+            "item": ["safe"] * 3,
+            "n": [4, 4, 0],
+            "n_agree": [3.0, 3.0, 0.0],
+        }
+    )
+    cells, _ = map_tables({"agreement": agreement}, 2025)
+    zero = ("agree", 2025, RPBS[0], "professional", "safe")
+    assert any(r.cells == (zero, ("answers", *zero[1:])) for r in cells.relations)
+    assert _audit_one(cells, zero, {zero}).high == 0  # so suppressing it alone hides nothing
 
 
 # --- applying it ----------------------------------------------------------------------------

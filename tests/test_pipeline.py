@@ -13,7 +13,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from nest_eval.config import Disclosure, Folders, RunConfig
 from nest_eval.files import atomic_write_text, sha256_file
 from nest_eval.pipeline.publish import EXTERNAL_REFERENCE
-from nest_eval.pipeline.runner import run_year
+from nest_eval.pipeline.runner import main_run, run_year
 from nest_eval.pipeline.steps import expand_tasks, load_pipeline
 from nest_eval.reporting.tables import small_counts
 
@@ -290,6 +290,24 @@ def test_atomic_write_leaves_the_old_file_when_interrupted(tmp_path, monkeypatch
     monkeypatch.undo()
     assert target.read_text() == "complete old report"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temporary left
+
+
+def test_a_run_disclosure_control_cannot_protect_publishes_nothing(tmp_path, capsys):
+    pipeline = small_pipeline(tmp_path / "project", STEPS)
+    config = config_for(
+        tmp_path / "run", pipeline, rpbs=("Gwent",), disclosure=Disclosure(protection=9)
+    )  # every suppressed count must keep all of 1 to 9: nested counts cannot
+    config.year_dir().mkdir(parents=True)
+    (config.year_dir() / "national.html").write_text("the previous publication")
+    assert main_run(config) == 1
+    assert published(config.year_dir()) == {"national.html": b"the previous publication"}
+    log = (config.build_dir() / "logs" / "disclosure.log").read_text()
+    assert "NOT PUBLISHED" in log and "pairs / 2025 / Powys / SWEMWBS / self" in log
+    assert "(in distance_travelled, outcomes_change)" in log
+    cells_named = log.splitlines()[0]
+    numbers = re.findall(r"(\d+)( suppressed cell| more\)|)", cells_named)
+    assert {n for n, after in numbers if not after} == {"2025"}  # cells named, no value given
+    assert "NOT PUBLISHED" in capsys.readouterr().err
 
 
 PUBLISHABLE = {".html", ".csv", ".json", ".ipynb", ".png", ".svg", ".txt"}

@@ -34,7 +34,7 @@ from nest_eval.domains.periods import period_year
 from nest_eval.reference.measures import CATALOGUE, Catalogue, Measure
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 from nest_eval.stats import intervals
-from nest_eval.stats.mixed_model import RandomInterceptFit, fit_random_intercept
+from nest_eval.stats.mixed_model import RandomInterceptFit, aliased_columns, fit_random_intercept
 
 __all__ = [
     "CATEGORIES",
@@ -489,7 +489,8 @@ MODEL_SPECIFICATION = (
     "measure; age0 = age at first assessment; sex and WIMD quintile as factors; fitted by REML "
     "on every assessment of the children whose first assessment fell in the year. b_rpb is the "
     "RPB's case-mix-adjusted change per year; Wales is the average of the b_rpb weighted by "
-    "paired children. R: lmer(score ~ 0 + rpb + rpb:t + age0 + sex + factor(wimd) + (1 | child))"
+    "paired children. A covariate column aliased with earlier ones in a model is dropped, as "
+    "lme4 does. R: lmer(score ~ 0 + rpb + rpb:t + age0 + sex + factor(wimd) + (1 | child))"
 )
 """The case-mix-adjusted model, as printed in the reports' methods section."""
 
@@ -651,6 +652,10 @@ def _fit_adjusted_change(
     ].copy()
     data["t"] = (data["date"] - data["first_date"]).dt.days / DAYS_PER_YEAR
     x, names = _design(data)
+    aliased = aliased_columns(x, names)  # e.g. a WIMD quintile only the one "other" sex has
+    if aliased:
+        kept = [j for j in range(x.shape[1]) if j not in aliased]
+        x, names = x[:, kept], [names[j] for j in kept]
     fit = fit_random_intercept(
         data["score"].to_numpy(dtype=float), x, data["person_id"].to_numpy(), names
     )

@@ -50,6 +50,7 @@ class ControlledTables:
     distance: pd.DataFrame
     outcomes_change: pd.DataFrame
     adjusted: pd.DataFrame
+    models: pd.DataFrame
     access: pd.DataFrame
     agreement: pd.DataFrame
     training: pd.DataFrame
@@ -57,7 +58,7 @@ class ControlledTables:
     decision: Decision
 
 
-_MAPPED = ("distance", "outcomes_change", "adjusted", "access", "agreement", "funnels")
+_MAPPED = ("distance", "outcomes_change", "adjusted", "models", "access", "agreement", "funnels")
 """The tables of a year's results whose counts the decision covers."""
 
 _TABLE_NAMES = {
@@ -65,6 +66,7 @@ _TABLE_NAMES = {
     "agreement": "experiences",
     "funnels": "rpb_comparisons",
     "adjusted": "case-mix-adjusted change (reports)",
+    "models": "case-mix models (reports)",
 }
 """Names of the tables as published, where they differ from the results' attributes."""
 

@@ -61,7 +61,7 @@ import scipy.optimize
 import scipy.sparse
 import scipy.stats
 
-__all__ = ["RandomInterceptFit", "fit_formula", "fit_random_intercept"]
+__all__ = ["RandomInterceptFit", "aliased_columns", "fit_formula", "fit_random_intercept"]
 
 #: Relative tolerance below which a (unit-norm scaled) column of the design matrix counts as a
 #: linear combination of the columns before it (the norm of its residual after projection).
@@ -420,22 +420,38 @@ def _column_names(design: Any, names: Sequence[str] | None, p: int) -> list[str]
     return names
 
 
-def _check_rank(x: np.ndarray, gram: np.ndarray, names: list[str]) -> None:
-    """Raise ValueError naming the collinear columns if X is not of full column rank."""
-    diag = np.diag(gram)
-    zero = [names[j] for j in np.flatnonzero(diag <= 0.0)]
-    if zero:
-        raise ValueError(f"design matrix columns are identically zero: {zero}")
-    scale = 1.0 / np.sqrt(diag)
+def aliased_columns(x: np.ndarray, names: Sequence[str]) -> dict[int, list[str]]:
+    """The columns of X that are linear combinations of earlier ones, as R and lme4 find them.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        The design matrix (no column identically zero).
+    names : sequence of str
+        Its column names.
+
+    Returns
+    -------
+    dict of int to list of str
+        Each aliased column's index, with the earlier columns it is a combination of; empty
+        when X has full column rank. Dropping these columns, later ones first, is what
+        ``lm()`` and ``lme4::lmer()`` do ("fixed-effect model matrix is rank deficient").
+
+    References
+    ----------
+    Bates D, Maechler M, Bolker B, Walker S (2015). Fitting linear mixed-effects models using
+    lme4. J Stat Softw 67(1):1-48 (the rank check of the fixed-effects model matrix).
+    """
+    gram = x.T @ x
+    scale = 1.0 / np.sqrt(np.diag(gram))
     eig = np.linalg.eigvalsh(gram * np.outer(scale, scale))
     if eig[0] > 1e-10 * eig[-1]:
-        return  # comfortably of full rank; skip the O(N p^2) QR decomposition
+        return {}  # comfortably of full rank; skip the O(N p^2) QR decomposition
     # Each column of x equals Q times the same column of r, so whether a column lies in the
-    # span of earlier columns can be decided on the small p x p factor. Later columns are the
-    # ones reported as redundant, as R's lm() and lme4 drop the later aliased columns.
+    # span of earlier columns can be decided on the small p x p factor.
     r = np.linalg.qr(x * scale, mode="r")
     kept: list[int] = []
-    messages = []
+    aliased: dict[int, list[str]] = {}
     for j in range(x.shape[1]):
         column = r[:, j]
         if kept:
@@ -446,17 +462,23 @@ def _check_rank(x: np.ndarray, gram: np.ndarray, names: list[str]) -> None:
         if np.linalg.norm(residual) > RANK_TOLERANCE * np.linalg.norm(column):
             kept.append(j)
             continue
-        involved = [
-            names[kept[i]] for i in np.flatnonzero(np.abs(coef) > 1e-8 * np.abs(coef).max())
-        ]
-        messages.append(f"{names[j]!r} is a linear combination of {involved}")
-    if not messages:
+        big = np.flatnonzero(np.abs(coef) > 1e-8 * np.abs(coef).max()) if len(coef) else []
+        aliased[j] = [names[kept[i]] for i in big]
+    return aliased
+
+
+def _check_rank(x: np.ndarray, gram: np.ndarray, names: list[str]) -> None:
+    """Raise ValueError naming the collinear columns if X is not of full column rank."""
+    zero = [names[j] for j in np.flatnonzero(np.diag(gram) <= 0.0)]
+    if zero:
+        raise ValueError(f"design matrix columns are identically zero: {zero}")
+    aliased = aliased_columns(x, names)
+    if not aliased:
         return
-    rank = len(kept)
+    messages = [f"{names[j]!r} is a linear combination of {of}" for j, of in aliased.items()]
     raise ValueError(
-        f"design matrix is rank deficient (rank {rank} of {x.shape[1]} columns): "
-        + "; ".join(messages)
-        + ". Drop or recode the collinear columns."
+        f"design matrix is rank deficient (rank {x.shape[1] - len(aliased)} of {x.shape[1]} "
+        "columns): " + "; ".join(messages) + ". Drop or recode the collinear columns."
     )
 
 

@@ -134,19 +134,13 @@ class Cells:
         on, e.g. a baseline year's denominator, never written anywhere).
     relations : list of Relation
         What readers know ties the cells together.
-    always_shown : set of CellKey
-        Published cells no decision can suppress (a Wales total in a table the decision is not
-        applied to, such as a model's children): never chosen for secondary suppression.
     """
 
     values: dict[CellKey, int] = field(default_factory=dict)
     published: set[CellKey] = field(default_factory=set)
     relations: list[Relation] = field(default_factory=list)
-    always_shown: set[CellKey] = field(default_factory=set)
 
-    def add(
-        self, key: CellKey, value: object, *, published: bool = True, always_shown: bool = False
-    ) -> None:
+    def add(self, key: CellKey, value: object, *, published: bool = True) -> None:
         """Add a cell; the same key added twice must have the same value."""
         if value is None or pd.isna(value):
             return
@@ -158,8 +152,6 @@ class Cells:
             raise ValueError(f"cell {key} has two values: {old} and {number}")
         if published:
             self.published.add(key)
-        if always_shown:
-            self.always_shown.add(key)
 
     def below_wales(self, key: CellKey) -> bool:
         """Whether a cell is an RPB's (not Wales's)."""

@@ -113,8 +113,7 @@ class _Rules:
     protection : int
         The fewest whole numbers every suppressed cell must still be able to take.
     never : frozenset of CellKey
-        Cells that suppressing cannot protect (:func:`_never_protected`) and cells always
-        shown (:attr:`Cells.always_shown`): never chosen.
+        Cells that suppressing cannot protect (:func:`_never_protected`): never chosen.
     """
 
     primary: frozenset[CellKey]
@@ -155,9 +154,8 @@ def _never_protected(cells: Cells, groups: list[list[Relation]], rules: _Rules) 
     cell protects nothing; a small count among them cannot be protected at all.
     """
     members = {k for group in groups for relation in group for k in relation.cells}
-    bounds, _ = _bounds(cells, members, rules.primary, rules.small)
-    bounds = {k: bounds[k] for k in members}
-    intervals = audit_groups(groups, bounds, {}, members)
+    bounds, fixed = _bounds(cells, members, rules.primary, rules.small, members)
+    intervals = audit_groups(groups, bounds, fixed, members)
     return {k for k, i in intervals.items() if i.whole_numbers < rules.protection}
 
 
@@ -312,7 +310,7 @@ def decide(cells: Cells, settings: Disclosure) -> Decision:
     never = _never_protected(cells, groups, rules)
     if never & rules.primary:
         raise DisclosureError(sorted(never & rules.primary, key=str))
-    rules = dataclasses.replace(rules, never=frozenset(never | cells.always_shown))
+    rules = dataclasses.replace(rules, never=frozenset(never))
     suppressed = set(primary)
     _relation_pass(cells, suppressed, rules)
     intervals = _audit_loop(cells, groups, suppressed, rules)

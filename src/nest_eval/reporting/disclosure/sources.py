@@ -140,8 +140,15 @@ def _adjusted(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
         mapping.count(cells, (label, "n_children_paired"), paired, row["n_children_paired"])
         for column in ("adjusted_change_per_year", "se", "ci_low", "ci_high"):
             mapping.derived((label, column), (), (paired,))
-        if ("pairs", *of) in cells.values:
-            cells.relations.append(part_of(paired, [("pairs", *of)], "model paired within pairs"))
+    return mapping
+
+
+def _models(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
+    """The models table's children kept (Wales): a count the decision covers like any other."""
+    mapping = TableMap()
+    for label, row in table.to_dict(orient="index").items():
+        key = ("model_children", year, WALES, row["measure"], row["respondent"])
+        mapping.count(cells, (label, "children"), key, row["children"])
     return mapping
 
 
@@ -152,9 +159,9 @@ def model_relations(models: pd.DataFrame, year: int, cells: Cells, threshold: in
     children with two or more assessments, and names the RPBs it leaves out; it states how
     many children it left out for a missing covariate (``left_out``) and how many it kept
     (``children``, Wales only). So a kept RPB's paired children in the model are its pairs
-    less at most ``left_out``, a left-out RPB's pairs are fewer than the minimum plus
-    ``left_out``, and the children kept are the kept RPBs' pairs and unpaired children less at
-    most ``left_out``.
+    less at most ``left_out`` (and at least the minimum), a left-out RPB's pairs are fewer
+    than the minimum plus ``left_out``, and the children kept are the kept RPBs' pairs and
+    unpaired children less at most ``left_out``.
     """
     minimum = min_paired_for(threshold)
     for row in models.to_dict(orient="records"):
@@ -171,6 +178,7 @@ def model_relations(models: pd.DataFrame, year: int, cells: Cells, threshold: in
                 cells.relations.append(at_most(pairs, limit, "left out of the model"))
             elif paired in cells.values:
                 cells.relations += [
+                    part_of(paired, [pairs], "model paired within pairs"),
                     Relation(((pairs, 1.0), (paired, -1.0)), "le", "model left out", -slack),
                     at_least(paired, minimum, "kept in the model"),
                 ]
@@ -186,7 +194,8 @@ def _children_kept(row: Mapping, year: int, cells: Cells, kept: list[str]) -> No
         if (quantity, year, rpb, *of) in cells.values
     ]
     children = ("model_children", year, WALES, *of)
-    cells.add(children, row["children"], always_shown=True)
+    if children not in cells.values:
+        return
     terms = tuple((key, 1.0) for key in people)
     cells.relations += [
         Relation(((children, 1.0), *((k, -c) for k, c in terms)), "le", "children kept"),
@@ -224,7 +233,7 @@ def _experiences(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
             agree = ("agree", *answers[1:])
             mapping.count(cells, (label, "n"), answers, row["n"])
             mapping.count(cells, (label, "n_agree"), agree, row["n_agree"])
-            if row["n"]:
+            if agree in cells.values and answers in cells.values:
                 cells.relations.append(part_of(agree, [answers], "agreeing within answers"))
             numerators: tuple[CellKey, ...] = (agree,)
         else:
@@ -282,7 +291,17 @@ def _access(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
         numerators = (count_key,) if count_key is not None else ()
         for column in ("estimate", "ci_low", "ci_high"):
             mapping.derived((label, column), numerators, (n_key,))
+    _within_every_request(cells, year)
     return mapping
+
+
+def _within_every_request(cells: Cells, year: int) -> None:
+    """The year's requests of each kind are among the RPB's requests of every year."""
+    kinds = ("eligible_28", "supported", "with_redirections")
+    for key in sorted(cells.values, key=str):
+        pool = ("requests_all", ALL_YEARS, key[2])
+        if key[0] in kinds and key[1] == year and pool in cells.values:
+            cells.relations.append(part_of(key, [pool], "within every request"))
 
 
 # --- distance travelled ---------------------------------------------------------------------
@@ -384,6 +403,7 @@ def _funnels(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
 _MAPPERS: Mapping[str, Callable[[pd.DataFrame, int, Cells], TableMap]] = {
     "outcomes_change": _outcomes_change,
     "adjusted": _adjusted,
+    "models": _models,
     "agreement": _experiences,
     "access": _access,
     "distance": _distance,
@@ -400,7 +420,8 @@ def map_tables(tables: Mapping[str, pd.DataFrame], year: int) -> tuple[Cells, di
     ----------
     tables : mapping of str to pandas.DataFrame
         The year's unsuppressed tables by name (``outcomes_change``, ``adjusted``,
-        ``agreement``, ``access``, ``distance``, ``funnels``; others are not mapped).
+        ``models``, ``agreement``, ``access``, ``distance``, ``funnels``; others are not
+        mapped).
     year : int
         The reporting year.
 

@@ -132,7 +132,7 @@ def outcomes_by_rpb(ctx: Context) -> Block:
 
 def models(ctx: Context) -> Block:
     """The mixed models: size, variance components and excluded RPBs."""
-    fitted = ctx.results.models
+    fitted = ctx.tables.models
     if fitted.empty:
         return paragraph("No measure had enough children for a model.", "note")
     shown = fitted.assign(
