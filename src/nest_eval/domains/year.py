@@ -106,6 +106,8 @@ class YearResults:
     the run configuration's publishable settings (:meth:`RunConfig.parameters`). ``adjusted`` holds
     the case-mix-adjusted change of every model (one row per measure, respondent and RPB or
     Wales), ``models`` one row per model, and ``model_specification`` the model's text.
+    ``derived`` keeps what later layers derive from the results for given settings (the
+    disclosure decision of a run), so that every report of a run reuses it.
     """
 
     year: int
@@ -132,6 +134,7 @@ class YearResults:
     accounting: dict
     parameters: dict = field(default_factory=dict)
     run_id: str | None = None
+    derived: dict = field(default_factory=dict)
 
 
 def compute_year(

@@ -154,8 +154,8 @@ def _compute(config: RunConfig, ingest_key: str, summary: RunSummary, progress: 
     started = time.perf_counter()
     results = compute_year(load_data(config.folders.processed), config)
     results.run_id = results_key[:16]
+    _publish_tables(results, config)  # takes the disclosure decision, kept with the results
     save_results(results, results_file)
-    _publish_tables(results, config)
     _write_json(build / "results_state.json", {"key": results_key})
     summary.compute_ran = True
     progress(f"compute {config.year}: results and tables ({time.perf_counter() - started:.1f} s)")

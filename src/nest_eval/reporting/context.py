@@ -9,7 +9,7 @@ from pathlib import Path
 from nest_eval.config import RunConfig
 from nest_eval.domains.year import YearResults
 from nest_eval.reference.vocabulary import WALES, rpb_slug
-from nest_eval.reporting.tables import ControlledTables, controlled_tables
+from nest_eval.reporting.tables import ControlledTables, controlled_for
 
 __all__ = ["Context"]
 
@@ -41,7 +41,7 @@ class Context:
     @cached_property
     def tables(self) -> ControlledTables:
         """The year's tables under disclosure control (computed once per report)."""
-        return controlled_tables(self.results, self.config)
+        return controlled_for(self.results, self.config)
 
     @property
     def scope(self) -> str:

@@ -9,6 +9,7 @@ decision wherever it appears. A suppressed cell is written with the run's shorth
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pandas as pd
@@ -32,6 +33,7 @@ from nest_eval.reporting.labels import OF_COLUMNS, row_label
 __all__ = [
     "QUALITY_COLUMNS",
     "ControlledTables",
+    "controlled_for",
     "controlled_tables",
     "publication_cells",
     "published_tables",
@@ -146,6 +148,20 @@ def controlled_tables(results: YearResults, config: RunConfig) -> ControlledTabl
     )
 
 
+def controlled_for(results: YearResults, config: RunConfig) -> ControlledTables:
+    """The tables under the run's disclosure control, taken once and kept with the results.
+
+    The pipeline takes the decision when it computes the year and stores it with the results,
+    so the reports of a run (each in its own kernel) share it instead of taking it again.
+    """
+    settings = json.dumps(config.parameters(), sort_keys=True)
+    found = results.derived.get(("controlled_tables", settings))
+    if found is None:
+        found = controlled_tables(results, config)
+        results.derived[("controlled_tables", settings)] = found
+    return found
+
+
 def _tables_of(keys: tuple, maps: dict) -> dict:
     """The tables each cell appears in."""
     found: dict = {key: set() for key in keys}
@@ -224,7 +240,7 @@ def published_tables(
         ``access``, ``experiences``, ``enablers``, ``training``, ``rpb_comparisons`` and
         ``data_quality``.
     """
-    controlled = controlled_tables(results, config)
+    controlled = controlled_for(results, config)
     tables = {
         "self_assessment_national": results.national_means[["element", "mean_rating", "n_rpbs"]],
         "distance_travelled": _with_label(controlled.distance, lang),
