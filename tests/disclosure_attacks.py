@@ -1789,8 +1789,10 @@ def _attack(name: str, families: Sequence[str]) -> Callable[..., list[Finding]]:
     return attack
 
 
-def _doc(summary: str) -> str:
-    """The docstring of an attack made by :func:`_attack`."""
+def _doc(
+    summary: str, returns: str = "Each target pinned to fewer than :data:`NARROW` values."
+) -> str:
+    """The docstring of an attack."""
     return f"""{summary}
 
     Parameters
@@ -1812,7 +1814,7 @@ def _doc(summary: str) -> str:
     Returns
     -------
     list of Finding
-        Each target pinned to fewer than :data:`NARROW` values.
+        {returns}
     """
 
 
@@ -1845,27 +1847,6 @@ def same_count(
     zeros_suppressed: bool = False,
     small: Callable[[Key], bool | None] | None = None,
 ) -> list[Finding]:
-    """A count written ``c`` in one place and shown as a number in another.
-
-    Parameters
-    ----------
-    year_dir : str or pathlib.Path
-        A published year folder (``reports/<year>``).
-    threshold : int
-        Counts from 1 to ``threshold - 1`` are suppressed.
-    secondary : bool
-        Take every ``c`` to be any count (default: 1 to ``threshold - 1``, except the fewest
-        cells the relations force outside that range).
-    zeros_suppressed : bool
-        Zeros are suppressed too: a ``c`` taken to be below the threshold may be 0.
-    small : callable, optional
-        As for the other attacks.
-
-    Returns
-    -------
-    list of Finding
-        The same quantity (or one defined to equal it) shown elsewhere.
-    """
     pub = read_publication(year_dir)
     findings = []
     for q in sorted(pub.targets & set(pub.known)):
@@ -1885,6 +1866,11 @@ def same_count(
     )
     return sorted(findings, key=lambda f: (f.table, f.row, f.column))
 
+
+same_count.__doc__ = _doc(
+    "A count written ``c`` in one place and shown as a number in another.",
+    "The same quantity (or one defined to equal it) shown elsewhere.",
+)
 
 ATTACKS: dict[str, Callable[..., list[Finding]]] = {
     "text_totals": text_totals,

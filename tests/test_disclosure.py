@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import math
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
+import bench_disclosure
 from nest_eval.config import Disclosure, RunConfig
 from nest_eval.domains.year import compute_year
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
@@ -365,19 +363,10 @@ def test_shares_are_withheld_with_their_counts(demo):
 # --- data it has never seen -----------------------------------------------------------------
 
 
-def _sweep():
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_disclosure.py"
-    spec = importlib.util.spec_from_file_location("bench_disclosure", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # for its dataclasses
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize(("seed", "scale"), [(7, "small-rpb"), (3, "random"), (10, "random")])
 def test_small_and_random_datasets_publish_with_no_exposed_cell(seed, scale):
     """A sample of the benchmark's 100 random datasets, and the default data with Powys held to
     3-12 people per group: each decision re-audited from scratch by another solver path."""
-    outcome = _sweep().audit_seed(seed, scale=scale)
+    outcome = bench_disclosure.audit_seed(seed, scale=scale)
     assert outcome.failure == ""
     assert outcome.primary > 0 and outcome.narrowest >= Disclosure().protection_level

@@ -1,36 +1,19 @@
 """Disclosure attacks: what an outsider can work out behind the ``c`` of a published year."""
 
-import importlib.util
 import json
 import math
-import sys
 import textwrap
-import types
 from pathlib import Path
 
 import pytest
 
-from nest_eval.config import Folders, RunConfig
+import disclosure_attacks as attacks
+from nest_eval.config import RunConfig
 from nest_eval.domains.year import YearResults, compute_year, load_data
 from nest_eval.pipeline.runner import run_year
+from small_pipelines import OUTCOMES_STEP, RAW, REPORT_STEPS, config_for, small_pipeline
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "data" / "raw"
 Z = 1.959963984540054
-
-
-def _load_attacks() -> types.ModuleType:
-    """The attacker module beside this file (tests are imported without a package)."""
-    name = "disclosure_attacks"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-attacks = _load_attacks()
 
 
 # -- hand-made publications ------------------------------------------------------------------
@@ -371,41 +354,13 @@ def test_combined_leaves_cells_the_relations_do_not_pin(tmp_path):
 
 # -- the demo publication ---------------------------------------------------------------------
 
-STEPS = """
-[[steps]]
-name = "national"
-title = "National report"
-notebook = "notebooks/national_report.ipynb"
-output = "national"
-
-[[steps]]
-name = "rpb"
-title = "Regional report"
-notebook = "notebooks/rpb_report.ipynb"
-output = "rpb/{slug}"
-grid = { rpb = "all" }
-
-[[steps]]
-name = "outcomes"
-title = "Analysis: outcomes"
-notebook = "notebooks/analysis_outcomes.ipynb"
-output = "analysis/outcomes"
-"""
-
 
 @pytest.fixture(scope="module")
 def demo_year(tmp_path_factory):
     """The demo data published (national, Cardiff and Vale, outcomes analysis) and its truth."""
     base = tmp_path_factory.mktemp("attacks")
-    project = base / "project"
-    (project / "pipelines").mkdir(parents=True)
-    (project / "notebooks").symlink_to(ROOT / "notebooks", target_is_directory=True)
-    pipeline = project / "pipelines" / "attacks.toml"
-    pipeline.write_text('[pipeline]\nname = "attacks"\nkernel = "nest-eval"\n' + STEPS)
-    folders = Folders(RAW, base / "processed", base / "reports", base / "build")
-    config = RunConfig(
-        year=2025, folders=folders, pipeline=pipeline, rpbs=("Cardiff and Vale",), jobs=2
-    )
+    pipeline = small_pipeline(base / "project", REPORT_STEPS + OUTCOMES_STEP)
+    config = config_for(base, pipeline, rpbs=("Cardiff and Vale",), jobs=2)
     summary = run_year(config, progress=lambda _: None)
     assert summary.ok, [(o.task.label, o.error) for o in summary.failed]
     return config.year_dir(), compute_year(load_data(RAW), RunConfig(year=2025))

@@ -10,40 +10,15 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from nest_eval.config import Disclosure, Folders, RunConfig
+from nest_eval.config import Disclosure
 from nest_eval.files import atomic_write_text, sha256_file
 from nest_eval.pipeline.publish import EXTERNAL_REFERENCE
 from nest_eval.pipeline.runner import main_run, run_year
 from nest_eval.pipeline.steps import expand_tasks, load_pipeline
 from nest_eval.reporting.tables import small_counts
+from small_pipelines import RAW, REPORT_STEPS, ROOT, config_for, small_pipeline
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "data" / "raw"
-
-
-def small_pipeline(folder: Path, steps: str) -> Path:
-    """A pipeline file using the project's notebooks (paths are relative to its parent)."""
-    (folder / "pipelines").mkdir(parents=True)
-    (folder / "notebooks").symlink_to(ROOT / "notebooks", target_is_directory=True)
-    path = folder / "pipelines" / "test.toml"
-    path.write_text('[pipeline]\nname = "test"\nkernel = "nest-eval"\n' + steps)
-    return path
-
-
-STEPS = """
-[[steps]]
-name = "national"
-title = "National report"
-notebook = "notebooks/national_report.ipynb"
-output = "national"
-
-[[steps]]
-name = "rpb"
-title = "Regional report"
-notebook = "notebooks/rpb_report.ipynb"
-output = "rpb/{slug}"
-grid = { rpb = "all" }
-"""
+STEPS = REPORT_STEPS
 
 
 def published(folder: Path) -> dict[str, bytes]:
@@ -52,12 +27,6 @@ def published(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-def config_for(base: Path, pipeline: Path, **settings) -> RunConfig:
-    """A run of 2025 on the demo data, writing under ``base``."""
-    folders = Folders(RAW, base / "processed", base / "reports", base / "build")
-    return RunConfig(year=2025, folders=folders, pipeline=pipeline, **settings)
 
 
 @pytest.fixture(scope="module")
