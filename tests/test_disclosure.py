@@ -370,3 +370,16 @@ def test_small_and_random_datasets_publish_with_no_exposed_cell(seed, scale):
     outcome = bench_disclosure.audit_seed(seed, scale=scale)
     assert outcome.failure == ""
     assert outcome.primary > 0 and outcome.narrowest >= Disclosure().protection_level
+
+
+def test_rounding_adds_to_suppression_and_changes_no_decision(demo):
+    results, controlled, _ = demo
+    rounded_tables = controlled_tables(
+        results, RunConfig(year=2025, disclosure=Disclosure(rounding=5))
+    )
+    assert rounded_tables.decision.suppressed == controlled.decision.suppressed
+    counts = ["n_pairs", "n_unpaired", "reliable_improvement", "no_reliable_change"]
+    shown = rounded_tables.outcomes_change[counts].stack()
+    numbers = pd.to_numeric(shown[shown != "c"])
+    assert len(numbers) > 50 and (numbers % 5 == 0).all()
+    assert ((controlled.outcomes_change[counts] == "c") == (shown.unstack() == "c")).all().all()

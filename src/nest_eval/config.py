@@ -65,7 +65,9 @@ class Disclosure:
         suppressed small count can take, rounded up, from 2 to 5 (5 at the default threshold).
     rounding : int or None
         Round every published count of people, responses or requests to this base (e.g. 5),
-        in addition to suppression; None (the default) publishes counts as they are.
+        in addition to suppression; None (the default) publishes counts as they are. Shares
+        and intervals are computed from exact counts, so the audit takes published counts as
+        known exactly: the protection rests on suppression.
     zeros : bool
         Suppress zero counts below Wales level as well as small ones (then a suppressed cell
         may hide 0, and a reader cannot tell a zero from a small count). Default False.
