@@ -2,7 +2,8 @@
 
 The flow for each dataset of the contract:
 
-1. find its files (name starts with the dataset's name; CSV or ``.xlsx``);
+1. find its files (name starts with the dataset's name; CSV, ``.xlsx``, ``.xls`` or ``.ods``);
+   every other entry of the folder is named with the reason it is not read;
 2. read each file as text (:mod:`nest_eval.ingest.readers`), normalise the column names and check
    the required columns are there (a file that cannot be read, or lacks a required column,
    stops the dataset with an error naming the file and the part);
@@ -29,7 +30,7 @@ import pandas as pd
 from nest_eval import __version__
 from nest_eval.files import atomic_write, sha256_file
 from nest_eval.ingest.identifiers import WITHHELD
-from nest_eval.ingest.readers import DATA_SUFFIXES, RawTable, ReadError, read_table
+from nest_eval.ingest.readers import RawTable, ReadError, file_sha256, read_table, skip_reason
 from nest_eval.ingest.validation import RULES, parse_rows
 from nest_eval.reference.contract import CONTRACT_VERSION, DATASETS, Dataset, normalise_column_name
 from nest_eval.reference.overrides import DEFAULT_REFERENCE, Reference
@@ -133,12 +134,17 @@ class DatasetOutcome:
 
 @dataclass
 class IngestResult:
-    """The outcome of ingesting a raw-data folder."""
+    """The outcome of ingesting a raw-data folder.
+
+    ``unmatched_files`` are data files matching no dataset, ``other_files`` every other entry
+    not read, and ``not_read`` gives the reason for each of both.
+    """
 
     source: str
     datasets: dict[str, DatasetOutcome]
     unmatched_files: list[str]
     other_files: list[str]
+    not_read: dict[str, str] = field(default_factory=dict)
 
     @property
     def loaded(self) -> bool:
@@ -164,6 +170,7 @@ class IngestResult:
             "datasets": {name: d.accounting() for name, d in self.datasets.items()},
             "unmatched_files": list(self.unmatched_files),
             "other_files": list(self.other_files),
+            "not_read": dict(self.not_read),
             "rules": RULES,
         }
 
@@ -183,25 +190,30 @@ def _empty_duplicates() -> pd.DataFrame:
     return _empty_frame({"file": object, "row": "int64", "kept_file": object, "kept_row": "int64"})
 
 
-def _discover(directory: Path) -> tuple[dict[str, list[Path]], list[str], list[str]]:
-    """Files per dataset, data files matching no dataset, and non-data files."""
+_NO_DATASET = "a data file whose name matches no dataset"
+
+
+def _discover(directory: Path) -> tuple[dict[str, list[Path]], dict[str, str]]:
+    """Files per dataset, and every other entry of the folder with why it is not read.
+
+    Only entry types are examined (nothing is opened): a data file of a dataset that cannot be
+    read is reported by its dataset.
+    """
     from nest_eval.reference.contract import dataset_for_file
 
     per_dataset: dict[str, list[Path]] = {d.name: [] for d in DATASETS}
-    unmatched: list[str] = []
-    other: list[str] = []
+    not_read: dict[str, str] = {}
     for path in sorted(directory.iterdir(), key=lambda p: p.name):
-        if path.name.startswith((".", "~$")) or path.is_dir():
-            continue
-        if path.suffix.lower() not in DATA_SUFFIXES:
-            other.append(path.name)
-            continue
+        reason = skip_reason(path, directory)
         dataset = dataset_for_file(path.name)
-        if dataset is None:
-            unmatched.append(path.name)
-        else:
+        if reason is None and dataset is None:
+            not_read[path.name] = _NO_DATASET
+        elif reason is None and dataset is not None:
             per_dataset[dataset.name].append(path)
-    return per_dataset, unmatched, other
+        else:
+            named = f" (named like dataset {dataset.name})" if dataset is not None else ""
+            not_read[path.name] = f"{reason}{named}"
+    return per_dataset, not_read
 
 
 def _normalised_table(dataset: Dataset, table: RawTable) -> tuple[pd.DataFrame, list[str]]:
@@ -249,7 +261,7 @@ def _ingest_dataset(dataset: Dataset, paths: list[Path], reference: Reference) -
     outcome = DatasetOutcome(dataset.name)
     if not paths:
         return outcome
-    frames, ragged_rows = _read_files(dataset, paths, outcome)
+    frames, read_problems = _read_files(dataset, paths, outcome)
     outcome.rows_read = sum(f.rows_read for f in outcome.files)
     if outcome.errors:
         outcome.status = "failed"
@@ -266,12 +278,12 @@ def _ingest_dataset(dataset: Dataset, paths: list[Path], reference: Reference) -
     duplicated = clean.duplicated(keep="first")
     outcome.duplicates = _duplicates_table(raw, clean, duplicated)
     outcome.accepted = _accepted_rows(raw, clean, duplicated)
-    outcome.quarantine = _quarantine_table(dataset.name, raw, problems, bad, ragged_rows)
+    outcome.quarantine = _quarantine_table(dataset.name, raw, problems, bad, read_problems)
 
     outcome.status = "loaded"
     outcome.rows_accepted = len(outcome.accepted)
     outcome.duplicates_collapsed = int(duplicated.sum())
-    outcome.rows_quarantined = len(bad) + len(ragged_rows)
+    outcome.rows_quarantined = len(bad) + len({(p["file"], p["row"]) for p in read_problems})
     if not outcome.reconciles():  # pragma: no cover - an internal invariant
         raise AssertionError(f"{dataset.name}: row accounting does not reconcile")
     return outcome
@@ -280,43 +292,48 @@ def _ingest_dataset(dataset: Dataset, paths: list[Path], reference: Reference) -
 def _read_files(
     dataset: Dataset, paths: list[Path], outcome: DatasetOutcome
 ) -> tuple[list[pd.DataFrame], list[dict[str, object]]]:
-    """Read a dataset's files: text frames with ``_file`` and ``_row``, and the ragged rows.
+    """Read a dataset's files: text frames with ``_file`` and ``_row``, and the rows kept aside.
 
     Each file goes into ``outcome.files`` with the data rows read from it (none when it cannot
-    be read), and every problem that stops the dataset into ``outcome.errors``.
+    be read), every problem that stops the dataset into ``outcome.errors``, and what the
+    reader did not read into ``outcome.notes``.
     """
     frames: list[pd.DataFrame] = []
-    ragged_rows: list[dict[str, object]] = []
+    read_problems: list[dict[str, object]] = []
     for path in paths:
         try:
             tables = read_table(path)
         except ReadError as exc:
             outcome.errors.append(str(exc))
-            outcome.files.append(FileRecord(path.name, sha256_file(path), 0))
+            outcome.files.append(FileRecord(path.name, file_sha256(path), 0))
             continue
         rows = 0
         for table in tables:
             frame, errors = _normalised_table(dataset, table)
             outcome.errors.extend(errors)
-            rows += len(frame) + len(table.ragged)
+            outcome.notes.extend(table.notes)
+            rows += len(frame) + table.rejected_rows
             frame.insert(0, "_row", frame.index.to_numpy())
             frame.insert(0, "_file", table.source)
             frames.append(frame.reset_index(drop=True))
-            ragged_rows += _ragged_rows(table)
+            read_problems += _read_problems(table)
         outcome.files.append(FileRecord(path.name, sha256_file(path), rows))
-    return frames, ragged_rows
+    return frames, read_problems
 
 
-def _ragged_rows(table: RawTable) -> list[dict[str, object]]:
-    """The rows of a table with the wrong number of fields, as quarantine records."""
+def _read_problems(table: RawTable) -> list[dict[str, object]]:
+    """The rows of a table that could not be read as the header says, as quarantine records."""
     return [
         {
             "file": table.source,
-            "row": number,
-            "value": table.ragged_text[number][:200],
-            "message": f"the row has {width} fields; the header has {len(table.headers)}",
+            "row": p.row,
+            "column": p.column,
+            "value": p.value,
+            "rule": p.rule,
+            "message": p.message,
+            "record": p.record,
         }
-        for number, width in table.ragged
+        for p in table.rejected
     ]
 
 
@@ -374,9 +391,9 @@ def _quarantine_table(
     raw: pd.DataFrame,
     problems: pd.DataFrame,
     bad: set[int],
-    ragged_rows: list[dict[str, object]],
+    read_problems: list[dict[str, object]],
 ) -> pd.DataFrame:
-    """One row per problem and per ragged row, with the raw record, in file and row order."""
+    """One row per problem, the reader's included, with the raw record, in file and row order."""
     withheld = _withheld_cells(problems)
     records = _record_json(raw.loc[sorted(bad)], withheld) if bad else pd.Series(dtype=object)
     file, row = _origin(raw, problems["rid"])
@@ -392,11 +409,9 @@ def _quarantine_table(
             "record": records.reindex(problems["rid"]).to_numpy() if bad else [],
         }
     )
-    if ragged_rows:
-        ragged = pd.DataFrame(ragged_rows).assign(
-            dataset=dataset, column="", rule="ragged_row", record=lambda d: d["value"]
-        )
-        quarantine = pd.concat([quarantine, ragged[list(QUARANTINE_COLUMNS)]], ignore_index=True)
+    if read_problems:
+        unread = pd.DataFrame(read_problems).assign(dataset=dataset)
+        quarantine = pd.concat([quarantine, unread[list(QUARANTINE_COLUMNS)]], ignore_index=True)
     quarantine = quarantine.sort_values(["file", "row", "column", "rule"], kind="stable")
     return quarantine.reset_index(drop=True)
 
@@ -474,12 +489,14 @@ def ingest(
     directory = Path(directory)
     if not directory.is_dir():
         raise NotADirectoryError(f"{directory}: no such folder")
-    per_dataset, unmatched, other = _discover(directory)
+    per_dataset, not_read = _discover(directory)
     outcomes = {
         dataset.name: _ingest_dataset(dataset, per_dataset[dataset.name], reference)
         for dataset in DATASETS
     }
-    return IngestResult(str(directory), outcomes, unmatched, other)
+    unmatched = [n for n, why in not_read.items() if why == _NO_DATASET]
+    other = [n for n in not_read if n not in unmatched]
+    return IngestResult(str(directory), outcomes, unmatched, other, not_read)
 
 
 def write_processed(result: IngestResult, out_dir: str | Path) -> list[Path]:
@@ -569,10 +586,9 @@ def format_summary(result: IngestResult, examples: int = 3) -> str:
                 lines.append(f"    {q.file} row {q.row}{column}: {q.value!r}: {q.message}")
         lines += [f"  note: {n}" for n in d.notes]
         lines.append("")
-    if result.unmatched_files:
-        lines.append("Files matching no dataset (left alone): " + ", ".join(result.unmatched_files))
-    if result.other_files:
-        lines.append("Not CSV or .xlsx (left alone): " + ", ".join(result.other_files))
+    if result.not_read:
+        lines.append("Not read (left alone):")
+        lines += [f"  {name}: {why}" for name, why in result.not_read.items()]
     failed = [n for n, d in result.datasets.items() if d.status == "failed"]
     loaded = [n for n, d in result.datasets.items() if d.status == "loaded"]
     lines.append(

@@ -23,8 +23,8 @@ __all__ = ["data_dictionary_markdown"]
 
 _INTRODUCTION = (
     "A raw-data folder holds CSV (UTF-8, comma-separated, with or without a byte-order mark) "
-    "or Excel `.xlsx` files. A file belongs to a dataset when its name starts with the "
-    "dataset's name (`outcomes_2025_gwent.xlsx` is `outcomes`). Column names match "
+    "or workbook (`.xlsx`, `.xls`, `.ods`) files. A file belongs to a dataset when its name "
+    "starts with the dataset's name (`outcomes_2025_gwent.xlsx` is `outcomes`). Column names match "
     "case-insensitively, treating spaces, hyphens and underscores alike. Extra columns are "
     "kept and passed through. RPB values resolve through the alias table (health boards, "
     "local authorities, abbreviations); dates are `YYYY-MM-DD` or `DD/MM/YYYY`; categorical "
@@ -126,7 +126,8 @@ def _rules() -> list[str]:
         "## Rules a row can break",
         "",
         "A row that breaks a rule is quarantined with its file, row number (the header is "
-        "row 1), column, value as given and rule; it is never dropped or coerced.",
+        "row 1; in a CSV file, the line on which the row starts), column, value as given and "
+        "rule; it is never dropped or coerced.",
         "",
         "| rule | meaning |",
         "|---|---|",

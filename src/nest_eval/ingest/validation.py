@@ -43,6 +43,11 @@ RULES: dict[str, str] = {
     "missing_project": "project-level rows must name the project",
     "conflicting_duplicate": "same identity as another row with different values",
     "ragged_row": "the row has more fields than the header",
+    "short_row": "the row has fewer fields than the header",
+    "unclosed_quote": "a quote is not closed where the cell should end (it would swallow rows)",
+    "text_after_quote": "text follows the closing quote of a cell",
+    "uncalculated_formula": "a spreadsheet formula with no calculated value saved",
+    "error_cell": "the cell holds a spreadsheet error (#DIV/0!, #REF!, ...)",
 }
 """Every rule a row can break, with its plain-language meaning."""
 
