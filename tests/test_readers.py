@@ -520,3 +520,24 @@ def test_quarantine_records_of_reading_problems_are_written(folder, tmp_path):
     accounting = json.loads((tmp_path / "out" / "accounting.json").read_text())
     assert accounting["datasets"]["training"]["problems_by_rule"] == {"unclosed_quote": 1}
     assert "unclosed_quote" in accounting["rules"]
+
+
+def test_well_formed_csv_reads_as_the_csv_module_writes_it(tmp_path):
+    import csv
+    import random
+
+    rng = random.Random(9)
+    pieces = ["a", "b c", ",", '"', "\n", "\r\n", "é", "", " ", "x,y"]
+    header = [f"h{i}" for i in range(8)]
+    rows = [
+        ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 4))) for _ in header]
+        for _ in range(300)
+    ]
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    path = tmp_path / "t.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    (table,) = read_table(path)
+    assert not table.rejected
+    assert table.frame.values.tolist() == rows
+    assert table.lines["total"] == path.read_bytes().count(b"\n")

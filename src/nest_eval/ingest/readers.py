@@ -69,6 +69,7 @@ DATA_SUFFIXES = (".csv", ".xlsx", ".xls", ".ods")
 WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".ods")
 
 _QUOTED = re.compile(r'[^"]*(?:""[^"]*)*')
+_UNQUOTED = re.compile(r"[^,\r\n]*")
 _NEWLINE = re.compile(r"\r\n|\n|\r")
 _ROW_TEXT_LIMIT = 200
 
@@ -527,9 +528,7 @@ class _CsvScanner:
                 if fault:
                     faults.append(fault)
             else:
-                stop = pos
-                while stop < len(text) and text[stop] not in ",\r\n":
-                    stop += 1
+                stop = _UNQUOTED.match(text, pos).end()
                 cell, pos = text[pos:stop], stop
             cells.append(cell)
             if pos < len(text) and text[pos] == ",":
@@ -558,9 +557,7 @@ class _CsvScanner:
             return inside, pos, (index, "unclosed_quote", "", "takes in lines that read as rows")
         cell = inside.replace('""', '"')
         after = match.end() + 1
-        stop = after
-        while stop < len(text) and text[stop] not in ",\r\n":
-            stop += 1
+        stop = _UNQUOTED.match(text, after).end()
         if stop == after:
             return cell, after, None
         extra = text[after:stop]
