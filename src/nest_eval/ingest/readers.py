@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from nest_eval.files import sha256_file
+from nest_eval.ingest.templates import TEMPLATE_SHEETS
 
 __all__ = ["RawTable", "ReadError", "read_table", "sha256_file"]
 
@@ -64,7 +65,8 @@ def read_table(path: Path) -> list[RawTable]:
     Returns
     -------
     list of RawTable
-        One table for a CSV file; one per non-empty worksheet for a workbook.
+        One table for a CSV file; one per non-empty worksheet for a workbook, leaving out a
+        template's notes and lists sheets (:data:`~nest_eval.ingest.templates.TEMPLATE_SHEETS`).
 
     Raises
     ------
@@ -162,7 +164,8 @@ def _read_xlsx(path: Path) -> list[RawTable]:
         ) from None
     tables = []
     try:
-        sheets = workbook.worksheets
+        # A template's notes and lists sheets are not data (nest_eval.ingest.templates).
+        sheets = [s for s in workbook.worksheets if s.title.strip().lower() not in TEMPLATE_SHEETS]
         for sheet in sheets:
             records = [[_excel_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
             if not any(any(c.strip() for c in rec) for rec in records):
