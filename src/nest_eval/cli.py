@@ -11,6 +11,8 @@ Subcommands
     drawn from the seed).
 ``data-dictionary [--out FILE]``
     Print (or write) the data dictionary generated from the contract.
+``template DIR [--dataset NAME ...] [--force]``
+    Write the Excel templates RPBs fill in, one ``<dataset>.xlsx`` per dataset.
 ``run --year Y [--data DIR] [--out DIR] [--rpb NAME ...] [--jobs N] [--force] [settings]``
     The yearly pipeline: ingest, compute, run every notebook, publish ``<out>/<Y>/``. Every
     setting of the run configuration (:class:`nest_eval.config.RunConfig`) has an option;
@@ -35,6 +37,7 @@ from pathlib import Path
 
 from nest_eval import __version__
 from nest_eval.config import ROUNDING_BASES, SD_CHOICES, SHORTHANDS
+from nest_eval.reference.contract import DATASET_NAMES
 from nest_eval.reference.messages import LANGUAGES
 
 __all__ = ["main"]
@@ -85,6 +88,19 @@ def _data_dictionary(args: argparse.Namespace) -> int:
         Path(args.out).write_text(text, encoding="utf-8")
     else:
         print(text, end="")
+    return EXIT_OK
+
+
+def _template(args: argparse.Namespace) -> int:
+    from nest_eval.ingest.templates import write_templates
+
+    try:
+        paths = write_templates(args.directory, args.dataset, overwrite=args.force)
+    except FileExistsError as exc:
+        print(f"error: {exc} (--force replaces them)", file=sys.stderr)
+        return EXIT_DATA
+    for path in paths:
+        print(path)
     return EXIT_OK
 
 
@@ -241,6 +257,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     dictionary = sub.add_parser("data-dictionary", help="print the data dictionary")
     dictionary.add_argument("--out", help="write to this file instead of printing")
+    template = sub.add_parser(
+        "template",
+        help="write the Excel templates RPBs fill in, one per dataset",
+        description="Write <dataset>.xlsx for each dataset: the contract's columns as the header "
+        "row (required ones bold), drop-down lists of the accepted values, number and date "
+        "checks, and notes in English and Welsh. A filled template is read by validate and "
+        "ingest like any raw file.",
+    )
+    template.add_argument("directory", help="folder to write to (created if missing)")
+    template.add_argument(
+        "--dataset",
+        nargs="+",
+        choices=DATASET_NAMES,
+        metavar="NAME",
+        help=f"only these datasets: {', '.join(DATASET_NAMES)} (default all)",
+    )
+    template.add_argument(
+        "--force", action="store_true", help="replace existing files (default: refuse)"
+    )
 
     _run_options(sub.add_parser("run", help="the yearly pipeline: reports for one year"))
     lab = sub.add_parser("lab", help="open JupyterLab on the notebooks")
@@ -263,6 +298,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo_data(args)
         if args.command == "data-dictionary":
             return _data_dictionary(args)
+        if args.command == "template":
+            return _template(args)
         if args.command == "run":
             return _run(args)
         if args.command == "lab":

@@ -53,6 +53,7 @@ from xml.etree import ElementTree
 import pandas as pd
 
 from nest_eval.files import sha256_file
+from nest_eval.ingest.templates import TEMPLATE_SHEETS
 
 __all__ = [
     "DATA_SUFFIXES",
@@ -307,7 +308,9 @@ def read_table(path: Path) -> list[RawTable]:
     Returns
     -------
     list of RawTable
-        One table for a CSV file; one per visible non-empty worksheet for a workbook.
+        One table for a CSV file; one per visible non-empty worksheet for a workbook, leaving
+        out a template's notes and lists sheets
+        (:data:`~nest_eval.ingest.templates.TEMPLATE_SHEETS`).
 
     Raises
     ------
@@ -624,14 +627,16 @@ def _read_workbook(name: str, data: bytes) -> list[RawTable]:
     faults = _cell_faults(name, data)
     visible = [s.name for s in workbook.sheets_metadata if s.visible == SheetVisibleEnum.Visible]
     hidden = [s.name for s in workbook.sheets_metadata if s.name not in visible]
+    # A template's notes and lists sheets are not data (nest_eval.ingest.templates).
+    data_sheets = [s for s in visible if s.strip().lower() not in TEMPLATE_SHEETS]
     tables = []
     try:
-        for sheet_name in visible:
+        for sheet_name in data_sheets:
             rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
             records = _sheet_records(rows, faults.get(sheet_name, {}), sheet_name)
             if all(_blank(r) for r in records):
                 continue
-            source = name if len(visible) == 1 else f"{name}[{sheet_name}]"
+            source = name if len(data_sheets) == 1 else f"{name}[{sheet_name}]"
             tables.append(_table_from_records(source, records))
     finally:
         workbook.close()
