@@ -1,0 +1,271 @@
+"""Identifiers: real NHS numbers refused however written, in every column, and written nowhere.
+
+The NHS numbers of these tests are built here, with the modulus-11 check digit computed
+independently of the code under test (NHS Digital, NHS Data Model and Dictionary, "NHS Number").
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from nest_eval.ingest.datasets import IngestResult, format_summary, ingest, write_processed
+from nest_eval.ingest.identifiers import WITHHELD, is_nhs_number, nhs_digits
+
+
+def check_digit(nine: str) -> int | None:
+    """Modulus 11: weights 10 to 2, check = 11 - (sum mod 11); 11 -> 0; 10 -> no valid number."""
+    remainder = sum(int(d) * w for d, w in zip(nine, range(10, 1, -1), strict=True)) % 11
+    check = 11 - remainder
+    return {11: 0, 10: None}.get(check, check)
+
+
+def valid_numbers(count: int, seed: int = 9) -> list[str]:
+    """Ten-digit numbers with a valid check digit, from seeded nine-digit stems."""
+    rng = random.Random(seed)
+    numbers: list[str] = []
+    while len(numbers) < count:
+        stem = f"{rng.randrange(400_000_000, 999_999_999):09d}"
+        check = check_digit(stem)
+        if check is not None:
+            numbers.append(f"{stem}{check}")
+    return numbers
+
+
+def invalid(number: str) -> str:
+    """The same first nine digits with a wrong check digit."""
+    return number[:9] + str((int(number[9]) + 1) % 10)
+
+
+NHS = valid_numbers(6)
+DOC_EXAMPLE = "9434765919"  # NHS Digital's documentation example
+
+
+def written_forms(d: str) -> dict[str, str]:
+    """The ways an NHS number has been written in data received."""
+    return {
+        "plain": d,
+        "spaces": f"{d[:3]} {d[3:6]} {d[6:]}",
+        "dashes": f"{d[:3]}-{d[3:6]}-{d[6:]}",
+        "dots": f"{d[:3]}.{d[3:6]}.{d[6:]}",
+        "no_break_space": f"{d[:3]}\u00a0{d[3:6]}\u00a0{d[6:]}",
+        "thin_no_break_space": f"{d[:3]}\u202f{d[3:6]}\u202f{d[6:]}",
+        "en_dash": f"{d[:3]}\u2013{d[3:6]}\u2013{d[6:]}",
+        "prefix": f"NHS {d}",
+        "prefix_no": f"nhs no: {d[:3]} {d[3:6]} {d[6:]}",
+        "prefix_number": f"NHS Number {d[:3]}-{d[3:6]}-{d[6:]}",
+        "prefix_joined": f"NHSno.{d}",
+        "scientific": f"{d[0]}.{d[1:].rstrip('0') or '0'}E9",
+        "scientific_plus": f"{d[0]}.{d[1:]}E+09",
+        "float_text": f"{d}.0",
+        "spreadsheet_apostrophe": f"'{d}",
+        "padded": f"  {d}\u00a0",
+    }
+
+
+FORMS = sorted(written_forms(DOC_EXAMPLE))
+
+
+# --- the check itself -----------------------------------------------------------------------
+
+
+def test_check_digit_of_the_documentation_example():
+    assert check_digit("943476591") == 9
+    assert is_nhs_number(DOC_EXAMPLE)
+
+
+@pytest.mark.parametrize("number", NHS)
+def test_valid_check_digits_are_nhs_numbers_and_every_other_digit_is_not(number):
+    assert is_nhs_number(number)
+    for digit in "0123456789":
+        if digit != number[9]:
+            assert not is_nhs_number(number[:9] + digit)
+
+
+def test_stems_whose_check_would_be_10_make_no_nhs_number():
+    stems = (f"{n:09d}" for n in range(400_000_000, 400_001_000))
+    stem = next(s for s in stems if check_digit(s) is None)
+    for digit in "0123456789":
+        assert not is_nhs_number(stem + digit)
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("number", [DOC_EXAMPLE, *NHS[:3]])
+def test_every_written_form_is_normalised_to_its_digits(number, form):
+    text = written_forms(number)[form]
+    assert nhs_digits(text) == number, text
+    assert is_nhs_number(text), text
+    assert not is_nhs_number(written_forms(invalid(number))[form])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "P" + DOC_EXAMPLE,  # a prefix that is not NHS: a pseudonymous id
+        DOC_EXAMPLE + "1",  # eleven digits
+        DOC_EXAMPLE[:9],  # nine digits
+        "9.434765919E8",  # 943476591.9: not an integer
+        "9.434765919E10",  # eleven digits
+        "9434765919x",
+        "2019-2020",
+        "12",
+        "2024-03-01",
+        "",
+        "nan",
+    ],
+)
+def test_values_that_do_not_denote_a_ten_digit_number_are_not_nhs_numbers(value):
+    assert not is_nhs_number(value)
+
+
+# --- ingest: a small raw-data folder --------------------------------------------------------
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+OUTCOMES = ["person_id", "rpb", "measure", "date", "score"]
+ACCESS = ["request_id", "rpb", "received_date", "outcome", "route", "service"]
+EXPERIENCES = ["rpb", "date", "respondent_type", "safe", "response_id", "comment"]
+
+
+def outcome_row(person: str, day: int = 1) -> list[str]:
+    return [person, "Gwent", "GBO", f"2024-01-{day:02d}", "5"]
+
+
+@pytest.fixture
+def raw(tmp_path):
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    write_csv(folder / "outcomes.csv", OUTCOMES, [outcome_row("P1"), outcome_row("P2")])
+    write_csv(
+        folder / "access.csv",
+        ACCESS,
+        [["A1", "Powys", "2024-02-01", "supported", "self", "CAMHS"]],
+    )
+    write_csv(
+        folder / "experiences.csv",
+        EXPERIENCES,
+        [["Gwent", "2024-06-01", "child", "4", "R1", "Staff listened to us."]],
+    )
+    return folder
+
+
+def written_bytes(result: IngestResult, out: Path) -> dict[str, bytes]:
+    """Every file ingest writes, and the printed summary, as bytes."""
+    files = {p.name: p.read_bytes() for p in write_processed(result, out)}
+    files["summary"] = format_summary(result).encode("utf-8")
+    files["accounting (in memory)"] = json.dumps(result.accounting(), ensure_ascii=False).encode()
+    return files
+
+
+def assert_written_nowhere(result: IngestResult, out: Path, secrets: list[str]) -> None:
+    for name, content in written_bytes(result, out).items():
+        for secret in secrets:
+            assert secret.encode("utf-8") not in content, (name, secret)
+
+
+def assert_reconciles(result: IngestResult) -> None:
+    for name, outcome in result.datasets.items():
+        assert outcome.reconciles(), name
+
+
+# --- contract identifier columns: the row is quarantined -------------------------------------
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_nhs_number_in_an_id_column_quarantines_the_row_in_every_form(raw, tmp_path, form):
+    number = NHS[0]
+    text = written_forms(number)[form]
+    write_csv(raw / "outcomes_more.csv", OUTCOMES, [outcome_row(text), outcome_row("P3")])
+    result = ingest(raw)
+    outcome = result.datasets["outcomes"]
+    q = outcome.quarantine
+    assert q[["file", "row", "column", "value", "rule"]].values.tolist() == [
+        ["outcomes_more.csv", 2, "person_id", WITHHELD, "nhs_number"]
+    ]
+    assert json.loads(q["record"].iloc[0])["person_id"] == WITHHELD
+    assert (outcome.rows_read, outcome.rows_accepted, outcome.rows_quarantined) == (4, 3, 1)
+    assert_reconciles(result)
+    assert_written_nowhere(result, tmp_path / "processed", [number, text.strip()])
+
+
+def test_nhs_number_in_any_contract_column_is_refused_with_that_rule_only(raw, tmp_path):
+    # a number in a typed column (age, funding) would pass or fail its own rule with the value
+    # shown; a whole free-text cell that is an NHS number is a misplaced identifier
+    number, other = NHS[1], NHS[2]
+    write_csv(
+        raw / "access_more.csv",
+        [*ACCESS, "age"],
+        [
+            [
+                "A2",
+                "Powys",
+                "2024-02-01",
+                "supported",
+                "self",
+                "CAMHS",
+                f"{number[0]}.{number[1:]}E9",
+            ],
+            ["A3", "Powys", "2024-02-01", "supported", "self", other, "12"],
+            ["A4", "Powys", "2024-02-01", "supported", "self", "CAMHS", "12"],
+        ],
+    )
+    write_csv(
+        raw / "partnership.csv",
+        ["rpb", "year", "core_funding_gbp"],
+        [["Gwent", "2024", number], ["Powys", "2024", invalid(number)]],
+    )
+    result = ingest(raw)
+    access = result.datasets["access"].quarantine
+    assert access[["row", "column", "value", "rule"]].values.tolist() == [
+        [2, "age", WITHHELD, "nhs_number"],
+        [3, "service", WITHHELD, "nhs_number"],
+    ]
+    partnership = result.datasets["partnership"]
+    assert partnership.quarantine[["column", "rule"]].values.tolist() == [
+        ["core_funding_gbp", "nhs_number"]
+    ]
+    # ten digits with a wrong check digit are an ordinary (if large) amount
+    assert partnership.accepted["core_funding_gbp"].tolist() == [float(invalid(number))]
+    assert_reconciles(result)
+    assert_written_nowhere(result, tmp_path / "processed", [number, other])
+
+
+def test_nhs_number_in_an_excel_number_cell_is_refused(raw, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(OUTCOMES)
+    sheet.append([int(NHS[3]), "Gwent", "GBO", "2024-01-05", 5])
+    sheet.append([float(NHS[4]), "Gwent", "GBO", "2024-01-06", 5])
+    sheet.append([int(invalid(NHS[3])), "Gwent", "GBO", "2024-01-07", 5])
+    book.save(raw / "outcomes_2024.xlsx")
+    result = ingest(raw)
+    outcome = result.datasets["outcomes"]
+    assert outcome.quarantine["rule"].tolist() == ["nhs_number", "nhs_number"]
+    assert outcome.accepted["person_id"].tolist()[-1] == invalid(NHS[3])
+    assert_written_nowhere(result, tmp_path / "processed", [NHS[3], NHS[4]])
+
+
+def test_ten_digit_ids_with_invalid_check_digits_are_ordinary_pseudonymous_ids(raw, tmp_path):
+    ids = [invalid(n) for n in NHS]
+    write_csv(
+        raw / "outcomes_more.csv",
+        [*OUTCOMES, "local_id"],
+        [[*outcome_row(i, day), i] for day, i in enumerate(ids, start=2)],
+    )
+    result = ingest(raw)
+    outcome = result.datasets["outcomes"]
+    assert outcome.rows_quarantined == 0
+    accepted = outcome.accepted
+    assert accepted["person_id"].tolist()[2:] == ids
+    assert accepted["local_id"].tolist()[2:] == ids  # extra column kept, not redacted
