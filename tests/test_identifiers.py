@@ -195,6 +195,14 @@ def test_nhs_number_in_an_id_column_quarantines_the_row_in_every_form(raw, tmp_p
     ]
     assert json.loads(q["record"].iloc[0])["person_id"] == WITHHELD
     assert (outcome.rows_read, outcome.rows_accepted, outcome.rows_quarantined) == (4, 3, 1)
+    assert [r.__dict__ for r in outcome.identifiers_refused()] == [
+        {
+            "file": "outcomes_more.csv",
+            "column": "person_id",
+            "values": 1,
+            "outcome": "rows quarantined",
+        }
+    ]
     assert_reconciles(result)
     assert_written_nowhere(result, tmp_path / "processed", [number, text.strip()])
 
@@ -266,6 +274,81 @@ def test_ten_digit_ids_with_invalid_check_digits_are_ordinary_pseudonymous_ids(r
     result = ingest(raw)
     outcome = result.datasets["outcomes"]
     assert outcome.rows_quarantined == 0
+    assert outcome.identifiers_refused() == []
     accepted = outcome.accepted
     assert accepted["person_id"].tolist()[2:] == ids
     assert accepted["local_id"].tolist()[2:] == ids  # extra column kept, not redacted
+
+
+# --- extra columns: dropped entirely --------------------------------------------------------
+
+
+def test_extra_column_of_nhs_numbers_is_dropped_and_reported_once(raw, tmp_path):
+    forms = written_forms(NHS[5])
+    write_csv(
+        raw / "outcomes_more.csv",
+        [*OUTCOMES, "NHS Number", "team"],
+        [
+            [*outcome_row("P3", 3), NHS[0], "North"],
+            [*outcome_row("P4", 4), forms["no_break_space"], "South"],
+            [*outcome_row("P5", 5), "", "East"],
+            [*outcome_row("P6", 6), invalid(NHS[1]), "West"],
+        ],
+    )
+    write_csv(
+        raw / "outcomes_2025.csv",
+        [*OUTCOMES, "nhs_number"],
+        [[*outcome_row("P7", 7), forms["scientific"]]],
+    )
+    result = ingest(raw)
+    outcome = result.datasets["outcomes"]
+    assert "nhs_number" not in outcome.accepted.columns
+    assert outcome.accepted["team"].tolist()[-4:] == ["North", "South", "East", "West"]
+    # rows are kept: the column goes, not the rows
+    assert (outcome.rows_read, outcome.rows_accepted, outcome.rows_quarantined) == (7, 7, 0)
+    refused = result.accounting()["datasets"]["outcomes"]["identifiers_refused"]
+    assert refused == [
+        {
+            "file": "outcomes_2025.csv",
+            "column": "nhs_number",
+            "values": 1,
+            "outcome": "column dropped",
+        },
+        {
+            "file": "outcomes_more.csv",
+            "column": "nhs_number",
+            "values": 2,
+            "outcome": "column dropped",
+        },
+    ]
+    summary = format_summary(result)
+    assert (
+        "refused: outcomes_more.csv, column nhs_number: 2 value(s) look like real NHS numbers; "
+        "column dropped, the values are written nowhere"
+    ) in summary
+    assert_reconciles(result)
+    secrets = [NHS[0], NHS[5], forms["no_break_space"], forms["scientific"], invalid(NHS[1])]
+    assert_written_nowhere(result, tmp_path / "processed", secrets)
+
+
+def test_dropped_column_stays_out_of_quarantine_records(raw, tmp_path):
+    write_csv(
+        raw / "outcomes_more.csv",
+        [*OUTCOMES, "nhs_no"],
+        [[*outcome_row("P3", 3)[:3], "31/02/2024", "5", NHS[0]]],
+    )
+    result = ingest(raw)
+    q = result.datasets["outcomes"].quarantine
+    assert q["rule"].tolist() == ["bad_date"]
+    assert "nhs_no" not in json.loads(q["record"].iloc[0])
+    assert_written_nowhere(result, tmp_path / "processed", [NHS[0]])
+
+
+def test_other_extra_columns_pass_through_as_the_contract_says(raw):
+    write_csv(
+        raw / "access_more.csv",
+        [*ACCESS, "Referrer team"],
+        [["A9", "Powys", "2024-02-01", "supported", "gp", "CAMHS", "Team 4"]],
+    )
+    accepted = ingest(raw).datasets["access"].accepted
+    assert accepted["referrer_team"].tolist() == ["", "Team 4"]

@@ -6,10 +6,12 @@ The flow for each dataset of the contract:
 2. read each file as text (:mod:`nest_eval.ingest.readers`), normalise the column names and check
    the required columns are there (a file that cannot be read, or lacks a required column,
    stops the dataset with an error naming the file and the part);
-3. parse every value and check every rule (:mod:`nest_eval.ingest.validation`);
-4. quarantine every row that breaks a rule, and both rows of a conflicting duplicate;
-5. collapse exact duplicates, counting them;
-6. account: rows read = accepted + quarantined + duplicates collapsed (+ rows of a dataset
+3. drop the extra columns holding values that look like real NHS numbers
+   (:mod:`nest_eval.ingest.identifiers`), reporting file, column and count;
+4. parse every value and check every rule (:mod:`nest_eval.ingest.validation`);
+5. quarantine every row that breaks a rule, and both rows of a conflicting duplicate;
+6. collapse exact duplicates, counting them;
+7. account: rows read = accepted + quarantined + duplicates collapsed (+ rows of a dataset
    that could not be loaded), per dataset, checked before anything is written.
 
 Raw files are never modified. :func:`write_processed` writes typed Parquet, the quarantine
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +30,12 @@ import pandas as pd
 
 from nest_eval import __version__
 from nest_eval.files import atomic_write, sha256_file
-from nest_eval.ingest.identifiers import WITHHELD
+from nest_eval.ingest.identifiers import (
+    WITHHELD,
+    RefusedColumn,
+    drop_nhs_number_columns,
+    refused_in_quarantine,
+)
 from nest_eval.ingest.readers import DATA_SUFFIXES, RawTable, ReadError, read_table
 from nest_eval.ingest.validation import RULES, parse_rows
 from nest_eval.reference.contract import CONTRACT_VERSION, DATASETS, Dataset, normalise_column_name
@@ -80,6 +87,8 @@ class DatasetOutcome:
         Exact duplicates collapsed: ``file``, ``row`` and the ``kept_file``/``kept_row`` kept.
     notes : list of str
         Resolutions worth reporting.
+    refused_columns : list of RefusedColumn
+        Extra columns dropped because they hold values looking like real NHS numbers.
     rows_read, rows_accepted, rows_quarantined, duplicates_collapsed, rows_not_loaded : int
         The accounting; ``rows_read`` equals the sum of the other four.
     """
@@ -92,6 +101,7 @@ class DatasetOutcome:
     quarantine: pd.DataFrame = field(default_factory=lambda: _empty_quarantine())
     duplicates: pd.DataFrame = field(default_factory=lambda: _empty_duplicates())
     notes: list[str] = field(default_factory=list)
+    refused_columns: list[RefusedColumn] = field(default_factory=list)
     rows_read: int = 0
     rows_accepted: int = 0
     rows_quarantined: int = 0
@@ -112,6 +122,11 @@ class DatasetOutcome:
         counts = self.quarantine["rule"].value_counts()
         return {rule: int(counts[rule]) for rule in sorted(counts.index)}
 
+    def identifiers_refused(self) -> list[RefusedColumn]:
+        """Every file and column in which values looking like NHS numbers were refused."""
+        refused = self.refused_columns + refused_in_quarantine(self.quarantine)
+        return sorted(refused, key=lambda r: (r.file, r.column))
+
     def accounting(self) -> dict[str, object]:
         """The machine-readable accounting record of this dataset."""
         return {
@@ -126,6 +141,7 @@ class DatasetOutcome:
             "rows_not_loaded": self.rows_not_loaded,
             "reconciles": self.reconciles(),
             "problems_by_rule": self.problems_by_rule(),
+            "identifiers_refused": [asdict(r) for r in self.identifiers_refused()],
             "errors": list(self.errors),
             "notes": list(self.notes),
         }
@@ -244,6 +260,17 @@ def _record_json(raw: pd.DataFrame, withheld: set[tuple[int, str]]) -> pd.Series
     return pd.Series(texts)
 
 
+def _screened(dataset: Dataset, raw: pd.DataFrame, outcome: DatasetOutcome) -> pd.DataFrame:
+    """Drop the extra columns (those the contract does not name) holding NHS numbers.
+
+    The drops go into ``outcome``.
+    """
+    contract = [c.name for c in dataset.columns]
+    extra = [c for c in raw.columns if c not in contract and c not in ("_file", "_row")]
+    raw, outcome.refused_columns = drop_nhs_number_columns(raw, extra, raw["_file"])
+    return raw
+
+
 def _ingest_dataset(dataset: Dataset, paths: list[Path], reference: Reference) -> DatasetOutcome:
     """Read, validate, quarantine and account for the files of one dataset."""
     outcome = DatasetOutcome(dataset.name)
@@ -256,7 +283,8 @@ def _ingest_dataset(dataset: Dataset, paths: list[Path], reference: Reference) -
         outcome.rows_not_loaded = outcome.rows_read
         return outcome
 
-    raw = pd.concat(frames, ignore_index=True).fillna("") if frames else pd.DataFrame()
+    raw = pd.concat(frames, ignore_index=True).fillna("")
+    raw = _screened(dataset, raw, outcome)
     parsed = parse_rows(dataset, raw.drop(columns=["_file", "_row"]), reference)
     outcome.notes.extend(parsed.notes)
     values = parsed.values
@@ -567,6 +595,7 @@ def format_summary(result: IngestResult, examples: int = 3) -> str:
             for q in shown.itertuples(index=False):
                 column = f", column {q.column}" if q.column else ""
                 lines.append(f"    {q.file} row {q.row}{column}: {q.value!r}: {q.message}")
+        lines += [f"  refused: {r.message()}" for r in d.identifiers_refused()]
         lines += [f"  note: {n}" for n in d.notes]
         lines.append("")
     if result.unmatched_files:

@@ -2,21 +2,28 @@
 
 An NHS number is ten digits whose last digit is a modulus-11 check digit (NHS Digital, *NHS
 Number* data dictionary entry). A value that denotes such a number, however it is written, is
-treated as a real NHS number and refused: in a column of the contract, of any kind, the row is
-quarantined (rule ``nhs_number``) and the value is withheld from the quarantine record
-(:data:`WITHHELD`).
+treated as a real NHS number and refused:
+
+- in a column of the contract, the row is quarantined (rule ``nhs_number``) and the value is
+  withheld from the quarantine record (:data:`WITHHELD`);
+- in an extra column (one the contract does not name), the whole column is dropped before
+  anything is parsed or written, and reported with its file and the number of values
+  (:func:`drop_nhs_number_columns`), never the values.
 
 A value is read as an NHS number after normalisation (:func:`nhs_digits`): Unicode compatibility
 forms folded (NFKC: full-width digits, no-break spaces), an "NHS" / "NHS no" / "NHS number"
 prefix removed in any case (the prefixes are reference data, ``screening.toml``), spaces of every
 kind, dots, commas and dashes removed, and scientific notation expanded when it denotes a ten-digit
-integer exactly (``9.434765919E9``).
+integer exactly (``9.434765919E9``). An NHS number inside longer free text is found by
+:mod:`nest_eval.ingest.screening` and redacted there.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import pandas as pd
@@ -24,16 +31,27 @@ import pandas as pd
 from nest_eval.reference.loader import read_data
 
 __all__ = [
+    "COLUMN_DROPPED",
     "NHS_PREFIXES",
+    "ROWS_QUARANTINED",
     "WITHHELD",
+    "RefusedColumn",
+    "drop_nhs_number_columns",
     "is_nhs_number",
     "looks_like_nhs_number",
     "nhs_check_digit",
     "nhs_digits",
+    "refused_in_quarantine",
 ]
 
 WITHHELD = "[withheld: looks like an NHS number]"
 """What is written in place of a refused identifier in quarantine records."""
+
+COLUMN_DROPPED = "column dropped"
+"""Outcome of an extra column holding NHS numbers: dropped, nothing of it written."""
+
+ROWS_QUARANTINED = "rows quarantined"
+"""Outcome of a contract column holding NHS numbers: those rows quarantined, values withheld."""
 
 NHS_PREFIXES: tuple[str, ...] = tuple(read_data("screening.toml")["nhs_number"]["prefixes"])
 """Words that may be written before an NHS number (reference data, ``screening.toml``)."""
@@ -188,3 +206,85 @@ def looks_like_nhs_number(values: pd.Series) -> pd.Series:
     """
     found = [value for value in pd.unique(values.dropna()) if is_nhs_number(value)]
     return values.isin(found) if found else pd.Series(False, index=values.index)
+
+
+@dataclass(frozen=True)
+class RefusedColumn:
+    """A column of one file in which values looking like real NHS numbers were refused.
+
+    Attributes
+    ----------
+    file : str
+        The file (with ``[sheet]`` for a worksheet).
+    column : str
+        The column, in contract spelling.
+    values : int
+        How many of its values looked like NHS numbers (the values are never kept).
+    outcome : str
+        :data:`COLUMN_DROPPED` or :data:`ROWS_QUARANTINED`.
+    """
+
+    file: str
+    column: str
+    values: int
+    outcome: str
+
+    def message(self) -> str:
+        """A plain sentence naming the file, the column, the count and the outcome."""
+        return (
+            f"{self.file}, column {self.column}: {self.values} value(s) look like real NHS "
+            f"numbers; {self.outcome}, the values are written nowhere"
+        )
+
+
+def drop_nhs_number_columns(
+    raw: pd.DataFrame, columns: Iterable[str], files: pd.Series
+) -> tuple[pd.DataFrame, list[RefusedColumn]]:
+    """Drop every one of ``columns`` that holds a value looking like a real NHS number.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        Text cells.
+    columns : iterable of str
+        The columns to check (the extra columns, which the contract does not name).
+    files : pandas.Series
+        The file each row of ``raw`` came from (same index).
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, list of RefusedColumn)
+        ``raw`` without the refused columns, and one record per file and refused column.
+    """
+    refused: list[RefusedColumn] = []
+    for column in columns:
+        found = looks_like_nhs_number(raw[column])
+        per_file = found.groupby(files.to_numpy(), sort=True).sum()
+        refused += [
+            RefusedColumn(str(file), column, int(n), COLUMN_DROPPED)
+            for file, n in per_file.items()
+            if n
+        ]
+    dropped = sorted({r.column for r in refused})
+    return raw.drop(columns=dropped), refused
+
+
+def refused_in_quarantine(quarantine: pd.DataFrame) -> list[RefusedColumn]:
+    """The contract columns whose NHS numbers quarantined rows, per file and column.
+
+    Parameters
+    ----------
+    quarantine : pandas.DataFrame
+        Quarantine records (``file``, ``column``, ``rule``).
+
+    Returns
+    -------
+    list of RefusedColumn
+        One per file and column with rule ``nhs_number`` problems, with their count.
+    """
+    refused = quarantine.loc[quarantine["rule"] == "nhs_number"]
+    counts = refused.groupby(["file", "column"], sort=True).size()
+    return [
+        RefusedColumn(str(file), str(column), int(n), ROWS_QUARANTINED)
+        for (file, column), n in counts.items()
+    ]
