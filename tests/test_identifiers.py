@@ -275,6 +275,7 @@ def test_ten_digit_ids_with_invalid_check_digits_are_ordinary_pseudonymous_ids(r
     outcome = result.datasets["outcomes"]
     assert outcome.rows_quarantined == 0
     assert outcome.identifiers_refused() == []
+    assert outcome.redactions == {}
     accepted = outcome.accepted
     assert accepted["person_id"].tolist()[2:] == ids
     assert accepted["local_id"].tolist()[2:] == ids  # extra column kept, not redacted
@@ -352,3 +353,126 @@ def test_other_extra_columns_pass_through_as_the_contract_says(raw):
     )
     accepted = ingest(raw).datasets["access"].accepted
     assert accepted["referrer_team"].tolist() == ["", "Team 4"]
+
+
+# --- free text: redacted, counted, row kept -------------------------------------------------
+
+PERSONAL = {
+    "email": ["jo.bloggs@example.co.uk", "Mam.Dad+ysgol@ebost.cymru"],
+    "phone": [
+        "07700 900123",
+        "+44 7700 900123",
+        "029 2000 0000",
+        "01234 567890",
+        "(029) 2000 0000",
+        "+44 (0)29 2000 0000",
+        "07700900123",
+        "0044 7700 900 123",
+    ],
+    "postcode": ["CF10 1AA", "SA1 1AA", "LL57 2DG", "cf10 1aa", "NP20 4PG", "SA11AA"],
+    "nhs_number": [
+        written_forms(DOC_EXAMPLE)["spaces"],
+        written_forms(NHS[0])["dots"],
+        written_forms(NHS[1])["no_break_space"],
+        written_forms(NHS[2])["scientific"],
+        written_forms(NHS[3])["plain"],
+    ],
+}
+
+NEAR_MISSES = [
+    "Waited from 2019-2020 to be seen.",
+    "SDQ score 12 at the start, 18 later.",
+    "Seen on 12/03/2024 and 2024-03-01.",
+    "Year 10, 2nd term; Y10 2nd term.",
+    "KS3 2nd year, KS2 1st year.",
+    "Met in room B12 3rd floor, then M1 1st floor.",
+    "Our office in CF10 was closed.",
+    "Budget £1,250,000 (12.5%) at 10:30.",
+    "Score 0.5 then 1 in 4; ages 8-12.",
+    "Reference 1234567890 and " + invalid(DOC_EXAMPLE) + ".",
+    "Mum said @ school it was ok; ask @nhswales or user@home.",
+    "Scale 0 1 2 3 4 5 6 7 8 9 10.",
+    "Version 2.0.1, page 029 of 200.",
+]
+
+
+def comment_rows(texts: list[str]) -> list[list[str]]:
+    return [["Gwent", "2024-06-02", "child", "4", f"R{i + 10}", t] for i, t in enumerate(texts)]
+
+
+def test_free_text_is_screened_redacted_counted_and_the_row_kept(raw, tmp_path):
+    texts = [f"Contact me on {value} please." for values in PERSONAL.values() for value in values]
+    write_csv(raw / "experiences_more.csv", EXPERIENCES, comment_rows(texts))
+    result = ingest(raw)
+    outcome = result.datasets["experiences"]
+    assert outcome.rows_quarantined == 0 and outcome.rows_accepted == 1 + len(texts)
+    comments = outcome.accepted["comment"].tolist()[1:]
+    markers = {
+        "email": "[redacted: email]",
+        "phone": "[redacted: phone number]",
+        "postcode": "[redacted: postcode]",
+        "nhs_number": "[redacted: NHS number]",
+    }
+    expected = [f"Contact me on {markers[k]} please." for k, vs in PERSONAL.items() for _ in vs]
+    assert comments == expected
+    assert result.accounting()["datasets"]["experiences"]["redactions"] == {
+        "comment": {"email": 2, "nhs_number": 5, "phone": 8, "postcode": 6}
+    }
+    assert_reconciles(result)
+    secrets = [v for vs in PERSONAL.values() for v in vs] + NHS[:4]
+    assert_written_nowhere(result, tmp_path / "processed", secrets)
+
+
+@pytest.mark.parametrize("text", NEAR_MISSES)
+def test_ordinary_text_and_numbers_are_not_redacted(raw, text):
+    write_csv(raw / "experiences_more.csv", EXPERIENCES, comment_rows([text]))
+    outcome = ingest(raw).datasets["experiences"]
+    assert outcome.accepted["comment"].tolist()[-1] == text
+    assert outcome.redactions == {}
+
+
+def test_every_free_text_column_of_the_contract_and_extra_columns_are_screened(raw):
+    write_csv(
+        raw / "access_more.csv",
+        [*ACCESS, "referrer contact"],
+        [
+            ["A5", "Powys", "2024-02-01", "supported", "GP on 01686 617000", "CAMHS SY16 2DW", ""],
+            ["A6", "Powys", "2024-02-01", "supported", "self", "CAMHS", "gp@example.org"],
+        ],
+    )
+    write_csv(
+        raw / "self_assessment.csv",
+        ["rpb", "year", "element", "rating", "evidence", "level", "project"],
+        [
+            [
+                "Gwent",
+                "2024",
+                "trusted_adults",
+                "2",
+                "Ask jo@example.org",
+                "project",
+                "LL57 2DG hub",
+            ],
+        ],
+    )
+    write_csv(
+        raw / "outcomes_more.csv",
+        [*OUTCOMES, "service"],
+        [[*outcome_row("P8", 8), "Clinic, NHS no 943 476 5919 seen"]],
+    )
+    result = ingest(raw)
+    access = result.datasets["access"]
+    assert access.accepted["route"].tolist()[-2:] == ["GP on [redacted: phone number]", "self"]
+    assert access.accepted["service"].tolist()[-2] == "CAMHS [redacted: postcode]"
+    assert access.accepted["referrer_contact"].tolist()[-1] == "[redacted: email]"
+    assert access.redactions == {
+        "route": {"phone": 1},
+        "service": {"postcode": 1},
+        "referrer_contact": {"email": 1},
+    }
+    sa = result.datasets["self_assessment"]
+    assert sa.redactions == {"evidence": {"email": 1}, "project": {"postcode": 1}}
+    outcomes = result.datasets["outcomes"]
+    assert outcomes.accepted["service"].tolist()[-1] == "Clinic, NHS no [redacted: NHS number] seen"
+    assert outcomes.redactions == {"service": {"nhs_number": 1}}
+    assert_reconciles(result)

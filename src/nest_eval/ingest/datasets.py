@@ -7,7 +7,8 @@ The flow for each dataset of the contract:
    the required columns are there (a file that cannot be read, or lacks a required column,
    stops the dataset with an error naming the file and the part);
 3. drop the extra columns holding values that look like real NHS numbers
-   (:mod:`nest_eval.ingest.identifiers`), reporting file, column and count;
+   (:mod:`nest_eval.ingest.identifiers`), and redact personal data from free text and the other
+   extra columns (:mod:`nest_eval.ingest.screening`), counting per column and kind;
 4. parse every value and check every rule (:mod:`nest_eval.ingest.validation`);
 5. quarantine every row that breaks a rule, and both rows of a conflicting duplicate;
 6. collapse exact duplicates, counting them;
@@ -37,6 +38,7 @@ from nest_eval.ingest.identifiers import (
     refused_in_quarantine,
 )
 from nest_eval.ingest.readers import DATA_SUFFIXES, RawTable, ReadError, read_table
+from nest_eval.ingest.screening import FREE_TEXT_KINDS, screen_columns
 from nest_eval.ingest.validation import RULES, parse_rows
 from nest_eval.reference.contract import CONTRACT_VERSION, DATASETS, Dataset, normalise_column_name
 from nest_eval.reference.overrides import DEFAULT_REFERENCE, Reference
@@ -89,6 +91,8 @@ class DatasetOutcome:
         Resolutions worth reporting.
     refused_columns : list of RefusedColumn
         Extra columns dropped because they hold values looking like real NHS numbers.
+    redactions : dict of str to dict of str to int
+        Per free-text or extra column, the number of matches of each kind redacted.
     rows_read, rows_accepted, rows_quarantined, duplicates_collapsed, rows_not_loaded : int
         The accounting; ``rows_read`` equals the sum of the other four.
     """
@@ -102,6 +106,7 @@ class DatasetOutcome:
     duplicates: pd.DataFrame = field(default_factory=lambda: _empty_duplicates())
     notes: list[str] = field(default_factory=list)
     refused_columns: list[RefusedColumn] = field(default_factory=list)
+    redactions: dict[str, dict[str, int]] = field(default_factory=dict)
     rows_read: int = 0
     rows_accepted: int = 0
     rows_quarantined: int = 0
@@ -142,6 +147,7 @@ class DatasetOutcome:
             "reconciles": self.reconciles(),
             "problems_by_rule": self.problems_by_rule(),
             "identifiers_refused": [asdict(r) for r in self.identifiers_refused()],
+            "redactions": {column: dict(kinds) for column, kinds in self.redactions.items()},
             "errors": list(self.errors),
             "notes": list(self.notes),
         }
@@ -261,13 +267,16 @@ def _record_json(raw: pd.DataFrame, withheld: set[tuple[int, str]]) -> pd.Series
 
 
 def _screened(dataset: Dataset, raw: pd.DataFrame, outcome: DatasetOutcome) -> pd.DataFrame:
-    """Drop the extra columns (those the contract does not name) holding NHS numbers.
+    """Drop the extra columns holding NHS numbers; redact personal data from free text.
 
-    The drops go into ``outcome``.
+    Extra columns are those the contract does not name: passed through as text, so screened as
+    free text. The drops and the counts of redactions go into ``outcome``.
     """
     contract = [c.name for c in dataset.columns]
     extra = [c for c in raw.columns if c not in contract and c not in ("_file", "_row")]
     raw, outcome.refused_columns = drop_nhs_number_columns(raw, extra, raw["_file"])
+    free_text = [c.name for c in dataset.columns if c.kind in FREE_TEXT_KINDS and c.name in raw]
+    raw, outcome.redactions = screen_columns(raw, free_text + [c for c in extra if c in raw])
     return raw
 
 
@@ -596,6 +605,7 @@ def format_summary(result: IngestResult, examples: int = 3) -> str:
                 column = f", column {q.column}" if q.column else ""
                 lines.append(f"    {q.file} row {q.row}{column}: {q.value!r}: {q.message}")
         lines += [f"  refused: {r.message()}" for r in d.identifiers_refused()]
+        lines += [f"  redacted: {_redaction_text(c, k)}" for c, k in d.redactions.items()]
         lines += [f"  note: {n}" for n in d.notes]
         lines.append("")
     if result.unmatched_files:
@@ -610,6 +620,12 @@ def format_summary(result: IngestResult, examples: int = 3) -> str:
         + f"; {result.rows_quarantined} row(s) quarantined."
     )
     return "\n".join(lines) + "\n"
+
+
+def _redaction_text(column: str, kinds: Mapping[str, int]) -> str:
+    """One line of the summary: a column's redactions by kind (counts only)."""
+    counts = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+    return f"column {column}: {counts} (rows kept, the text replaced by a marker)"
 
 
 def load_processed(directory: str | Path) -> dict[str, pd.DataFrame]:
