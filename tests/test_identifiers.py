@@ -14,6 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from nest_eval.cli import main
 from nest_eval.ingest.datasets import IngestResult, format_summary, ingest, write_processed
 from nest_eval.ingest.identifiers import WITHHELD, is_nhs_number, nhs_digits
 
@@ -476,3 +477,62 @@ def test_every_free_text_column_of_the_contract_and_extra_columns_are_screened(r
     assert outcomes.accepted["service"].tolist()[-1] == "Clinic, NHS no [redacted: NHS number] seen"
     assert outcomes.redactions == {"service": {"nhs_number": 1}}
     assert_reconciles(result)
+
+
+# --- quarantine, messages and the command line show no value found --------------------------
+
+
+def test_quarantine_values_and_records_are_masked(raw, tmp_path):
+    write_csv(
+        raw / "experiences_more.csv",
+        EXPERIENCES,
+        [
+            ["jo@example.org", "2024-06-03", "child", "4", "R20", "Call 07700 900123"],
+            ["Gwent", "31/02/2024", "child", "4", written_forms(NHS[0])["spaces"], "SA1 1AA"],
+        ],
+    )
+    with (raw / "access_more.csv").open("w", encoding="utf-8") as handle:
+        handle.write(",".join(ACCESS) + "\n")
+        handle.write(f"A7,Powys,2024-02-01,supported,self,CAMHS,{NHS[1]},jo@example.org\n")
+    result = ingest(raw)
+    q = result.datasets["experiences"].quarantine
+    assert q[["row", "column", "value", "rule"]].values.tolist() == [
+        [2, "rpb", "[redacted: email]", "unknown_rpb"],
+        [3, "date", "31/02/2024", "bad_date"],
+        [3, "response_id", WITHHELD, "nhs_number"],
+    ]
+    first, second = (json.loads(r) for r in q["record"].iloc[[0, 1]])
+    assert first["comment"] == "Call [redacted: phone number]"
+    assert (second["response_id"], second["comment"]) == (WITHHELD, "[redacted: postcode]")
+    ragged = result.datasets["access"].quarantine
+    assert ragged["rule"].tolist() == ["ragged_row"]
+    assert ragged["value"].iloc[0].endswith("[redacted: NHS number],[redacted: email]")
+    assert_reconciles(result)
+    secrets = ["jo@example.org", "07700 900123", "SA1 1AA", NHS[0], NHS[1]]
+    assert_written_nowhere(result, tmp_path / "processed", secrets)
+
+
+def test_command_line_names_file_column_and_count_never_the_values(raw, tmp_path, capsys):
+    write_csv(
+        raw / "outcomes_more.csv",
+        [*OUTCOMES, "nhs_number"],
+        [
+            [NHS[0], "Gwent", "GBO", "2024-01-09", "5", NHS[1]],
+            [*outcome_row("P9", 9), NHS[2]],
+        ],
+    )
+    write_csv(raw / "experiences_more.csv", EXPERIENCES, comment_rows(["Mail jo@example.org"]))
+    assert main(["ingest", str(raw), "--out", str(tmp_path / "processed")]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "outcomes_more.csv row 2, column person_id: '[withheld: looks like an NHS number]'" in out
+    )
+    assert "refused: outcomes_more.csv, column nhs_number: 2 value(s)" in out
+    assert "refused: outcomes_more.csv, column person_id: 1 value(s)" in out
+    assert "rows quarantined" in out and "column dropped" in out
+    assert "redacted: column comment: 1 email" in out
+    for secret in [*NHS[:3], "jo@example.org"]:
+        assert secret not in out
+    for path in (tmp_path / "processed").iterdir():
+        for secret in [*NHS[:3], "jo@example.org"]:
+            assert secret.encode() not in path.read_bytes(), path.name

@@ -16,7 +16,10 @@ The flow for each dataset of the contract:
    that could not be loaded), per dataset, checked before anything is written.
 
 Raw files are never modified. :func:`write_processed` writes typed Parquet, the quarantine
-table and the accounting record under the processed-data folder.
+table and the accounting record under the processed-data folder. Nothing refused or redacted is
+written anywhere: quarantine values and records are masked
+(:func:`nest_eval.ingest.screening.mask`), and the accounting and messages name the file, row,
+column and kind, never the value.
 """
 
 from __future__ import annotations
@@ -32,13 +35,12 @@ import pandas as pd
 from nest_eval import __version__
 from nest_eval.files import atomic_write, sha256_file
 from nest_eval.ingest.identifiers import (
-    WITHHELD,
     RefusedColumn,
     drop_nhs_number_columns,
     refused_in_quarantine,
 )
 from nest_eval.ingest.readers import DATA_SUFFIXES, RawTable, ReadError, read_table
-from nest_eval.ingest.screening import FREE_TEXT_KINDS, screen_columns
+from nest_eval.ingest.screening import FREE_TEXT_KINDS, mask, screen_columns
 from nest_eval.ingest.validation import RULES, parse_rows
 from nest_eval.reference.contract import CONTRACT_VERSION, DATASETS, Dataset, normalise_column_name
 from nest_eval.reference.overrides import DEFAULT_REFERENCE, Reference
@@ -253,16 +255,14 @@ def _normalised_table(dataset: Dataset, table: RawTable) -> tuple[pd.DataFrame, 
     return frame, errors
 
 
-def _record_json(raw: pd.DataFrame, withheld: set[tuple[int, str]]) -> pd.Series:
-    """The raw row as JSON, with refused identifiers withheld."""
+def _record_json(raw: pd.DataFrame) -> pd.Series:
+    """The raw row as JSON, with NHS numbers withheld and personal data redacted."""
     data_columns = [c for c in raw.columns if c not in ("_file", "_row")]
     records = raw[data_columns].to_dict(orient="index")
-    texts = {}
-    for rid, record in records.items():
-        for column in record:
-            if (rid, column) in withheld:
-                record[column] = WITHHELD
-        texts[rid] = json.dumps(record, ensure_ascii=False, sort_keys=False)
+    texts = {
+        rid: json.dumps({c: mask(v) for c, v in record.items()}, ensure_ascii=False)
+        for rid, record in records.items()
+    }
     return pd.Series(texts)
 
 
@@ -350,7 +350,7 @@ def _ragged_rows(table: RawTable) -> list[dict[str, object]]:
         {
             "file": table.source,
             "row": number,
-            "value": table.ragged_text[number][:200],
+            "value": mask(table.ragged_text[number])[:200],
             "message": f"the row has {width} fields; the header has {len(table.headers)}",
         }
         for number, width in table.ragged
@@ -397,15 +397,6 @@ def _accepted_rows(raw: pd.DataFrame, clean: pd.DataFrame, duplicated: pd.Series
     return accepted.reset_index(drop=True)
 
 
-def _withheld_cells(problems: pd.DataFrame) -> set[tuple[int, str]]:
-    """The cells holding a refused NHS number: withheld from the quarantine record."""
-    return {
-        (rid, col)
-        for rid, col, rule in problems[["rid", "column", "rule"]].itertuples(index=False)
-        if rule == "nhs_number"
-    }
-
-
 def _quarantine_table(
     dataset: str,
     raw: pd.DataFrame,
@@ -413,9 +404,11 @@ def _quarantine_table(
     bad: set[int],
     ragged_rows: list[dict[str, object]],
 ) -> pd.DataFrame:
-    """One row per problem and per ragged row, with the raw record, in file and row order."""
-    withheld = _withheld_cells(problems)
-    records = _record_json(raw.loc[sorted(bad)], withheld) if bad else pd.Series(dtype=object)
+    """One row per problem and per ragged row, with the raw record, in file and row order.
+
+    Values and records are masked: an NHS number withheld, personal data redacted.
+    """
+    records = _record_json(raw.loc[sorted(bad)]) if bad else pd.Series(dtype=object)
     file, row = _origin(raw, problems["rid"])
     quarantine = pd.DataFrame(
         {
@@ -423,7 +416,7 @@ def _quarantine_table(
             "file": file,
             "row": row,
             "column": problems["column"].to_numpy(),
-            "value": problems["value"].to_numpy(),
+            "value": problems["value"].map(mask).to_numpy(),
             "rule": problems["rule"].to_numpy(),
             "message": problems["message"].to_numpy(),
             "record": records.reindex(problems["rid"]).to_numpy() if bad else [],
