@@ -7,21 +7,27 @@ The flow for each dataset of the contract:
 2. read each file as text (:mod:`nest_eval.ingest.readers`), normalise the column names and check
    the required columns are there (a file that cannot be read, or lacks a required column,
    stops the dataset with an error naming the file and the part);
-3. parse every value and check every rule (:mod:`nest_eval.ingest.validation`);
-4. quarantine every row that breaks a rule, and both rows of a conflicting duplicate;
-5. collapse exact duplicates, counting them;
-6. account: rows read = accepted + quarantined + duplicates collapsed (+ rows of a dataset
+3. drop the extra columns holding values that look like real NHS numbers
+   (:mod:`nest_eval.ingest.identifiers`), and redact personal data from free text and the other
+   extra columns (:mod:`nest_eval.ingest.screening`), counting per column and kind;
+4. parse every value and check every rule (:mod:`nest_eval.ingest.validation`);
+5. quarantine every row that breaks a rule, and both rows of a conflicting duplicate;
+6. collapse exact duplicates, counting them;
+7. account: rows read = accepted + quarantined + duplicates collapsed (+ rows of a dataset
    that could not be loaded), per dataset, checked before anything is written.
 
 Raw files are never modified. :func:`write_processed` writes typed Parquet, the quarantine
-table and the accounting record under the processed-data folder.
+table and the accounting record under the processed-data folder. Nothing refused or redacted is
+written anywhere: quarantine values and records are masked
+(:func:`nest_eval.ingest.screening.mask`), and the accounting and messages name the file, row,
+column and kind, never the value.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +35,13 @@ import pandas as pd
 
 from nest_eval import __version__
 from nest_eval.files import atomic_write, sha256_file
-from nest_eval.ingest.identifiers import WITHHELD
+from nest_eval.ingest.identifiers import (
+    RefusedColumn,
+    drop_nhs_number_columns,
+    refused_in_quarantine,
+)
 from nest_eval.ingest.readers import RawTable, ReadError, file_sha256, read_table, skip_reason
+from nest_eval.ingest.screening import FREE_TEXT_KINDS, mask, screen_columns
 from nest_eval.ingest.validation import RULES, parse_rows
 from nest_eval.reference.contract import CONTRACT_VERSION, DATASETS, Dataset, normalise_column_name
 from nest_eval.reference.overrides import DEFAULT_REFERENCE, Reference
@@ -81,6 +92,10 @@ class DatasetOutcome:
         Exact duplicates collapsed: ``file``, ``row`` and the ``kept_file``/``kept_row`` kept.
     notes : list of str
         Resolutions worth reporting.
+    refused_columns : list of RefusedColumn
+        Extra columns dropped because they hold values looking like real NHS numbers.
+    redactions : dict of str to dict of str to int
+        Per free-text or extra column, the number of matches of each kind redacted.
     rows_read, rows_accepted, rows_quarantined, duplicates_collapsed, rows_not_loaded : int
         The accounting; ``rows_read`` equals the sum of the other four.
     """
@@ -93,6 +108,8 @@ class DatasetOutcome:
     quarantine: pd.DataFrame = field(default_factory=lambda: _empty_quarantine())
     duplicates: pd.DataFrame = field(default_factory=lambda: _empty_duplicates())
     notes: list[str] = field(default_factory=list)
+    refused_columns: list[RefusedColumn] = field(default_factory=list)
+    redactions: dict[str, dict[str, int]] = field(default_factory=dict)
     rows_read: int = 0
     rows_accepted: int = 0
     rows_quarantined: int = 0
@@ -113,6 +130,11 @@ class DatasetOutcome:
         counts = self.quarantine["rule"].value_counts()
         return {rule: int(counts[rule]) for rule in sorted(counts.index)}
 
+    def identifiers_refused(self) -> list[RefusedColumn]:
+        """Every file and column in which values looking like NHS numbers were refused."""
+        refused = self.refused_columns + refused_in_quarantine(self.quarantine)
+        return sorted(refused, key=lambda r: (r.file, r.column))
+
     def accounting(self) -> dict[str, object]:
         """The machine-readable accounting record of this dataset."""
         return {
@@ -127,6 +149,8 @@ class DatasetOutcome:
             "rows_not_loaded": self.rows_not_loaded,
             "reconciles": self.reconciles(),
             "problems_by_rule": self.problems_by_rule(),
+            "identifiers_refused": [asdict(r) for r in self.identifiers_refused()],
+            "redactions": {column: dict(kinds) for column, kinds in self.redactions.items()},
             "errors": list(self.errors),
             "notes": list(self.notes),
         }
@@ -243,17 +267,29 @@ def _normalised_table(dataset: Dataset, table: RawTable) -> tuple[pd.DataFrame, 
     return frame, errors
 
 
-def _record_json(raw: pd.DataFrame, withheld: set[tuple[int, str]]) -> pd.Series:
-    """The raw row as JSON, with refused identifiers withheld."""
+def _record_json(raw: pd.DataFrame) -> pd.Series:
+    """The raw row as JSON, with NHS numbers withheld and personal data redacted."""
     data_columns = [c for c in raw.columns if c not in ("_file", "_row")]
     records = raw[data_columns].to_dict(orient="index")
-    texts = {}
-    for rid, record in records.items():
-        for column in record:
-            if (rid, column) in withheld:
-                record[column] = WITHHELD
-        texts[rid] = json.dumps(record, ensure_ascii=False, sort_keys=False)
+    texts = {
+        rid: json.dumps({c: mask(v) for c, v in record.items()}, ensure_ascii=False)
+        for rid, record in records.items()
+    }
     return pd.Series(texts)
+
+
+def _screened(dataset: Dataset, raw: pd.DataFrame, outcome: DatasetOutcome) -> pd.DataFrame:
+    """Drop the extra columns holding NHS numbers; redact personal data from free text.
+
+    Extra columns are those the contract does not name: passed through as text, so screened as
+    free text. The drops and the counts of redactions go into ``outcome``.
+    """
+    contract = [c.name for c in dataset.columns]
+    extra = [c for c in raw.columns if c not in contract and c not in ("_file", "_row")]
+    raw, outcome.refused_columns = drop_nhs_number_columns(raw, extra, raw["_file"])
+    free_text = [c.name for c in dataset.columns if c.kind in FREE_TEXT_KINDS and c.name in raw]
+    raw, outcome.redactions = screen_columns(raw, free_text + [c for c in extra if c in raw])
+    return raw
 
 
 def _ingest_dataset(dataset: Dataset, paths: list[Path], reference: Reference) -> DatasetOutcome:
@@ -268,7 +304,8 @@ def _ingest_dataset(dataset: Dataset, paths: list[Path], reference: Reference) -
         outcome.rows_not_loaded = outcome.rows_read
         return outcome
 
-    raw = pd.concat(frames, ignore_index=True).fillna("") if frames else pd.DataFrame()
+    raw = pd.concat(frames, ignore_index=True).fillna("")
+    raw = _screened(dataset, raw, outcome)
     parsed = parse_rows(dataset, raw.drop(columns=["_file", "_row"]), reference)
     outcome.notes.extend(parsed.notes)
     values = parsed.values
@@ -328,10 +365,10 @@ def _read_problems(table: RawTable) -> list[dict[str, object]]:
             "file": table.source,
             "row": p.row,
             "column": p.column,
-            "value": p.value,
+            "value": mask(p.value),
             "rule": p.rule,
             "message": p.message,
-            "record": p.record,
+            "record": mask(p.record),
         }
         for p in table.rejected
     ]
@@ -377,15 +414,6 @@ def _accepted_rows(raw: pd.DataFrame, clean: pd.DataFrame, duplicated: pd.Series
     return accepted.reset_index(drop=True)
 
 
-def _withheld_cells(problems: pd.DataFrame) -> set[tuple[int, str]]:
-    """The cells holding a refused NHS number: withheld from the quarantine record."""
-    return {
-        (rid, col)
-        for rid, col, rule in problems[["rid", "column", "rule"]].itertuples(index=False)
-        if rule == "nhs_number"
-    }
-
-
 def _quarantine_table(
     dataset: str,
     raw: pd.DataFrame,
@@ -393,9 +421,11 @@ def _quarantine_table(
     bad: set[int],
     read_problems: list[dict[str, object]],
 ) -> pd.DataFrame:
-    """One row per problem, the reader's included, with the raw record, in file and row order."""
-    withheld = _withheld_cells(problems)
-    records = _record_json(raw.loc[sorted(bad)], withheld) if bad else pd.Series(dtype=object)
+    """One row per problem, the reader's included, with the raw record, in file and row order.
+
+    Values and records are masked: an NHS number withheld, personal data redacted.
+    """
+    records = _record_json(raw.loc[sorted(bad)]) if bad else pd.Series(dtype=object)
     file, row = _origin(raw, problems["rid"])
     quarantine = pd.DataFrame(
         {
@@ -403,7 +433,7 @@ def _quarantine_table(
             "file": file,
             "row": row,
             "column": problems["column"].to_numpy(),
-            "value": problems["value"].to_numpy(),
+            "value": problems["value"].map(mask).to_numpy(),
             "rule": problems["rule"].to_numpy(),
             "message": problems["message"].to_numpy(),
             "record": records.reindex(problems["rid"]).to_numpy() if bad else [],
@@ -584,6 +614,8 @@ def format_summary(result: IngestResult, examples: int = 3) -> str:
             for q in shown.itertuples(index=False):
                 column = f", column {q.column}" if q.column else ""
                 lines.append(f"    {q.file} row {q.row}{column}: {q.value!r}: {q.message}")
+        lines += [f"  refused: {r.message()}" for r in d.identifiers_refused()]
+        lines += [f"  redacted: {_redaction_text(c, k)}" for c, k in d.redactions.items()]
         lines += [f"  note: {n}" for n in d.notes]
         lines.append("")
     if result.not_read:
@@ -597,6 +629,12 @@ def format_summary(result: IngestResult, examples: int = 3) -> str:
         + f"; {result.rows_quarantined} row(s) quarantined."
     )
     return "\n".join(lines) + "\n"
+
+
+def _redaction_text(column: str, kinds: Mapping[str, int]) -> str:
+    """One line of the summary: a column's redactions by kind (counts only)."""
+    counts = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+    return f"column {column}: {counts} (rows kept, the text replaced by a marker)"
 
 
 def load_processed(directory: str | Path) -> dict[str, pd.DataFrame]:

@@ -223,6 +223,7 @@ def parse_rows(
             blank = given == ""
         if col.required:
             problems.add(blank, col.name, given, "missing_required", "a value is required")
+        given, blank = _refuse_nhs_numbers(col, given, blank, problems)
         parsed = _parse_column(col, given, blank, problems, notes, reference)
         if isinstance(parsed, dict):
             out.update(parsed)
@@ -238,6 +239,21 @@ def parse_rows(
         if name not in values:
             values[name] = text[name]
     return ParsedRows(values, problems.frame(), notes)
+
+
+def _refuse_nhs_numbers(
+    col: Column, given: pd.Series, blank: pd.Series, problems: _Problems
+) -> tuple[pd.Series, pd.Series]:
+    """Refuse the values of a column, of any kind, that look like real NHS numbers.
+
+    Each is a ``nhs_number`` problem with the value withheld, then read as blank so that no
+    other rule reports it. Returns the values and the blank mask.
+    """
+    nhs = looks_like_nhs_number(given) & ~blank
+    if not nhs.any():
+        return given, blank
+    problems.add(nhs, col.name, given.mask(nhs, WITHHELD), "nhs_number", RULES["nhs_number"])
+    return given.mask(nhs, ""), blank | nhs
 
 
 def _parse_category(
@@ -265,12 +281,8 @@ def _parse_column(
     reference: Reference,
 ) -> pd.Series | dict[str, pd.Series]:
     kind = col.kind
-    if kind in ("text", "comment"):
+    if kind in ("text", "comment", "id"):
         return given.mask(blank, pd.NA).astype("string")
-    if kind == "id":
-        nhs = looks_like_nhs_number(given) & ~blank
-        problems.add(nhs, col.name, given.mask(nhs, WITHHELD), "nhs_number", RULES["nhs_number"])
-        return given.mask(blank | nhs, pd.NA).astype("string")
     if kind in ("rpb", "element", "measure"):
         resolve = {
             "rpb": vocabulary.resolve_rpb,
