@@ -39,12 +39,14 @@ def test_every_setting_is_an_option_of_run(tmp_path):
     given += ["--reference-config", str(overrides), "--language", "en", "cy"]
     given += ["--data", "d", "--out", "o", "--processed", "p", "--build", "b"]
     given += ["--rpb", "Gwent", "--jobs", "3", "--force", "--pipeline", str(pipeline)]
+    given += ["--max-quarantined", "0.1", "--accept-quarantine"]
     config = _run_config(_parser().parse_args(given))
     assert (config.year, config.baseline_year, config.as_of) == (2024, 2023, dt.date(2024, 10, 31))
     assert config.financial and config.sd == "sample" and config.force and config.jobs == 3
     assert config.disclosure == Disclosure(5, "[c]", protection=3, rounding=5, zeros=True)
     assert config.reference_config == overrides and config.reference().catalogue.overrides
     assert config.languages == ("en", "cy") and config.rpbs == ("Gwent",)
+    assert config.max_quarantined == 0.1 and config.accept_quarantine
     folders = config.folders
     assert (folders.data, folders.reports, folders.processed, folders.build) == tuple(
         Path(x) for x in ("d", "o", "p", "b")
@@ -93,6 +95,8 @@ def test_the_protection_level_follows_the_small_counts(settings, small, protecti
         ({"threshold": 5, "protection": 5}, "protection must be between 1 and 4"),
         ({"rounding": 4}, "rounding must be one of"),
         ({"zeros": "yes"}, "zeros must be true or false"),
+        ({"max_quarantined": 2}, "max_quarantined must be a share from 0 to 1"),
+        ({"accept_quarantine": "yes"}, "accept_quarantine must be true or false"),
         ({"languages": ["fr"]}, "languages must be among"),
         ({"year": 2025, "baseline_year": 2025}, "not before 2025"),
         ({"colour": "blue"}, "unknown setting"),

@@ -141,6 +141,16 @@ def test_published_tables_pass_disclosure_control(runs):
     assert small_counts(published, Disclosure()) == []
 
 
+def test_published_tables_hold_no_cell_a_spreadsheet_would_run(runs):
+    _, (year_dir, _) = runs
+    number = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+    for path in (year_dir / "tables").glob("*.csv"):
+        with path.open(newline="", encoding="utf-8") as handle:
+            cells = [cell for row in csv.reader(handle) for cell in row]
+        formulas = [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+        assert all(number.fullmatch(c) for c in formulas), (path.name, formulas[:3])
+
+
 def test_manifest_lists_inputs_outputs_code_and_packages(runs):
     _, (year_dir, _) = runs
     manifest = json.loads((year_dir / "manifest.json").read_text())

@@ -16,15 +16,20 @@ Subcommands
 ``run --year Y [--data DIR] [--out DIR] [--rpb NAME ...] [--jobs N] [--force] [settings]``
     The yearly pipeline: ingest, compute, run every notebook, publish ``<out>/<Y>/``. Every
     setting of the run configuration (:class:`nest_eval.config.RunConfig`) has an option;
-    the pipeline file's ``[settings]`` table gives the project's defaults.
+    the pipeline file's ``[settings]`` table gives the project's defaults. Nothing is published
+    when the data would leave the reports empty or incomplete (``--max-quarantined``), unless
+    ``--accept-quarantine`` is given.
 ``lab``
     Open JupyterLab on the notebooks with the project's kernel.
 ``notebooks [PATH ...]``
     Re-execute the committed notebooks in place on the demo data (their committed outputs).
 
 Exit status: 0 when every dataset present loaded; 1 when a dataset could not be loaded (or,
-with ``--strict``, when any row was quarantined); 2 for a usage error or a missing folder;
-3 for an internal error (a defect: please report it with ``--debug`` output).
+with ``--strict``, when any row was quarantined), or when ``run`` refuses to publish (its data
+would leave the reports empty or incomplete: see :mod:`nest_eval.pipeline.gate`; or disclosure
+control cannot protect them), leaving the previous publication as it was; 2 for a usage error
+or a missing folder; 3 for an internal error (a defect: please report it with ``--debug``
+output).
 """
 
 from __future__ import annotations
@@ -128,6 +133,8 @@ def _run_config(args: argparse.Namespace):
         "rpbs": args.rpb,
         "jobs": args.jobs,
         "force": args.force,
+        "max_quarantined": args.max_quarantined,
+        "accept_quarantine": args.accept_quarantine,
     }
     return RunConfig.from_sources(args.pipeline, given)
 
@@ -214,6 +221,18 @@ def _run_options(run: argparse.ArgumentParser) -> None:
     )
     run.add_argument(
         "--language", nargs="+", choices=LANGUAGES, help="languages published (default en)"
+    )
+    run.add_argument(
+        "--max-quarantined",
+        type=float,
+        metavar="SHARE",
+        help="largest share of a dataset's rows that may be quarantined (default 0.05)",
+    )
+    run.add_argument(
+        "--accept-quarantine",
+        action="store_true",
+        default=None,
+        help="publish although data is left out (quarantined, absent); every report says so",
     )
 
 

@@ -165,6 +165,13 @@ class RunConfig:
         Rerun every step even when unchanged.
     pipeline : pathlib.Path
         The pipeline file (steps and their parameter grid).
+    max_quarantined : float
+        The largest share of a dataset's rows that may be quarantined for the run to publish
+        (default 0.05: 5%); see :mod:`nest_eval.reporting.completeness`.
+    accept_quarantine : bool
+        Publish even when data is left out (a share quarantined above ``max_quarantined``, an
+        absent dataset, one with no row in the year); every report then says what was left
+        out and why. Default False: such a run publishes nothing.
     """
 
     year: int = 2025
@@ -180,6 +187,8 @@ class RunConfig:
     jobs: int = 2
     force: bool = False
     pipeline: Path = Path("pipelines/yearly.toml")
+    max_quarantined: float = 0.05
+    accept_quarantine: bool = False
 
     def __post_init__(self) -> None:
         if self.sd not in SD_CHOICES:
@@ -191,6 +200,16 @@ class RunConfig:
             raise ConfigError(f"baseline year {self.baseline_year} is not before {self.year}")
         if self.jobs < 1:
             raise ConfigError(f"jobs must be at least 1, not {self.jobs}")
+        self._check_quarantine_settings()
+
+    def _check_quarantine_settings(self) -> None:
+        share = self.max_quarantined
+        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+            raise ConfigError(f"max_quarantined must be a share from 0 to 1, not {share!r}")
+        if not isinstance(self.accept_quarantine, bool):
+            raise ConfigError(
+                f"accept_quarantine must be true or false, not {self.accept_quarantine!r}"
+            )
 
     def reference(self) -> Reference:
         """The reference data with this run's overrides applied (read once per file)."""
@@ -220,6 +239,8 @@ class RunConfig:
             **settings,
             **{name: getattr(self.disclosure, name) for name in _DISCLOSURE},
             "languages": list(self.languages),
+            "max_quarantined": self.max_quarantined,
+            "accept_quarantine": self.accept_quarantine,
         }
 
     @classmethod

@@ -5,7 +5,9 @@
 - :func:`atomic_write_bytes` / :func:`atomic_write_text`: a file appears whole or not at all
   (written to a temporary file in the same folder, then renamed), so an interrupted run never
   leaves a half-written file that looks complete;
-- :func:`write_csv`: a deterministic CSV, written atomically.
+- :func:`spreadsheet_safe`: a table whose text cells a spreadsheet would run as a formula are
+  escaped, for every CSV written for people to open;
+- :func:`write_csv`: a deterministic, spreadsheet-safe CSV, written atomically.
 
 Kept free of heavy imports so that checking whether anything changed stays fast.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -29,8 +32,14 @@ __all__ = [
     "code_fingerprint",
     "sha256_bytes",
     "sha256_file",
+    "spreadsheet_safe",
     "write_csv",
 ]
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP, CSV Injection)."""
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def sha256_file(path: Path) -> str:
@@ -108,7 +117,47 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def _escaped(value: object) -> object:
+    """A text value a spreadsheet would run as a formula, with a leading ``'``; others as given."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table whose text cells a spreadsheet would run as a formula are escaped.
+
+    A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading ``'`` (OWASP, *CSV Injection*), so that Excel or LibreOffice shows it as text
+    instead of running it. Numbers stay numbers, whether typed (``-1.5``) or written as text
+    (``"-1.5"``, a value as given): a plain number runs nothing, and machines still read it.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table (not modified).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"value": ["=1+1", "-2+3", "-1.5", "Gwent"], "n": [-1, 2, 3, 4]})
+    >>> spreadsheet_safe(table).to_dict("list")
+    {'value': ["'=1+1", "'-2+3", '-1.5', 'Gwent'], 'n': [-1, 2, 3, 4]}
+    """
+    safe = frame.copy()
+    for column in safe.columns[[dtype.kind in "OSU" for dtype in safe.dtypes]]:
+        safe[column] = safe[column].map(_escaped, na_action="ignore")
+    return safe
+
+
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
-    r"""Write a published table as CSV: UTF-8, ``\\n`` line ends, no index, atomically."""
-    text = frame.to_csv(index=False, lineterminator="\n")
+    r"""Write a published table as CSV: UTF-8, ``\\n`` line ends, no index, atomically.
+
+    Text cells a spreadsheet would run as a formula are escaped (:func:`spreadsheet_safe`).
+    """
+    text = spreadsheet_safe(frame).to_csv(index=False, lineterminator="\n")
     return atomic_write_text(path, text)

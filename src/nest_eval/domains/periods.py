@@ -8,11 +8,28 @@ calendar year it starts in, so 2024 = April 2024 to March 2025) on request (data
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-__all__ = ["default_baseline", "period_end", "period_start", "period_year"]
+__all__ = [
+    "PERIOD_COLUMNS",
+    "dataset_years",
+    "default_baseline",
+    "period_end",
+    "period_start",
+    "period_year",
+]
+
+PERIOD_COLUMNS: dict[str, str] = {
+    "self_assessment": "year",
+    "outcomes": "date",
+    "experiences": "date",
+    "access": "received_date",
+    "partnership": "year",
+    "training": "enrolled_date",
+}
+"""The column that places each dataset's rows in a reporting year: a year, or a date."""
 
 
 def period_year(dates: pd.Series, financial: bool = False) -> pd.Series:
@@ -75,3 +92,41 @@ def default_baseline(years: Iterable[int], year: int) -> int | None:
     """
     earlier = sorted(int(y) for y in years if pd.notna(y) and int(y) < year)
     return earlier[0] if earlier else None
+
+
+def dataset_years(
+    tables: Mapping[str, pd.DataFrame], financial: bool = False
+) -> dict[str, list[int]]:
+    """The reporting years each dataset has accepted rows in.
+
+    A row's year is its ``year`` column, or the reporting year of its date
+    (:data:`PERIOD_COLUMNS`).
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        Accepted tables by dataset name.
+    financial : bool
+        April–March reporting years for dated rows.
+
+    Returns
+    -------
+    dict of str to list of int
+        Sorted years per dataset present in ``tables`` (empty for a table with no dated row).
+
+    Examples
+    --------
+    >>> training = pd.DataFrame({"enrolled_date": pd.to_datetime(["2024-03-01", "2025-05-01"])})
+    >>> dataset_years({"training": training}), dataset_years({"training": training}, True)
+    ({'training': [2024, 2025]}, {'training': [2023, 2025]})
+    """
+    years: dict[str, list[int]] = {}
+    for name, column in PERIOD_COLUMNS.items():
+        frame = tables.get(name)
+        if frame is None or column not in frame:
+            continue
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            values = period_year(values, financial)
+        years[name] = sorted({int(y) for y in values.dropna()})
+    return years

@@ -107,7 +107,9 @@ class YearResults:
     the case-mix-adjusted change of every model (one row per measure, respondent and RPB or
     Wales), ``models`` one row per model, and ``model_specification`` the model's text.
     ``derived`` keeps what later layers derive from the results for given settings (the
-    disclosure decision of a run), so that every report of a run reuses it.
+    disclosure decision of a run), so that every report of a run reuses it. ``data_years``
+    lists the reporting years each dataset has accepted rows in
+    (:func:`~nest_eval.domains.periods.dataset_years`).
     """
 
     year: int
@@ -135,6 +137,7 @@ class YearResults:
     parameters: dict = field(default_factory=dict)
     run_id: str | None = None
     derived: dict = field(default_factory=dict)
+    data_years: dict = field(default_factory=dict)
 
 
 def compute_year(
@@ -167,6 +170,7 @@ def compute_year(
     config = config or RunConfig()
     from nest_eval.domains.intermediates import year_intermediates
     from nest_eval.domains.outcomes import MODEL_SPECIFICATION, min_paired_for
+    from nest_eval.domains.periods import dataset_years
 
     if isinstance(data, LoadedData):
         tables, accounting = data.tables, data.accounting
@@ -198,6 +202,7 @@ def compute_year(
         catalogue_figures=catalogue.figures_table(),
         accounting=accounting,
         parameters=config.parameters(),
+        data_years=dataset_years(tables, config.financial),
     )
 
 

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from nest_eval import __version__
-from nest_eval.files import atomic_write, sha256_file
+from nest_eval.files import atomic_write, sha256_file, spreadsheet_safe
 from nest_eval.ingest.identifiers import (
     RefusedColumn,
     drop_nhs_number_columns,
@@ -536,7 +536,10 @@ def write_processed(result: IngestResult, out_dir: str | Path) -> list[Path]:
     file of a dataset that failed or is absent is removed, so nothing old passes for new),
     ``quarantine.parquet`` and ``quarantine.csv`` (all datasets, one row per problem),
     ``duplicates.csv`` (exact duplicates collapsed) and ``accounting.json``. Every file is
-    written atomically.
+    written atomically. The CSV files are for people to open (the quarantine goes back to the
+    RPBs): their text cells a spreadsheet would run as a formula are escaped with a leading
+    ``'`` (:func:`nest_eval.files.spreadsheet_safe`); ``quarantine.parquet`` keeps every value
+    as given.
 
     Parameters
     ----------
@@ -563,11 +566,13 @@ def write_processed(result: IngestResult, out_dir: str | Path) -> list[Path]:
             target.unlink(missing_ok=True)
     quarantine = result.quarantine()
     atomic_write(out / "quarantine.parquet", lambda p: quarantine.to_parquet(p, index=False))
-    atomic_write(out / "quarantine.csv", lambda p: quarantine.to_csv(p, index=False))
+    readable = spreadsheet_safe(quarantine)
+    atomic_write(out / "quarantine.csv", lambda p: readable.to_csv(p, index=False))
     duplicates = pd.concat(
         [d.duplicates.assign(dataset=n) for n, d in result.datasets.items()], ignore_index=True
     )[["dataset", "file", "row", "kept_file", "kept_row"]]
-    atomic_write(out / "duplicates.csv", lambda p: duplicates.to_csv(p, index=False))
+    safe_duplicates = spreadsheet_safe(duplicates)
+    atomic_write(out / "duplicates.csv", lambda p: safe_duplicates.to_csv(p, index=False))
     text = json.dumps(result.accounting(), indent=2, ensure_ascii=False) + "\n"
     atomic_write(out / "accounting.json", lambda p: p.write_text(text, encoding="utf-8"))
     written += [out / n for n in ("quarantine.parquet", "quarantine.csv", "duplicates.csv")]

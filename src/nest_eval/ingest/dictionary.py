@@ -30,7 +30,7 @@ _INTRODUCTION = (
     "local authorities, abbreviations); dates are `YYYY-MM-DD` or `DD/MM/YYYY`; categorical "
     "columns accept the codings of their vocabulary (below); blank = unknown. Identifiers are "
     "pseudonymous: a value that looks like a real NHS number (ten digits with a valid "
-    "modulus-11 check digit, however written: spaced, dotted, dashed, after an \"NHS\" prefix "
+    'modulus-11 check digit, however written: spaced, dotted, dashed, after an "NHS" prefix '
     "or in scientific notation) is refused in every column: in a column of the contract its row "
     "is quarantined (rule `nhs_number`); an extra column holding one is dropped and reported. "
     "Free text (`text` and `comment` columns) and extra columns are screened: email addresses, "

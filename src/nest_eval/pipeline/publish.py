@@ -48,6 +48,7 @@ th{background:#f0f4f8}td.num{text-align:right;font-variant-numeric:tabular-nums}
 figure{margin:1rem 0}figure img{max-width:100%;height:auto}
 figcaption{font-size:.9rem;color:#444}.note{font-size:.9rem;color:#444}
 .flag{font-weight:bold}nav a{margin-right:1rem}
+.left-out{border:2px solid #D55E00;background:#FFF4EC;padding:.2rem 1rem;margin:1rem 0}
 a.anchor-link{display:none}
 pre{white-space:pre-wrap}
 """.strip()

@@ -4,14 +4,16 @@ A run for year *Y* with a :class:`~nest_eval.config.RunConfig` does, in order:
 
 1. **ingest** the raw-data folder into the processed-data folder (skipped when the raw files,
    the code and the environment are unchanged);
-2. **compute** the year's results once (:func:`nest_eval.domains.year.compute_year`), stored
+2. **check** the processed data (:mod:`nest_eval.pipeline.gate`): a run whose data would leave
+   the year's reports empty or incomplete publishes nothing, unless the run accepts it;
+3. **compute** the year's results once (:func:`nest_eval.domains.year.compute_year`), stored
    under the build folder (``<build>/<Y>/``, never published), and publish the contract's
    tables, disclosure-controlled, under ``<reports>/<Y>/tables/``;
-3. run every **notebook** task of the pipeline file with Papermill, each in its own kernel
+4. run every **notebook** task of the pipeline file with Papermill, each in its own kernel
    process, ``jobs`` at a time, and publish its executed notebook and HTML (no code). A task
    whose notebook, parameters and inputs hash to the key its last successful run recorded is
    skipped;
-4. write ``index.html`` and ``manifest.json``.
+5. write ``index.html`` and ``manifest.json``.
 
 ``<reports>/<Y>/`` holds only what is published: results, state, logs, executing and failed
 notebooks live under the build folder, and nothing published names it. A failing notebook does
@@ -34,6 +36,7 @@ from typing import Any
 from nest_eval.config import RunConfig
 from nest_eval.files import atomic_write_text, sha256_bytes, sha256_file, write_csv
 from nest_eval.pipeline.execute import ensure_kernel, execute
+from nest_eval.pipeline.gate import DataGateError, check_data
 from nest_eval.pipeline.index import write_index
 from nest_eval.pipeline.keys import key
 from nest_eval.pipeline.manifest import write_manifest
@@ -267,6 +270,10 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
         When the raw-data folder does not exist.
     ValueError
         When the run asks for a language the reports are not yet published in.
+    DataGateError
+        When the data would leave the year's reports empty or incomplete (nothing published).
+    DisclosureError
+        When disclosure control cannot protect the publication (nothing published).
     """
     if not config.folders.data.is_dir():
         raise NotADirectoryError(f"{config.folders.data}: no such folder")
@@ -281,6 +288,7 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
     _clear_old_build_state(config.year_dir())
     inputs = _raw_inputs(config.folders.data)
     ingest_key = _ingest(config, inputs, summary, progress)
+    check_data(config, progress)
     results_key = _compute(config, ingest_key, summary, progress)
     _run_notebooks(config, pipeline, tasks, results_key, summary, progress)
     order = {t: i for i, t in enumerate(tasks)}
@@ -311,13 +319,9 @@ def _report(summary: RunSummary, elapsed: float) -> int:
     return 1
 
 
-def _refused(config: RunConfig, error: DisclosureError) -> int:
-    """Report a publication refused by disclosure control: cells by key, never values."""
-    message = (
-        f"{config.year}: NOT PUBLISHED. Disclosure control: {error}\n"
-        f"The previous publication in {config.year_dir()} is left as it was."
-    )
-    log = config.build_dir() / "logs" / "disclosure.log"
+def _refused(config: RunConfig, message: str, log_name: str) -> int:
+    """Report a refused publication on stderr and in ``<build>/<year>/logs/<log_name>``."""
+    log = config.build_dir() / "logs" / log_name
     atomic_write_text(log, message + "\n")
     print(message, file=sys.stderr)
     print(f"(also in {log})", file=sys.stderr)
@@ -329,6 +333,12 @@ def main_run(config: RunConfig) -> int:
     started = time.perf_counter()
     try:
         summary = run_year(config)
-    except DisclosureError as error:
-        return _refused(config, error)
+    except DataGateError as error:
+        return _refused(config, str(error), "data_gate.log")
+    except DisclosureError as error:  # cells named by key, never values
+        message = (
+            f"{config.year}: NOT PUBLISHED. Disclosure control: {error}\n"
+            f"The previous publication in {config.year_dir()} is left as it was."
+        )
+        return _refused(config, message, "disclosure.log")
     return _report(summary, time.perf_counter() - started)

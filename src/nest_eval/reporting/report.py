@@ -99,8 +99,12 @@ class Report:
         return self.context.results
 
     def title(self) -> Block:
-        """The title, area, year and baseline, and how small counts are shown."""
+        """The title, area, year and baseline, how small counts are shown, data left out."""
         return overview.title(self.context)
+
+    def left_out(self) -> Block | None:
+        """What the year's data leaves out of the report, and why; None when nothing is."""
+        return overview.left_out(self.context)
 
     def at_a_glance(self) -> Block:
         """How many indicators improved, worsened or moved unclearly, by domain."""

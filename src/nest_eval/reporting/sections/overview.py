@@ -1,4 +1,8 @@
-"""The report's title and its headline: distance travelled at a glance."""
+"""The report's title and its headline: distance travelled at a glance.
+
+The title carries, when the year's data leaves anything out (a dataset absent, or quarantined
+beyond the run's limit: :mod:`nest_eval.reporting.completeness`), a banner saying what and why.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,11 @@ import pandas as pd
 
 from nest_eval.domains.periods import period_end, period_start
 from nest_eval.reporting.blocks import Block, Col, html_table, paragraph
+from nest_eval.reporting.completeness import assess, banner
 from nest_eval.reporting.context import Context
 from nest_eval.reporting.labels import value_label
 
-__all__ = ["DOMAINS", "at_a_glance", "glance_table", "title"]
+__all__ = ["DOMAINS", "at_a_glance", "glance_table", "left_out", "title"]
 
 DOMAINS = ("implementation", "outcomes", "experiences", "access")
 """The domains of distance travelled, in report order."""
@@ -25,8 +30,27 @@ def _period(ctx: Context) -> str:
     return f"{kind}, {start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
 
 
+def left_out(ctx: Context) -> Block | None:
+    """What the year's data leaves out of the report, and why; None when nothing is.
+
+    Written from the run's accounting record, the years each dataset has rows in and the
+    run's settings (:func:`nest_eval.reporting.completeness.banner`).
+    """
+    results = ctx.results
+    lines = banner(assess(results.accounting, results.data_years, ctx.config))
+    if not lines:
+        return None
+    intro = "Data left out of this report: the figures resting on these datasets are incomplete."
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return Block(
+        f'<div class="left-out" role="note"><p><strong>{html.escape(intro)}</strong></p>'
+        f"<ul>{items}</ul></div>",
+        "\n".join([intro, *(f"- {line}" for line in lines)]),
+    )
+
+
 def title(ctx: Context) -> Block:
-    """The report's title with its area, period and baseline, and how small counts are shown."""
+    """The report's title: area, period, baseline, how small counts are shown, data left out."""
     scope = value_label("rpb", ctx.scope, ctx.lang)
     base = f"; baseline {ctx.results.baseline_year}" if ctx.results.baseline_year else ""
     zeros = ", zeros included," if ctx.config.disclosure.zeros else ""
@@ -34,7 +58,7 @@ def title(ctx: Context) -> Block:
         f"Counts below {ctx.threshold} below Wales level{zeros} are suppressed and written "
         f"{ctx.shorthand}."
     )
-    return Block(
+    heading = Block(
         f"<h2>{html.escape(scope)}: distance travelled, {ctx.year}</h2>"
         f'<p class="note">Reporting year {ctx.year} ({_period(ctx)}){html.escape(base)}. '
         "Every change is shown with its 95% interval where it has one. "
@@ -42,6 +66,8 @@ def title(ctx: Context) -> Block:
         "datasets.</p>",
         f"{scope}: distance travelled, {ctx.year}{base}\n{suppression}",
     )
+    banner_block = left_out(ctx)
+    return heading if banner_block is None else heading + banner_block
 
 
 def _clear(record: dict) -> bool:
