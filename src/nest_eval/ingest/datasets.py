@@ -80,6 +80,8 @@ class DatasetOutcome:
         Exact duplicates collapsed: ``file``, ``row`` and the ``kept_file``/``kept_row`` kept.
     notes : list of str
         Resolutions worth reporting.
+    readings : dict
+        What was read how, counted (:data:`nest_eval.ingest.validation.READINGS`).
     rows_read, rows_accepted, rows_quarantined, duplicates_collapsed, rows_not_loaded : int
         The accounting; ``rows_read`` equals the sum of the other four.
     """
@@ -92,6 +94,7 @@ class DatasetOutcome:
     quarantine: pd.DataFrame = field(default_factory=lambda: _empty_quarantine())
     duplicates: pd.DataFrame = field(default_factory=lambda: _empty_duplicates())
     notes: list[str] = field(default_factory=list)
+    readings: dict[str, list[dict[str, object]]] = field(default_factory=dict)
     rows_read: int = 0
     rows_accepted: int = 0
     rows_quarantined: int = 0
@@ -128,6 +131,7 @@ class DatasetOutcome:
             "problems_by_rule": self.problems_by_rule(),
             "errors": list(self.errors),
             "notes": list(self.notes),
+            "readings": self.readings,
         }
 
 
@@ -257,8 +261,9 @@ def _ingest_dataset(dataset: Dataset, paths: list[Path], reference: Reference) -
         return outcome
 
     raw = pd.concat(frames, ignore_index=True).fillna("") if frames else pd.DataFrame()
-    parsed = parse_rows(dataset, raw.drop(columns=["_file", "_row"]), reference)
+    parsed = parse_rows(dataset, raw.drop(columns=["_file", "_row"]), reference, raw["_file"])
     outcome.notes.extend(parsed.notes)
+    outcome.readings = parsed.readings
     values = parsed.values
     problems, bad = _with_conflicting_duplicates(dataset, parsed.problems, values)
 
