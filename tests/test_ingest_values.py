@@ -7,16 +7,25 @@ value and rule, and with the row accounting reconciling.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from nest_eval.cli import main
+from nest_eval.config import Folders, RunConfig
+from nest_eval.domains.access import access_indicators
+from nest_eval.domains.census import before_census
+from nest_eval.domains.year import LoadedData, compute_year
 from nest_eval.ingest.datasets import DatasetOutcome, ingest
 from nest_eval.ingest.dictionary import data_dictionary_markdown
+from nest_eval.pipeline.runner import run_year
 from nest_eval.reference.overrides import Reference, load_reference
+from nest_eval.reporting.tables import quality_table
+from small_pipelines import RAW, small_pipeline
 
 OUTCOMES = ["person_id", "rpb", "measure", "date", "score", "respondent", "age", "sex"]
 
@@ -529,3 +538,61 @@ def test_the_evaluator_narrows_the_window(tmp_path):
         "2019-12-31",
         "outside the plausible dates, 2020-01-01 to 2099-12-31",
     )
+
+
+# --- 8. rows dated after the run's census date ----------------------------------------------
+
+
+def test_rows_dated_after_the_census_date_are_left_out_and_counted(demo_ingest):
+    tables = {name: d.accepted for name, d in demo_ingest.datasets.items()}
+    loaded = LoadedData(tables, demo_ingest.accounting(), "demo")
+    as_of = dt.date(2025, 6, 30)
+    results = compute_year(loaded, RunConfig(year=2025, as_of=as_of))
+    expected = {
+        name: int((tables[name][column] > pd.Timestamp(as_of)).sum())
+        for name, column in (
+            ("outcomes", "date"),
+            ("experiences", "date"),
+            ("access", "received_date"),
+            ("training", "enrolled_date"),
+        )
+    }
+    assert all(expected.values())
+    assert results.accounting["census"] == {"as_of": "2025-06-30", "rows_after_census": expected}
+    quality = quality_table(results.accounting).set_index("dataset")["rows_after_census"]
+    assert quality.to_dict() == {"self_assessment": 0, "partnership": 0, **expected}
+    kept = tables["access"][tables["access"]["received_date"] <= pd.Timestamp(as_of)]
+    by_hand = access_indicators(kept, 2025, pd.Timestamp(as_of))
+    pd.testing.assert_frame_equal(results.access, by_hand)
+
+
+def test_without_a_census_date_no_row_is_left_out(demo_ingest):
+    tables = {name: d.accepted for name, d in demo_ingest.datasets.items()}
+    kept, left_out = before_census(tables, None)
+    assert left_out == {} and all(kept[n] is tables[n] for n in tables)
+    assert set(quality_table(demo_ingest.accounting())["rows_after_census"]) == {0}
+
+
+def test_a_run_reports_the_rows_it_leaves_out_and_the_codings_it_applied(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    header = ["rpb", "year", "multiagency_panel"]
+    write_csv(raw / "partnership_2023.csv", header, [["Gwent", "2023", "2"]])
+    codings = tmp_path / "codings.toml"
+    codings.write_text('[codings.yes_no]\n"2" = "no"\n', encoding="utf-8")
+    folders = Folders(raw, tmp_path / "processed", tmp_path / "reports", tmp_path / "build")
+    pipeline = small_pipeline(tmp_path / "project", "")  # ingest and tables, no notebook
+    config = RunConfig(2025, as_of=dt.date(2025, 6, 30), reference_config=codings,
+                       folders=folders, pipeline=pipeline)  # fmt: skip
+    said: list[str] = []
+    assert run_year(config, progress=said.append).ok
+    line = next(s for s in said if "after the census date" in s)
+    assert line.startswith("compute 2025: rows dated after the census date 2025-06-30, left out:")
+    assert "access " in line and "outcomes " in line
+    quality = pd.read_csv(config.year_dir() / "tables" / "data_quality.csv").set_index("dataset")
+    assert quality.loc["access", "rows_after_census"] > 0
+    assert quality.loc["partnership", "rows_after_census"] == 0
+    manifest = json.loads((config.year_dir() / "manifest.json").read_text())
+    applied = manifest["inputs"]["accounting"]["partnership"]["readings"]["codings"]
+    evaluator = {"column": "multiagency_panel", "from": "2", "to": "no", "count": 1}
+    assert {**evaluator, "source": "evaluator"} in applied
