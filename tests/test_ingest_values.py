@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -113,6 +114,28 @@ def test_the_common_codings_of_sex_and_respondent_are_read(tmp_path):
     accepted = outcome.accepted
     assert accepted["sex"].iloc[: len(SEX)].tolist() == list(SEX.values())
     assert accepted["respondent"].iloc[len(SEX) :].tolist() == list(RESPONDENT.values())
+
+
+def test_the_demo_outcomes_coded_f_m_are_read_as_coded_in_words(tmp_path):
+    text = (RAW / "outcomes.csv").read_text(encoding="utf-8")
+    recoded = re.sub(r",female(?=,|\n)", ",F", re.sub(r",male(?=,|\n)", ",M", text))
+    coded = {
+        "F": len(re.findall(r",F(?=,|\n)", recoded)),
+        "M": len(re.findall(r",M(?=,|\n)", recoded)),
+    }
+    assert sum(coded.values()) > 3900  # nearly every row: all were quarantined before
+    shutil.copy(RAW / "outcomes.csv", tmp_path / "outcomes.csv")
+    in_words = reconciled(ingest(tmp_path).datasets["outcomes"])
+    (tmp_path / "outcomes.csv").write_text(recoded, encoding="utf-8")
+    outcome = reconciled(ingest(tmp_path).datasets["outcomes"])
+    assert (outcome.rows_read, outcome.rows_quarantined) == (
+        in_words.rows_read,
+        in_words.rows_quarantined,
+    )
+    assert "sex" not in set(outcome.quarantine["column"])
+    assert outcome.accepted["sex"].tolist() == in_words.accepted["sex"].tolist()
+    counted = {r["from"]: r["count"] for r in outcome.readings["codings"] if r["column"] == "sex"}
+    assert counted == coded
 
 
 RESPONDENT_TYPE = {
@@ -348,17 +371,28 @@ def test_a_thousands_separator_that_could_be_a_decimal_mark_is_quarantined(tmp_p
 def test_a_declared_locale_reads_decimal_commas_and_separators(tmp_path):
     write_csv(tmp_path / "outcomes_wales.csv", OUTCOMES, [outcome_row(1, age="1,5")])
     write_csv(tmp_path / "outcomes_gwent.csv", OUTCOMES, [outcome_row(2, age="1,5")])
+    write_csv(tmp_path / "access.csv", ACCESS, [["A1", "Gwent", "2024-01-02", "", "1,0"]])
     rows = [["Gwent", "2024", "1,234"], ["Powys", "2024", "1.234,5"]]
     write_csv(tmp_path / "partnership.csv", FUNDING, rows)
     reference = overrides(
         tmp_path,
         '[locale.files."outcomes_wales.csv"]\ndecimal = ","\n\n'
+        '[locale.datasets.access]\ndecimal = ","\n\n'
         '[locale.datasets.partnership]\ndecimal = ","\nthousands = "."\n',
     )
     result = ingest(tmp_path, reference)
     outcomes = reconciled(result.datasets["outcomes"])
     assert outcomes.accepted["age"].tolist() == [1.5]  # only the declared file's
     assert the_problem(outcomes, "decimal_comma")["file"] == "outcomes_gwent.csv"
+    assert outcomes.readings["numbers"] == [
+        {"column": "age", "reading": "decimal_comma", "count": 1, "example": "1,5"}
+    ]
+    access = reconciled(result.datasets["access"])
+    assert access.rows_quarantined == 0
+    assert access.accepted["redirections"].tolist() == [1]
+    assert access.readings["numbers"] == [
+        {"column": "redirections", "reading": "decimal_comma", "count": 1, "example": "1,0"}
+    ]
     partnership = reconciled(result.datasets["partnership"])
     assert partnership.accepted["core_funding_gbp"].tolist() == [1.234, 1234.5]
     readings = {r["reading"]: r["count"] for r in partnership.readings["numbers"]}
@@ -479,6 +513,19 @@ def test_a_file_of_ambiguous_dates_only_is_read_day_first_and_reported(tmp_path)
     assert any("2 date(s) could be day-first or month-first" in n for n in outcome.notes)
 
 
+@pytest.mark.parametrize(
+    ("order", "read"),
+    [("month-first", ["2024-04-02", "2024-05-06"]), ("day-first", ["2024-02-04", "2024-06-05"])],
+)
+def test_a_file_of_ambiguous_dates_only_is_read_as_declared_as_a_whole(tmp_path, order, read):
+    write_csv(tmp_path / "access.csv", ACCESS, access_rows(("04/02/2024", ""), ("05/06/2024", "")))
+    reference = overrides(tmp_path, f'[locale.datasets.access]\ndates = "{order}"\n')
+    outcome = reconciled(ingest(tmp_path, reference).datasets["access"])
+    assert outcome.rows_quarantined == 0
+    assert dates_read(outcome) == read
+    assert [(r["order"], r["how"]) for r in outcome.readings["dates"]] == [(order, "declared")]
+
+
 def test_a_file_with_dates_of_both_orders_quarantines_those_it_cannot_read(tmp_path):
     rows = access_rows(
         ("25/03/2024", ""), ("03/25/2024", ""), ("04/02/2024", ""), ("2024-05-01", "")
@@ -578,8 +625,11 @@ def test_a_run_reports_the_rows_it_leaves_out_and_the_codings_it_applied(tmp_pat
     shutil.copytree(RAW, raw)
     header = ["rpb", "year", "multiagency_panel"]
     write_csv(raw / "partnership_2023.csv", header, [["Gwent", "2023", "2"]])
+    write_csv(raw / "outcomes_coded.csv", OUTCOMES, [outcome_row(1, person_id="Q1", sex="1")])
     codings = tmp_path / "codings.toml"
-    codings.write_text('[codings.yes_no]\n"2" = "no"\n', encoding="utf-8")
+    codings.write_text(
+        '[codings.sex]\n"1" = "male"\n\n[codings.yes_no]\n"2" = "no"\n', encoding="utf-8"
+    )
     folders = Folders(raw, tmp_path / "processed", tmp_path / "reports", tmp_path / "build")
     pipeline = small_pipeline(tmp_path / "project", "")  # ingest and tables, no notebook
     config = RunConfig(2025, as_of=dt.date(2025, 6, 30), reference_config=codings,
@@ -593,6 +643,9 @@ def test_a_run_reports_the_rows_it_leaves_out_and_the_codings_it_applied(tmp_pat
     assert quality.loc["access", "rows_after_census"] > 0
     assert quality.loc["partnership", "rows_after_census"] == 0
     manifest = json.loads((config.year_dir() / "manifest.json").read_text())
-    applied = manifest["inputs"]["accounting"]["partnership"]["readings"]["codings"]
+    accounting = manifest["inputs"]["accounting"]
+    applied = accounting["partnership"]["readings"]["codings"]
     evaluator = {"column": "multiagency_panel", "from": "2", "to": "no", "count": 1}
     assert {**evaluator, "source": "evaluator"} in applied
+    sex = [r for r in accounting["outcomes"]["readings"]["codings"] if r["column"] == "sex"]
+    assert sex == [{"column": "sex", "from": "1", "to": "male", "count": 1, "source": "evaluator"}]
