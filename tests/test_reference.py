@@ -160,7 +160,7 @@ def test_data_coded_f_m_is_accepted_by_ingest(good_dir):
 
 def test_an_evaluator_adds_codings_through_an_overrides_file(good_dir, tmp_path):
     config = tmp_path / "overrides.toml"
-    config.write_text('[vocabularies.sex.codings]\nmale = ["1"]\nfemale = ["2"]\n')
+    config.write_text('[codings.sex]\n"1" = "male"\n"2" = "female"\n')
     path = good_dir / "outcomes.csv"
     text = path.read_text(encoding="utf-8")
     before = ingest(good_dir).datasets["outcomes"].rows_quarantined
@@ -174,10 +174,13 @@ def test_an_evaluator_adds_codings_through_an_overrides_file(good_dir, tmp_path)
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('[vocabularies.gender.codings]\nmale = ["1"]\n', "unknown vocabulary"),
-        ('[vocabularies.sex.codings]\nmale = ["F"]\n', "codes both female and male"),
-        ('[vocabularies.sex.codings]\nmartian = ["x"]\n', "not a value of sex"),
-        ('[vocabularies.sex]\nvalues = ["a"]\n', "only codings can be added"),
+        ('[codings.gender]\n"1" = "male"\n', "unknown vocabulary"),
+        ('[codings.sex]\n"F" = "male"\n', "codes both female and male"),
+        ('[codings.sex]\n"x" = "martian"\n', "not a value of sex"),
+        ('[codings]\nsex = "male"\n', "expected a table of codings"),
+        ('[codings.yes_no]\n"NA" = "no"\n', "read as missing"),
+        ('[vocabularies.sex.codings]\nmale = ["1"]\n', r"codings are added as \[codings"),
+        ('[vocabularies.sex]\nvalues = ["a"]\n', r"codings are added as \[codings"),
         ("[run]\nyear = 2025\n", "cannot be overridden"),
         ("[measures\n", "not valid TOML"),
     ],
@@ -192,9 +195,7 @@ def test_bad_overrides_are_named_with_file_and_key(tmp_path, text, message):
 
 def test_one_overrides_file_serves_measures_and_vocabularies(tmp_path):
     config = tmp_path / "overrides.toml"
-    config.write_text(
-        '[measures.SDQ_TOTAL]\nreference_sd = 5.8\n\n[vocabularies.sex.codings]\nmale = ["1"]\n'
-    )
+    config.write_text('[measures.SDQ_TOTAL]\nreference_sd = 5.8\n\n[codings.sex]\n"1" = "male"\n')
     reference = load_reference(config)
     assert reference.catalogue["SDQ_TOTAL"].reference_sd.value == 5.8
     assert reference.vocabularies["sex"].resolve("1") == "male"

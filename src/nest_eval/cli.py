@@ -217,7 +217,7 @@ def _run_options(run: argparse.ArgumentParser) -> None:
     run.add_argument(
         "--reference-config",
         metavar="FILE",
-        help="TOML overrides of the reference data (measures figures, codings)",
+        help="TOML overrides of the reference data (measures figures, codings, locale, dates)",
     )
     run.add_argument(
         "--language", nargs="+", choices=LANGUAGES, help="languages published (default en)"
@@ -254,7 +254,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--reference-config",
             metavar="FILE",
-            help="TOML overrides of the reference data (measures figures, codings)",
+            help="TOML overrides of the reference data (measures figures, codings, locale, dates)",
         )
 
     validate = sub.add_parser("validate", help="check a raw-data folder; writes nothing")

@@ -152,8 +152,10 @@ def compute_year(
     config : RunConfig, optional
         The run's settings: ``year``, ``baseline_year`` (default: each RPB's earliest earlier
         year with data in the domain, for distance travelled; the earliest earlier cycle for
-        the other comparisons), ``sd`` (of the reliable change index), ``financial`` years and
-        the reference data with any overrides. Default: :class:`RunConfig` ``()``.
+        the other comparisons), ``sd`` (of the reliable change index), ``financial`` years,
+        ``as_of`` (rows dated after it are left out, counted in the results' accounting:
+        :mod:`nest_eval.domains.census`) and the reference data with any overrides. Default:
+        :class:`RunConfig` ``()``.
 
     Returns
     -------
@@ -168,6 +170,7 @@ def compute_year(
     it, so each model is fitted once.
     """
     config = config or RunConfig()
+    from nest_eval.domains.census import before_census, record_census
     from nest_eval.domains.intermediates import year_intermediates
     from nest_eval.domains.outcomes import MODEL_SPECIFICATION, min_paired_for
     from nest_eval.domains.periods import dataset_years
@@ -176,6 +179,8 @@ def compute_year(
         tables, accounting = data.tables, data.accounting
     else:
         tables, accounting = dict(data), {}
+    tables, left_out = before_census(tables, config.as_of)  # counted in the run's accounting
+    accounting = record_census(accounting, config.as_of, left_out)
     catalogue = config.reference().catalogue
     shared = year_intermediates(
         tables,

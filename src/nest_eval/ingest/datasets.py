@@ -96,6 +96,8 @@ class DatasetOutcome:
         Extra columns dropped because they hold values looking like real NHS numbers.
     redactions : dict of str to dict of str to int
         Per free-text or extra column, the number of matches of each kind redacted.
+    readings : dict
+        What was read how, counted (:data:`nest_eval.ingest.validation.READINGS`).
     rows_read, rows_accepted, rows_quarantined, duplicates_collapsed, rows_not_loaded : int
         The accounting; ``rows_read`` equals the sum of the other four.
     """
@@ -110,6 +112,7 @@ class DatasetOutcome:
     notes: list[str] = field(default_factory=list)
     refused_columns: list[RefusedColumn] = field(default_factory=list)
     redactions: dict[str, dict[str, int]] = field(default_factory=dict)
+    readings: dict[str, list[dict[str, object]]] = field(default_factory=dict)
     rows_read: int = 0
     rows_accepted: int = 0
     rows_quarantined: int = 0
@@ -153,6 +156,7 @@ class DatasetOutcome:
             "redactions": {column: dict(kinds) for column, kinds in self.redactions.items()},
             "errors": list(self.errors),
             "notes": list(self.notes),
+            "readings": self.readings,
         }
 
 
@@ -304,10 +308,11 @@ def _ingest_dataset(dataset: Dataset, paths: list[Path], reference: Reference) -
         outcome.rows_not_loaded = outcome.rows_read
         return outcome
 
-    raw = pd.concat(frames, ignore_index=True).fillna("")
+    raw = pd.concat(frames, ignore_index=True).fillna("") if frames else pd.DataFrame()
     raw = _screened(dataset, raw, outcome)
-    parsed = parse_rows(dataset, raw.drop(columns=["_file", "_row"]), reference)
+    parsed = parse_rows(dataset, raw.drop(columns=["_file", "_row"]), reference, raw["_file"])
     outcome.notes.extend(parsed.notes)
+    outcome.readings = parsed.readings
     values = parsed.values
     problems, bad = _with_conflicting_duplicates(dataset, parsed.problems, values)
 

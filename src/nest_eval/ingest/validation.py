@@ -1,29 +1,38 @@
 """Validation of raw rows against the data contract: parse every value, name every problem.
 
 Each contract column is parsed by its kind (see :mod:`nest_eval.reference.contract`). A value
-that breaks a
-rule is never coerced: the row is marked with a *problem* naming the column, the value as
-given and the rule, and ingest quarantines it. Values are only ever *resolved* (an alias to its
-canonical RPB, a Welsh label to its element key, a percentage vacancy rate to a proportion, a
-raw SWEMWBS total to its metric score), and every such resolution is kept or recorded.
+that breaks a rule is never coerced: the row is marked with a *problem* naming the column, the
+value as given and the rule, and ingest quarantines it. Values are only ever *resolved* (an
+alias to its canonical RPB, a Welsh label to its element key, a coding to its canonical value,
+a percentage vacancy rate to a proportion, a raw SWEMWBS total to its metric score), and every
+such resolution is kept or recorded.
+
+Values are read in their file's locale (:mod:`nest_eval.reference.reading`): the cells it reads
+as missing (``NA``), its decimal mark and thousands separator (:mod:`nest_eval.ingest.numbers`)
+and the order of day and month of its dates (:mod:`nest_eval.ingest.dates`). What was read how
+is counted in :attr:`ParsedRows.readings`: the codings applied, the cells read as missing, the
+numbers read with separators, the order of each file's dates.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from nest_eval.ingest import dates as _dates
 from nest_eval.ingest.identifiers import WITHHELD, looks_like_nhs_number
+from nest_eval.ingest.numbers import NUMBER_RULES, read_numbers
 from nest_eval.reference import measures as _measures
 from nest_eval.reference import vocabulary
+from nest_eval.reference.codings import fold_series
 from nest_eval.reference.contract import DATE_ORDER_RULES, Column, Dataset
 from nest_eval.reference.overrides import DEFAULT_REFERENCE, Reference
+from nest_eval.reference.reading import Locale
 
-__all__ = ["RULES", "ParsedRows", "parse_rows"]
+__all__ = ["READINGS", "RULES", "ParsedRows", "parse_rows"]
 
 RULES: dict[str, str] = {
     "missing_required": "a value is required",
@@ -35,8 +44,19 @@ RULES: dict[str, str] = {
     "not_whole_number": "must be a whole number",
     "not_half_point": "journey ratings are whole or half points",
     "out_of_range": "outside the allowed range",
-    "bad_date": "not a date (YYYY-MM-DD or DD/MM/YYYY)",
-    "bad_yes_no": "not yes/no (yes/no, y/n, true/false, 1/0, ie/na)",
+    "decimal_comma": "a comma as the decimal mark (1,5): read only in a file declared "
+    'decimal = ","',
+    "ambiguous_separator": "1,234 or 1.234: a thousands separator or a decimal mark? read only "
+    "when the file's separator or decimal mark is declared",
+    "ambiguous_rate": "a rate of exactly 1: 100% as a proportion or 1% as a percentage? write "
+    "100% or 1%",
+    "bad_date": "not a date (YYYY-MM-DD, or DD/MM/YYYY; MM/DD/YYYY in a month-first file)",
+    "mixed_date_order": "day and month the other way round from the order the file is read in",
+    "ambiguous_date": "day and month could be either way round in a file with dates written "
+    "both ways: declare the file's order",
+    "implausible_date": "outside the window of plausible dates",
+    "bad_yes_no": "not yes/no (yes/no, y/n, true/false, 1/0, ie/na and the Welsh answers of the "
+    "yes_no vocabulary)",
     "nhs_number": "looks like a real NHS number: pseudonymous identifiers only",
     "date_order": "date is before the date it must follow",
     "no_item_answered": "no survey item answered",
@@ -51,8 +71,16 @@ RULES: dict[str, str] = {
 }
 """Every rule a row can break, with its plain-language meaning."""
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+READINGS: dict[str, str] = {
+    "codings": "values read as a canonical value of their vocabulary: column, from, to, count, "
+    "source (contract or evaluator)",
+    "missing": "cells read as missing (NA as R and SPSS write it): column, value, count",
+    "numbers": "numbers not written plainly: column, reading (thousands_separator, "
+    "decimal_comma, decimal_point), count, example",
+    "dates": "the order each file's dates written with slashes are read in: file, order, how "
+    "(declared, detected, default, mixed), counts",
+}
+"""What :attr:`ParsedRows.readings` counts, by key."""
 
 
 @dataclass
@@ -68,12 +96,15 @@ class ParsedRows:
         One row per problem: ``rid`` (the row's index), ``column``, ``value`` (as given),
         ``rule`` and ``message``.
     notes : list of str
-        Resolutions worth reporting (e.g. vacancy rates given as percentages).
+        Resolutions worth reporting (e.g. vacancy rates given as percentages), in words.
+    readings : dict of str to list of dict
+        What was read how, counted (:data:`READINGS`), for the accounting.
     """
 
     values: pd.DataFrame
     problems: pd.DataFrame
     notes: list[str]
+    readings: dict[str, list[dict[str, object]]] = field(default_factory=dict)
 
 
 class _Problems:
@@ -112,6 +143,45 @@ class _Problems:
         return pd.concat(self._parts, ignore_index=True)
 
 
+@dataclass
+class _Context:
+    """What parsing one dataset's rows needs and collects.
+
+    Attributes
+    ----------
+    reference : Reference
+        The reference data in use.
+    files : pandas.Series
+        The file (or worksheet) each row comes from.
+    locales : dict of str to Locale
+        The locale of each file.
+    problems : _Problems
+        The problems found.
+    notes : list of str
+        Resolutions worth reporting, in words.
+    readings : dict of str to list of dict
+        What was read how, counted (:data:`READINGS`).
+    """
+
+    reference: Reference
+    files: pd.Series
+    locales: dict[str, Locale]
+    problems: _Problems = field(default_factory=_Problems)
+    notes: list[str] = field(default_factory=list)
+    readings: dict[str, list[dict[str, object]]] = field(
+        default_factory=lambda: {key: [] for key in READINGS}
+    )
+    orders: dict[str, _dates.FileOrder] = field(default_factory=dict)
+
+    def groups(self) -> Iterator[tuple[Locale, pd.Series]]:
+        """Each locale in use, with the rows of the files written in it."""
+        by_locale: dict[Locale, list[str]] = {}
+        for source, locale in self.locales.items():
+            by_locale.setdefault(locale, []).append(source)
+        for locale, sources in by_locale.items():
+            yield locale, self.files.isin(sources)
+
+
 def _resolver(resolve: Callable[[str], str], given: pd.Series, blank: pd.Series) -> pd.Series:
     """Resolve the distinct non-blank values once; unknown names map to NA."""
     mapping: dict[str, object] = {}
@@ -123,13 +193,55 @@ def _resolver(resolve: Callable[[str], str], given: pd.Series, blank: pd.Series)
     return given.map(mapping).astype("string")
 
 
-def _to_number(given: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Numbers from text (``,`` thousands separators and a leading ``£`` allowed)."""
-    cleaned = given.str.replace(r"^£", "", regex=True).str.replace(",", "", regex=False)
-    number = pd.to_numeric(cleaned.where(~blank), errors="coerce")
-    finite = np.isfinite(number.to_numpy(dtype=float, na_value=np.nan))
-    bad = ~blank & ~pd.Series(finite, index=given.index)
+_NUMBER_MESSAGES = {
+    "not_a_number": RULES["not_a_number"],
+    "decimal_comma": "a comma as the decimal mark: never read as a whole number; declare the "
+    'file\'s locale ([locale] decimal = ",") to read it as a decimal',
+    "ambiguous_separator": "a thousands separator or a decimal mark? declare the file's locale "
+    '([locale] thousands = "," or decimal = ",") to read it',
+}
+
+_NUMBER_READINGS = {
+    "thousands_separator": "read with thousands separators",
+    "decimal_comma": "read with a decimal comma, as the file's locale declares",
+    "decimal_point": "read with a decimal point in a file declared to use a decimal comma",
+}
+
+
+def _to_number(
+    col: Column, text: pd.Series, blank: pd.Series, ctx: _Context, shown: pd.Series | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """Numbers from text in each file's locale; returns (numbers, mask of values not read).
+
+    Every value not read is a problem of its rule (:data:`~nest_eval.ingest.numbers.
+    NUMBER_RULES`), shown as ``shown`` (default ``text``); every value read other than
+    plainly is counted.
+    """
+    shown = text if shown is None else shown
+    number = pd.Series(np.nan, index=text.index, dtype="float64")
+    rule = pd.Series(None, index=text.index, dtype=object)
+    how = pd.Series(None, index=text.index, dtype=object)
+    for locale, rows in ctx.groups():
+        chosen = rows & ~blank
+        read = read_numbers(text[chosen], locale.decimal, locale.thousands)
+        number[chosen], rule[chosen], how[chosen] = read["value"], read["rule"], read["reading"]
+    for key in NUMBER_RULES:
+        ctx.problems.add(rule == key, col.name, shown, key, _NUMBER_MESSAGES[key])
+    _count_numbers(col, how, shown, ctx)
+    bad = rule.notna()
     return number.where(~bad), bad
+
+
+def _count_numbers(col: Column, how: pd.Series, shown: pd.Series, ctx: _Context) -> None:
+    """Count the numbers read other than plainly, by how, with an example of each."""
+    for reading, count in how.value_counts(sort=False).sort_index().items():
+        example = str(shown[how == reading].iloc[0])
+        ctx.readings["numbers"].append(
+            {"column": col.name, "reading": reading, "count": int(count), "example": example}
+        )
+        ctx.notes.append(
+            f"{count} value(s) of {col.name} {_NUMBER_READINGS[str(reading)]} (e.g. {example!r})"
+        )
 
 
 def _range_text(col: Column) -> str:
@@ -160,31 +272,11 @@ def _check_range(number: pd.Series, col: Column, given: pd.Series, problems: _Pr
     )
 
 
-def _parse_dates(given: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Parse ISO and UK day-first dates; returns (dates, malformed mask, impossible mask)."""
-    iso = given.str.extract(_ISO)
-    uk = given.str.extract(_UK)
-    year = iso[0].fillna(uk[2])
-    month = iso[1].fillna(uk[1])
-    day = iso[2].fillna(uk[0])
-    shaped = year.notna() & ~blank
-    malformed = ~blank & ~shaped
-    parts = pd.DataFrame(
-        {
-            "year": pd.to_numeric(year.where(shaped)).astype("float64"),
-            "month": pd.to_numeric(month.where(shaped)).astype("float64"),
-            "day": pd.to_numeric(day.where(shaped)).astype("float64"),
-        }
-    )
-    dates = pd.to_datetime(parts, errors="coerce")
-    impossible = shaped & dates.isna()
-    return dates, malformed, impossible
-
-
 def parse_rows(
     dataset: Dataset,
     raw: pd.DataFrame,
     reference: Reference = DEFAULT_REFERENCE,
+    files: pd.Series | None = None,
 ) -> ParsedRows:
     """Parse and check every value of a dataset's rows.
 
@@ -196,25 +288,33 @@ def parse_rows(
         Text cells with contract column names (already normalised); extra columns allowed.
         Required columns must be present (ingest checks this per file).
     reference : Reference
-        The vocabularies resolving categorical values, and the measures catalogue giving score
-        ranges (default: the package's).
+        The vocabularies resolving categorical values, the measures catalogue giving score
+        ranges and the files' locales and plausible dates (default: the package's).
+    files : pandas.Series, optional
+        The file (or worksheet, ``book.xlsx[sheet]``) each row comes from, indexed as ``raw``:
+        its locale applies, and its dates are read in one order. Default: one unnamed file.
 
     Returns
     -------
     ParsedRows
-        Typed values, problems (one per broken rule) and notes.
+        Typed values, problems (one per broken rule), notes and readings.
     """
-    problems = _Problems()
-    notes: list[str] = []
+    files = pd.Series("", index=raw.index) if files is None else files.astype(str)
+    locales = {
+        source: reference.reading.locale(dataset.name, source) for source in pd.unique(files)
+    }
+    ctx = _Context(reference, files, locales)
     out: dict[str, pd.Series] = {}
     text = raw.astype("string").fillna("")
     stripped = text.apply(lambda s: s.str.strip())
+    read = _blank_missing(dataset, stripped, ctx)
+    ctx.orders = _date_orders(dataset, read, ctx)
 
     for col in dataset.columns:
-        if col.name in stripped:
-            given = stripped[col.name]
+        if col.name in read:
+            given, shown = read[col.name], stripped[col.name]
         elif col.default is not None:  # an absent column takes the contract's default
-            given = pd.Series(col.default, index=stripped.index, dtype="string")
+            given = shown = pd.Series(col.default, index=read.index, dtype="string")
         else:
             continue
         blank = given == ""
@@ -222,23 +322,24 @@ def parse_rows(
             given = given.mask(blank, col.default)
             blank = given == ""
         if col.required:
-            problems.add(blank, col.name, given, "missing_required", "a value is required")
-        given, blank = _refuse_nhs_numbers(col, given, blank, problems)
-        parsed = _parse_column(col, given, blank, problems, notes, reference)
+            ctx.problems.add(blank, col.name, shown, "missing_required", "a value is required")
+        given, blank = _refuse_nhs_numbers(col, given, blank, ctx.problems)
+        parsed = _parse_column(col, given, blank, ctx)
         if isinstance(parsed, dict):
             out.update(parsed)
         else:
             out[col.name] = parsed
 
     if dataset.name == "outcomes" and {"measure", "score"} <= set(out):
-        _check_scores(stripped, out, problems, notes, reference.catalogue)
-    _check_cross_column(dataset, stripped, out, problems)
+        _check_scores(read, out, ctx.problems, ctx.notes, reference.catalogue)
+    _check_cross_column(dataset, read, out, ctx.problems)
 
     values = pd.DataFrame(out, index=raw.index)
     for name in raw.columns:
         if name not in values:
             values[name] = text[name]
-    return ParsedRows(values, problems.frame(), notes)
+    readings = {key: records for key, records in ctx.readings.items() if records}
+    return ParsedRows(values, ctx.problems.frame(), ctx.notes, readings)
 
 
 def _refuse_nhs_numbers(
@@ -256,31 +357,187 @@ def _refuse_nhs_numbers(
     return given.mask(nhs, ""), blank | nhs
 
 
-def _parse_category(
-    col: Column, given: pd.Series, blank: pd.Series, problems: _Problems, reference: Reference
-) -> pd.Series:
+def _blank_missing(dataset: Dataset, stripped: pd.DataFrame, ctx: _Context) -> pd.DataFrame:
+    """The contract columns' cells with each file's missing-value markers blanked, counted."""
+    columns = [c.name for c in dataset.columns if c.name in stripped]
+    missing = pd.DataFrame(False, index=stripped.index, columns=columns)
+    for locale, rows in ctx.groups():
+        marked = stripped[columns].isin(list(locale.missing)).to_numpy()
+        missing |= marked & rows.to_numpy()[:, None]
+    counted = []
+    for column in columns:
+        for value, count in stripped.loc[missing[column], column].value_counts().items():
+            record = {"column": column, "value": str(value), "count": int(count)}
+            ctx.readings["missing"].append(record)
+            counted.append(f"{column} {value!r} ({count})")
+    if counted:
+        ctx.notes.append(
+            "read as missing (as R and SPSS write a missing value; Welsh 'na' is no): "
+            + ", ".join(counted)
+        )
+    return stripped.mask(missing.reindex(columns=stripped.columns, fill_value=False), "")
+
+
+def _date_orders(
+    dataset: Dataset, read: pd.DataFrame, ctx: _Context
+) -> dict[str, _dates.FileOrder]:
+    """The order each file's slash dates are read in, from its locale and all its dates."""
+    columns = [c.name for c in dataset.columns if c.kind == "date" and c.name in read]
+    if not columns:
+        return {}
+    counts = []
+    for column in columns:
+        parts = _dates.date_parts(read[column])
+        found = _dates.evidence(parts).assign(slash_dates=parts["slash"])
+        counts.append(found.astype(int).groupby(ctx.files.to_numpy()).sum())
+    per_file = pd.concat(counts).groupby(level=0).sum()
+    orders = {}
+    for source, row in per_file.iterrows():
+        if row["slash_dates"]:
+            orders[str(source)] = _dates.decide_order(
+                str(source), ctx.locales[str(source)].dates, row
+            )
+    for order in orders.values():
+        _record_order(order, ctx)
+    return orders
+
+
+def _record_order(order: _dates.FileOrder, ctx: _Context) -> None:
+    """Count how a file's dates are read; say so in words unless day-first by evidence."""
+    ctx.readings["dates"].append(
+        {
+            "file": order.file,
+            "order": order.order,
+            "how": order.how,
+            "slash_dates": order.slash_dates,
+            "day_first_only": order.day_first,
+            "month_first_only": order.month_first,
+            "either": order.ambiguous,
+        }
+    )
+    written = "MM/DD/YYYY" if order.order == "month-first" else "DD/MM/YYYY"
+    if order.how == "detected" and order.order == "month-first":
+        ctx.notes.append(
+            f"{order.file}: dates read month-first ({written}) as a whole: "
+            f"{order.month_first} date(s) have a second number above 12 and none a first"
+        )
+    elif order.how == "default" and order.ambiguous:
+        ctx.notes.append(
+            f"{order.file}: {order.ambiguous} date(s) could be day-first or month-first and no "
+            f"date of the file tells: read day-first ({written}, the default); declare the "
+            "file's order ([locale] dates) if it is month-first"
+        )
+    elif order.how == "mixed":
+        ctx.notes.append(
+            f"{order.file}: dates written both day-first ({order.day_first}) and month-first "
+            f"({order.month_first}): read day-first; {order.month_first} month-first date(s) "
+            f"and {order.ambiguous} that could be either quarantined until the file's order is "
+            "declared ([locale] dates)"
+        )
+    elif order.how == "declared":
+        ctx.notes.append(
+            f"{order.file}: dates read {order.order} ({written}) as declared"
+            + (f"; {order.other_order} written the other way round quarantined"
+               if order.other_order else "")
+        )  # fmt: skip
+
+
+def _parse_category(col: Column, given: pd.Series, blank: pd.Series, ctx: _Context) -> pd.Series:
     """Canonical values of a ``category`` or ``yes_no`` column (``yes_no`` read as booleans)."""
-    vocab = reference.vocabularies[col.vocabulary or ""]
+    vocab = ctx.reference.vocabularies[col.vocabulary or ""]
     resolved = vocab.resolve_series(given.mask(blank, pd.NA))
     unknown = resolved.isna() & ~blank
+    _count_codings(col, given, resolved, ctx)
     if col.kind == "yes_no":
-        problems.add(unknown, col.name, given, "bad_yes_no", RULES["bad_yes_no"])
+        ctx.problems.add(unknown, col.name, given, "bad_yes_no", RULES["bad_yes_no"])
         return resolved.map({"yes": True, "no": False}, na_action="ignore").astype("boolean")
-    problems.add(
+    ctx.problems.add(
         unknown, col.name, given, "not_allowed", f"must be one of {', '.join(vocab.values)}"
     )
     return resolved
 
 
+def _count_codings(col: Column, given: pd.Series, resolved: pd.Series, ctx: _Context) -> None:
+    """Count every value read as a canonical value it does not spell, by value and source."""
+    vocab = ctx.reference.vocabularies[col.vocabulary or ""]
+    coded = resolved.notna() & (fold_series(given) != fold_series(resolved))
+    if not coded.any():
+        return
+    pairs = pd.DataFrame({"from": given[coded], "to": resolved[coded]}).value_counts()
+    said = []
+    for (frm, to), count in sorted(pairs.items()):
+        source = vocab.source_of(frm)
+        ctx.readings["codings"].append(
+            {"column": col.name, "from": frm, "to": to, "count": int(count), "source": source}
+        )
+        said.append(f"{frm!r} as {to} ({count}{', evaluator' if source == 'evaluator' else ''})")
+    ctx.notes.append(f"{col.name} codings read: " + ", ".join(said))
+
+
+_OTHER_ORDER = {
+    False: "can only be month-first (MM/DD/YYYY); the file is read day-first",
+    True: "can only be day-first (DD/MM/YYYY); the file is read month-first",
+}
+
+
+def _parse_dates(col: Column, given: pd.Series, ctx: _Context) -> pd.Series:
+    """The dates of a column, each file's slash dates read in the file's order."""
+    parts = _dates.date_parts(given)
+    month_first = _per_row(ctx, lambda o: o.order == "month-first")
+    found = _dates.evidence(parts)
+    other = found["day_first"].where(month_first, found["month_first"])
+    either = found["ambiguous"] & _per_row(ctx, lambda o: o.quarantines_ambiguous)
+    window = ctx.reference.reading.window
+    dates, broken = _dates.read_dates(given, parts, month_first, window)
+    add, name = ctx.problems.add, col.name
+    add(broken["malformed"], name, given, "bad_date", RULES["bad_date"])
+    for read_month_first, message in _OTHER_ORDER.items():
+        add(other & (month_first == read_month_first), name, given, "mixed_date_order", message)
+    add(either, name, given, "ambiguous_date", RULES["ambiguous_date"])
+    add(broken["impossible"] & ~other, name, given, "bad_date", "no such calendar date")
+    implausible = broken["implausible"] & ~other & ~either
+    add(implausible, name, given, "implausible_date", f"outside the plausible dates, {window}")
+    return dates.where(~(other | either))
+
+
+def _per_row(ctx: _Context, test: Callable[[_dates.FileOrder], bool]) -> pd.Series:
+    """Whether each row's file order passes ``test`` (False for a file without slash dates)."""
+    return ctx.files.isin([source for source, order in ctx.orders.items() if test(order)])
+
+
+def _parse_rate(col: Column, given: pd.Series, blank: pd.Series, ctx: _Context) -> dict:
+    """A rate: a proportion 0–1, or a percentage (above 1, or with ``%``) read as such.
+
+    A rate of exactly 1 could be either (100% or 1%): it is quarantined (``ambiguous_rate``),
+    never read as one of them.
+    """
+    sign = given.str.endswith("%") & ~blank
+    number, _ = _to_number(col, given.str.removesuffix("%").str.strip(), blank, ctx, given)
+    as_percent = sign | ((number > 1) & (number <= 100))
+    ambiguous = (number == 1) & ~sign
+    ctx.problems.add(
+        (number < 0) | (number > 100),
+        col.name,
+        given,
+        "out_of_range",
+        "must be a proportion 0–1 or a percentage 0–100",
+    )
+    ctx.problems.add(ambiguous, col.name, given, "ambiguous_rate", RULES["ambiguous_rate"])
+    if as_percent.any():
+        ctx.notes.append(
+            f"{int(as_percent.sum())} value(s) of {col.name} given as percentages "
+            f"(1–100) were read as such and divided by 100; recorded in "
+            f"{col.name}_given_as_percent"
+        )
+    rate = number.where(~as_percent, number / 100).where(~ambiguous).astype("float64")
+    flag = as_percent.astype("boolean").mask(number.isna() | ambiguous, pd.NA)
+    return {col.name: rate, f"{col.name}_given_as_percent": flag}
+
+
 def _parse_column(
-    col: Column,
-    given: pd.Series,
-    blank: pd.Series,
-    problems: _Problems,
-    notes: list[str],
-    reference: Reference,
+    col: Column, given: pd.Series, blank: pd.Series, ctx: _Context
 ) -> pd.Series | dict[str, pd.Series]:
-    kind = col.kind
+    kind, problems = col.kind, ctx.problems
     if kind in ("text", "comment", "id"):
         return given.mask(blank, pd.NA).astype("string")
     if kind in ("rpb", "element", "measure"):
@@ -295,15 +552,12 @@ def _parse_column(
         )
         return resolved
     if kind in ("category", "yes_no"):
-        return _parse_category(col, given, blank, problems, reference)
+        return _parse_category(col, given, blank, ctx)
     if kind == "date":
-        dates, malformed, impossible = _parse_dates(given, blank)
-        problems.add(malformed, col.name, given, "bad_date", RULES["bad_date"])
-        problems.add(impossible, col.name, given, "bad_date", "no such calendar date")
-        return dates
-    # numeric kinds
-    number, not_number = _to_number(given, blank)
-    problems.add(not_number, col.name, given, "not_a_number", RULES["not_a_number"])
+        return _parse_dates(col, given, ctx)
+    if kind == "rate":
+        return _parse_rate(col, given, blank, ctx)
+    number, _ = _to_number(col, given, blank, ctx)  # numeric kinds
     if kind == "score":  # range depends on the measure: checked in _check_scores
         return number.astype("float64")
     if kind in ("int", "year"):
@@ -321,26 +575,7 @@ def _parse_column(
         )
         _check_range(number, col, given, problems)
         return number.astype("float64")
-    if kind == "rate":
-        as_percent = (number > 1) & (number <= 100)
-        problems.add(
-            (number < 0) | (number > 100),
-            col.name,
-            given,
-            "out_of_range",
-            "must be a proportion 0–1 or a percentage 0–100",
-        )
-        if as_percent.any():
-            notes.append(
-                f"{int(as_percent.sum())} value(s) of {col.name} given as percentages "
-                f"(1–100) were read as such and divided by 100; recorded in "
-                f"{col.name}_given_as_percent"
-            )
-        rate = number.where(~as_percent, number / 100).astype("float64")
-        flag = as_percent.astype("boolean").mask(number.isna(), pd.NA)
-        return {col.name: rate, f"{col.name}_given_as_percent": flag}
-    # kind == "number"
-    _check_range(number, col, given, problems)
+    _check_range(number, col, given, problems)  # kind == "number"
     return number.astype("float64")
 
 

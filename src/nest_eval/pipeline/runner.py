@@ -152,6 +152,7 @@ def _compute(config: RunConfig, ingest_key: str, summary: RunSummary, progress: 
     if up_to_date and not config.force and results_file.exists() and tables_present:
         progress(f"compute {config.year}: unchanged, skipped")
         return results_key
+    from nest_eval.domains.census import rows_after_census
     from nest_eval.domains.year import compute_year, load_data, save_results
 
     started = time.perf_counter()
@@ -162,6 +163,11 @@ def _compute(config: RunConfig, ingest_key: str, summary: RunSummary, progress: 
     _write_json(build / "results_state.json", {"key": results_key})
     summary.compute_ran = True
     progress(f"compute {config.year}: results and tables ({time.perf_counter() - started:.1f} s)")
+    if config.as_of is not None:
+        left_out = rows_after_census(results.accounting)
+        listed = ", ".join(f"{name} {n}" for name, n in left_out.items() if n) or "none"
+        progress(f"compute {config.year}: rows dated after the census date {config.as_of}, "
+                 f"left out: {listed}")  # fmt: skip
     return results_key
 
 

@@ -4,21 +4,21 @@ Each vocabulary (sex, respondent, respondent type, access outcome, organisation 
 self-assessment level, yes/no) is defined once, in ``contract.toml`` beside the columns that use
 it, and read by ingest (to resolve what RPBs send), the demo generator (to write canonical
 values), the data dictionary (to document the codings) and the statistics (which compare
-canonical values only). An evaluator adds codings through an overrides file of the same shape
-(:func:`load_vocabularies`).
+canonical values only). An evaluator adds codings in an overrides file, one line each, the value
+as sent to its canonical value (``[codings.sex]`` ``"1" = "male"``; :func:`load_vocabularies`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
 
-from nest_eval.reference.loader import Overrides, read_data
+from nest_eval.reference.loader import Overrides, ReferenceFileError, read_data
 
 __all__ = [
     "VOCABULARIES",
@@ -26,6 +26,7 @@ __all__ = [
     "Vocabularies",
     "Vocabulary",
     "fold_coding",
+    "fold_series",
     "load_vocabularies",
 ]
 
@@ -34,8 +35,17 @@ class UnknownCodingError(ValueError):
     """A value that is no coding of its vocabulary."""
 
 
+_SEPARATORS = r"[\s\-/_]+"
+"""Runs of spaces, hyphens, slashes and underscores: alike when matching a coding."""
+
+_APOSTROPHES = r"['’‘`]"
+"""Apostrophes, straight or curly: ignored when matching a coding (``wedi'i gyfeirio``)."""
+
+
 def fold_coding(text: object) -> str:
     """Fold a coding for matching: case, surrounding spaces, and ``-``, ``/``, ``_``, spaces alike.
+
+    Apostrophes (straight or curly) are ignored.
 
     Examples
     --------
@@ -43,8 +53,11 @@ def fold_coding(text: object) -> str:
     'parent carer'
     >>> fold_coding("young_person")
     'young person'
+    >>> fold_coding("Wedi’i gyfeirio")
+    'wedii gyfeirio'
     """
-    return re.sub(r"[\s\-/_]+", " ", str(text).strip().lower()).strip()
+    folded = re.sub(_APOSTROPHES, "", str(text).strip().lower())
+    return re.sub(_SEPARATORS, " ", folded).strip()
 
 
 @dataclass(frozen=True)
@@ -60,11 +73,17 @@ class Vocabulary:
     codings : Mapping of str to str
         Every accepted coding (folded with :func:`fold_coding`) to its canonical value; a
         canonical value is always one of its own codings.
+    listed : tuple of (str, str)
+        The codings of the contract as written there, each with its canonical value.
+    added : Mapping of str to str
+        The codings an evaluator added, as written, to their canonical values.
     """
 
     name: str
     values: tuple[str, ...]
     codings: Mapping[str, str]
+    listed: tuple[tuple[str, str], ...] = ()
+    added: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def resolve(self, text: object) -> str:
         """The canonical value of a coding.
@@ -88,14 +107,23 @@ class Vocabulary:
 
     def resolve_series(self, given: pd.Series) -> pd.Series:
         """Canonical values of a column of codings; missing where a value is no coding."""
-        folded = given.astype("string").str.strip().str.lower()
-        folded = folded.str.replace(r"[\s\-/_]+", " ", regex=True).str.strip()
-        return folded.map(self.codings, na_action="ignore").astype("string")
+        return fold_series(given).map(self.codings, na_action="ignore").astype("string")
 
     def codings_of(self, value: str) -> tuple[str, ...]:
-        """The codings accepted for a canonical value, other than the value itself."""
-        own = fold_coding(value)
-        return tuple(c for c, v in self.codings.items() if v == value and c != own)
+        """The contract's codings of a canonical value, as written there."""
+        return tuple(coding for coding, of in self.listed if of == value)
+
+    def source_of(self, text: object) -> str:
+        """Where the coding ``text`` comes from: ``"evaluator"`` or ``"contract"``."""
+        evaluator = {fold_coding(c) for c in self.added}
+        return "evaluator" if fold_coding(text) in evaluator else "contract"
+
+
+def fold_series(given: pd.Series) -> pd.Series:
+    """:func:`fold_coding` of every value of a column (missing stays missing)."""
+    folded = given.astype("string").str.strip().str.lower()
+    folded = folded.str.replace(_APOSTROPHES, "", regex=True)
+    return folded.str.replace(_SEPARATORS, " ", regex=True).str.strip()
 
 
 class Vocabularies(Mapping[str, Vocabulary]):
@@ -115,36 +143,57 @@ class Vocabularies(Mapping[str, Vocabulary]):
         return len(self._items)
 
 
-def _vocabulary(name: str, spec: dict[str, Any], where: str) -> Vocabulary:
+def _add(codings: dict[str, str], coding: str, value: str, fault: Callable[[str], Exception]):
+    """Add one coding, refusing a coding that already codes another value."""
+    folded = fold_coding(coding)
+    if codings.get(folded, value) != value:
+        raise fault(f"{coding!r} codes both {codings[folded]} and {value}")
+    codings[folded] = value
+
+
+def _vocabulary(
+    name: str, spec: dict[str, Any], added: dict[str, str], overrides: Overrides
+) -> Vocabulary:
+    """A vocabulary of ``contract.toml`` with the codings an evaluator added."""
     values = tuple(spec["values"])
-    codings: dict[str, str] = {}
-    for value in values:
-        codings[fold_coding(value)] = value
+    codings = {fold_coding(value): value for value in values}
+    listed = []
+    where = f"contract.toml: vocabularies.{name}.codings"
     for value, given in spec.get("codings", {}).items():
         if value not in values:
-            raise ValueError(
-                f"{where}.codings.{value}: not a value of {name} ({', '.join(values)})"
+            raise ReferenceFileError(
+                f"{where}.{value}: not a value of {name} ({', '.join(values)})"
             )
         for coding in given:
-            folded = fold_coding(coding)
-            if codings.get(folded, value) != value:
-                raise ValueError(
-                    f"{where}.codings: {coding!r} codes both {codings[folded]} and {value}"
+            _add(codings, coding, value, lambda m: ReferenceFileError(f"{where}: {m}"))
+            listed.append((coding, value))
+    for coding, value in added.items():
+        _add(
+            codings, coding, value, lambda m, c=coding: overrides.error(f"codings.{name}.{c!r}", m)
+        )
+    return Vocabulary(
+        name, values, MappingProxyType(codings), tuple(listed), MappingProxyType(dict(added))
+    )
+
+
+def _evaluator_codings(overrides: Overrides, known: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The ``[codings.<vocabulary>]`` tables of an overrides file, checked."""
+    tables = overrides.section("codings")
+    for name, table in tables.items():
+        if name not in known:
+            raise overrides.error(
+                f"codings.{name}", f"unknown vocabulary; known: {', '.join(known)}"
+            )
+        if not isinstance(table, dict):
+            raise overrides.error(f"codings.{name}", 'expected a table of codings: "1" = "male"')
+        values = known[name]["values"]
+        for coding, value in table.items():
+            if value not in values:
+                raise overrides.error(
+                    f"codings.{name}.{coding!r}",
+                    f"{value!r} is not a value of {name} ({', '.join(values)})",
                 )
-            codings[folded] = value
-    return Vocabulary(name, values, MappingProxyType(codings))
-
-
-def _merged(spec: dict[str, Any], extra: dict[str, Any], overrides: Overrides, name: str):
-    unknown = sorted(set(extra) - {"codings"})
-    if unknown:
-        raise overrides.error(f"vocabularies.{name}", f"only codings can be added, not {unknown}")
-    codings = {v: list(c) for v, c in spec.get("codings", {}).items()}
-    for value, given in extra.get("codings", {}).items():
-        if not isinstance(given, list) or not all(isinstance(g, str) for g in given):
-            raise overrides.error(f"vocabularies.{name}.codings.{value}", "expected a list of text")
-        codings.setdefault(value, []).extend(given)
-    return {**spec, "codings": codings}
+    return tables
 
 
 def load_vocabularies(overrides: Overrides | None = None) -> Vocabularies:
@@ -153,8 +202,8 @@ def load_vocabularies(overrides: Overrides | None = None) -> Vocabularies:
     Parameters
     ----------
     overrides : Overrides, optional
-        Its ``[vocabularies.<name>.codings]`` tables add codings (``male = ["1"]``); values
-        cannot be added or removed.
+        Its ``[codings.<vocabulary>]`` tables add codings, one line each, the value as sent
+        to its canonical value (``"1" = "male"``); values cannot be added or removed.
 
     Returns
     -------
@@ -162,25 +211,16 @@ def load_vocabularies(overrides: Overrides | None = None) -> Vocabularies:
 
     Raises
     ------
-    ValueError
+    ReferenceFileError
         When an override names an unknown vocabulary or value, or a coding that already codes
         another value; the message names the file and key.
     """
     overrides = overrides or Overrides()
     raw = read_data("contract.toml")["vocabularies"]
-    extra = overrides.section("vocabularies")
-    for name in extra:
-        if name not in raw:
-            raise overrides.error(
-                f"vocabularies.{name}", f"unknown vocabulary; known: {', '.join(raw)}"
-            )
-    built = {}
-    for name, spec in raw.items():
-        where = f"contract.toml: vocabularies.{name}"
-        if name in extra:
-            spec = _merged(spec, extra[name], overrides, name)
-            where = f"{overrides.path}: vocabularies.{name}"
-        built[name] = _vocabulary(name, spec, where)
+    added = _evaluator_codings(overrides, raw)
+    built = {
+        name: _vocabulary(name, spec, added.get(name, {}), overrides) for name, spec in raw.items()
+    }
     return Vocabularies(built, str(overrides.path or ""))
 
 

@@ -111,6 +111,9 @@ class Dataset:
         self-assessment rows only).
     at_least_one_of : tuple of str
         Columns of which each row must give at least one value.
+    dated_by : str or None
+        The date column that places a row in time (a run leaves out rows dated after its
+        census date); None for datasets of years.
     """
 
     name: str
@@ -119,6 +122,11 @@ class Dataset:
     key: tuple[str, ...] = ()
     key_when: tuple[str, str] | None = None
     at_least_one_of: tuple[str, ...] = ()
+    dated_by: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.dated_by is not None and self.column(self.dated_by).kind != "date":
+            raise ValueError(f"dataset {self.name!r}: dated_by {self.dated_by!r} is not a date")
 
     @property
     def required_columns(self) -> tuple[str, ...]:
@@ -156,6 +164,7 @@ def _dataset(name: str, spec: dict[str, Any]) -> Dataset:
         tuple(spec.get("key", ())),
         (key_when["column"], key_when["value"]) if key_when else None,
         tuple(spec.get("at_least_one_of", ())),
+        spec.get("dated_by"),
     )
 
 

@@ -5,11 +5,11 @@ framework's parts, the recommendations, the measures catalogue, the indicators a
 conversion table) lives in TOML and CSV files in ``nest_eval/reference/data/``, so a
 statistician or translator corrects a file, not code. :func:`read_data` reads one of them.
 
-An evaluator's overrides come in one TOML file whose tables have the shape of the package's
-files (``[measures.<key>]`` as in ``measures.toml``, ``[vocabularies.<name>.codings]`` as in
-``contract.toml``); :func:`read_overrides` reads it and checks that it names only what may be
-overridden. Each reference module merges its own part through the same schema it reads its
-defaults with.
+An evaluator's overrides come in one TOML file (:data:`OVERRIDABLE`): ``[measures.<key>]`` of
+the shape of ``measures.toml``; ``[codings.<vocabulary>]``, one line per coding as sent
+(``"1" = "male"``); ``[locale]`` and ``[dates]`` of the shape of ``contract.toml``'s.
+:func:`read_overrides` reads it and checks that it names only what may be overridden. Each
+reference module merges its own part through the same schema it reads its defaults with.
 """
 
 from __future__ import annotations
@@ -34,9 +34,17 @@ __all__ = [
 
 OVERRIDABLE: dict[str, str] = {
     "measures": "figures of the measures catalogue (measures.toml)",
-    "vocabularies": "further codings of the contract's vocabularies (contract.toml)",
+    "codings": 'further codings of the contract\'s vocabularies ([codings.sex] "1" = "male")',
+    "locale": "how the raw files are written: decimal mark, thousands separator, date order, "
+    "missing-value markers (contract.toml [locale]), for all files, a dataset or a file",
+    "dates": "a narrower window of plausible dates (contract.toml [dates])",
 }
 """Top-level tables an overrides file may hold, and what each overrides."""
+
+_WRITTEN_NOW: dict[str, str] = {
+    "vocabularies": 'codings are added as [codings.<vocabulary>], one line each: "1" = "male"',
+}
+"""Tables an overrides file no longer holds, with how to write what they said."""
 
 
 class ReferenceFileError(ValueError):
@@ -125,6 +133,8 @@ def read_overrides(path: str | Path | None) -> Overrides:
             raise ReferenceFileError(f"{file}: not valid TOML: {exc}") from None
     overrides = Overrides(file, tables)
     for name, table in tables.items():
+        if name in _WRITTEN_NOW:
+            raise overrides.error(name, _WRITTEN_NOW[name])
         if name not in OVERRIDABLE:
             known = "; ".join(f"[{k}]: {v}" for k, v in OVERRIDABLE.items())
             raise overrides.error(name, f"cannot be overridden; an overrides file holds {known}")

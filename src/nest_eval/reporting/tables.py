@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from nest_eval.config import Disclosure, RunConfig
+from nest_eval.domains.census import rows_after_census
 from nest_eval.domains.distance import BASE_COLUMNS
 from nest_eval.domains.year import YearResults
 from nest_eval.reference.indicators import COLUMNS, indicator, unit_of
@@ -193,12 +194,18 @@ QUALITY_COLUMNS = (
     "duplicates_collapsed",
     "rows_not_loaded",
     "problems",
+    "rows_after_census",
 )
 """Columns of the data-quality table."""
 
 
 def quality_table(accounting: dict) -> pd.DataFrame:
-    """Row accounting and problems by rule per dataset (counts only, never values)."""
+    """Row accounting and problems by rule per dataset (counts only, never values).
+
+    ``rows_after_census`` counts the accepted rows the run left out as dated after its census
+    date (:mod:`nest_eval.domains.census`).
+    """
+    after_census = rows_after_census(accounting)
     rows = []
     for name, record in accounting.get("datasets", {}).items():
         problems = record.get("problems_by_rule", {})
@@ -213,6 +220,7 @@ def quality_table(accounting: dict) -> pd.DataFrame:
                 "duplicates_collapsed": record.get("duplicates_collapsed", 0),
                 "rows_not_loaded": record.get("rows_not_loaded", 0),
                 "problems": "; ".join(f"{rule} {count}" for rule, count in problems.items()),
+                "rows_after_census": after_census.get(name, 0),
             }
         )
     return pd.DataFrame(rows, columns=list(QUALITY_COLUMNS))

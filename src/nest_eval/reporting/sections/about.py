@@ -56,19 +56,25 @@ def quality(ctx: Context) -> Block:
     table = quality_table(ctx.results.accounting)
     if table.empty:
         return paragraph("No accounting record is available for this data.", "note")
-    return paragraph(
+    columns = ["dataset", "status", "rows_read", "rows_accepted", "rows_quarantined",
+               "duplicates_collapsed", "rows_not_loaded", "problems"]  # fmt: skip
+    text = (
         "Every row read is accounted for: rows read = accepted + quarantined + exact "
         "duplicates collapsed (+ rows of a dataset that could not be loaded). Quarantined "
         "rows broke a rule of the data contract; they are listed, with the rule, for the RPB "
         "to correct at source and are not used. Only counts are published here."
-    ) + html_table(
-        table,
-        tuple(Col(c) for c in ("dataset", "status", "rows_read", "rows_accepted",
-                                "rows_quarantined", "duplicates_collapsed", "rows_not_loaded",
-                                "problems")),
-        caption="Data coverage and quality",
-        lang=ctx.lang,
-    )  # fmt: skip
+    )
+    left_out = int(table["rows_after_census"].sum())
+    if left_out:
+        columns.append("rows_after_census")
+        as_of = ctx.results.accounting["census"]["as_of"]
+        text += (
+            f" Of the rows accepted, {left_out} dated after the census date of this run "
+            f"({as_of}) are left out of it."
+        )
+    return paragraph(text) + html_table(
+        table, tuple(Col(c) for c in columns), caption="Data coverage and quality", lang=ctx.lang
+    )
 
 
 def _figures_used(ctx: Context) -> Block:
