@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from nest_eval.reference import measures as measures_module
 from nest_eval.reference.measures import (
     CATALOGUE,
     MEASURE_KEYS,
@@ -645,3 +646,47 @@ def test_array_of_cutoffs_selects_by_respondent(tmp_path):
     assert teacher.clinical_side == "above"
     assert sdq.clinical_threshold("self").threshold.value == 20
     assert CATALOGUE["SDQ_TOTAL"].clinical_threshold("parent").threshold.value == 17
+
+
+# --- the catalogue file is checked as it is read ---------------------------------------------
+
+
+def _raw_measure(**figures):
+    raw = {
+        "items": "1 item",
+        "score_min": 0,
+        "score_max": 10,
+        "integer_scores": True,
+        "higher_is_better": True,
+        "source": "test",
+    }
+    return raw | figures
+
+
+@pytest.mark.parametrize(
+    ("figures", "message"),
+    [
+        ({"reliability": {"value": 0.8, "source": "s", "verified": True}}, "source and a note"),
+        ({"reliability": {"value": 0.8, "source": " ", "verified": True, "note": "n"}}, "source"),
+        (
+            {"reliability": {"value": 1.0, "source": "s", "verified": True, "note": "n"}},
+            r"\[0, 1\)",
+        ),
+        ({"reference_sd": {"value": 0, "source": "s", "verified": True, "note": "n"}}, "positive"),
+        (
+            {
+                "clinical_cutoffs": [
+                    {
+                        "band": "clinical",
+                        "clinical_side": "below",
+                        "threshold": {"value": 11, "source": "s", "verified": True, "note": "n"},
+                    }
+                ]
+            },
+            "outside the score range",
+        ),
+    ],
+)
+def test_catalogue_figures_need_provenance_and_a_valid_value(figures, message):
+    with pytest.raises(ValueError, match=message):
+        measures_module._measure("TEST", _raw_measure(**figures))

@@ -481,7 +481,27 @@ def _cutoff(raw: dict[str, Any]) -> Cutoff:
     )
 
 
+def _check_figure(key: str, name: str, figure: Figure) -> None:
+    """Refuse a catalogue figure without its provenance, or out of its range."""
+    if not figure.source.strip() or not figure.note.strip():
+        raise ValueError(f"measures.toml: {key}.{name}: a figure needs a source and a note")
+    if name == "reliability" and not 0 <= figure.value < 1:
+        raise ValueError(f"measures.toml: {key}.reliability must be in [0, 1)")
+    if name in ("reference_sd", "sem", "reliable_change") and figure.value <= 0:
+        raise ValueError(f"measures.toml: {key}.{name} must be positive")
+
+
 def _measure(key: str, raw: dict[str, Any]) -> Measure:
+    measure = _read_measure(key, raw)
+    for name, figure in measure.figures().items():
+        _check_figure(key, name, figure)
+    for cutoff in measure.clinical_cutoffs:
+        if not measure.score_min <= cutoff.threshold.value <= measure.score_max:
+            raise ValueError(f"measures.toml: {key} {cutoff.label} is outside the score range")
+    return measure
+
+
+def _read_measure(key: str, raw: dict[str, Any]) -> Measure:
     meaningful = raw.get("meaningful_change")
     return Measure(
         key=key,
