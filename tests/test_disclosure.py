@@ -381,5 +381,8 @@ def test_rounding_adds_to_suppression_and_changes_no_decision(demo):
     counts = ["n_pairs", "n_unpaired", "reliable_improvement", "no_reliable_change"]
     shown = rounded_tables.outcomes_change[counts].stack()
     numbers = pd.to_numeric(shown[shown != "c"])
-    assert len(numbers) > 50 and (numbers % 5 == 0).all()
+    assert (numbers % 5 == 0).all()
+    # The check has counts to bite on: shown unrounded, many are not multiples of 5.
+    exact = controlled.outcomes_change[counts].stack()
+    assert (pd.to_numeric(exact[exact != "c"]) % 5 != 0).sum() > 20
     assert ((controlled.outcomes_change[counts] == "c") == (shown.unstack() == "c")).all().all()

@@ -35,13 +35,13 @@ SPEC_MODULES = ("spec", "profile", "distance", "categories", "funnel", "experien
 
 
 @pytest.fixture(scope="module")
-def tables(demo_data):
+def tables(demo_data, outcomes_with_unassessable_measure):
     sa = demo_data["self_assessment"]
     return {
         "means": implementation.national_means(sa, YEAR),
         "ratings": implementation.journey_ratings(sa),
         "distance": distance.distance_travelled(demo_data, YEAR),
-        "outcomes": distance.outcomes_change(demo_data["outcomes"], YEAR),
+        "outcomes": distance.outcomes_change(outcomes_with_unassessable_measure, YEAR),
         "agreement": experiences.agreement(demo_data["experiences"], YEAR),
         "funnels": comparisons.rpb_funnels(comparisons.proportions_by_rpb(demo_data, YEAR)),
     }

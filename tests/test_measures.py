@@ -1,4 +1,4 @@
-"""Tests for the outcome measures catalogue (figures as given in spec/measures.md)."""
+"""Tests for the outcome measures catalogue (figures of spec/measures.md and their sources)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from nest_eval.reference import measures as measures_module
 from nest_eval.reference.measures import (
     CATALOGUE,
     MEASURE_KEYS,
@@ -106,7 +107,8 @@ def test_swemwbs_raw_is_an_input_only_code():
 
 # --- catalogue contents ---------------------------------------------------------------------
 
-# (measure, figure) pairs that spec/measures.md marks unverified.
+# (measure, figure) pairs that spec/measures.md marks unverified, and the figures added to the
+# catalogue that were read second-hand (or, for ReQoL-10, only as a published bound).
 UNVERIFIED = {
     ("SDQ_TOTAL", "cut-off: borderline, parent"),
     ("SDQ_TOTAL", "cut-off: abnormal, parent"),
@@ -116,6 +118,8 @@ UNVERIFIED = {
     ("SDQ_TOTAL", "cut-off: borderline, self"),
     ("SDQ_TOTAL", "cut-off: abnormal, self"),
     ("GBO", "reliable_change"),
+    ("RCADS_T", "reliability"),
+    ("REQOL10", "reliability"),
 }
 
 
@@ -146,7 +150,7 @@ def test_unverified_flags_follow_the_spec():
 def test_sdq_has_no_reference_sd_and_says_so():
     sdq = CATALOGUE["SDQ_TOTAL"]
     assert sdq.reference_sd is None
-    assert any("reference SD" in note and "unverified" in note for note in sdq.notes)
+    assert any("No reference SD" in note and "by informant" in note for note in sdq.notes)
 
 
 @pytest.mark.parametrize(
@@ -159,9 +163,14 @@ def test_sdq_has_no_reference_sd_and_says_so():
         ("WEMWBS", "reliability", 0.91, "Tennant et al. 2007"),
         ("SDQ_TOTAL", "reliability", 0.73, "Goodman 2001"),
         ("YP_CORE", "reliability", 0.80, "Twigg et al. 2016"),
+        ("YP_CORE", "reliability", 0.80, "21(2):115–123"),
         ("RCADS_T", "reference_mean", 50.0, "RCADS user guide"),
         ("RCADS_T", "reference_sd", 10.0, "RCADS user guide"),
+        ("RCADS_T", "reliability", 0.78, "Chorpita, Moffitt & Gray 2005"),
+        ("RCADS_T", "reliability", 0.78, "doi:10.1016/j.brat.2004.02.004"),
         ("GBO", "reliable_change", 2.45, "Edbrooke-Childs et al. 2015"),
+        ("REQOL10", "reliability", 0.85, "Keetharuth et al. 2018"),
+        ("REQOL10", "reliability", 0.85, "212(1):42–49"),
     ],
 )
 def test_published_figures(key, figure, value, cited):
@@ -188,11 +197,46 @@ def test_swemwbs_reliability_is_derived_from_sem_and_sd():
     assert reliability.verified is True
 
 
-def test_figures_absent_where_spec_has_none():
-    assert CATALOGUE["RCADS_T"].reliability is None
+def test_figures_absent_where_none_was_found():
     assert CATALOGUE["WEMWBS"].sem is None
     assert CATALOGUE["CORS"].figures() == {}
     assert CATALOGUE["SWEMWBS"].clinical_cutoffs == ()
+    # One reference SD would serve every informant, sex and age: none catalogued where the
+    # published norms differ by them.
+    for key in ("SDQ_TOTAL", "YP_CORE", "REQOL10"):
+        assert CATALOGUE[key].reference_sd is None
+    assert CATALOGUE["REQOL10"].reliable_change is None
+    assert any("not assessable" in note for note in CATALOGUE["CORS"].notes)
+
+
+@pytest.mark.parametrize("key", MEASURE_KEYS)
+def test_every_figure_says_what_it_is_and_where_it_comes_from(key):
+    for name, figure in CATALOGUE[key].figures().items():
+        assert figure.source.strip(), (key, name)
+        assert figure.note.strip(), (key, name)
+        if not figure.verified:
+            assert "read" in figure.note or "measures.md" in figure.note, (key, name)
+
+
+@pytest.mark.parametrize("key", MEASURE_KEYS)
+def test_every_measure_has_a_reliable_change_figure_or_says_it_has_none(key):
+    measure = CATALOGUE[key]
+    if measure.reliability is None and measure.reliable_change is None:
+        assert any("not assessable" in note for note in measure.notes)
+
+
+def test_sources_read_second_hand_are_named():
+    rcads = CATALOGUE["RCADS_T"].reliability
+    assert "second-hand" in rcads.note and "psychtools.info" in rcads.note
+    assert "0.78–0.88" in rcads.note and "513" in rcads.note
+    reqol = CATALOGUE["REQOL10"].reliability
+    assert "> 0.85" in reqol.note and "lower bound" in reqol.note
+    yp_core = " ".join(CATALOGUE["YP_CORE"].notes)
+    for band in ("male 11–13 0.83", "male 14–16 0.80", "female 11–13 0.80", "female 14–16 0.74"):
+        assert band in yp_core
+    assert "cpsyctc/shiny-server" in yp_core and "not applied" in yp_core
+    assert "male 11 0.69" in yp_core and "female 11 0.74" in yp_core
+    assert any("6.6, SD 6.0" in note for note in CATALOGUE["SDQ_TOTAL"].notes)
 
 
 @pytest.mark.parametrize(
@@ -410,7 +454,7 @@ def test_figures_table_covers_every_figure():
         "overridden",
         "note",
     ]
-    assert len(table) == _expected_figure_count(CATALOGUE) == 25
+    assert len(table) == _expected_figure_count(CATALOGUE) == 27
     assert not table.duplicated(["measure", "figure"]).any()
     assert not table["overridden"].any()
     assert (table["source"].str.len() > 0).all()
@@ -537,7 +581,7 @@ def test_overrides_leave_the_default_untouched(config_path):
 def test_figures_table_flags_overrides(config_path):
     catalogue = load_catalogue(config_path)
     table = catalogue.figures_table()
-    assert len(table) == _expected_figure_count(catalogue) == 28
+    assert len(table) == _expected_figure_count(catalogue) == 30
     overridden = {(r.measure, r.figure) for r in table.itertuples() if r.overridden}
     assert overridden == {
         ("SDQ_TOTAL", "reference_sd"),
@@ -645,3 +689,47 @@ def test_array_of_cutoffs_selects_by_respondent(tmp_path):
     assert teacher.clinical_side == "above"
     assert sdq.clinical_threshold("self").threshold.value == 20
     assert CATALOGUE["SDQ_TOTAL"].clinical_threshold("parent").threshold.value == 17
+
+
+# --- the catalogue file is checked as it is read ---------------------------------------------
+
+
+def _raw_measure(**figures):
+    raw = {
+        "items": "1 item",
+        "score_min": 0,
+        "score_max": 10,
+        "integer_scores": True,
+        "higher_is_better": True,
+        "source": "test",
+    }
+    return raw | figures
+
+
+@pytest.mark.parametrize(
+    ("figures", "message"),
+    [
+        ({"reliability": {"value": 0.8, "source": "s", "verified": True}}, "source and a note"),
+        ({"reliability": {"value": 0.8, "source": " ", "verified": True, "note": "n"}}, "source"),
+        (
+            {"reliability": {"value": 1.0, "source": "s", "verified": True, "note": "n"}},
+            r"\[0, 1\)",
+        ),
+        ({"reference_sd": {"value": 0, "source": "s", "verified": True, "note": "n"}}, "positive"),
+        (
+            {
+                "clinical_cutoffs": [
+                    {
+                        "band": "clinical",
+                        "clinical_side": "below",
+                        "threshold": {"value": 11, "source": "s", "verified": True, "note": "n"},
+                    }
+                ]
+            },
+            "outside the score range",
+        ),
+    ],
+)
+def test_catalogue_figures_need_provenance_and_a_valid_value(figures, message):
+    with pytest.raises(ValueError, match=message):
+        measures_module._measure("TEST", _raw_measure(**figures))

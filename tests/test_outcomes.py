@@ -1,4 +1,4 @@
-"""Outcomes: pairing, reliable change worked by hand from measures.md, CORC categories."""
+"""Outcomes: pairing, reliable change worked by hand from catalogue figures, CORC categories."""
 
 import math
 
@@ -145,16 +145,114 @@ def test_sample_sd_is_used_when_asked_and_when_the_catalogue_has_none(catalogue)
 
 def test_measure_without_figures_is_not_assessable_and_published_threshold_is_used():
     rows = [
-        ("P", "Gwent", "RCADS_T", "self", "2024-01-01", 70, 12, "female"),
-        ("P", "Gwent", "RCADS_T", "self", "2024-06-01", 50, 12.4, "female"),
+        ("P", "Gwent", "CORS", "self", "2024-01-01", 20, 12, "female"),
+        ("P", "Gwent", "CORS", "self", "2024-06-01", 32, 12.4, "female"),
         ("Q", "Gwent", "GBO", "self", "2024-01-01", 3.0, 12, "female"),
         ("Q", "Gwent", "GBO", "self", "2024-06-01", 5.5, 12.4, "female"),
     ]
     out = oc.reliable_change(oc.episodes(assessments(rows))).set_index("measure")
-    assert out.loc["RCADS_T", "category"] == "not_assessable"  # no reliability in catalogue
+    assert out.loc["CORS", "category"] == "not_assessable"  # no figure in the catalogue
     # GBO: published reliable-change threshold 2.45 (unverified); +2.5 exceeds it
     assert out.loc["GBO", "rc_threshold"] == 2.45
     assert out.loc["GBO", "category"] == "reliable_improvement"
+
+
+# Worked example. RCADS subscale T-scores (higher = worse): catalogue reliability 0.78 (lowest
+# subscale α, Chorpita, Moffitt & Gray 2005) and the T-score norm SD 10, so
+# S_diff = √2 · 10 · √(1 − 0.78) = 6.6332496 and a change is reliable where
+# |change| > 1.96 · 6.6332496 = 13.0012 T points. Clinical range T >= 70.
+#   R: 72 → 58, change −14, RCI = −14 / 6.6332496 = −2.1106 → reliable improvement; 72 ≥ 70 →
+#      58 < 70: reliable recovery
+#   S: 60 → 71, change +11, RCI = +1.6583 → no reliable change (moved into the clinical range)
+#   T: 55 → 69, change +14, RCI = +2.1106 → reliable deterioration
+#   U: parent report 75 → 63, change −12, RCI = −1.8091 → no reliable change (the same figures:
+#      the catalogue has one reliability for every respondent); 75 ≥ 70 → 63: clinically
+#      significant without reliable change, so no recovery
+RCADS_EXAMPLE = [
+    ("R", "Gwent", "RCADS_T", "self", "2024-01-10", 72, 13.0, "female"),
+    ("R", "Gwent", "RCADS_T", "self", "2024-07-10", 58, 13.5, "female"),
+    ("S", "Powys", "RCADS_T", "self", "2024-02-10", 60, 15.0, "male"),
+    ("S", "Powys", "RCADS_T", "self", "2024-08-10", 71, 15.5, "male"),
+    ("T", "Gwent", "RCADS_T", "self", "2024-03-10", 55, 11.0, "female"),
+    ("T", "Gwent", "RCADS_T", "self", "2024-09-10", 69, 11.5, "female"),
+    ("U", "Gwent", "RCADS_T", "parent", "2024-03-10", 75, 9.0, "male"),
+    ("U", "Gwent", "RCADS_T", "parent", "2024-09-10", 63, 9.5, "male"),
+]
+
+
+@pytest.mark.parametrize(
+    ("person", "rci", "category", "recovered"),
+    [
+        ("R", -14 / 6.6332495807108, "reliable_improvement", True),
+        ("S", 11 / 6.6332495807108, "no_reliable_change", False),
+        ("T", 14 / 6.6332495807108, "reliable_deterioration", False),
+        ("U", -12 / 6.6332495807108, "no_reliable_change", False),
+    ],
+)
+def test_rcads_reliable_change_worked_example(person, rci, category, recovered):
+    out = oc.reliable_change(oc.episodes(assessments(RCADS_EXAMPLE))).set_index("person_id")
+    row = out.loc[person]
+    assert row["rc_threshold"] == pytest.approx(13.001169178193168, rel=1e-12)
+    assert row["reliability_used"] == 0.78
+    assert row["sd_used"] == 10.0
+    assert row["sd_source"].startswith("catalogue: RCADS user guide")
+    assert row["rci"] == pytest.approx(rci, rel=1e-12)
+    assert row["category"] == category
+    assert bool(row["reliable_recovery"]) is recovered
+
+
+# Worked example. ReQoL-10 (higher = better): catalogue reliability 0.85 (Keetharuth et al. 2018,
+# test–retest '> 0.85') and no reference SD, so the SD is that of the pairs' first scores,
+# 18, 22 and 26: mean 22, SD = √((16 + 0 + 16) / 2) = 4. S_diff = √2 · 4 · √(1 − 0.85) =
+# 2.1908902 and a change is reliable where |change| > 1.96 · 2.1908902 = 4.2941 points.
+# Clinical range < 24.
+#   V: 18 → 25, change +7, RCI = +3.1950 → reliable improvement; 18 < 24 → 25: recovery
+#   W: 22 → 25, change +3, RCI = +1.3693 → no reliable change (clinically significant only)
+#   X: 26 → 21, change −5, RCI = −2.2822 → reliable deterioration
+REQOL_EXAMPLE = [
+    ("V", "Gwent", "REQOL10", "self", "2024-01-10", 18, 17.0, "female"),
+    ("V", "Gwent", "REQOL10", "self", "2024-07-10", 25, 17.5, "female"),
+    ("W", "Powys", "REQOL10", "self", "2024-02-10", 22, 19.0, "male"),
+    ("W", "Powys", "REQOL10", "self", "2024-08-10", 25, 19.5, "male"),
+    ("X", "Gwent", "REQOL10", "self", "2024-03-10", 26, 21.0, "female"),
+    ("X", "Gwent", "REQOL10", "self", "2024-09-10", 21, 21.5, "female"),
+]
+
+
+@pytest.mark.parametrize(
+    ("person", "rci", "category", "clinically_significant", "recovered"),
+    [
+        ("V", 7 / 2.1908902300206647, "reliable_improvement", True, True),
+        ("W", 3 / 2.1908902300206647, "no_reliable_change", True, False),
+        ("X", -5 / 2.1908902300206647, "reliable_deterioration", False, False),
+    ],
+)
+def test_reqol_reliable_change_worked_example(
+    person, rci, category, clinically_significant, recovered
+):
+    out = oc.reliable_change(oc.episodes(assessments(REQOL_EXAMPLE))).set_index("person_id")
+    row = out.loc[person]
+    assert row["sd_used"] == pytest.approx(4.0, rel=1e-12)
+    assert row["sd_source"] == "sample baseline SD (n = 3)"
+    assert row["reliability_used"] == 0.85
+    assert row["rc_threshold"] == pytest.approx(4.294144850840503, rel=1e-12)
+    assert row["rci"] == pytest.approx(rci, rel=1e-12)
+    assert row["category"] == category
+    assert bool(row["clinically_significant"]) is clinically_significant
+    assert bool(row["reliable_recovery"]) is recovered
+
+
+def test_reqol_reference_sd_from_configuration(tmp_path):
+    """With a configured reference SD of 6, S_diff = √2 · 6 · √0.15 = 3.2863353 and the
+    threshold 1.96 · 3.2863353 = 6.4412 points: V's +7 is still reliable, X's −5 no longer."""
+    config = tmp_path / "reqol.toml"
+    config.write_text('[measures.REQOL10]\nreference_sd = { value = 6.0, source = "test" }\n')
+    out = oc.reliable_change(
+        oc.episodes(assessments(REQOL_EXAMPLE)), load_catalogue(config)
+    ).set_index("person_id")
+    assert out.loc["V", "rc_threshold"] == pytest.approx(6.441217276260755, rel=1e-12)
+    assert out.loc["V", "category"] == "reliable_improvement"
+    assert out.loc["X", "category"] == "no_reliable_change"
 
 
 def test_corc_person_categories(assessed):

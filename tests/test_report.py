@@ -58,5 +58,20 @@ def test_the_year_type_and_the_sd_are_stated_as_configured(results, demo_data):
     config = RunConfig(year=2025, sd="sample")
     sample = Report(compute_year(demo_data, config), config)
     assert "SD is the sample's baseline SD (as this run is configured)" in repr(sample.methods())
+    assert "whose index uses the sample's baseline SD" not in repr(sample.methods())
     reference = Report(results, RunConfig(year=2025))
     assert "SD is the catalogue's reference SD" in repr(reference.methods())
+
+
+def test_methods_name_the_measures_without_reliable_change_figures(
+    results, demo_data, outcomes_with_unassessable_measure
+):
+    config = RunConfig(year=2025)
+    methods = repr(Report(results, config).methods())
+    assert "so that every pair is not assessable for reliable change: none." in methods
+    assert (
+        "whose index uses the sample's baseline SD: SDQ total difficulties, YP-CORE, ReQoL-10."
+    ) in methods
+    data = {**demo_data, "outcomes": outcomes_with_unassessable_measure}
+    with_cors = repr(Report(compute_year(data, config), config).methods())
+    assert "not assessable for reliable change: Child Outcome Rating Scale." in with_cors

@@ -9,18 +9,26 @@ Labels (English and Welsh) are in the message catalogue, key ``measure.<key>``.
 
 Sources
 -------
+Each figure's source and note in ``measures.toml`` say which publication, sample and informant it
+comes from, and, for a figure not read in its primary source, where it was read second-hand.
+
 - SWEMWBS: Shah N. et al. (2018), *Health and Quality of Life Outcomes* 16:239 (clinical
   baseline mean and SD, SEM, meaningful and reliable change); Warwick Medical School, SWEMWBS
   "how to" pages (raw → metric Rasch conversion table).
 - WEMWBS: Tennant R. et al. (2007), *Health and Quality of Life Outcomes* 5:63 (range,
   Cronbach's α); Maheswaran H. et al. (2012) (SEM 2.4–3.1).
-- SDQ: Goodman R. (2001), *J Am Acad Child Adolesc Psychiatry* 40:1337 (α, retest); sdqinfo
-  (score bands).
-- YP-CORE: Twigg E. et al. (2016), *Child and Adolescent Mental Health* 21:115 (α, cut-offs).
-- RCADS: RCADS user guide (UCLA); CORC (T-score norms and cut-offs).
+- SDQ: Goodman R. (2001), *J Am Acad Child Adolesc Psychiatry* 40(11):1337–1345 (α, retest);
+  sdqinfo (score bands).
+- YP-CORE: Twigg E. et al. (2016), *Child and Adolescent Mental Health* 21(2):115–123 (α,
+  cut-offs by sex and age band; its reliable change indices by band are in the notes).
+- RCADS: Chorpita B.F., Moffitt C.E. & Gray J. (2005), *Behaviour Research and Therapy*
+  43:309–322 (subscale α, clinical sample; unverified); RCADS user guide and scoring page (UCLA);
+  CORC (T-score norms and cut-offs).
 - GBO: Edbrooke-Childs J. et al. (2015) (reliable change; unverified); CORC.
-- ReQoL-10: Franklin M. et al. (2021) (clinical cut-off).
-- CORS / ORS: CORC.
+- ReQoL-10: Keetharuth A.D. et al. (2018), *British Journal of Psychiatry* 212(1):42–49
+  (test–retest reliability, published as a bound; unverified); Franklin M. et al. (2021),
+  *Quality of Life Research* (clinical cut-off).
+- CORS / ORS: CORC (no reliability or reliable-change figure catalogued).
 """
 
 from __future__ import annotations
@@ -481,7 +489,27 @@ def _cutoff(raw: dict[str, Any]) -> Cutoff:
     )
 
 
+def _check_figure(key: str, name: str, figure: Figure) -> None:
+    """Refuse a catalogue figure without its provenance, or out of its range."""
+    if not figure.source.strip() or not figure.note.strip():
+        raise ValueError(f"measures.toml: {key}.{name}: a figure needs a source and a note")
+    if name == "reliability" and not 0 <= figure.value < 1:
+        raise ValueError(f"measures.toml: {key}.reliability must be in [0, 1)")
+    if name in ("reference_sd", "sem", "reliable_change") and figure.value <= 0:
+        raise ValueError(f"measures.toml: {key}.{name} must be positive")
+
+
 def _measure(key: str, raw: dict[str, Any]) -> Measure:
+    measure = _read_measure(key, raw)
+    for name, figure in measure.figures().items():
+        _check_figure(key, name, figure)
+    for cutoff in measure.clinical_cutoffs:
+        if not measure.score_min <= cutoff.threshold.value <= measure.score_max:
+            raise ValueError(f"measures.toml: {key} {cutoff.label} is outside the score range")
+    return measure
+
+
+def _read_measure(key: str, raw: dict[str, Any]) -> Measure:
     meaningful = raw.get("meaningful_change")
     return Measure(
         key=key,
@@ -790,7 +818,8 @@ class Catalogue:
 
 
 CATALOGUE = Catalogue({m.key: m for m in MEASURES})
-"""The default catalogue, with the published figures of ``measures.md``."""
+"""The default catalogue: the published figures of ``measures.md`` and those found since, each
+with its source (``measures.toml``)."""
 
 
 # --------------------------------------------------------------------------------------------

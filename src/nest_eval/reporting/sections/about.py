@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
+import pandas as pd
 
 from nest_eval import __version__
 from nest_eval.domains.outcomes import (
@@ -13,8 +14,10 @@ from nest_eval.domains.outcomes import (
     min_paired_for,
 )
 from nest_eval.files import code_fingerprint
+from nest_eval.reference.measures import MEASURE_KEYS
 from nest_eval.reporting.blocks import Block, Col, heading, html_table, join, paragraph
 from nest_eval.reporting.context import Context
+from nest_eval.reporting.labels import value_label
 from nest_eval.reporting.tables import quality_table
 
 __all__ = ["methods", "quality", "reproducibility"]
@@ -102,8 +105,36 @@ def _figures_used(ctx: Context) -> Block:
                 f"{len(unverified)} figure(s) used here are unverified (reported second-hand): "
                 f"{listed or 'none'}. Results resting on them should be read with that caution."
             ),
+            paragraph(_change_figures_missing(ctx, used, figures)),
         ]
     )  # fmt: skip
+
+
+def _names(keys: list[str], lang: str) -> str:
+    return ", ".join(value_label("measure", key, lang) for key in keys) or "none"
+
+
+def _change_figures_missing(ctx: Context, used: set[str], figures: pd.DataFrame) -> str:
+    """Which measures of the report have no reliable-change figure, and which no reference SD."""
+    measures = [key for key in MEASURE_KEYS if key in used]
+    named = {key: set(figures.loc[figures["measure"] == key, "figure"]) for key in measures}
+    none = [key for key in measures if not named[key] & {"reliability", "reliable_change"}]
+    text = (
+        f"Measures with neither a reliability nor a published reliable-change threshold in the "
+        f"catalogue, so that every pair is not assessable for reliable change: "
+        f"{_names(none, ctx.lang)}."
+    )
+    if ctx.config.sd == "reference":
+        sample = [
+            key
+            for key in measures
+            if "reliability" in named[key] and "reference_sd" not in named[key]
+        ]
+        text += (
+            " Measures with a reliability but no reference SD in the catalogue, whose index "
+            f"uses the sample's baseline SD: {_names(sample, ctx.lang)}."
+        )
+    return text
 
 
 def _disclosure(ctx: Context) -> Block:
