@@ -13,6 +13,7 @@ from nest_eval.reference import codings, indicators, loader, messages, vocabular
 from nest_eval.reference.contract import DATASETS, EXPERIENCE_ITEMS
 from nest_eval.reference.measures import CATALOGUE, load_catalogue
 from nest_eval.reference.overrides import load_reference
+from nest_eval.reporting.sections import evidence
 
 # --- the message catalogue ------------------------------------------------------------------
 
@@ -26,6 +27,9 @@ def keys_the_code_displays() -> set[str]:
     recs = (*vocabulary.RECOMMENDATIONS, *vocabulary.COMMISSIONER_ASKS)
     keys |= {f"recommendation.{r.key}" for r in recs}
     keys |= {f"document.{r.source}" for r in recs}
+    keys |= {f"recommendation_gap.{r.key}" for r in recs if r.gap}
+    keys |= {f"evidence_status.{s}" for s in evidence.STATUSES}
+    keys |= {f"evidence_state.{s}" for s in (*evidence.PRESENCE, "none") if s != "published"}
     keys |= {f"measure.{m.key}" for m in CATALOGUE}
     for name, vocab in codings.VOCABULARIES.items():
         keys |= {f"{name}.{value}" for value in vocab.values}

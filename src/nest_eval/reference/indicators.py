@@ -89,12 +89,15 @@ class Unit:
 class Indicator:
     """A published indicator: a row of ``distance_travelled``, ``access``, ``training``, ...
 
+    or a column of ``enablers`` (partnership indicators, whose key is the column's).
+
     Attributes
     ----------
     key : str
         Stable key, spelt in full where the indicator is computed.
     domain : str
-        ``implementation``, ``outcomes``, ``experiences``, ``access`` or ``training``.
+        ``implementation``, ``outcomes``, ``experiences``, ``access``, ``training`` or
+        ``partnership`` (the enablers, one value per RPB's return).
     unit : Unit
         The unit of its value.
     direction : str

@@ -12,7 +12,8 @@ Sources
   Board (April 2019) Lookup in Wales".
 - NEST elements, foundations and qualities: Welsh Government, *NEST/NYTH framework* (2021).
 - Journey scale and 2024 ratings: Welsh Government, *NYTH/NEST implementation update* (2024).
-- Recommendations A–L: T4CYP Programme, *Legacy Report* (October 2022).
+- Recommendations A–L: T4CYP Programme, *Legacy Report* (October 2022); the indicators that
+  evidence each, and what the workbench does not collect for it, in ``recommendations.toml``.
 - Commissioner's asks: Children's Commissioner for Wales, *Making Wales a No Wrong Door Nation –
   how are we doing?* (February 2022).
 """
@@ -22,7 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nest_eval.reference.loader import read_data
+from nest_eval.reference.indicators import INDICATORS
+from nest_eval.reference.loader import ReferenceFileError, read_data
 from nest_eval.reference.messages import label
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "UnknownNameError",
     "element_keys",
     "normalise_label",
+    "recommendations_from",
     "resolve_element",
     "resolve_rpb",
     "rpb_slug",
@@ -316,14 +319,23 @@ class Recommendation:
     source : str
         Key of the document it comes from (``legacy_report`` or ``commissioner``; its title is
         the message ``document.<source>``).
-    domains : tuple of str
-        The evaluation domains whose evidence can answer it (``implementation``, ``outcomes``,
-        ``experiences``, ``access``, ``partnership``, ``training``).
+    indicators : tuple of str
+        Keys of the indicators (:data:`nest_eval.reference.indicators.INDICATORS`) whose
+        published values evidence it; empty when no indicator of the workbench does.
+    gap : bool
+        The workbench does not collect (all of) what it asks for; what is missing is the
+        message ``recommendation_gap.<key>``.
     """
 
     key: str
     source: str
-    domains: tuple[str, ...]
+    indicators: tuple[str, ...]
+    gap: bool = False
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        """The evaluation domains of its indicators, in the order first met."""
+        return tuple(dict.fromkeys(INDICATORS[k].domain for k in self.indicators))
 
     def text(self, lang: str = "en") -> str:
         """Its wording, shortened where long (message ``recommendation.<key>``)."""
@@ -333,11 +345,55 @@ class Recommendation:
         """The title of the document it comes from."""
         return label(f"document.{self.source}", lang)
 
+    def gap_text(self, lang: str = "en") -> str:
+        """What the workbench does not collect for it; empty when nothing is missing."""
+        return label(f"recommendation_gap.{self.key}", lang) if self.gap else ""
 
-_RECOMMENDATIONS = tuple(
-    Recommendation(r["key"], r["source"], tuple(r["domains"]))
-    for r in read_data("recommendations.toml")["recommendations"]
-)
+
+_SOURCES = ("legacy_report", "commissioner")
+
+
+def recommendations_from(raw: dict) -> tuple[Recommendation, ...]:
+    """The recommendations of a parsed ``recommendations.toml``, checked.
+
+    Parameters
+    ----------
+    raw : dict
+        The parsed file: a list ``recommendations`` of tables with ``key``, ``source``,
+        ``indicators`` and, optionally, ``gap``.
+
+    Returns
+    -------
+    tuple of Recommendation
+
+    Raises
+    ------
+    ReferenceFileError
+        When a key is repeated, a source is unknown, an indicator is not a key of
+        ``indicators.toml``, or a recommendation lists no indicator without ``gap = true``.
+    """
+    found: list[Recommendation] = []
+    for entry in raw["recommendations"]:
+        where = f"recommendations.toml: {entry.get('key')!r}"
+        rec = Recommendation(
+            entry["key"], entry["source"], tuple(entry["indicators"]), bool(entry.get("gap"))
+        )
+        if rec.key in {r.key for r in found}:
+            raise ReferenceFileError(f"{where}: key given twice")
+        if rec.source not in _SOURCES:
+            raise ReferenceFileError(f"{where}: source {rec.source!r} not in {_SOURCES}")
+        unknown = [k for k in rec.indicators if k not in INDICATORS]
+        if unknown:
+            raise ReferenceFileError(f"{where}: {unknown} are not indicators of indicators.toml")
+        if len(set(rec.indicators)) != len(rec.indicators):
+            raise ReferenceFileError(f"{where}: an indicator is listed twice")
+        if not rec.indicators and not rec.gap:
+            raise ReferenceFileError(f"{where}: no indicator listed; say what is missing (gap)")
+        found.append(rec)
+    return tuple(found)
+
+
+_RECOMMENDATIONS = recommendations_from(read_data("recommendations.toml"))
 
 RECOMMENDATIONS: tuple[Recommendation, ...] = tuple(
     r for r in _RECOMMENDATIONS if r.source == "legacy_report"

@@ -175,7 +175,7 @@ class Report:
         return evidence.recommendations(self.context)
 
     def methods(self) -> Block:
-        """Methods: figures used, definitions, models, disclosure control."""
+        """Methods: figures used, definitions, models, the recommendations' status, disclosure."""
         return about.methods(self.context)
 
     def reproducibility(self) -> Block:

@@ -18,6 +18,7 @@ from nest_eval.reference.measures import MEASURE_KEYS
 from nest_eval.reporting.blocks import Block, Col, heading, html_table, join, paragraph
 from nest_eval.reporting.context import Context
 from nest_eval.reporting.labels import value_label
+from nest_eval.reporting.sections.evidence import status_rule
 from nest_eval.reporting.tables import quality_table
 
 __all__ = ["methods", "quality", "reproducibility"]
@@ -170,7 +171,7 @@ def _values(count: float) -> str:
 
 
 def methods(ctx: Context) -> Block:
-    """Methods: figures of the measures catalogue used, models, definitions, disclosure."""
+    """Methods: figures used, models, definitions, the recommendations' status, disclosure."""
     spec = ctx.results.model_specification
     return join(
         [
@@ -182,6 +183,8 @@ def methods(ctx: Context) -> Block:
             paragraph(_MODEL_FIT.format(min_paired=min_paired_for(ctx.threshold))),
             heading("Intervals and comparisons"),
             paragraph(_INTERVALS),
+            heading("Evidence against the recommendations"),
+            status_rule(ctx),
             heading("Disclosure control"),
             _disclosure(ctx),
         ]
