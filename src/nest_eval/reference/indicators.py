@@ -101,6 +101,8 @@ class Indicator:
         One of :data:`DIRECTIONS`.
     basis : Unit
         The unit of its ``n`` (what the value is based on).
+    headline : bool
+        Shown in each report's *At a glance*.
     """
 
     key: str
@@ -108,6 +110,7 @@ class Indicator:
     unit: Unit
     direction: str
     basis: Unit
+    headline: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,7 @@ def _load() -> tuple[Mapping[str, Unit], Mapping[str, Indicator], Mapping[str, C
             unit(f"indicators.{key}", spec["unit"]),
             _direction(f"indicators.{key}", spec["direction"]),
             unit(f"indicators.{key}.basis", spec["basis"]),
+            bool(spec.get("headline", False)),
         )
         for key, spec in raw["indicators"].items()
     }

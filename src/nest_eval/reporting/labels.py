@@ -39,6 +39,7 @@ _KEYED = {
     "indicator": "indicator",
     "direction": "direction",
     "better": "direction",
+    "reading": "reading",
 }
 
 
