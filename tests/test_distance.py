@@ -38,17 +38,23 @@ def test_change_is_current_minus_baseline_and_inside_its_interval(table):
     assert table.loc[table["domain"] == "implementation", "ci_low"].isna().all()
 
 
-def test_wales_implementation_rows_are_the_national_means(table, demo_data):
-    from nest_eval.domains.implementation import national_means
+def test_wales_journey_ratings_compare_the_rpbs_rated_in_both_cycles(table, demo_data):
+    from nest_eval.domains.implementation import element_changes, national_means
 
-    wales = table[
-        (table["rpb"] == WALES)
-        & (table["indicator"] == "journey_rating")
-        & (table["element"] == "no_wrong_door")
-    ]
-    national = national_means(demo_data["self_assessment"], 2025).set_index("element")
-    assert wales["current"].item() == pytest.approx(national.loc["no_wrong_door", "mean_rating"])
-    assert wales["n"].item() == national.loc["no_wrong_door", "n_rpbs"]
+    sa = demo_data["self_assessment"]
+    wales = table[(table["rpb"] == WALES) & (table["indicator"] == "journey_rating")]
+    wales = wales.set_index("element")
+    pairs = element_changes(sa, 2025, 2024)
+    pairs = pairs[pairs["direction"] != "not comparable"].groupby("element")
+    assert wales["n"].to_dict() == pairs.size().to_dict()
+    assert np.allclose(wales["change"], pairs["change"].mean().reindex(wales.index))
+    # the demo's 2024 and 2025 cycles are rated by different RPBs for two elements (6 of 7)
+    now, then = (national_means(sa, y).set_index("element") for y in (2025, 2024))
+    same = (now["n_rpbs"] == 7) & (then["n_rpbs"] == 7)
+    assert (~same).sum() == 2
+    assert np.allclose(wales.loc[same, "current"], now.loc[same, "mean_rating"])
+    moved = now["mean_rating"] - then["mean_rating"]
+    assert not np.allclose(wales.loc[~same, "change"], moved[~same])
 
 
 def test_explicit_baseline_and_missing_domains(demo_data):

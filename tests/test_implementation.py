@@ -1,5 +1,7 @@
 import json
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -108,3 +110,68 @@ def test_project_rows_are_summarised_beside_the_region():
     # national figures use region-level rows only
     national = im.national_means(pd.concat([sa, projects]), 2024).set_index("element")
     assert national.loc["trusted_adults", "n_rpbs"] == 1
+
+
+# --- the Wales change per element is like for like ------------------------------------------
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def _sample_ratings() -> pd.DataFrame:
+    """The ratings of ``results/journey_ratings_sample.csv`` as ingest accepts them."""
+    rows = pd.read_csv(RESULTS / "journey_ratings_sample.csv")
+    return rows.assign(level="region", project=pd.NA, cyp_voice=True, family_voice=True)
+
+
+def _r_reference() -> pd.DataFrame:
+    """Computed in R by ``results/journey_like_for_like.R`` from the same ratings."""
+    return pd.read_csv(RESULTS / "journey_like_for_like.csv", na_values="NA").set_index("element")
+
+
+def test_wales_change_per_element_is_like_for_like_as_in_r():
+    ours = im.wales_element_changes(_sample_ratings(), 2025, 2024).set_index("element")
+    ref = _r_reference()
+    assert list(ours.index) == list(ref.index)
+    for column in ("baseline", "current", "change"):
+        np.testing.assert_allclose(ours[column], ref[column], rtol=0, atol=1e-12, err_msg=column)
+    assert ours["n_rpbs"].tolist() == ref["n_rpbs"].tolist()
+    # the sample is built so that comparing the two cycles' own means would differ
+    naive = ref["cycle_mean_current"] - ref["cycle_mean_baseline"]
+    differs = (naive - ref["change"]).abs() > 0.05
+    assert differs[["trusted_adults", "wellbeing_across_education", "no_wrong_door"]].all()
+
+
+def test_the_hand_worked_example_gives_a_third_not_0_238():
+    """2024: six RPBs rate the element 2, 2, 2, 2, 2 and 1 (11/6 = 1.8333), the seventh does not
+    rate it; 2025: the same six rate 2, 2, 2, 2, 2.5 and 2.5 (13/6) and the seventh 1.5, so the
+    2025 mean over seven is 14.5/7 = 2.0714. Cycle means give 2.0714 - 1.8333 = +0.238; the six
+    RPBs rated in both cycles moved by (0 + 0 + 0 + 0 + 0.5 + 1.5) / 6 = +1/3."""
+    sample = _sample_ratings()
+    row = im.wales_element_changes(sample, 2025, 2024).set_index("element").loc["no_wrong_door"]
+    assert row["change"] == pytest.approx(1 / 3) and row["n_rpbs"] == 6
+    assert (row["baseline"], row["current"]) == (pytest.approx(11 / 6), pytest.approx(13 / 6))
+    cycles = {
+        y: im.national_means(sample, y).set_index("element").loc["no_wrong_door"]
+        for y in (2024, 2025)
+    }
+    assert cycles[2025]["mean_rating"] == pytest.approx(14.5 / 7)
+    moved = cycles[2025]["mean_rating"] - cycles[2024]["mean_rating"]
+    assert moved == pytest.approx(0.2381, abs=1e-4)
+
+
+def test_distance_travelled_shows_the_like_for_like_wales_change_and_its_n():
+    from nest_eval.domains.distance import distance_travelled
+
+    table = distance_travelled({"self_assessment": _sample_ratings()}, 2025, baseline_year=2024)
+    rows = table[table["indicator"] == "journey_rating"].set_index(["rpb", "element"])
+    wales = rows.loc["Wales"]
+    ref = _r_reference()
+    for column in ("baseline", "current", "change"):
+        np.testing.assert_allclose(
+            wales[column].astype(float), ref[column], rtol=0, atol=1e-12, err_msg=column
+        )
+    assert wales["n"].tolist() == ref["n_rpbs"].tolist()
+    # an RPB's n says whether its change rests on a rating in both cycles
+    assert rows.loc[("Gwent", "trusted_adults"), "n"] == 0  # not rated in 2024
+    assert rows.loc[("Cwm Taf Morgannwg", "trusted_adults"), "n"] == 0  # not rated in 2025
+    assert rows.loc[("West Wales", "trusted_adults"), "n"] == 1

@@ -13,6 +13,7 @@ from nest_eval.reference import codings, indicators, loader, messages, vocabular
 from nest_eval.reference.contract import DATASETS, EXPERIENCE_ITEMS
 from nest_eval.reference.measures import CATALOGUE, load_catalogue
 from nest_eval.reference.overrides import load_reference
+from nest_eval.reporting.readings import READINGS
 from nest_eval.reporting.sections import evidence
 
 # --- the message catalogue ------------------------------------------------------------------
@@ -39,6 +40,7 @@ def keys_the_code_displays() -> set[str]:
     keys |= {f"indicator.{k}" for k in indicators.INDICATORS}
     keys |= {f"column.{k}" for k in indicators.COLUMNS}
     keys |= {f"domain.{i.domain}" for i in indicators.INDICATORS.values()}
+    keys |= {f"reading.{k}" for k in READINGS}
     return keys
 
 

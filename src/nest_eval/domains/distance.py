@@ -148,7 +148,9 @@ def _implementation_rows(
         lambda b: _implementation.rpb_change_summary(sa, year, b, ratings).set_index("rpb")
     )
     changes = cache(lambda b: _implementation.element_changes(sa, year, b, ratings))
-    means = cache(lambda y: _implementation.national_means(sa, y, ratings).set_index("element"))
+    wales = cache(
+        lambda b: _implementation.wales_element_changes(sa, year, b, ratings).set_index("element")
+    )
     rows = []
     for rpb in (*RPB_NAMES, WALES):
         b = base.get(rpb)
@@ -168,21 +170,24 @@ def _implementation_rows(
                 _better("mean_journey_rating"),
             )
         )
-        if rpb == WALES:
-            now, then = means(year), means(b)
-            rows += _element_rows(rpb, b, then["mean_rating"], now["mean_rating"], now["n_rpbs"])
+        if rpb == WALES:  # like for like: the RPBs rated in both cycles
+            both = wales(b)
+            rows += _element_rows(rpb, b, both["baseline"], both["current"], both["n_rpbs"])
         else:
             own = changes(b)
             own = own[own["rpb"] == rpb].set_index("element")
-            rated = own["current"].notna().astype(int)
-            rows += _element_rows(rpb, b, own["baseline"], own["current"], rated)
+            rated_both = (own["direction"] != "not comparable").astype(int)
+            rows += _element_rows(rpb, b, own["baseline"], own["current"], rated_both)
     return rows
 
 
 def _element_rows(
     rpb: str, b: int, baseline: pd.Series, current: pd.Series, n: pd.Series
 ) -> list[dict[str, object]]:
-    """The ``journey_rating`` rows of the core elements (series indexed by element key)."""
+    """The ``journey_rating`` rows of the core elements (series indexed by element key).
+
+    ``n`` is how many RPBs rated the element in both cycles: the RPBs the change rests on.
+    """
     return [
         _row(
             rpb,
@@ -411,7 +416,9 @@ def distance_travelled(
         Columns :data:`DISTANCE_COLUMNS`, then :data:`BASE_COLUMNS` (never published); one
         row per RPB (7, then ``Wales``), domain and
         indicator with a baseline. Journey ratings and partnership returns carry no interval
-        (they are a census of self-ratings, not a sample).
+        (they are a census of self-ratings, not a sample). A journey rating's change is like
+        for like: for Wales, over the RPBs that rated the element in both cycles
+        (:func:`~nest_eval.domains.implementation.wales_element_changes`), with ``n`` how many.
 
     Raises
     ------

@@ -5,6 +5,11 @@ Journey ratings are each RPB's own rating of its progress on the six core elemen
 RPBs' judgements, not a sample, so no sampling interval is attached to them; every mean states
 how many RPBs rated the element, and a blank rating is *not rated*, never a score.
 
+The Wales change per element is like for like: it compares the RPBs that rated the element in
+both cycles (:func:`wales_element_changes`), so an RPB rating it in one cycle only moves neither
+side. The national mean of each cycle (:func:`national_means`) is over the RPBs rating it that
+cycle, and describes the cycle, not the change.
+
 National and RPB figures use region-level rows; RIF project self-assessments
 (``level = project``) are summarised beside them.
 """
@@ -23,6 +28,7 @@ __all__ = [
     "project_summary",
     "rpb_change_summary",
     "voice_shares",
+    "wales_element_changes",
 ]
 
 _ELEMENT_ORDER = [e.key for e in CORE_ELEMENTS]
@@ -146,6 +152,87 @@ def element_changes(
         default="not comparable",
     )
     return table
+
+
+def wales_element_changes(
+    self_assessment: pd.DataFrame,
+    year: int,
+    baseline_year: int,
+    ratings: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    r"""The Wales change per core element, like for like: over the RPBs rated in both cycles.
+
+    Comparing the national mean of one cycle with that of another mixes a change in ratings
+    with a change in who rated: an RPB rating the element in one cycle only moves one mean and
+    not the other. Here both means are over the same RPBs, those that rated the element in both
+    cycles, so the change is the mean of those RPBs' own changes,
+
+    .. math::
+
+        \Delta_e = \frac{1}{n_e} \sum_{r \in R_e}
+        \left(x_{r,e}^{\mathrm{year}} - x_{r,e}^{\mathrm{baseline}}\right),
+
+    where :math:`R_e` is the set of RPBs with a rating of element :math:`e` in both cycles and
+    :math:`n_e = |R_e|`: the paired comparison of the same units before and after [1]_, as
+    distance travelled is the change between readings of the same unit [2]_.
+
+    Parameters
+    ----------
+    self_assessment : pandas.DataFrame
+        Accepted ``self_assessment`` rows.
+    year, baseline_year : int
+        Reporting and baseline cycles.
+    ratings : pandas.DataFrame, optional
+        :func:`journey_ratings` of ``self_assessment``, when already computed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``element``, ``baseline`` and ``current`` (mean rating of the RPBs rated in both
+        cycles), ``change`` (their difference: the mean of those RPBs' changes) and ``n_rpbs``
+        (how many RPBs rated the element in both cycles; the means are NaN when none did), for
+        the six core elements in published order.
+
+    References
+    ----------
+    .. [1] Shadish, W. R., Cook, T. D. and Campbell, D. T. (2002). *Experimental and
+       Quasi-Experimental Designs for Generalized Causal Inference*. Houghton Mifflin, ch. 4
+       (a change in the units observed between the two readings threatens a before-and-after
+       comparison).
+    .. [2] Dewson, S., Eccles, J., Tackey, N. D. and Jackson, A. (2000). *Guide to Measuring
+       Soft Outcomes and Distance Travelled*. Institute for Employment Studies.
+
+    Examples
+    --------
+    Six RPBs rate an element in 2024 (mean 11/6 = 1.83) and seven in 2025 (14.5/7 = 2.07); the
+    six rated in both moved from 11/6 to 13/6, a change of +1/3, not 2.07 - 1.83 = +0.24:
+
+    >>> from nest_eval.reference.vocabulary import RPB_NAMES
+    >>> then, now = [2, 2, 2, 2, 2, 1, None], [2, 2, 2, 2, 2.5, 2.5, 1.5]
+    >>> rows = [(r, y, "no_wrong_door", v) for y, values in ((2024, then), (2025, now))
+    ...         for r, v in zip(RPB_NAMES, values)]
+    >>> sa = pd.DataFrame(rows, columns=["rpb", "year", "element", "rating"]).assign(
+    ...     level="region", cyp_voice=True, family_voice=True)
+    >>> row = wales_element_changes(sa, 2025, 2024).set_index("element").loc["no_wrong_door"]
+    >>> [round(float(row[c]), 4) for c in ("baseline", "current", "change")]
+    [1.8333, 2.1667, 0.3333]
+    >>> int(row["n_rpbs"])
+    6
+    """
+    changes = element_changes(self_assessment, year, baseline_year, ratings)
+    both = changes.loc[changes["direction"] != "not comparable"]
+    grouped = both.groupby("element", sort=False)
+    table = pd.DataFrame(
+        {
+            "baseline": grouped["baseline"].mean(),
+            "current": grouped["current"].mean(),
+            "n_rpbs": grouped.size(),
+        }
+    ).reindex(_ELEMENT_ORDER)
+    table["change"] = table["current"] - table["baseline"]
+    table["n_rpbs"] = table["n_rpbs"].fillna(0).astype("int64")
+    table.index.name = "element"
+    return table.reset_index()[["element", "baseline", "current", "change", "n_rpbs"]]
 
 
 def rpb_change_summary(

@@ -104,6 +104,8 @@ class Indicator:
         One of :data:`DIRECTIONS`.
     basis : Unit
         The unit of its ``n`` (what the value is based on).
+    headline : bool
+        Shown in each report's *At a glance*.
     """
 
     key: str
@@ -111,6 +113,7 @@ class Indicator:
     unit: Unit
     direction: str
     basis: Unit
+    headline: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ def _load() -> tuple[Mapping[str, Unit], Mapping[str, Indicator], Mapping[str, C
             unit(f"indicators.{key}", spec["unit"]),
             _direction(f"indicators.{key}", spec["direction"]),
             unit(f"indicators.{key}.basis", spec["basis"]),
+            bool(spec.get("headline", False)),
         )
         for key, spec in raw["indicators"].items()
     }

@@ -40,6 +40,7 @@ _KEYED = {
     "direction": "direction",
     "better": "direction",
     "recommendation": "recommendation",
+    "reading": "reading",
 }
 
 

@@ -28,6 +28,16 @@ _SD_USED = {
     "has none",
     "sample": "the sample's baseline SD (as this run is configured)",
 }
+_JOURNEY = (
+    "Journey ratings are the RPBs' own ratings, a census without sampling error, so their changes "
+    "carry no interval. The change in an element's rating for Wales compares like with like: "
+    "the mean rating of the RPBs that rated the element in both the baseline cycle and this "
+    "year, in each cycle, so that an RPB rating it in one cycle only moves neither side; n is "
+    "how many RPBs the change rests on. The Wales mean of each cycle in the NEST profile is "
+    "over the RPBs rating the element that cycle, and each is shown with its count. The mean "
+    "journey rating over the core elements is likewise over the RPB-element pairs rated in "
+    "both cycles."
+)
 _RELIABLE_CHANGE = (
     "Jacobson–Truax reliable change index RCI = (x2 − x1) / S_diff, "
     "S_diff = √2 · SD · √(1 − r); a change is reliable where |RCI| > 1.96. SD is {sd}; "
@@ -176,6 +186,8 @@ def methods(ctx: Context) -> Block:
     return join(
         [
             _figures_used(ctx),
+            heading("Journey ratings"),
+            paragraph(_JOURNEY),
             heading("Reliable and clinically significant change"),
             paragraph(_RELIABLE_CHANGE.format(sd=_SD_USED[ctx.config.sd])),
             heading("Case-mix-adjusted change"),

@@ -11,9 +11,9 @@ from nest_eval.reporting.context import Context
 from nest_eval.reporting.format import estimate_text, format_value
 from nest_eval.reporting.labels import row_label, value_label
 
-__all__ = ["change_by_rpb", "distance", "distance_view"]
+__all__ = ["VIEW", "change_by_rpb", "distance", "distance_view"]
 
-_VIEW = (
+VIEW = (
     Col("label", "Indicator", "text"),
     Col("baseline_text", "Baseline", "text"),
     Col("current_text", "This year", "text"),
@@ -21,6 +21,7 @@ _VIEW = (
     Col("n", "n"),
     Col("better_text", "Better if", "text"),
 )
+"""The columns of a distance-travelled table as reports show it (:func:`distance_view`)."""
 
 
 def _baseline_text(value: object, year: object, key: str, lang: str) -> str:
@@ -54,8 +55,8 @@ def distance_view(rows: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 def _chart(ctx: Context, rows: pd.DataFrame, domain: str) -> Block:
     charted = rows
     if domain == "outcomes":  # chart the headline indicator per measure; the table has all
-        adjusted = rows[rows["indicator"] == "adjusted_change_per_year"]
-        charted = adjusted if not adjusted.empty else rows
+        headline = rows[rows["indicator"].map(lambda key: indicator(key).headline).astype(bool)]
+        charted = headline if not headline.empty else rows
     chart = plotting.distance_chart(
         charted,
         ctx.scope,
@@ -80,7 +81,7 @@ def distance(ctx: Context, domain: str) -> Block:
         )
     block = html_table(
         distance_view(rows, ctx.lang),
-        _VIEW,
+        VIEW,
         caption=f"Distance travelled, {value_label('domain', domain, ctx.lang).lower()}: "
         f"{value_label('rpb', ctx.scope, ctx.lang)}",
         lang=ctx.lang,
@@ -102,7 +103,7 @@ def change_by_rpb(ctx: Context, domain: str) -> Block:
         )
     return html_table(
         distance_view(rows, ctx.lang),
-        (Col("rpb"), *_VIEW),
+        (Col("rpb"), *VIEW),
         caption=f"Distance travelled, {value_label('domain', domain, ctx.lang).lower()}: every RPB",
         lang=ctx.lang,
     )

@@ -22,7 +22,11 @@ def _own_rating(current: pd.DataFrame, rpb: str, element: str) -> tuple[float, s
 
 
 def profile_table(ctx: Context) -> pd.DataFrame:
-    """Per core element: the Wales mean (and baseline), RPBs rating, and the RPB's own rating."""
+    """Per core element: the Wales mean and RPBs rating (and the baseline's), the RPB's rating.
+
+    Each cycle's mean is over the RPBs rating the element that cycle; the change, like for like,
+    is in the distance-travelled table.
+    """
     results = ctx.results
     national = results.national_means.set_index("element")
     baseline = results.national_means_baseline
@@ -36,7 +40,8 @@ def profile_table(ctx: Context) -> pd.DataFrame:
             "not_rated": national.loc[element.key, "n_not_rated"],
         }
         if baseline is not None:
-            record["baseline_mean"] = baseline.set_index("element").loc[element.key, "mean_rating"]
+            then = baseline.set_index("element").loc[element.key]
+            record["baseline_mean"], record["baseline_n_rpbs"] = then["mean_rating"], then["n_rpbs"]
         if ctx.rpb is not None:
             record["rpb_rating"], record["rpb_text"] = _own_rating(current, ctx.rpb, element.key)
         rows.append(record)
@@ -49,11 +54,15 @@ def nest_profile(ctx: Context) -> Block:
     columns = [Col("element")]
     if ctx.rpb is not None:
         columns.append(Col("rpb_text", f"{ctx.rpb} {ctx.year}", "text"))
-    columns += [Col("mean_rating", f"Wales mean {ctx.year}")]
-    if "baseline_mean" in frame:
+    columns += [Col("mean_rating", f"Wales mean {ctx.year}"), Col("n_rpbs")]
+    if "baseline_mean" in frame:  # each cycle's mean with its own count of RPBs
         base = ctx.results.baseline_year
-        columns.append(Col("baseline_mean", f"Wales mean {base}", "journey_rating"))
-    columns += [Col("n_rpbs"), Col("not_rated", "Not rated", "count_rpbs")]
+        columns[-1] = Col("n_rpbs", f"RPBs rating {ctx.year}")
+        columns += [
+            Col("baseline_mean", f"Wales mean {base}", "journey_rating"),
+            Col("baseline_n_rpbs", f"RPBs rating {base}", "count_rpbs"),
+        ]
+    columns += [Col("not_rated", f"Not rated {ctx.year}", "count_rpbs")]
     block = html_table(frame, columns, caption="NEST profile: journey ratings (1–4)", lang=ctx.lang)
     ratings = ctx.results.journey_ratings
     chart = plotting.nest_profile(

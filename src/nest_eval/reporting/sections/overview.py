@@ -11,12 +11,15 @@ import html
 import pandas as pd
 
 from nest_eval.domains.periods import period_end, period_start
+from nest_eval.reference.indicators import indicator
 from nest_eval.reporting.blocks import Block, Col, html_table, paragraph
 from nest_eval.reporting.completeness import assess, banner
 from nest_eval.reporting.context import Context
 from nest_eval.reporting.labels import value_label
+from nest_eval.reporting.readings import READINGS, reading
+from nest_eval.reporting.sections.distance import VIEW, distance_view
 
-__all__ = ["DOMAINS", "at_a_glance", "glance_table", "left_out", "title"]
+__all__ = ["DOMAINS", "at_a_glance", "glance_table", "headline_table", "left_out", "title"]
 
 DOMAINS = ("implementation", "outcomes", "experiences", "access")
 """The domains of distance travelled, in report order."""
@@ -70,33 +73,20 @@ def title(ctx: Context) -> Block:
     return heading if banner_block is None else heading + banner_block
 
 
-def _clear(record: dict) -> bool:
-    """Whether a change counts as a clear move: its interval excludes zero, or it has none."""
-    low, high, change = record["ci_low"], record["ci_high"], record["change"]
-    if not isinstance(low, str) and pd.notna(low):
-        return bool(low > 0 or high < 0)
-    return change != 0
-
-
-def _glance_counts(part: pd.DataFrame) -> dict[str, int]:
-    counts = {"improved": 0, "worsened": 0, "no_clear_change": 0, "suppressed": 0}
+def _counts(part: pd.DataFrame) -> dict[str, int]:
+    """How many of the rows read each way (:data:`~nest_eval.reporting.readings.READINGS`)."""
+    counts = dict.fromkeys(READINGS, 0)
     for record in part.to_dict(orient="records"):
-        change = record["change"]
-        if isinstance(change, str) or pd.isna(change):
-            counts["suppressed" if isinstance(change, str) else "no_clear_change"] += 1
-            continue
-        better = change > 0 if record["better"] == "higher" else change < 0
-        if _clear(record) and better:
-            counts["improved"] += 1
-        elif _clear(record) and change != 0:
-            counts["worsened"] += 1
-        else:
-            counts["no_clear_change"] += 1
+        counts[reading(record)] += 1
     return counts
 
 
 def glance_table(ctx: Context) -> pd.DataFrame:
-    """Per domain: indicators, and how many improved, worsened, moved unclearly or are hidden."""
+    """Per domain: the baseline year, how many indicators, and how many read each way.
+
+    Counted from the disclosure-controlled table, so a suppressed change or interval is
+    counted as ``suppressed`` and never by its value.
+    """
     table = ctx.tables.distance
     table = table[table["rpb"] == ctx.scope] if not table.empty else table
     rows = []
@@ -108,37 +98,68 @@ def glance_table(ctx: Context) -> pd.DataFrame:
                 "domain": domain,
                 "baseline": ", ".join(str(int(y)) for y in sorted(set(baseline))) or "–",
                 "indicators": len(part),
-                **_glance_counts(part),
+                **_counts(part),
             }
         )
     return pd.DataFrame(rows)
 
 
-def at_a_glance(ctx: Context) -> Block:
-    """Headline: how many indicators moved, in which direction, by domain.
+def headline_table(ctx: Context) -> pd.DataFrame:
+    """The headline indicators of the area (``headline`` in the indicators' reference data).
 
-    An indicator *improved* when its change is in its better direction and, where it has an
-    interval, the interval excludes zero; *worsened* likewise; otherwise it shows no clear
-    change. Suppressed indicators are counted apart.
+    The disclosure-controlled rows of the distance-travelled table, with their values as
+    reports show them (:func:`~nest_eval.reporting.sections.distance.distance_view`, each by
+    its indicator's unit) and how each change reads.
+    """
+    table = ctx.tables.distance
+    if table.empty:
+        return table.assign(reading=pd.Series(dtype=object))
+    headline = table["indicator"].map(lambda key: indicator(key).headline).astype(bool)
+    rows = table[(table["rpb"] == ctx.scope) & headline]
+    view = distance_view(rows, ctx.lang)
+    return view.assign(reading=[reading(r) for r in rows.to_dict(orient="records")])
+
+
+def at_a_glance(ctx: Context) -> Block:
+    """Headline: how the indicators read by domain, and the headline indicators' values.
+
+    An indicator *improved* (or *worsened*) only where its 95% interval excludes no change, in
+    its better (or worse) direction. Otherwise it is said as it is: no clear change (the
+    interval includes no change), no interval (journey ratings, medians, counts), not comparable
+    (no value in one of the years) or suppressed (the change or its interval is withheld).
     """
     scope = value_label("rpb", ctx.scope, ctx.lang)
     intro = paragraph(
-        f"{scope}, {ctx.year}: distance travelled since the baseline year in each "
-        "domain. An indicator counts as improved or worsened only where its 95% interval "
-        "excludes no change (journey ratings, which are self-ratings without sampling error, "
-        "count any change)."
+        f"{scope}, {ctx.year}: distance travelled since the baseline year in each domain. An "
+        "indicator counts as improved or worsened only where its 95% interval excludes no "
+        "change. A change without an interval (journey ratings, which are the RPBs' own "
+        "ratings; medians and counts) is counted as having no interval, not as a change, and "
+        "one whose change or interval is suppressed is counted as suppressed."
     )
-    return intro + html_table(
+    shown = {key: value_label("reading", key, ctx.lang) for key in READINGS}
+    shown["suppressed"] += f" ({ctx.shorthand})"
+    readings = [Col(key, heading, "count_indicators") for key, heading in shown.items()]
+    counts = html_table(
         glance_table(ctx),
         (
             Col("domain", "Domain"),
             Col("baseline", "Baseline year", "text"),
-            Col("indicators", "Indicators", "count_rpbs"),
-            Col("improved", "Improved", "count_rpbs"),
-            Col("worsened", "Worsened", "count_rpbs"),
-            Col("no_clear_change", "No clear change", "count_rpbs"),
-            Col("suppressed", f"Suppressed ({ctx.shorthand})", "count_rpbs"),
+            Col("indicators", "Indicators", "count_indicators"),
+            *readings,
         ),
         caption=f"Distance travelled at a glance: {scope}",
         lang=ctx.lang,
+    )
+    headlines = headline_table(ctx)
+    if headlines.empty:
+        return intro + counts
+    return (
+        intro
+        + counts
+        + html_table(
+            headlines,
+            (*VIEW, Col("reading", "Reading", "text")),
+            caption=f"Distance travelled, headline indicators: {scope}",
+            lang=ctx.lang,
+        )
     )
