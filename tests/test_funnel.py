@@ -46,9 +46,9 @@ from nest_eval.stats.funnel import (
 RESULTS = Path(__file__).parent / "results"
 
 # Against R: limits, probabilities, phi and tau2 agree to 2.7e-14 at most (an exact limit);
-# 1e-12 leaves room for another platform's libm. FunnelPlotR
-# writes its critical values to six decimals (1.959964, 3.090232), which moves its limits by
-# up to 3.6e-8 here, so they are compared to 1e-7.
+# 1e-12 leaves room for another platform's libm. FunnelPlotR writes its critical values to six
+# decimals (1.959964, 3.090232), which moves its limits by up to 3.6e-8 here, so they are
+# compared to 1e-7.
 TOL = 1e-12
 TOL_FUNNELPLOTR_LIMITS = 1e-7
 
