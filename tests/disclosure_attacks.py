@@ -25,7 +25,8 @@ of one family:
     quantity (``n_pairs`` and the ``n`` of the ``mean_change`` rows) are the same key.
 ``pct``
     A share, percentage or proportion with its denominator gives the numerator; so do Wilson
-    bounds, funnel limits and z-scores (solved exactly), the change in a share with its
+    bounds, funnel limits, z-scores and exact probabilities (solved exactly), the change in a
+    share with its
     Newcombe interval, and the rule that statistics resting on fewer than ``threshold`` people
     are suppressed (a published mean or share says its count is at least ``threshold``).
 ``row``
@@ -72,15 +73,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.stats import binom
 
 WALES = "Wales"
 NARROW = 5
 """A target whose feasible values are fewer than this many counts as recovered."""
 Z95 = 1.959963984540054
-Z998 = 3.090232306167813
 CONTROLLED = frozenset({"people", "responses", "requests", "learners"})
 """What a count counts when disclosure control applies to it (``indicators.toml``)."""
 INDICATORS_TOML = (
@@ -952,33 +954,42 @@ class _Reader:
             self.funnel(row, count, n_key, n, at)
 
     def funnel(self, row: dict[str, str], count: Key, n_key: Key, n, at: Callable) -> None:
-        """Denominator from a funnel limit; numerator from a z-score and the denominator."""
+        """Denominator from a funnel limit; numerator from a z-score or exact probability."""
         target = _number(self.cell(row.get("target")))
         tau2 = _number(self.cell(row.get("tau2"))) or 0.0
         if target is None or not 0 < target < 1:
             return
         ns: set[int] = set()
-        for column, z, sign in (
-            ("lower_95", Z95, -1),
-            ("upper_95", Z95, 1),
-            ("lower_99.8", Z998, -1),
-            ("upper_99.8", Z998, 1),
-        ):
-            limit = _number(self.cell(row.get(column)))
-            if limit is not None and 0 < limit < 1:
-                found = set(funnel_denominators(target, tau2, limit, z * sign))
-                ns = found if not ns else ns & found
-        if ns and _number(n) is None:
-            how = f"funnel limits around {target:.4g} at {at('lower_95')}"
-            self.pub.relate("pct", {n_key: 1.0}, min(ns), max(ns), how)
+        if _number(n) is None:  # a shown denominator needs no solving
+            for column, level, side in (
+                ("lower_95", 0.95, -1),
+                ("upper_95", 0.95, 1),
+                ("lower_99.8", 0.998, -1),
+                ("upper_99.8", 0.998, 1),
+            ):
+                limit = _number(self.cell(row.get(column)))
+                if limit is not None and 0 < limit < 1:
+                    found = set(funnel_denominators(target, tau2, limit, level, side))
+                    ns = found if not ns else ns & found
+            if ns:
+                how = f"funnel limits around {target:.4g} at {at('lower_95')}"
+                self.pub.relate("pct", {n_key: 1.0}, min(ns), max(ns), how)
         denominators = [int(n)] if _number(n) is not None else sorted(ns)
-        for column, adjusted in (("z", False), ("z_adjusted", True)):
-            z = _number(self.cell(row.get(column)))
-            if z is None or not denominators or _number(self.cell(row.get("x"))) is not None:
+        for column in ("z", "z_adjusted", "p_exact"):
+            value = _number(self.cell(row.get(column)))
+            if value is None or not denominators or _number(self.cell(row.get("x"))) is not None:
                 continue
-            xs = {x for m in denominators for x in funnel_numerators(target, tau2, z, m, adjusted)}
+            if column == "p_exact":
+                xs = {x for m in denominators for x in exact_numerators(target, value, m)}
+            else:
+                adjusted = column == "z_adjusted"
+                xs = {
+                    x
+                    for m in denominators
+                    for x in funnel_numerators(target, tau2, value, m, adjusted)
+                }
             if xs:
-                how = f"z-score {z:.4g} with n at {at(column)}"
+                how = f"{column} {value:.4g} with n at {at(column)}"
                 self.pub.relate("pct", {count: 1.0}, min(xs), max(xs), how)
 
     def read_training(self) -> None:
@@ -1461,21 +1472,35 @@ def newcombe_solutions(
     return found
 
 
+def _exact_limits(target: float, ns: np.ndarray, prob: float) -> np.ndarray:
+    """Spiegelhalter's (2005) interpolated binomial limit at each whole ``n``, within [0, 1]."""
+    r = binom.ppf(prob, ns, target)
+    below = binom.cdf(r - 1, ns, target)
+    a = (binom.cdf(r, ns, target) - prob) / (binom.cdf(r, ns, target) - below)
+    return np.clip((r - a) / ns, 0.0, 1.0)
+
+
 def funnel_denominators(
-    target: float, tau2: float, limit: float, z: float, largest: int = 100_000
+    target: float, tau2: float, limit: float, level: float, side: int, largest: int = 100_000
 ) -> list[int]:
-    """Denominators whose funnel limit (arcsine scale, Spiegelhalter 2005) is ``limit``.
+    """Denominators whose published funnel limit is ``limit``.
+
+    The methods say how: exact binomial limits interpolated between whole counts
+    (Spiegelhalter 2005), widened where ``tau2`` > 0 to the overdispersed limits on the
+    arcsine scale when those are wider.
 
     Parameters
     ----------
     target : float
         The funnel's target proportion.
     tau2 : float
-        Overdispersion (additive, arcsine scale).
+        Overdispersion (additive, arcsine scale); 0 when it was not estimated.
     limit : float
         The published limit.
-    z : float
-        Its normal quantile, negative for a lower limit.
+    level : float
+        Its level, e.g. 0.95.
+    side : int
+        -1 for a lower limit, 1 for an upper.
     largest : int
         Largest denominator tried.
 
@@ -1484,9 +1509,34 @@ def funnel_denominators(
     list of int
     """
     ns = np.arange(1, largest + 1, dtype=float)
-    theta = math.asin(math.sqrt(target))
-    limits = np.sin(theta + z * np.sqrt(1 / (4 * ns) + tau2)) ** 2
+    limits = _exact_limits(target, ns, (1 + side * level) / 2)
+    if tau2 > 0:
+        z = side * NormalDist().inv_cdf((1 + level) / 2)
+        theta = math.asin(math.sqrt(target))
+        widened = np.sin(np.clip(theta + z * np.sqrt(1 / (4 * ns) + tau2), 0, math.pi / 2)) ** 2
+        limits = np.maximum(limits, widened) if side > 0 else np.minimum(limits, widened)
     return [int(m) for m in ns[_close(limits, limit)]]
+
+
+def exact_numerators(target: float, p_exact: float, n: int) -> list[int]:
+    """Numerators whose smaller exact binomial tail probability at ``n`` is ``p_exact``.
+
+    Parameters
+    ----------
+    target : float
+        The funnel's target proportion.
+    p_exact : float
+        The published probability, min(P(X >= x), P(X <= x)).
+    n : int
+        The denominator.
+
+    Returns
+    -------
+    list of int
+    """
+    xs = np.arange(0, n + 1, dtype=float)
+    tails = np.minimum(binom.sf(xs - 1, n, target), binom.cdf(xs, n, target))
+    return [int(x) for x in xs[np.abs(tails - p_exact) <= 1e-9 * p_exact]]
 
 
 def funnel_numerators(target: float, tau2: float, z: float, n: int, adjusted: bool) -> list[int]:

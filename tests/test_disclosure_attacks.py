@@ -223,11 +223,19 @@ def test_percentages_solve_the_published_intervals_exactly():
     # Cardiff and Vale, SWEMWBS, reliable improvement: 3/10 against 1/13 in the baseline year
     change, low, high = 0.22307692307692306, -0.09722146446136265, 0.5328176722451249
     assert attacks.newcombe_solutions(10, change, low, high) == [(3, 1, 13)]
+    # exact binomial limits (Spiegelhalter 2005), written out from R's qbinom/pbinom/dbinom:
+    # qbinom(0.975, 57, 0.3) = 24, limit = (24 - a) / 57 with a = (F(24) - 0.975) / f(24)
+    limit = (24 - (0.981516817486769 - 0.975) / 0.0164247084935649) / 57
+    assert attacks.funnel_denominators(0.3, 0.0, limit, 0.95, 1) == [57]
+    # where overdispersion widens the upper limit, the arcsine limit is published
     theta, tau2 = math.asin(math.sqrt(0.3)), 0.002
-    limit = math.sin(theta + Z * math.sqrt(1 / (4 * 57) + tau2)) ** 2
-    assert attacks.funnel_denominators(0.3, tau2, limit, Z) == [57]
+    widened = math.sin(theta + Z * math.sqrt(1 / (4 * 57) + tau2)) ** 2
+    assert widened > limit
+    assert attacks.funnel_denominators(0.3, tau2, widened, 0.95, 1) == [57]
     z = (math.asin(math.sqrt(20 / 57)) - theta) * 2 * math.sqrt(57)
     assert attacks.funnel_numerators(0.3, tau2, z, 57, adjusted=False) == [20]
+    # the exact probability: P(X <= 10) for X ~ Binomial(57, 0.3), from R's pbinom
+    assert attacks.exact_numerators(0.3, 0.0241410444237684, 57) == [10]
 
 
 # -- row relations ----------------------------------------------------------------------------

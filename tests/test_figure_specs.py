@@ -181,6 +181,27 @@ def test_funnel_units_without_suppressed_rows(tables):
     assert not spec.texts.legend  # the plot carries its own legend
 
 
+def test_funnel_names_an_rpb_past_a_line_but_not_flagged(tables):
+    # demo data: the share of ratings informed by children's voices, 6 of 6 in three RPBs
+    # against 85.4%: past the interpolated 99.8% line, exact probability 0.39, not flagged
+    funnels = tables["funnels"]
+    rows = funnels[funnels["indicator"] == "share_cyp_voice"]
+    assert (rows["flag"] == "within").all()
+    full = rows.loc[rows["x"] == rows["n"], "rpb"].tolist()
+    assert len(full) == 3 and (rows.loc[rows["x"] == rows["n"], "upper_99.8"] < 1).all()
+    spec = funnel_spec(rows, "Ratings informed by children's voices")
+    assert "No RPB lies outside the limits. Just past a line but not outside the limits" in (
+        spec.texts.alt
+    )
+    for rpb in full:
+        assert f"{rpb}, 100.0% of 6, past the 99.8% line" in spec.texts.alt
+    assert spec.texts.notes[1].startswith("Just past a line but not outside the limits")
+    assert "exact binomial 95% and 99.8% control limits" in spec.texts.caption
+    # none past a line: no such sentence
+    quiet = funnels[(funnels["indicator"] == "share_family_voice")]
+    assert "Just past" not in funnel_spec(quiet, "Families' voices").texts.alt
+
+
 # --- 5. Experience items -----------------------------------------------------------------------
 
 

@@ -45,7 +45,12 @@ def test_every_sentence_stating_a_setting_is_written_from_the_run(results, demo_
     assert "from 1 to 4 below Wales level are suppressed and written [c]" in methods
     assert "or on fewer than 5 people" in methods
     assert "each suppressed count can still be any of at least 2 values" in methods
-    assert "fewer than 5 in the denominator" in repr(report.funnels())
+    funnels = repr(report.funnels())
+    assert "fewer than 5 in the denominator" in funnels
+    assert "is not estimated: that needs at least 20 units and there are 7 RPBs" in funnels
+    assert "Exact probability" in funnels
+    assert "estimated only when at least 20 units are compared" in methods
+    assert "0.53 for 7 units" in methods
     assert "10" not in title.replace("2025", "")
 
 

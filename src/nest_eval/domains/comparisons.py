@@ -1,9 +1,11 @@
 """Comparing RPBs without league tables: funnel plots for every proportion compared.
 
 Each proportion that the reports compare across the seven RPBs gets a Spiegelhalter funnel
-plot (:mod:`nest_eval.stats.funnel`): the RPBs are placed against control limits around the Wales
-proportion, widened for overdispersion, and only an RPB outside the limits is flagged. RPBs are
-never ranked.
+plot (:mod:`nest_eval.stats.funnel`): the RPBs are placed against exact binomial control limits
+around the Wales proportion, and only an RPB whose exact binomial probability is below a limit's
+level is flagged. Overdispersion is not estimated from seven RPBs (it needs
+:data:`nest_eval.stats.funnel.MIN_UNITS_OVERDISPERSION` units), so the limits allow for chance
+variation only. RPBs are never ranked.
 
 Proportions compared (reporting year):
 
@@ -170,12 +172,16 @@ def rpb_funnels(proportions: pd.DataFrame, min_units: int = 3) -> pd.DataFrame:
     pandas.DataFrame
         One row per indicator and RPB: the columns of :func:`nest_eval.stats.funnel.funnel_table`
         (``unit`` renamed ``rpb``) with ``domain``, ``indicator``, ``measure``,
-        ``respondent``, ``item``, the Wales ``target``, ``tau2`` and ``phi``.
+        ``respondent``, ``item``, the Wales ``target``, ``tau2`` (as used: 0 unless
+        overdispersion was estimated) and ``phi`` (NaN where it was not estimated, i.e. with
+        fewer RPBs than :data:`nest_eval.stats.funnel.MIN_UNITS_OVERDISPERSION`).
 
     References
     ----------
     Spiegelhalter DJ (2005). Funnel plots for comparing institutional performance. Stat Med
     24:1185–1202.
+    Spiegelhalter DJ et al. (2012). Statistical methods for healthcare regulation: rating,
+    screening and surveillance. J R Stat Soc A 175:1–47.
     """
     frames = []
     keys = ["domain", "indicator", *_OF]

@@ -373,8 +373,8 @@ def _distance_row(
 # --- comparisons ----------------------------------------------------------------------------
 
 
-_FUNNEL_DERIVED = ("proportion", "z", "z_adjusted", "lower_95", "upper_95", "lower_99.8",
-                   "upper_99.8", "flag")  # fmt: skip
+_FUNNEL_DERIVED = ("proportion", "z", "z_adjusted", "p_exact", "lower_95", "upper_95",
+                   "lower_99.8", "upper_99.8", "flag")  # fmt: skip
 _POOLED = ("target", "tau2", "phi")
 
 

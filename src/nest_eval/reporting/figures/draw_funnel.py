@@ -9,6 +9,7 @@ Okabe–Ito colours.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import matplotlib as mpl
@@ -75,7 +76,7 @@ def plot_funnel(
     else:
         fig = ax.get_figure(root=True)
     ns = table["n"].to_numpy(dtype=float)
-    grid = np.geomspace(max(1.0, ns.min() / 2.0), ns.max() * 1.1, 400)
+    grid = _grid(ns)
     limits = funnel_limits(grid, float(target), float(tau2), levels)
     styles = ["--", "-", ":", "-."]
     for i, level in enumerate(sorted(levels)):
@@ -103,6 +104,16 @@ def plot_funnel(
     ax.set_ylabel(ylabel)
     ax.legend(loc="best", fontsize=8, frameon=False)
     return fig
+
+
+def _grid(ns: np.ndarray) -> np.ndarray:
+    """Whole numbers of people from half the smallest n to 10% past the largest.
+
+    The exact limits exist only at whole n: every one up to 50, and about 400 in all.
+    """
+    low, high = max(1.0, math.floor(ns.min() / 2.0)), math.ceil(ns.max() * 1.1)
+    spaced = np.round(np.geomspace(low, high, 400))
+    return np.unique(np.concatenate([np.arange(low, min(high, 50.0) + 1.0), spaced]))
 
 
 def _recolour_funnel(ax: Axes) -> None:

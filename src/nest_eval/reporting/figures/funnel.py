@@ -1,9 +1,12 @@
 """Specification of a funnel plot of one proportion across RPBs.
 
-The RPBs are points (share against number of people) with control limits (95% and 99.8% by
-default) around the target (:mod:`nest_eval.stats.funnel`); only RPBs outside a limit are
-named, and none is ranked. Rows whose count or share is suppressed (``"c"``) are left out and
-named in a note. :func:`funnel_spec` builds the specification; it draws nothing.
+The RPBs are points (share against number of people) with exact binomial control limits (95%
+and 99.8% by default) around the target (:mod:`nest_eval.stats.funnel`); only RPBs flagged by
+their exact probability are named, and none is ranked. An RPB whose point lies just past an
+interpolated limit line without being flagged (possible with few people) is named in a note and
+in the alt text, so the picture is not misread. Rows whose count or share is suppressed
+(``"c"``) are left out and named in a note. :func:`funnel_spec` builds the specification; it
+draws nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from nest_eval.reporting.figures.spec import (
     number,
     suppressed_note,
 )
-from nest_eval.stats.funnel import FLAG_WITHIN, level_label
+from nest_eval.stats.funnel import FLAG_WITHIN, level_label, limit_columns
 
 __all__ = ["FunnelSpec", "funnel_spec"]
 
@@ -93,6 +96,43 @@ def _shown(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return shown, hidden
 
 
+def _past_a_line(shown: pd.DataFrame, levels: tuple[float, ...]) -> list[tuple[str, str]]:
+    """RPBs not flagged whose point lies past a drawn limit, with the widest such limit.
+
+    The limits are interpolated between whole counts, so with few people a count can sit just
+    past a line while its exact probability is not below the level
+    (:mod:`nest_eval.stats.funnel`).
+    """
+    found = []
+    for row in shown.loc[shown["flag"] == FLAG_WITHIN].to_dict(orient="records"):
+        past = None
+        for level in sorted(levels):
+            lower_name, upper_name = limit_columns(level)
+            low, high = number(row.get(lower_name)), number(row.get(upper_name))
+            if row["proportion"] > high or row["proportion"] < low:
+                past = level_label(level)
+        if past is not None:
+            found.append((str(row["unit"]), past))
+    return found
+
+
+def _past_text(past: list[tuple[str, str]], shown: pd.DataFrame) -> str:
+    """A sentence naming the RPBs past a line but not flagged, or nothing."""
+    if not past:
+        return ""
+    rows = shown.set_index(shown["unit"].astype(str))
+    described = [
+        f"{unit}, {fmt_pct(rows.at[unit, 'proportion'], 1)} of {rows.at[unit, 'n']:,.0f}, "
+        f"past the {level}% line"
+        for unit, level in past
+    ]
+    return (
+        "Just past a line but not outside the limits (the lines are interpolated between whole "
+        f"counts, and its exact probability is not below the line's level): "
+        f"{'; '.join(described)}."
+    )
+
+
 def _alt(
     title: str,
     shown: pd.DataFrame,
@@ -100,7 +140,7 @@ def _alt(
     limits: tuple[float, float, tuple[float, ...]],
     note: str,
 ) -> str:
-    """The alt text: the limits, and only the RPBs outside them."""
+    """The alt text: the limits, the RPBs outside them, and any just past a line."""
     target, tau2, levels = limits
     flagged = shown.loc[shown["flag"] != FLAG_WITHIN]
     if flagged.empty:
@@ -112,10 +152,12 @@ def _alt(
             for row in flagged.itertuples(index=False)
         ]
         outside = "Outside the limits: " + "; ".join(described) + "."
+    past = _past_text(_past_a_line(shown, levels), shown)
     return (
         f"Funnel plot: {title}. Each of {len(shown)} RPBs is a point, its percentage against "
-        f"its number of people, with {_level_text(levels)} control limits around the "
-        f"target of {fmt_pct(target, 1)}{_widened(tau2)}. {outside}"
+        f"its number of people, with exact binomial {_level_text(levels)} control limits "
+        f"around the target of {fmt_pct(target, 1)}{_widened(tau2)}. {outside}"
+        + (f" {past}" if past else "")
         + (f" Not shown: {', '.join(hidden)} ({note})." if hidden else "")
     )
 
@@ -157,8 +199,9 @@ def funnel_spec(
     Returns
     -------
     FunnelSpec
-        The units and texts, with an alt text naming only the RPBs outside the limits (or
-        saying there are none).
+        The units and texts, with an alt text naming the RPBs outside the limits (or saying
+        there are none) and, in a sentence of their own, any not flagged whose point lies just
+        past a line.
 
     Raises
     ------
@@ -179,12 +222,18 @@ def funnel_spec(
         raise ValueError("a funnel plot needs at least two units with counts")
     if target is None:
         raise ValueError("target unknown: pass a table from funnel_table or rpb_funnels")
-    notes = ["Only RPBs outside a limit are labelled; RPBs are not ranked."]
+    notes = [
+        "Exact binomial limits. Only RPBs outside a limit (exact probability below its level) "
+        "are labelled; RPBs are not ranked."
+    ]
+    past = _past_text(_past_a_line(shown, levels), shown)
+    if past:
+        notes.append(past)
     note = suppressed_note(disclosure or Disclosure())
     if hidden:
         notes.append(f"Not shown: {', '.join(hidden)} ({note}).")
     caption = (
-        f"{title}: funnel plot with {_level_text(levels)} control limits around "
+        f"{title}: funnel plot with exact binomial {_level_text(levels)} control limits around "
         f"{fmt_pct(target, 1)}{_widened(tau2)}. Only RPBs outside a limit are labelled; RPBs "
         "are not ranked."
     )

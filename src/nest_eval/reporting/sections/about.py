@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 import pandas as pd
@@ -15,11 +16,13 @@ from nest_eval.domains.outcomes import (
 )
 from nest_eval.files import code_fingerprint
 from nest_eval.reference.measures import MEASURE_KEYS
+from nest_eval.reference.vocabulary import RPB_NAMES
 from nest_eval.reporting.blocks import Block, Col, heading, html_table, join, paragraph
 from nest_eval.reporting.context import Context
 from nest_eval.reporting.labels import value_label
 from nest_eval.reporting.sections.evidence import status_rule
 from nest_eval.reporting.tables import quality_table
+from nest_eval.stats.funnel import MIN_UNITS_OVERDISPERSION
 
 __all__ = ["methods", "quality", "reproducibility"]
 
@@ -59,9 +62,25 @@ _INTERVALS = (
     "Proportions: Wilson score intervals; differences of proportions: Newcombe's "
     "hybrid score interval; means: Student t; differences of means: Welch; quantiles: "
     "distribution-free order-statistic intervals; standardised mean change: Becker "
-    "(1988) with the pre-test SD and Hedges' exact correction. Funnel plots: "
-    "Spiegelhalter (2005) on the arcsine-square-root scale with overdispersion from "
-    "Winsorised z-scores."
+    "(1988) with the pre-test SD and Hedges' exact correction."
+)
+_FUNNELS = (
+    "Funnel plots (Spiegelhalter 2005) compare each RPB's proportion with the Wales "
+    "proportion. The control limits are exact binomial: for an RPB of n people at the Wales "
+    "rate, the 2.5% and 97.5% points of the binomial distribution (95% limits) and its 0.1% "
+    "and 99.9% points (99.8% limits), interpolated between whole counts as Spiegelhalter "
+    "describes so that they form curves. An RPB is flagged only when the exact binomial "
+    "probability of a count at least as far from the Wales proportion is below 2.5% (95%) or "
+    "0.1% (99.8%), never by a normal approximation, which fails with few people: 6 of 6 "
+    "against a Wales rate of 62.6% has a probability of 0.06 and is not flagged, although its "
+    "point lies just past the interpolated 99.8% line. Overdispersion (more variation between "
+    "units than chance allows) is estimated only when at least {min_units} units are compared, "
+    "as the NHS-R community's FunnelPlotR does it (z-scores on the arcsine-square-root scale "
+    "Winsorised at 10% at each end; an additive random effect, Spiegelhalter 2005; "
+    "Spiegelhalter et al. 2012); with fewer its estimate rests on too few values (its "
+    "standard error is about √(2/k), {se:.2f} for {k} units). With the {k} RPBs it is not "
+    "estimated: the limits allow for chance variation alone, so an RPB outside them may "
+    "differ for reasons other than its practice, such as who it serves."
 )
 
 
@@ -180,6 +199,12 @@ def _values(count: float) -> str:
     return "unbounded" if count == float("inf") else f"{int(count)} values"
 
 
+def _funnels_method() -> str:
+    """How the funnel plots are drawn and read, with the overdispersion rule stated."""
+    k = len(RPB_NAMES)
+    return _FUNNELS.format(min_units=MIN_UNITS_OVERDISPERSION, k=k, se=math.sqrt(2 / k))
+
+
 def methods(ctx: Context) -> Block:
     """Methods: figures used, models, definitions, the recommendations' status, disclosure."""
     spec = ctx.results.model_specification
@@ -195,6 +220,8 @@ def methods(ctx: Context) -> Block:
             paragraph(_MODEL_FIT.format(min_paired=min_paired_for(ctx.threshold))),
             heading("Intervals and comparisons"),
             paragraph(_INTERVALS),
+            heading("Funnel plots"),
+            paragraph(_funnels_method()),
             heading("Evidence against the recommendations"),
             status_rule(ctx),
             heading("Disclosure control"),
