@@ -32,7 +32,8 @@ of one family:
 ``row``
     Relations within a row or an area: pairs = improved + no change + deteriorated + not
     assessable, recovered <= improved, agreeing <= answers, all respondents = the sum of the
-    respondent types, current - baseline = change.
+    respondent types, current - baseline = change, the groups of a breakdown add up to their
+    total (a group's count is written ``c`` from 1 to ``threshold - 1`` even for Wales).
 ``wales``
     Wales = the sum of the seven RPBs.
 
@@ -499,6 +500,17 @@ def _access_count(area: str, indicator: str) -> Key | None:
     return None
 
 
+def group_key(key: Key, dimension: str, group: str) -> Key:
+    """A count of one group of a breakdown: the total's key with ``dimension=group`` before
+    its last part, e.g. ``("outcomes", "Wales", "GBO", "self", "sex=female", "n_pairs")``."""
+    return (*key[:-1], f"{dimension}={group}", key[-1])
+
+
+def is_group(key: Key) -> bool:
+    """Whether a quantity counts a group of a breakdown (below Wales level wherever it is)."""
+    return any("=" in part for part in key)
+
+
 @dataclass(frozen=True)
 class _Spec:
     """What a row of ``distance_travelled`` (or a label of it) is about."""
@@ -605,6 +617,7 @@ class _Reader:
         self.read_experiences()
         self.read_access()
         self.read_comparisons()
+        self.read_breakdowns()
         self.read_training()
         for path, area, text in self.pages():
             self.read_page(path, area, text)
@@ -991,6 +1004,80 @@ class _Reader:
             if xs:
                 how = f"{column} {value:.4g} with n at {at(column)}"
                 self.pub.relate("pct", {count: 1.0}, min(xs), max(xs), how)
+
+    def read_breakdowns(self) -> None:
+        """Each group's counts, shares and intervals; the groups adding up to the total.
+
+        A row of ``breakdowns.csv`` is an indicator of the same row of ``distance_travelled``
+        (its ``n`` and count the same quantities) for one group of one dimension, so its
+        counts are the total's quantities in that group (:func:`group_key`). Every group of a
+        dimension is listed, groups without anyone included, so the groups listed add up to
+        the total.
+        """
+        path = self.folder / "tables" / "breakdowns.csv"
+        families: dict[tuple[Key, str], set[Key]] = defaultdict(set)
+        for row in _read_csv(path):
+            spec = _spec_of(row)
+            area, dimension, group = row["rpb"], row["dimension"], row["group"]
+            n_total, count_total = spec.n_key(area), spec.count_key(area)
+            if n_total is None:
+                continue
+            where = f"{area} / {spec.text} / {dimension} / {group}"
+
+            def at(column: str, where=where) -> Place:
+                return Place(self.rel(path), where, column)
+
+            n_key = group_key(n_total, dimension, group)
+            families[(n_total, dimension)].add(n_key)
+            n = self.cell(row.get("n"))
+            self.pub.observe(n_key, n, at("n"))
+            value = _number(self.cell(row.get("value")))
+            count = None
+            if count_total is not None:
+                count = group_key(count_total, dimension, group)
+                families[(count_total, dimension)].add(count)
+                self.pub.observe(count, self.cell(row.get("count")), at("count"))
+                if spec.is_count:
+                    self.pub.observe(count, self.cell(row.get("value")), at("value"))
+                self.pub.relate(
+                    "row", {n_key: 1.0, count: -1.0}, 0, math.inf, f"count <= n at {at('n')}"
+                )
+            if value is not None and not spec.is_count:
+                self.rests(n_key, at("value"), "a value")
+            if spec.is_share and count is not None:
+                self.share(count, n_key, value, at("value"))
+                self.wilson(count, n_key, row, at, n)
+            self.relate_group(spec, area, dimension, group, at)
+        for (total, dimension), parts in sorted(families.items()):
+            how = f"the groups by {dimension} add up to the total ({'/'.join(total[1:])})"
+            self.relate_sum("row", total, sorted(parts), how)
+
+    def relate_group(
+        self, spec: _Spec, area: str, dimension: str, group: str, at: Callable
+    ) -> None:
+        """Within a group as within its total: assessable pairs are pairs, supported requests
+        and requests whose window closed are requests."""
+        if spec.domain == "outcomes":
+            pairs = _outcome_key(area, spec.measure, spec.respondent, "n_pairs")
+            assessable = _outcome_key(area, spec.measure, spec.respondent, "assessable")
+            self.pub.relate(
+                "row",
+                {group_key(pairs, dimension, group): 1.0,
+                 group_key(assessable, dimension, group): -1.0},
+                0,
+                math.inf,
+                f"assessable pairs are pairs ({at('n')})",
+            )  # fmt: skip
+        elif spec.domain == "access":
+            requests = group_key(("access", area, "requests", "n"), dimension, group)
+            for part in ("supported", "share_within_28_days"):
+                self.pub.relate(
+                    "row",
+                    {requests: 1.0, group_key(("access", area, part, "n"), dimension, group): -1.0},
+                    0,
+                    math.inf,
+                    f"{part} requests are some of the group's requests ({at('n')})",
+                )
 
     def read_training(self) -> None:
         """Learners (Wales only, never suppressed: read for the evidence totals)."""
@@ -1632,8 +1719,8 @@ class _Program:
         self.index = {q: i for i, q in enumerate(self.variables)}
         self.targets = [q for q in self.variables if q in targets]
         # the published rule suppresses small counts below Wales level only: a Wales c is
-        # never assumed small
-        self.assumed = [q for q in self.targets if q not in weak and q[1] != WALES]
+        # never assumed small, a group's (a breakdown's, even for Wales) is
+        self.assumed = [q for q in self.targets if q not in weak and (q[1] != WALES or is_group(q))]
         self.big = big
         n = len(self.variables)
         self.a = np.zeros((len(rows), n))

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from nest_eval.ingest.datasets import ingest
-from nest_eval.reference import codings, indicators, loader, messages, vocabulary
+from nest_eval.reference import breakdowns, codings, indicators, loader, messages, vocabulary
 from nest_eval.reference.contract import DATASETS, EXPERIENCE_ITEMS
 from nest_eval.reference.measures import CATALOGUE, load_catalogue
 from nest_eval.reference.overrides import load_reference
@@ -41,6 +41,13 @@ def keys_the_code_displays() -> set[str]:
     keys |= {f"column.{k}" for k in indicators.COLUMNS}
     keys |= {f"domain.{i.domain}" for i in indicators.INDICATORS.values()}
     keys |= {f"reading.{k}" for k in READINGS}
+    keys |= {f"dimension.{k}" for k in breakdowns.DIMENSIONS}
+    keys |= {
+        key
+        for dimension in breakdowns.DIMENSIONS.values()
+        for group in dimension.groups
+        if (key := dimension.label_key(group)) is not None
+    }
     return keys
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "access_change",
     "access_indicators",
     "census_date",
+    "indicator_records",
 ]
 
 STANDARD_DAYS = 28
@@ -110,6 +111,37 @@ def _indicators(
     waiting = float(open_at_end.sum())
     out["still_waiting_at_year_end"] = (waiting, np.nan, np.nan, len(pool), waiting)
     return out
+
+
+def indicator_records(
+    requests: pd.DataFrame, pool: pd.DataFrame, census: pd.Timestamp, end: pd.Timestamp
+) -> list[dict[str, object]]:
+    """Every access indicator of some requests (a group of a breakdown).
+
+    Parameters
+    ----------
+    requests : pandas.DataFrame
+        The requests received in the reporting year.
+    pool : pandas.DataFrame
+        The requests of every year of the same group (those still waiting are counted among
+        them).
+    census : pandas.Timestamp
+        Date the data describe.
+    end : pandas.Timestamp
+        The end of the reporting year, or the census date when earlier.
+
+    Returns
+    -------
+    list of dict
+        ``indicator`` (:data:`INDICATORS`), ``n``, ``count``, ``value``, ``ci_low``,
+        ``ci_high``, as :func:`access_indicators` gives them.
+    """
+    found = _indicators(requests, census, end, pool)
+    return [
+        {"indicator": name, "n": n, "count": count, "value": estimate, "ci_low": low,
+         "ci_high": high}
+        for name, (estimate, low, high, n, count) in found.items()
+    ]  # fmt: skip
 
 
 def access_indicators(

@@ -32,6 +32,7 @@ __all__ = [
     "agreement",
     "experience_change",
     "experience_index",
+    "indicator_records",
     "with_period",
 ]
 
@@ -143,21 +144,54 @@ def agreement(
         if by_respondent:
             groups += list(scope.groupby("respondent_type", sort=True))
         for respondent, group in groups:
-            for item in EXPERIENCE_ITEMS:
-                answers = group[item].dropna()
-                n, agree = len(answers), int((answers >= AGREE_FROM).sum())
-                low, high = intervals.wilson_interval(agree, n) if n else (np.nan, np.nan)
-                share = agree / n if n else np.nan
-                rows.append((rpb, respondent, "share_agreeing", item, n, agree, share, low, high))
-            index = group[INDEX].dropna()
-            if len(index) >= 2:
-                mean, low, high = intervals.mean_interval(index.to_numpy())
-            else:
-                mean, low, high = (float(index.mean()) if len(index) else np.nan), np.nan, np.nan
-            rows.append(
-                (rpb, respondent, "experience_index", pd.NA, len(index), np.nan, mean, low, high)
-            )
+            rows += [(rpb, respondent, *statistics) for statistics in _statistics(group)]
     return pd.DataFrame(rows, columns=list(AGREEMENT_COLUMNS))
+
+
+def _statistics(group: pd.DataFrame) -> list[tuple]:
+    """Each item's share agreeing and the mean index of some responses (with the index).
+
+    As ``(indicator, item, n, n_agree, estimate, ci_low, ci_high)``.
+    """
+    rows: list[tuple] = []
+    for item in EXPERIENCE_ITEMS:
+        answers = group[item].dropna()
+        n, agree = len(answers), int((answers >= AGREE_FROM).sum())
+        low, high = intervals.wilson_interval(agree, n) if n else (np.nan, np.nan)
+        share = agree / n if n else np.nan
+        rows.append(("share_agreeing", item, n, agree, share, low, high))
+    index = group[INDEX].dropna()
+    if len(index) >= 2:
+        mean, low, high = intervals.mean_interval(index.to_numpy())
+    else:
+        mean, low, high = (float(index.mean()) if len(index) else np.nan), np.nan, np.nan
+    rows.append(("experience_index", pd.NA, len(index), np.nan, mean, low, high))
+    return rows
+
+
+def indicator_records(responses: pd.DataFrame) -> list[dict[str, object]]:
+    """The share agreeing with every item and the mean index of some responses.
+
+    The statistics of :func:`agreement` for any set of responses (a group of a breakdown):
+    indicator ``share_agreeing`` per item (``n`` answers, ``count`` agreeing, Wilson interval)
+    and ``experience_index`` (``n`` responses with an index, Student t interval).
+
+    Parameters
+    ----------
+    responses : pandas.DataFrame
+        Responses of one reporting year with their index (:func:`with_period`).
+
+    Returns
+    -------
+    list of dict
+        ``indicator``, ``item``, ``n``, ``count``, ``value``, ``ci_low``, ``ci_high``.
+
+    References
+    ----------
+    Wilson EB (1927). J Am Stat Assoc 22:209–212.
+    """
+    names = ("indicator", "item", "n", "count", "value", "ci_low", "ci_high")
+    return [dict(zip(names, row, strict=True)) for row in _statistics(responses)]
 
 
 def experience_change(

@@ -47,6 +47,7 @@ __all__ = [
     "change_summary",
     "corc_categories",
     "episodes",
+    "indicator_records",
     "min_paired_for",
     "outcome_cohorts",
     "reliable_change",
@@ -481,6 +482,60 @@ def _summarise_group(group: pd.DataFrame) -> dict[str, object]:
     out["sd_source"] = first["sd_source"] if first is not None else ""
     out["threshold_source"] = first["threshold_source"] if first is not None else ""
     return out
+
+
+def indicator_records(
+    assessed: pd.DataFrame, groups: Iterable[tuple[str, str]]
+) -> list[dict[str, object]]:
+    """The mean change and the share with reliable improvement of some episodes, per measure.
+
+    The statistics of :func:`change_summary` that distance travelled reports, for any set of
+    episodes (a group of children of a breakdown): indicator ``mean_change`` (``n`` pairs, the
+    mean change with its Student t interval) and ``share_reliable_improvement`` (``n``
+    assessable pairs, ``count`` with reliable improvement, the share with its Wilson interval).
+
+    Parameters
+    ----------
+    assessed : pandas.DataFrame
+        Output of :func:`reliable_change` (any subset of one cohort's episodes).
+    groups : iterable of (str, str)
+        The measures and respondents to give, each whether or not ``assessed`` has episodes of
+        it (a row with ``n`` 0), so that groups of a breakdown add up to the total.
+
+    Returns
+    -------
+    list of dict
+        ``indicator``, ``measure``, ``respondent``, ``n``, ``count``, ``value``, ``ci_low``,
+        ``ci_high`` (NaN where undefined: a mean of fewer than 2 pairs has no interval).
+
+    References
+    ----------
+    Wilson EB (1927). Probable inference, the law of succession, and statistical inference.
+    J Am Stat Assoc 22:209–212.
+    Jacobson NS, Truax P (1991). J Consult Clin Psychol 59:12–19 (reliable change).
+    """
+    paired = assessed.loc[assessed["paired"]]
+    by_group = dict(iter(paired.groupby(["measure", "respondent"], sort=True)))
+    records: list[dict[str, object]] = []
+    for measure, respondent in groups:
+        pairs = by_group.get((measure, respondent), paired.iloc[:0])
+        of = {"measure": measure, "respondent": respondent}
+        change = pairs["change"].to_numpy(dtype=float)
+        if len(change) >= 2:
+            mean, low, high = intervals.mean_interval(change)
+        else:
+            mean, low, high = (float(change.mean()) if len(change) else np.nan), np.nan, np.nan
+        records.append({"indicator": "mean_change", **of, "n": len(change), "count": np.nan,
+                        "value": mean, "ci_low": low, "ci_high": high})  # fmt: skip
+        assessable = int(pairs["category"].isin(CATEGORIES[:3]).sum())
+        improved = int((pairs["category"] == "reliable_improvement").sum())
+        low, high = intervals.wilson_interval(improved, assessable) if assessable else (np.nan,) * 2
+        records.append(
+            {"indicator": "share_reliable_improvement", **of, "n": assessable, "count": improved,
+             "value": improved / assessable if assessable else np.nan, "ci_low": low,
+             "ci_high": high}
+        )  # fmt: skip
+    return records
 
 
 MODEL_SPECIFICATION = (

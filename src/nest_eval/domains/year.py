@@ -103,7 +103,9 @@ class YearResults:
 
     Attributes are plain tables as returned by the analysis modules (see
     :func:`compute_year`), so reading stored results needs pandas only; ``parameters`` holds
-    the run configuration's publishable settings (:meth:`RunConfig.parameters`). ``adjusted`` holds
+    the run configuration's publishable settings (:meth:`RunConfig.parameters`). ``breakdowns``
+    holds each domain's indicators by the groups of its dimensions
+    (:func:`~nest_eval.domains.breakdowns.year_breakdowns`). ``adjusted`` holds
     the case-mix-adjusted change of every model (one row per measure, respondent and RPB or
     Wales), ``models`` one row per model, and ``model_specification`` the model's text.
     ``derived`` keeps what later layers derive from the results for given settings (the
@@ -134,6 +136,7 @@ class YearResults:
     funnels: pd.DataFrame
     catalogue_figures: pd.DataFrame
     accounting: dict
+    breakdowns: pd.DataFrame = field(default_factory=pd.DataFrame)
     parameters: dict = field(default_factory=dict)
     run_id: str | None = None
     derived: dict = field(default_factory=dict)
@@ -170,6 +173,7 @@ def compute_year(
     it, so each model is fitted once.
     """
     config = config or RunConfig()
+    from nest_eval.domains.breakdowns import year_breakdowns
     from nest_eval.domains.census import before_census, record_census
     from nest_eval.domains.intermediates import year_intermediates
     from nest_eval.domains.outcomes import MODEL_SPECIFICATION, min_paired_for
@@ -206,6 +210,7 @@ def compute_year(
         **_other_domain_results(tables, config, compare_year),
         catalogue_figures=catalogue.figures_table(),
         accounting=accounting,
+        breakdowns=year_breakdowns(tables, shared, config.disclosure.threshold),
         parameters=config.parameters(),
         data_years=dataset_years(tables, config.financial),
     )

@@ -10,11 +10,13 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from nest_eval.reference.breakdowns import DIMENSIONS
 from nest_eval.reference.messages import label
 
 __all__ = [
     "OF_COLUMNS",
     "column_label",
+    "group_label",
     "indicator_label",
     "row_label",
     "value_label",
@@ -36,6 +38,7 @@ _KEYED = {
     "measure": "measure",
     "item": "experience_item",
     "domain": "domain",
+    "dimension": "dimension",
     "indicator": "indicator",
     "direction": "direction",
     "better": "direction",
@@ -67,6 +70,18 @@ def value_label(column: str, value: object, lang: str = "en") -> str:
     if column in _VOCABULARY_OF:
         return label(f"{_VOCABULARY_OF[column]}.{value}", lang)
     return str(value)
+
+
+def group_label(dimension: str, group: str, lang: str = "en") -> str:
+    """The label of a group of a breakdown (free text as written).
+
+    Examples
+    --------
+    >>> group_label("age_band", "age_16_17"), group_label("route", "gp")
+    ('16–17', 'gp')
+    """
+    key = DIMENSIONS[dimension].label_key(group)
+    return group if key is None else label(key, lang)
 
 
 def column_label(column: str, lang: str = "en") -> str:

@@ -24,6 +24,7 @@ from nest_eval.reporting.context import Context
 from nest_eval.reporting.sections import (
     about,
     access,
+    breakdowns,
     comparisons,
     distance,
     evidence,
@@ -149,6 +150,10 @@ class Report:
     def access(self) -> Block:
         """Access indicators: timeliness, waits, redirections, still waiting."""
         return access.access(self.context)
+
+    def breakdowns(self, domain: str) -> Block:
+        """A domain's indicators by age band, sex, deprivation, language, route or service."""
+        return breakdowns.breakdowns(self.context, domain)
 
     def enablers(self) -> Block:
         """Partnership enablers, co-production maturity and, nationally, training."""

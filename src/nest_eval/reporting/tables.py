@@ -22,13 +22,14 @@ from nest_eval.reference.indicators import COLUMNS, indicator, unit_of
 from nest_eval.reference.vocabulary import RPB_NAMES
 from nest_eval.reporting.disclosure.apply import apply_decision
 from nest_eval.reporting.disclosure.cells import Cells
-from nest_eval.reporting.disclosure.protect import Decision, DisclosureError, decide
+from nest_eval.reporting.disclosure.protect import Decision, DisclosureError
 from nest_eval.reporting.disclosure.sources import (
     TableMap,
     map_tables,
     model_relations,
     stated_floors,
 )
+from nest_eval.reporting.disclosure.stages import decide_in_stages
 from nest_eval.reporting.labels import OF_COLUMNS, row_label
 
 __all__ = [
@@ -47,7 +48,10 @@ __all__ = [
 class ControlledTables:
     """The year's tables after disclosure control, and the decision they share.
 
-    Suppressed cells hold the run's shorthand.
+    Suppressed cells hold the run's shorthand. ``breakdowns`` holds the breakdown rows
+    published; ``breakdowns_withheld`` counts those withheld because their groups could not be
+    protected without suppressing the figure for everyone
+    (:mod:`nest_eval.reporting.disclosure.stages`).
     """
 
     distance: pd.DataFrame
@@ -58,10 +62,21 @@ class ControlledTables:
     agreement: pd.DataFrame
     training: pd.DataFrame
     funnels: pd.DataFrame
+    breakdowns: pd.DataFrame
     decision: Decision
+    breakdowns_withheld: int = 0
 
 
-_MAPPED = ("distance", "outcomes_change", "adjusted", "models", "access", "agreement", "funnels")
+_MAPPED = (
+    "distance",
+    "outcomes_change",
+    "adjusted",
+    "models",
+    "access",
+    "agreement",
+    "funnels",
+    "breakdowns",
+)
 """The tables of a year's results whose counts the decision covers."""
 
 _TABLE_NAMES = {
@@ -93,15 +108,19 @@ def _funnels_shown(table: pd.DataFrame, shorthand: str) -> pd.DataFrame:
 
 
 def publication_cells(
-    results: YearResults, settings: Disclosure
+    results: YearResults, settings: Disclosure, breakdowns: pd.DataFrame | None = None
 ) -> tuple[Cells, dict[str, TableMap]]:
     """Every count the year's publication rests on, and where each table's values come from.
 
     With what the models table and the threshold rule tell readers
     (:func:`nest_eval.reporting.disclosure.sources.map_tables`,
-    :func:`~nest_eval.reporting.disclosure.sources.stated_floors`).
+    :func:`~nest_eval.reporting.disclosure.sources.stated_floors`). ``breakdowns``: the
+    breakdown rows to publish (default every row of the results).
     """
-    cells, maps = map_tables({name: getattr(results, name) for name in _MAPPED}, results.year)
+    frames = {name: getattr(results, name) for name in _MAPPED}
+    if breakdowns is not None:
+        frames["breakdowns"] = breakdowns
+    cells, maps = map_tables(frames, results.year)
     if not results.models.empty:
         model_relations(results.models, results.year, cells, settings.threshold)
     stated_floors(maps, cells, settings.threshold)
@@ -130,12 +149,18 @@ def controlled_tables(results: YearResults, config: RunConfig) -> ControlledTabl
         names the cells by their keys and the tables they appear in, never their values.
     """
     settings = config.disclosure
-    frames = {name: getattr(results, name) for name in _MAPPED}
-    cells, maps = publication_cells(results, settings)
+
+    def cells_of(rows: pd.DataFrame) -> tuple[Cells, dict[str, TableMap]]:
+        return publication_cells(results, settings, rows)
+
     try:
-        decision = decide(cells, settings)
+        staged = decide_in_stages(cells_of, results.breakdowns, settings)
     except DisclosureError as exc:
+        _, maps = cells_of(results.breakdowns.iloc[:0])
         raise DisclosureError(exc.exposed, _tables_of(exc.exposed, maps)) from None
+    cells, maps, decision = staged.cells, staged.maps, staged.decision
+    frames = {name: getattr(results, name) for name in _MAPPED}
+    frames["breakdowns"] = staged.breakdowns
     frames["distance"] = frames["distance"].drop(columns=list(BASE_COLUMNS), errors="ignore")
     controlled = {
         name: apply_decision(frame, maps[name], cells, decision, settings)
@@ -145,7 +170,10 @@ def controlled_tables(results: YearResults, config: RunConfig) -> ControlledTabl
     }
     controlled["funnels"] = _funnels_shown(controlled["funnels"], settings.shorthand)
     return ControlledTables(
-        **controlled, training=_training(results.training, settings), decision=decision
+        **controlled,
+        training=_training(results.training, settings),
+        decision=decision,
+        breakdowns_withheld=staged.withheld,
     )
 
 
@@ -245,8 +273,9 @@ def published_tables(
     dict of str to pandas.DataFrame
         ``self_assessment_national``, ``distance_travelled`` and ``outcomes_change`` (the data
         contract's names and columns, with a display ``label`` beside each indicator key), and
-        ``access``, ``experiences``, ``enablers``, ``training``, ``rpb_comparisons`` and
-        ``data_quality``.
+        ``access``, ``experiences``, ``enablers``, ``training``, ``rpb_comparisons``,
+        ``breakdowns`` (each domain's indicators by age band, sex, deprivation, language,
+        route and service) and ``data_quality``.
     """
     controlled = controlled_for(results, config)
     tables = {
@@ -262,6 +291,7 @@ def published_tables(
             if not controlled.funnels.empty
             else controlled.funnels
         ),
+        "breakdowns": _with_label(controlled.breakdowns, lang),
         "data_quality": quality_table(results.accounting),
     }
     always = ("self_assessment_national", "distance_travelled", "outcomes_change", "data_quality")
@@ -284,19 +314,28 @@ def _is_count(column: str, indicator_key: object) -> bool:
     return unit_of(column, indicator_key).is_disclosive_count
 
 
-def small_counts(tables: dict[str, pd.DataFrame], settings: Disclosure) -> list[str]:
-    """The last check before publishing: small counts (:attr:`Disclosure.small`) in RPB rows.
+def _below_wales(frame: pd.DataFrame) -> pd.Series:
+    """Rows of an RPB, or of a group of a breakdown (wherever it is)."""
+    below = frame["rpb"].isin(RPB_NAMES)
+    if "group" in frame.columns:
+        below |= frame["group"].notna()
+    return below
 
-    Independent of the decision: it reads the tables as they would be published, with the
-    units of :mod:`nest_eval.reference.indicators`. Each finding names the table, row and
-    column, never the value.
+
+def small_counts(tables: dict[str, pd.DataFrame], settings: Disclosure) -> list[str]:
+    """The last check before publishing: small counts (:attr:`Disclosure.small`) below Wales.
+
+    In the rows of an RPB or of a group of a breakdown. Independent of the decision: it reads
+    the tables as they would be published, with the units of
+    :mod:`nest_eval.reference.indicators`. Each finding names the table, row and column, never
+    the value.
     """
     low, high = settings.small
     found = []
     for name, frame in tables.items():
         if "rpb" not in frame.columns:
             continue
-        for label, row in frame[frame["rpb"].isin(RPB_NAMES)].to_dict(orient="index").items():
+        for label, row in frame[_below_wales(frame)].to_dict(orient="index").items():
             for column, value in row.items():
                 if isinstance(value, str) or value is None or pd.isna(value):
                     continue

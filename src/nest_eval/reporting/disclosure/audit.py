@@ -25,7 +25,7 @@ Programming Computation* 10:119-142 (HiGHS).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,8 +59,12 @@ def interval_width(low: float, high: float) -> float:
     return max(0.0, math.floor(high + 1e-6) - math.ceil(low - 1e-6) + 1.0)
 
 
-def groups_of(cells: Cells) -> list[list[Relation]]:
-    """The relations, in groups that share no cell (each group is audited on its own)."""
+def groups_of(cells: Cells, constants: Collection[CellKey] = frozenset()) -> list[list[Relation]]:
+    """The relations, in groups that share no cell (each group is audited on its own).
+
+    Cells in ``constants`` (published, and settled so: never suppressed) are numbers in every
+    relation, so they link none; a relation of constants only tells nothing and is left out.
+    """
     parent: dict[CellKey, CellKey] = {}
 
     def find(key: CellKey) -> CellKey:
@@ -69,13 +73,18 @@ def groups_of(cells: Cells) -> list[list[Relation]]:
             key = parent[key]
         return key
 
+    linked: list[tuple[CellKey, Relation]] = []
     for relation in cells.relations:
-        first = find(relation.cells[0])
-        for key in relation.cells[1:]:
+        unknown = [key for key in relation.cells if key not in constants]
+        if not unknown:
+            continue
+        first = find(unknown[0])
+        for key in unknown[1:]:
             parent[find(key)] = first
+        linked.append((unknown[0], relation))
     groups: dict[CellKey, list[Relation]] = {}
-    for relation in cells.relations:
-        groups.setdefault(find(relation.cells[0]), []).append(relation)
+    for key, relation in linked:
+        groups.setdefault(find(key), []).append(relation)
     return [groups[root] for root in sorted(groups, key=str)]
 
 

@@ -10,7 +10,9 @@ part is at most its whole.
 
 Keys: ``(quantity, year, rpb, *what it is of)``; the quantities are listed in
 :data:`QUANTITIES`. Counts of requests waiting are counted over every request of the RPB
-(``requests_all``, year ``0``).
+(``requests_all``, year ``0``). A count of a group of a breakdown has the key of its total
+followed by the dimension and the group, e.g. ``("pairs", 2025, "Wales", "SWEMWBS", "self",
+"age_band", "age_16_17")``; the groups of a dimension add up to the total.
 """
 
 from __future__ import annotations
@@ -134,16 +136,27 @@ class Cells:
         on, e.g. a baseline year's denominator, never written anywhere).
     relations : list of Relation
         What readers know ties the cells together.
+    parts : set of CellKey
+        The cells of a group within an area (a breakdown's: an age band, a sex, ...): below
+        Wales level even in Wales, so suppressed when small there too.
     """
 
     values: dict[CellKey, int] = field(default_factory=dict)
     published: set[CellKey] = field(default_factory=set)
     relations: list[Relation] = field(default_factory=list)
+    parts: set[CellKey] = field(default_factory=set)
 
-    def add(self, key: CellKey, value: object, *, published: bool = True) -> None:
-        """Add a cell; the same key added twice must have the same value."""
+    def add(
+        self, key: CellKey, value: object, *, published: bool = True, part: bool = False
+    ) -> None:
+        """Add a cell; the same key added twice must have the same value.
+
+        ``part``: the cell counts a group within its area (:attr:`parts`).
+        """
         if value is None or pd.isna(value):
             return
+        if part:
+            self.parts.add(key)
         number = round(float(value))  # type: ignore[arg-type]
         if abs(number - float(value)) > 1e-9:  # type: ignore[arg-type]
             raise ValueError(f"cell {key} is not a count: {value!r}")
@@ -154,8 +167,12 @@ class Cells:
             self.published.add(key)
 
     def below_wales(self, key: CellKey) -> bool:
-        """Whether a cell is an RPB's (not Wales's)."""
-        return key[2] in RPB_NAMES
+        """Whether a cell is below Wales level: an RPB's, or a group's within an area.
+
+        A group of a breakdown (16–17 year olds, Welsh-language responses) is a part of
+        Wales however many areas it spans: its small counts single people out as an RPB's do.
+        """
+        return key[2] in RPB_NAMES or key in self.parts
 
     def add_wales_totals(self) -> None:
         """Wales = the sum of the RPBs, for every published quantity with a Wales cell.

@@ -30,7 +30,7 @@ from nest_eval.config import Disclosure
 from nest_eval.reporting.disclosure.audit import Bounds, Interval, audit_groups, groups_of
 from nest_eval.reporting.disclosure.cells import CellKey, Cells, Relation
 
-__all__ = ["Decision", "DisclosureError", "decide"]
+__all__ = ["Decision", "DisclosureError", "Settled", "decide"]
 
 
 class DisclosureError(RuntimeError):
@@ -113,13 +113,37 @@ class _Rules:
     protection : int
         The fewest whole numbers every suppressed cell must still be able to take.
     never : frozenset of CellKey
-        Cells that suppressing cannot protect (:func:`_never_protected`): never chosen.
+        Cells that suppressing cannot protect (:func:`_never_protected`), and cells a settled
+        decision covers: never chosen.
+    constants : frozenset of CellKey
+        Cells published by a settled decision: known exactly, whatever else is suppressed.
     """
 
     primary: frozenset[CellKey]
     small: tuple[int, int]
     protection: int
     never: frozenset[CellKey] = frozenset()
+    constants: frozenset[CellKey] = frozenset()
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A decision already taken on part of a publication's cells, which a later one keeps.
+
+    The publication's tables are decided first, then its breakdowns with the tables' decision
+    settled (:mod:`nest_eval.reporting.disclosure.stages`), so that breaking a figure down
+    never suppresses the figure itself.
+
+    Attributes
+    ----------
+    cells : frozenset of CellKey
+        The cells decided.
+    suppressed : frozenset of CellKey
+        Those of them suppressed.
+    """
+
+    cells: frozenset[CellKey]
+    suppressed: frozenset[CellKey]
 
 
 def _bounds(
@@ -154,8 +178,9 @@ def _never_protected(cells: Cells, groups: list[list[Relation]], rules: _Rules) 
     cell protects nothing; a small count among them cannot be protected at all.
     """
     members = {k for group in groups for relation in group for k in relation.cells}
-    bounds, fixed = _bounds(cells, members, rules.primary, rules.small, members)
-    intervals = audit_groups(groups, bounds, fixed, members)
+    hidden = members - rules.constants
+    bounds, fixed = _bounds(cells, hidden, rules.primary, rules.small, members)
+    intervals = audit_groups(groups, bounds, fixed, hidden)
     return {k for k, i in intervals.items() if i.whole_numbers < rules.protection}
 
 
@@ -280,7 +305,7 @@ def _relation_pass(cells: Cells, suppressed: set[CellKey], rules: _Rules) -> Non
                 heapq.heappush(short, other)
 
 
-def decide(cells: Cells, settings: Disclosure) -> Decision:
+def decide(cells: Cells, settings: Disclosure, settled: Settled | None = None) -> Decision:
     """Decide which cells to suppress so that no suppressed cell can be narrowed too far.
 
     Parameters
@@ -289,6 +314,9 @@ def decide(cells: Cells, settings: Disclosure) -> Decision:
         Every count of the publication with the relations readers know.
     settings : Disclosure
         The threshold, whether zeros are suppressed, and the protection level.
+    settled : Settled, optional
+        A decision on some of the cells to keep: they stay suppressed or published as it has
+        them, and only the other cells are suppressed to protect what needs it.
 
     Returns
     -------
@@ -305,13 +333,19 @@ def decide(cells: Cells, settings: Disclosure) -> Decision:
         key for key in cells.published
         if cells.below_wales(key) and small[0] <= cells.values[key] <= small[1]
     }  # fmt: skip
-    groups = groups_of(cells)
     rules = _Rules(frozenset(primary), small, settings.protection_level)
+    suppressed = set(primary)
+    if settled is not None:
+        constants = (settled.cells & cells.published) - settled.suppressed - rules.primary
+        rules = dataclasses.replace(
+            rules, never=settled.cells & cells.published, constants=frozenset(constants)
+        )
+        suppressed |= settled.suppressed & cells.values.keys()
+    groups = groups_of(cells, rules.constants)
     never = _never_protected(cells, groups, rules)
     if never & rules.primary:
         raise DisclosureError(sorted(never & rules.primary, key=str))
-    rules = dataclasses.replace(rules, never=frozenset(never))
-    suppressed = set(primary)
+    rules = dataclasses.replace(rules, never=rules.never | frozenset(never))
     _relation_pass(cells, suppressed, rules)
     intervals = _audit_loop(cells, groups, suppressed, rules)
     return Decision(

@@ -53,11 +53,13 @@ class TableMap:
     bases: dict[Position, tuple[CellKey, ...]] = field(default_factory=dict)
     denominators: dict[Position, tuple[CellKey, ...]] = field(default_factory=dict)
 
-    def count(self, cells: Cells, position: Position, key: CellKey, value: object) -> None:
-        """A table cell showing a count cell."""
+    def count(
+        self, cells: Cells, position: Position, key: CellKey, value: object, part: bool = False
+    ) -> None:
+        """A table cell showing a count cell (``part``: of a group within its area)."""
         if value is None or pd.isna(value):
             return
-        cells.add(key, value)
+        cells.add(key, value, part=part)
         self.counts[position] = key
 
     def derived(
@@ -400,6 +402,84 @@ def _funnels(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
     return mapping
 
 
+# --- breakdowns -----------------------------------------------------------------------------
+
+_BREAKDOWN_CELLS: Mapping[str, Callable[[Mapping[str, object], int], tuple]] = {
+    "mean_change": lambda r, y: (("pairs", y, r["rpb"], r["measure"], r["respondent"]), None),
+    "share_reliable_improvement": lambda r, y: (
+        ("assessable", y, r["rpb"], r["measure"], r["respondent"]),
+        ("improved", y, r["rpb"], r["measure"], r["respondent"]),
+    ),
+    "share_agreeing": _DISTANCE_CELLS["share_agreeing"],
+    "experience_index": _DISTANCE_CELLS["experience_index"],
+}
+"""The total cells of a breakdown row's indicator, ``n`` and count (the access indicators':
+:func:`_access_keys`)."""
+
+
+def _breakdown_totals(row: Mapping[str, object], year: int) -> tuple[CellKey, CellKey | None]:
+    """The cells of a breakdown row's indicator for everyone in its area: ``n`` and count."""
+    indicator = str(row["indicator"])
+    if indicator in _BREAKDOWN_CELLS:
+        return _BREAKDOWN_CELLS[indicator](row, year)
+    return _access_keys(indicator, year, row["rpb"])
+
+
+def _breakdowns(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
+    """The breakdowns' cells: each a group's count, within its group and adding up to its total.
+
+    A group's cells have the keys of the totals followed by the dimension and the group, and
+    are below Wales level wherever they are (:meth:`Cells.below_wales`). Readers know that a
+    count is at most its denominator and a year's requests at most the group's requests of
+    every year (as for the totals), and that the groups of a dimension, ``not_recorded`` and
+    ``other`` included, add up to the total.
+    """
+    mapping = TableMap()
+    groups: dict[tuple[CellKey, object], list[CellKey]] = {}
+    for label, row in table.to_dict(orient="index").items():
+        totals = _breakdown_totals(row, year)
+        n_key, count_key = (_of_group(t, row) for t in totals)
+        mapping.count(cells, (label, "n"), n_key, row["n"], part=True)
+        if count_key is not None:
+            mapping.count(cells, (label, "count"), count_key, row["count"], part=True)
+            cells.relations.append(part_of(count_key, [n_key], "a group's part within it"))
+        for total, key in zip(totals, (n_key, count_key), strict=True):
+            if key is not None:
+                groups.setdefault((total, row["dimension"]), [])
+                if key not in groups[(total, row["dimension"])]:
+                    groups[(total, row["dimension"])].append(key)
+        if _indicator(str(row["indicator"])).unit.is_disclosive_count:
+            mapping.count(cells, (label, "value"), count_key, row["value"], part=True)  # type: ignore[arg-type]
+            continue
+        numerators = (count_key,) if count_key is not None else ()
+        for column in ("value", "ci_low", "ci_high"):
+            mapping.derived((label, column), numerators, (n_key,))  # type: ignore[arg-type]
+    _group_relations(cells, groups)
+    return mapping
+
+
+def _of_group(total: CellKey | None, row: Mapping[str, object]) -> CellKey | None:
+    """The key of a total's count in the group of a breakdown row."""
+    return None if total is None else (*total, row["dimension"], row["group"])
+
+
+def _group_relations(cells: Cells, groups: Mapping[tuple[CellKey, object], list[CellKey]]) -> None:
+    """The groups of each dimension add up to their total; the year's requests in a group's."""
+    for (total, _dimension), parts in groups.items():
+        if total in cells.values:
+            cells.relations.append(total_of(total, parts, "groups = total"))
+    kinds = ("eligible_28", "supported", "with_redirections")
+    for key in sorted(cells.parts, key=str):
+        if key[0] in kinds:
+            pool = ("requests_all", ALL_YEARS, *key[2:])
+            if pool in cells.values:
+                cells.relations.append(part_of(key, [pool], "within the group's every request"))
+        if key[0] == "assessable":
+            pairs = ("pairs", *key[1:])
+            if pairs in cells.values:
+                cells.relations.append(part_of(key, [pairs], "assessable within pairs"))
+
+
 _MAPPERS: Mapping[str, Callable[[pd.DataFrame, int, Cells], TableMap]] = {
     "outcomes_change": _outcomes_change,
     "adjusted": _adjusted,
@@ -408,6 +488,7 @@ _MAPPERS: Mapping[str, Callable[[pd.DataFrame, int, Cells], TableMap]] = {
     "access": _access,
     "distance": _distance,
     "funnels": _funnels,
+    "breakdowns": _breakdowns,
 }
 """The tables of a year's results that show counts of people, responses or requests, in the
 order their cells are added (so the first to add a cell sets its value)."""
@@ -420,8 +501,8 @@ def map_tables(tables: Mapping[str, pd.DataFrame], year: int) -> tuple[Cells, di
     ----------
     tables : mapping of str to pandas.DataFrame
         The year's unsuppressed tables by name (``outcomes_change``, ``adjusted``,
-        ``models``, ``agreement``, ``access``, ``distance``, ``funnels``; others are not
-        mapped).
+        ``models``, ``agreement``, ``access``, ``distance``, ``funnels``, ``breakdowns``;
+        others are not mapped).
     year : int
         The reporting year.
 

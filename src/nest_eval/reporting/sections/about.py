@@ -15,11 +15,12 @@ from nest_eval.domains.outcomes import (
     min_paired_for,
 )
 from nest_eval.files import code_fingerprint
+from nest_eval.reference.breakdowns import AGE_BANDS
 from nest_eval.reference.measures import MEASURE_KEYS
 from nest_eval.reference.vocabulary import RPB_NAMES
 from nest_eval.reporting.blocks import Block, Col, heading, html_table, join, paragraph
 from nest_eval.reporting.context import Context
-from nest_eval.reporting.labels import value_label
+from nest_eval.reporting.labels import group_label, value_label
 from nest_eval.reporting.sections.evidence import status_rule
 from nest_eval.reporting.tables import quality_table
 from nest_eval.stats.funnel import MIN_UNITS_OVERDISPERSION
@@ -195,6 +196,25 @@ def _disclosure(ctx: Context) -> Block:
     )
 
 
+def _breakdowns(ctx: Context) -> Block:
+    """How the breakdowns are made and controlled, and how many rows were withheld."""
+    withheld = ctx.tables.breakdowns_withheld
+    bands = ", ".join(group_label("age_band", band.key, ctx.lang) for band in AGE_BANDS)
+    return paragraph(
+        "Each domain's indicators are computed again, for Wales, for each group of the people "
+        f"they are about: outcomes by age at the first assessment ({bands}), sex and WIMD "
+        "quintile; experiences by the language of the response; access "
+        "by age band, route and service (a free-text route or service written by fewer than "
+        f"{ctx.threshold} of the year's requests is pooled as other). Every dimension has a "
+        "group for rows without a value, so the groups add up to the figure for everyone. A "
+        "group is below Wales level: its counts from "
+        f"{ctx.config.disclosure.small[0]} to {ctx.threshold - 1} are suppressed. The "
+        "breakdowns are decided after the other tables, with their decision kept, so breaking "
+        "a figure down never suppresses it; the breakdown of a count whose groups cannot be "
+        f"protected that way is withheld in full ({withheld} row(s) this year)."
+    )
+
+
 def _values(count: float) -> str:
     return "unbounded" if count == float("inf") else f"{int(count)} values"
 
@@ -224,6 +244,8 @@ def methods(ctx: Context) -> Block:
             paragraph(_funnels_method()),
             heading("Evidence against the recommendations"),
             status_rule(ctx),
+            heading("Breakdowns"),
+            _breakdowns(ctx),
             heading("Disclosure control"),
             _disclosure(ctx),
         ]
