@@ -523,6 +523,8 @@ class _Spec:
 
     def n_key(self, area: str) -> Key | None:
         """The quantity the row's ``n`` shows."""
+        if self.indicator == "paired_data_rate":
+            return ("paired_data", area, "n")
         if self.domain == "outcomes":
             column = {
                 "mean_change": "n_pairs",
@@ -538,6 +540,8 @@ class _Spec:
 
     def count_key(self, area: str) -> Key | None:
         """The numerator of the row's share (or the count the row is)."""
+        if self.indicator == "paired_data_rate":
+            return ("paired_data", area, "count")
         if self.domain == "outcomes" and self.indicator == "share_reliable_improvement":
             return _outcome_key(area, self.measure, self.respondent, "reliable_improvement")
         if self.domain == "experiences" and self.indicator == "share_agreeing":
@@ -617,6 +621,7 @@ class _Reader:
         self.read_experiences()
         self.read_access()
         self.read_comparisons()
+        self.read_paired_data()
         self.read_breakdowns()
         self.read_training()
         for path, area, text in self.pages():
@@ -1004,6 +1009,62 @@ class _Reader:
             if xs:
                 how = f"{column} {value:.4g} with n at {at(column)}"
                 self.pub.relate("pct", {count: 1.0}, min(xs), max(xs), how)
+
+    def read_paired_data(self) -> None:
+        """Children and those followed up per area, the rate and its interval.
+
+        A child followed up has a pair on some measure, so, in each area, the children
+        followed up are at least the pairs of any measure and at most all the pairs, and the
+        children at least the pairs and unpaired of any measure and at most all of them.
+        """
+        path = self.folder / "tables" / "paired_data.csv"
+        for row in _read_csv(path):
+            area = row["rpb"]
+            n_key, count = ("paired_data", area, "n"), ("paired_data", area, "count")
+
+            def at(column: str, area=area) -> Place:
+                return Place(self.rel(path), area, column)
+
+            n = self.cell(row.get("n"))
+            self.pub.observe(n_key, n, at("n"))
+            self.pub.observe(count, self.cell(row.get("count")), at("count"))
+            how = f"count <= n at {at('n')}"
+            self.pub.relate("row", {n_key: 1.0, count: -1.0}, 0, math.inf, how)
+            estimate = _number(self.cell(row.get("estimate")))
+            if estimate is not None:
+                self.rests(n_key, at("estimate"), "a rate")
+            self.share(count, n_key, estimate, at("estimate"))
+            self.wilson(count, n_key, row, at, n)
+            self.relate_children(area, n_key, count)
+
+    def relate_children(self, area: str, children: Key, followed: Key) -> None:
+        """The children and those followed up against the episodes of each measure."""
+        groups = sorted(self.outcome_groups)
+        pairs = [_outcome_key(area, m, r, "n_pairs") for m, r in groups]
+        unpaired = [_outcome_key(area, m, r, "n_unpaired") for m, r in groups]
+        present = self.quantities()
+        found = [(p, u) for p, u in zip(pairs, unpaired, strict=True) if p in present]
+        for p, u in found:
+            self.pub.relate(
+                "row",
+                {followed: 1.0, p: -1.0},
+                0,
+                math.inf,
+                f"followed up >= pairs ({area}, {p[2]})",
+                template="followed >= pairs",
+            )
+            self.pub.relate("row", {children: 1.0, p: -1.0, u: -1.0}, 0, math.inf,
+                            f"children >= episodes ({area}, {p[2]})",
+                            template="children >= episodes")  # fmt: skip
+        if found:
+            self.pub.relate(
+                "row", {followed: -1.0, **{p: 1.0 for p, _ in found}}, 0, math.inf,
+                f"followed up <= all pairs ({area})", template="followed <= pairs",
+            )  # fmt: skip
+            every = {k: 1.0 for pair in found for k in pair}
+            self.pub.relate("row", {children: -1.0, **every}, 0, math.inf,
+                            f"children <= all episodes ({area})",
+                            template="children <= episodes")  # fmt: skip
 
     def read_breakdowns(self) -> None:
         """Each group's counts, shares and intervals; the groups adding up to the total.

@@ -16,6 +16,7 @@ def test_every_proportion_has_a_funnel_with_all_rpbs(demo_data):
         "share_within_28_days",
         "share_redirected",
         "share_reliable_improvement",
+        "paired_data_rate",
         "share_cyp_voice",
         "share_family_voice",
     }

@@ -410,6 +410,9 @@ def true_value(results: YearResults, key: tuple[str, ...]) -> int | None:
     if attacks.is_group(key):
         return group_value(results, key)
     domain, area = key[0], key[1]
+    if domain == "paired_data":
+        rows = results.paired_data[results.paired_data.rpb == area]
+        return int(rows[key[2]].iloc[0]) if len(rows) else None
     if domain == "outcomes":
         _, _, measure, respondent, column = key
         table = results.outcomes_change

@@ -12,7 +12,8 @@ Proportions compared (reporting year):
 - experiences: the share agreeing with each of the eight items;
 - access: the share first supported within 28 days and the share redirected at least once;
 - outcomes: the share of assessable pairs with reliable improvement, per measure and
-  respondent (cohort of the year);
+  respondent, and the paired data rate (children with a follow-up assessment; cohort of the
+  year);
 - implementation: the share of journey ratings informed by children's voices and by
   families' voices.
 """
@@ -25,6 +26,7 @@ import pandas as pd
 
 from nest_eval.domains import access as _access
 from nest_eval.domains import experiences as _experiences
+from nest_eval.domains import outcomes as _outcomes
 from nest_eval.domains.intermediates import YearIntermediates, reporting_cohort_intermediates
 from nest_eval.reference.contract import EXPERIENCE_ITEMS
 from nest_eval.reference.measures import CATALOGUE, Catalogue
@@ -87,6 +89,7 @@ def proportions_by_rpb(
         rows += _access_proportions(data["access"], year, financial, intermediates.census)
     if intermediates.outcomes is not None:
         rows += _outcome_proportions(intermediates.outcomes.summaries[year])
+        rows += _paired_proportions(intermediates.outcomes.assessed[year])
     if intermediates.ratings is not None:
         rows += _voice_proportions(intermediates.ratings, year)
     return pd.DataFrame(rows, columns=list(FUNNEL_COLUMNS))
@@ -138,6 +141,16 @@ def _outcome_proportions(summary: pd.DataFrame) -> list[tuple]:
                 )
             )
     return rows
+
+
+def _paired_proportions(assessed: pd.DataFrame) -> list[tuple]:
+    """The paired data rate: children with a follow-up assessment of the children, per RPB."""
+    table = _outcomes.paired_data(assessed)
+    table = table[table["rpb"].isin(RPB_NAMES)]
+    return [
+        ("outcomes", "paired_data_rate", _NA, _NA, _NA, rpb, int(x), int(n))
+        for rpb, x, n in table[["rpb", "count", "n"]].itertuples(index=False)
+    ]
 
 
 def _voice_proportions(ratings: pd.DataFrame, year: int) -> list[tuple]:

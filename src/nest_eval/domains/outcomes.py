@@ -41,6 +41,7 @@ __all__ = [
     "MIN_CHILDREN_PER_MODEL",
     "MIN_PAIRED_PER_RPB",
     "MODEL_SPECIFICATION",
+    "PAIRED_DATA_COLUMNS",
     "AdjustedChange",
     "OutcomeCohorts",
     "adjusted_change",
@@ -50,6 +51,7 @@ __all__ = [
     "indicator_records",
     "min_paired_for",
     "outcome_cohorts",
+    "paired_data",
     "reliable_change",
 ]
 
@@ -536,6 +538,65 @@ def indicator_records(
              "ci_high": high}
         )  # fmt: skip
     return records
+
+
+PAIRED_DATA_COLUMNS = ("rpb", "indicator", "estimate", "ci_low", "ci_high", "n", "count")
+"""Columns of :func:`paired_data`."""
+
+
+def paired_data(assessed: pd.DataFrame) -> pd.DataFrame:
+    """The paired data rate: the share of children with a follow-up assessment, per RPB.
+
+    CORC's first data-quality figure: of the children with any assessment, the share with at
+    least two assessments on a measure (by one respondent), i.e. with a pair from which change
+    can be measured. A low rate means the change reported rests on a few of the children seen,
+    who may not be like the others. Counted over the children of a cohort (those with an
+    episode whose first assessment fell in the year), each in the RPB of their first
+    assessment; a child with several measures is one child, followed up if any measure is.
+
+    Parameters
+    ----------
+    assessed : pandas.DataFrame
+        :func:`episodes` (or :func:`reliable_change`) of one cohort.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`PAIRED_DATA_COLUMNS`, one row per RPB with children and for Wales:
+        ``indicator`` ``paired_data_rate``, ``n`` children, ``count`` children with a pair,
+        ``estimate`` the rate with its Wilson interval.
+
+    References
+    ----------
+    Wolpert M, Jacob J, Napoleone E, Whale A, Calderon A, Edbrooke-Childs J (2016).
+    *Child- and Parent-reported Outcomes and Experience from Child and Young People's Mental
+    Health Services 2011–2015*. CORC (the percentage of cases with paired outcome data).
+    Wilson EB (1927). J Am Stat Assoc 22:209–212.
+
+    Examples
+    --------
+    >>> episodes = pd.DataFrame({
+    ...     "person_id": ["a", "a", "b", "c"], "measure": ["GBO", "SDQ_TOTAL", "GBO", "GBO"],
+    ...     "respondent": "self", "rpb": ["Powys", "Powys", "Powys", "Gwent"],
+    ...     "first_date": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-01-05", "2025-03-01"]),
+    ...     "paired": [False, True, False, True]})
+    >>> paired_data(episodes)[["rpb", "n", "count"]].values.tolist()
+    [['Gwent', 1, 1], ['Powys', 2, 1], ['Wales', 3, 2]]
+    """
+    ordered = assessed.sort_values(["person_id", "first_date", "measure", "respondent"])
+    children = ordered.groupby("person_id", sort=True).agg(
+        rpb=("rpb", "first"), followed=("paired", "any")
+    )
+    rows = []
+    for rpb in (*RPB_NAMES, WALES):
+        scope = children if rpb == WALES else children[children["rpb"] == rpb]
+        if scope.empty and rpb != WALES:
+            continue
+        n, followed = len(scope), int(scope["followed"].sum())
+        low, high = intervals.wilson_interval(followed, n) if n else (np.nan, np.nan)
+        rate = followed / n if n else np.nan
+        rows.append((rpb, "paired_data_rate", rate, low, high, n, followed))
+    return pd.DataFrame(rows, columns=list(PAIRED_DATA_COLUMNS))
 
 
 MODEL_SPECIFICATION = (

@@ -105,7 +105,9 @@ class YearResults:
     :func:`compute_year`), so reading stored results needs pandas only; ``parameters`` holds
     the run configuration's publishable settings (:meth:`RunConfig.parameters`). ``breakdowns``
     holds each domain's indicators by the groups of its dimensions
-    (:func:`~nest_eval.domains.breakdowns.year_breakdowns`). ``adjusted`` holds
+    (:func:`~nest_eval.domains.breakdowns.year_breakdowns`), ``paired_data`` the share of the
+    cohort's children with a follow-up assessment per RPB
+    (:func:`~nest_eval.domains.outcomes.paired_data`). ``adjusted`` holds
     the case-mix-adjusted change of every model (one row per measure, respondent and RPB or
     Wales), ``models`` one row per model, and ``model_specification`` the model's text.
     ``derived`` keeps what later layers derive from the results for given settings (the
@@ -137,6 +139,7 @@ class YearResults:
     catalogue_figures: pd.DataFrame
     accounting: dict
     breakdowns: pd.DataFrame = field(default_factory=pd.DataFrame)
+    paired_data: pd.DataFrame = field(default_factory=pd.DataFrame)
     parameters: dict = field(default_factory=dict)
     run_id: str | None = None
     derived: dict = field(default_factory=dict)
@@ -233,17 +236,20 @@ def _compare_year(sa: pd.DataFrame | None, config: RunConfig) -> int | None:
 def _distance_results(
     tables: Mapping[str, pd.DataFrame], config: RunConfig, shared: YearIntermediates
 ) -> dict[str, pd.DataFrame]:
-    """Distance travelled, the outcomes change and the RPB funnels, on the shared results."""
+    """Distance travelled, the outcomes change, the paired data rate and the RPB funnels."""
     from nest_eval.domains import comparisons as _comparisons
     from nest_eval.domains import distance as _distance
+    from nest_eval.domains import outcomes as _outcomes
 
     year, catalogue = config.year, shared.catalogue
     sd, financial = config.sd, config.financial
-    outcomes_change = pd.DataFrame()
+    outcomes_change = paired = pd.DataFrame()
     if "outcomes" in tables:
         outcomes_change = _distance.outcomes_change(
             tables["outcomes"], year, catalogue, sd, financial, intermediates=shared
         )
+    if shared.outcomes is not None and year in shared.outcomes.assessed:
+        paired = _outcomes.paired_data(shared.outcomes.assessed[year])
     proportions = _comparisons.proportions_by_rpb(
         tables, year, catalogue, financial, sd, intermediates=shared
     )
@@ -259,6 +265,7 @@ def _distance_results(
             min_paired=shared.min_paired,
         ),
         "outcomes_change": outcomes_change,
+        "paired_data": paired,
         "funnels": _comparisons.rpb_funnels(proportions),
     }
 

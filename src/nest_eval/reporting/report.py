@@ -135,6 +135,10 @@ class Report:
         """Change and reliable change per measure, and the case-mix-adjusted change."""
         return outcomes.outcomes(self.context)
 
+    def paired_data(self) -> Block:
+        """The paired data rate per RPB (children with a follow-up), with its funnel plot."""
+        return outcomes.paired_data(self.context)
+
     def outcomes_by_rpb(self) -> Block:
         """Outcomes for every RPB, measure and respondent."""
         return outcomes.outcomes_by_rpb(self.context)

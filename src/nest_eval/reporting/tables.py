@@ -56,6 +56,7 @@ class ControlledTables:
 
     distance: pd.DataFrame
     outcomes_change: pd.DataFrame
+    paired_data: pd.DataFrame
     adjusted: pd.DataFrame
     models: pd.DataFrame
     access: pd.DataFrame
@@ -70,6 +71,7 @@ class ControlledTables:
 _MAPPED = (
     "distance",
     "outcomes_change",
+    "paired_data",
     "adjusted",
     "models",
     "access",
@@ -107,19 +109,37 @@ def _funnels_shown(table: pd.DataFrame, shorthand: str) -> pd.DataFrame:
     return table.assign(shown=table["proportion"].map(lambda v: v != shorthand))
 
 
+_LATER = ("breakdowns", "paired_data")
+"""Tables decided after the others (:mod:`nest_eval.reporting.disclosure.stages`): finer
+counts of what the others publish (groups of their totals; the children behind the episodes of
+every measure), which must never cost the others a figure."""
+
+_LATER_INDICATORS = ("paired_data_rate",)
+"""Indicators of the funnels table decided with the later tables."""
+
+
 def publication_cells(
-    results: YearResults, settings: Disclosure, breakdowns: pd.DataFrame | None = None
+    results: YearResults,
+    settings: Disclosure,
+    breakdowns: pd.DataFrame | None = None,
+    first: bool = False,
 ) -> tuple[Cells, dict[str, TableMap]]:
     """Every count the year's publication rests on, and where each table's values come from.
 
     With what the models table and the threshold rule tell readers
     (:func:`nest_eval.reporting.disclosure.sources.map_tables`,
     :func:`~nest_eval.reporting.disclosure.sources.stated_floors`). ``breakdowns``: the
-    breakdown rows to publish (default every row of the results).
+    breakdown rows to publish (default every row of the results). ``first``: the tables
+    decided first only, without the later ones (:data:`_LATER`).
     """
     frames = {name: getattr(results, name) for name in _MAPPED}
     if breakdowns is not None:
         frames["breakdowns"] = breakdowns
+    if first:
+        frames = {name: frame for name, frame in frames.items() if name not in _LATER}
+        funnels = frames["funnels"]
+        if not funnels.empty:
+            frames["funnels"] = funnels[~funnels["indicator"].isin(_LATER_INDICATORS)]
     cells, maps = map_tables(frames, results.year)
     if not results.models.empty:
         model_relations(results.models, results.year, cells, settings.threshold)
@@ -150,13 +170,13 @@ def controlled_tables(results: YearResults, config: RunConfig) -> ControlledTabl
     """
     settings = config.disclosure
 
-    def cells_of(rows: pd.DataFrame) -> tuple[Cells, dict[str, TableMap]]:
-        return publication_cells(results, settings, rows)
+    def cells_of(rows: pd.DataFrame | None) -> tuple[Cells, dict[str, TableMap]]:
+        return publication_cells(results, settings, rows, first=rows is None)
 
     try:
         staged = decide_in_stages(cells_of, results.breakdowns, settings)
     except DisclosureError as exc:
-        _, maps = cells_of(results.breakdowns.iloc[:0])
+        _, maps = cells_of(results.breakdowns)
         raise DisclosureError(exc.exposed, _tables_of(exc.exposed, maps)) from None
     cells, maps, decision = staged.cells, staged.maps, staged.decision
     frames = {name: getattr(results, name) for name in _MAPPED}
@@ -273,6 +293,7 @@ def published_tables(
     dict of str to pandas.DataFrame
         ``self_assessment_national``, ``distance_travelled`` and ``outcomes_change`` (the data
         contract's names and columns, with a display ``label`` beside each indicator key), and
+        ``paired_data`` (the share of children with a follow-up assessment, per RPB),
         ``access``, ``experiences``, ``enablers``, ``training``, ``rpb_comparisons``,
         ``breakdowns`` (each domain's indicators by age band, sex, deprivation, language,
         route and service) and ``data_quality``.
@@ -282,6 +303,7 @@ def published_tables(
         "self_assessment_national": results.national_means[["element", "mean_rating", "n_rpbs"]],
         "distance_travelled": _with_label(controlled.distance, lang),
         "outcomes_change": controlled.outcomes_change,
+        "paired_data": controlled.paired_data,
         "access": controlled.access,
         "experiences": controlled.agreement,
         "enablers": results.enablers,

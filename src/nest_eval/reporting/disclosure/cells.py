@@ -47,6 +47,8 @@ QUANTITIES: Mapping[str, str] = {
     "recovered": "pairs with reliable recovery (part of improved)",
     "not_assessable": "pairs not assessable for reliable change",
     "assessable": "pairs assessable for reliable change",
+    "children": "children with an assessment in the year's cohort (any measure)",
+    "followed_up": "children with a follow-up assessment (a pair on some measure)",
     "model_children": "children in the case-mix model",
     "model_paired": "children with two or more assessments in the case-mix model",
     "model_assessments": "assessments in the case-mix model",

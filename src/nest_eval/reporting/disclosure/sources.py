@@ -129,6 +129,57 @@ def _outcome_relations(cells: Cells, of: tuple[object, ...]) -> None:
     ]
 
 
+def _paired_data(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
+    """The paired data rate's cells: children, and those followed up, per RPB and Wales.
+
+    Readers know a child followed up is a child, and how children relate to the pairs of each
+    measure (:func:`_children_and_pairs`).
+    """
+    mapping = TableMap()
+    for label, row in table.to_dict(orient="index").items():
+        children, followed = ("children", year, row["rpb"]), ("followed_up", year, row["rpb"])
+        mapping.count(cells, (label, "n"), children, row["n"])
+        mapping.count(cells, (label, "count"), followed, row["count"])
+        cells.relations.append(part_of(followed, [children], "followed up within children"))
+        for column in ("estimate", "ci_low", "ci_high"):
+            mapping.derived((label, column), (followed,), (children,))
+    _children_and_pairs(cells, year)
+    return mapping
+
+
+def _children_and_pairs(cells: Cells, year: int) -> None:
+    """Children and those followed up against the episodes of each measure, in each area.
+
+    A child followed up has a pair on some measure, so the children followed up are at least
+    the pairs of any one measure and respondent, and at most all of them together; the children
+    are at least the episodes (pairs and unpaired) of any one, and at most all of them. These
+    hold when every child's episodes are in the RPB of the child's first assessment; a relation
+    that does not hold (a child who moved) is not one readers can know, and is left out.
+    """
+    episodes: dict[object, list[tuple[CellKey, CellKey]]] = {}
+    for key in cells.values:
+        if key[0] == "pairs" and key[1] == year and len(key) == 5:
+            unpaired = ("unpaired", *key[1:])
+            if unpaired in cells.values:
+                episodes.setdefault(key[2], []).append((key, unpaired))
+    for area, found in episodes.items():
+        children, followed = ("children", year, area), ("followed_up", year, area)
+        if children not in cells.values or followed not in cells.values:
+            continue
+        pairs = [p for p, _ in found]
+        every = [k for pair in found for k in pair]
+        candidates = [part_of(p, [followed], "pairs within followed up") for p in pairs]
+        candidates += [
+            Relation(((children, -1.0), (p, 1.0), (u, 1.0)), "le", "episodes within children")
+            for p, u in found
+        ]
+        candidates += [
+            part_of(followed, pairs, "followed up within pairs"),
+            part_of(children, every, "children within episodes"),
+        ]
+        cells.relations += [r for r in candidates if r.holds(cells.values)]
+
+
 def _adjusted(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
     """The case-mix-adjusted change table's cells.
 
@@ -323,6 +374,7 @@ _DISTANCE_CELLS: Mapping[str, Callable[[Mapping[str, object], int], tuple]] = {
         ("agree", y, r["rpb"], "all", r["item"]),
     ),
     "experience_index": lambda r, y: (("responses", y, r["rpb"], "all"), None),
+    "paired_data_rate": lambda r, y: (("children", y, r["rpb"]), ("followed_up", y, r["rpb"])),
 }
 
 
@@ -482,6 +534,7 @@ def _group_relations(cells: Cells, groups: Mapping[tuple[CellKey, object], list[
 
 _MAPPERS: Mapping[str, Callable[[pd.DataFrame, int, Cells], TableMap]] = {
     "outcomes_change": _outcomes_change,
+    "paired_data": _paired_data,
     "adjusted": _adjusted,
     "models": _models,
     "agreement": _experiences,
@@ -500,9 +553,9 @@ def map_tables(tables: Mapping[str, pd.DataFrame], year: int) -> tuple[Cells, di
     Parameters
     ----------
     tables : mapping of str to pandas.DataFrame
-        The year's unsuppressed tables by name (``outcomes_change``, ``adjusted``,
-        ``models``, ``agreement``, ``access``, ``distance``, ``funnels``, ``breakdowns``;
-        others are not mapped).
+        The year's unsuppressed tables by name (``outcomes_change``, ``paired_data``,
+        ``adjusted``, ``models``, ``agreement``, ``access``, ``distance``, ``funnels``,
+        ``breakdowns``; others are not mapped).
     year : int
         The reporting year.
 

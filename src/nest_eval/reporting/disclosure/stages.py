@@ -1,14 +1,16 @@
-"""The publication's tables first, then their breakdowns: breaking a figure down never hides it.
+"""The publication's tables first, then the finer counts: breaking a figure down never hides it.
 
 A breakdown splits a count readers already know (the pairs of a measure in Wales, the requests
-supported) into groups (age bands, sexes, ...) that add up to it. Were the breakdowns decided
-with the tables, a total split into a few small groups could only be protected by suppressing
-the total itself, and with it a row of the tables everyone reads. So the decision is taken in
-two stages:
+supported) into groups (age bands, sexes, ...) that add up to it; the paired data rate counts
+the children behind the episodes of every measure, which readers can set against each
+measure's pairs. Were these decided with the tables, a total split into a few small groups could
+only be protected by suppressing the total itself, and with it a row of the tables everyone
+reads. So the decision is taken in two stages:
 
-1. the tables without their breakdowns (:func:`~nest_eval.reporting.disclosure.protect.decide`);
-2. the breakdowns, with that decision settled (:class:`~.protect.Settled`): only cells of the
-   breakdowns are suppressed to protect what needs it. The breakdown of a count whose groups
+1. the tables without the later ones (breakdowns, paired data:
+   :func:`~nest_eval.reporting.disclosure.protect.decide`);
+2. everything, with that decision settled (:class:`~.protect.Settled`): only cells of the later
+   tables are suppressed to protect what needs it. The breakdown of a count whose groups
    cannot be protected that way (say 3 children with reliable improvement, split 1 and 2
    between two age bands) is withheld: its rows are not published at all, so readers know
    nothing of its groups. Withheld first are the breakdowns whose settled total is too small
@@ -35,8 +37,9 @@ from nest_eval.reporting.disclosure.sources import TableMap
 
 __all__ = ["Staged", "decide_in_stages"]
 
-CellsOf = Callable[[pd.DataFrame], tuple[Cells, dict[str, TableMap]]]
-"""The publication's cells and table maps, with the given breakdown rows."""
+CellsOf = Callable[[pd.DataFrame | None], tuple[Cells, dict[str, TableMap]]]
+"""The publication's cells and table maps, with the given breakdown rows; ``None``: the tables
+decided first, without the later ones."""
 
 Family = tuple[CellKey, object]
 """The groups of one dimension of one total: ``(total's key, dimension)``."""
@@ -151,7 +154,8 @@ def decide_in_stages(cells_of: CellsOf, breakdowns: pd.DataFrame, settings: Disc
     ----------
     cells_of : callable
         ``cells_of(breakdown_rows)``: the publication's cells and table maps with those
-        breakdown rows (:func:`nest_eval.reporting.tables.publication_cells`).
+        breakdown rows; ``cells_of(None)``: those of the tables decided first
+        (:func:`nest_eval.reporting.tables.publication_cells`).
     breakdowns : pandas.DataFrame
         Every breakdown row (:func:`nest_eval.domains.breakdowns.year_breakdowns`).
     settings : Disclosure
@@ -167,22 +171,24 @@ def decide_in_stages(cells_of: CellsOf, breakdowns: pd.DataFrame, settings: Disc
         When a cell of the tables cannot be protected (the first stage): nothing may be
         published.
     """
-    first, first_maps = cells_of(breakdowns.iloc[:0])
+    first, _ = cells_of(None)
     settled = decide(first, settings)
     rows = breakdowns
-    if rows.empty:
-        return Staged(first, first_maps, settled, rows, 0)
     cells, maps = cells_of(rows)
-    empty = _empty(rows, maps[_BREAKDOWNS])
+    empty: frozenset[CellKey] = frozenset()
+    if _BREAKDOWNS in maps:
+        empty = _empty(rows, maps[_BREAKDOWNS])
+        rows = _without(rows, maps[_BREAKDOWNS], _too_small(cells, first, settled, settings))
     keep = Settled(frozenset(first.values) | empty, settled.suppressed)
-    rows = _without(rows, maps[_BREAKDOWNS], _too_small(cells, first, settled, settings))
     while True:
         cells, maps = cells_of(rows)
         try:
             decision = decide(cells, settings, keep)
         except DisclosureError as exc:
             families = _exposed_families(exc.exposed, cells)
-            fewer = _without(rows, maps[_BREAKDOWNS], families) if families else rows
+            if _BREAKDOWNS not in maps or not families:
+                raise
+            fewer = _without(rows, maps[_BREAKDOWNS], families)
             if len(fewer) == len(rows):
                 raise
             rows = fewer

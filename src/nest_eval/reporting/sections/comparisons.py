@@ -17,6 +17,8 @@ __all__ = ["funnels"]
 
 _OUTSIDE = ("above 95%", "above 99.8%", "below 95%", "below 99.8%")
 _KEYS = ["domain", "indicator", "measure", "respondent", "item"]
+_DRAWN_ELSEWHERE = ("paired_data_rate",)
+"""Indicators whose funnel plot is drawn in their own section (the paired data rate: outcomes)."""
 
 
 def _figure_name(record: dict) -> str:
@@ -75,7 +77,7 @@ def funnels(ctx: Context) -> Block:
     if ctx.rpb is None:
         for _, group in shown.groupby(_KEYS, sort=False, dropna=False):
             drawn = group[group["shown"]]
-            if len(drawn) >= 3:
+            if len(drawn) >= 3 and drawn["indicator"].iloc[0] not in _DRAWN_ELSEWHERE:
                 first = drawn.iloc[0].to_dict()
                 chart = plotting.funnel(
                     drawn,

@@ -79,6 +79,11 @@ def _pairs(ctx: Context, key: str, area: str) -> pd.Series:
     return _rows(ctx.tables.outcomes_change, area).get(_PAIRS_COLUMN[key], pd.Series(dtype=object))
 
 
+def _paired_data(ctx: Context, key: str, area: str) -> pd.Series:
+    """The paired data rate (``paired_data``, disclosure-controlled)."""
+    return _rows(ctx.tables.paired_data, area).get("estimate", pd.Series(dtype=object))
+
+
 def _adjusted(ctx: Context, key: str, area: str) -> pd.Series:
     """Case-mix-adjusted change per year (disclosure-controlled)."""
     return _rows(ctx.tables.adjusted, area).get(key, pd.Series(dtype=object))
@@ -115,6 +120,7 @@ _BY_KEY: dict[str, Values] = {
     "share_family_voice": _voices,
     "mean_change": _pairs,
     "share_reliable_improvement": _pairs,
+    "paired_data_rate": _paired_data,
     "adjusted_change_per_year": _adjusted,
 }
 """Where an indicator's values this year are published, where its domain has several tables."""

@@ -8,11 +8,12 @@ import pandas as pd
 
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 from nest_eval.reporting import plotting
-from nest_eval.reporting.blocks import Block, Col, figure, heading, html_table, paragraph
+from nest_eval.reporting.blocks import Block, Col, figure, heading, html_table, join, paragraph
 from nest_eval.reporting.context import Context
 from nest_eval.reporting.format import estimate_text
+from nest_eval.reporting.labels import row_label
 
-__all__ = ["adjusted", "models", "outcomes", "outcomes_by_rpb"]
+__all__ = ["adjusted", "models", "outcomes", "outcomes_by_rpb", "paired_data"]
 
 
 def _with_change_texts(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -128,6 +129,68 @@ def outcomes_by_rpb(ctx: Context) -> Block:
         caption="Outcomes per RPB, measure and respondent",
         lang=ctx.lang,
     )
+
+
+PAIRED_DATA = "paired_data_rate"
+"""The indicator of :func:`paired_data` (CORC's paired data rate)."""
+
+
+def _paired_rows(ctx: Context) -> pd.DataFrame:
+    """The paired data rate of the area (every RPB nationally) and Wales, with funnel flags."""
+    table = ctx.tables.paired_data
+    areas = [ctx.scope, WALES] if ctx.rpb else [*RPB_NAMES, WALES]
+    rows = table[table["rpb"].isin(areas)]
+    funnels = ctx.tables.funnels
+    flags = (
+        funnels.loc[funnels["indicator"] == PAIRED_DATA].set_index("rpb")["flag"]
+        if not funnels.empty
+        else pd.Series(dtype=object)
+    )
+    return rows.assign(flag=rows["rpb"].map(flags).fillna("–"))
+
+
+def paired_data(ctx: Context) -> Block:
+    """The paired data rate per RPB: children with a follow-up assessment, against Wales."""
+    table = ctx.tables.paired_data
+    if table.empty:
+        return paragraph(f"No outcome measures in {ctx.year}.", "note")
+    blocks = [
+        paragraph(
+            "The paired data rate (CORC's first data-quality figure): of the children whose "
+            f"first assessment on a measure fell in {ctx.year}, the share with at least two "
+            "assessments on a measure, from which change can be measured. Where it is low, the "
+            "change reported rests on a few of the children seen, who may differ from the "
+            "others. Each RPB is placed against exact binomial limits around the Wales rate "
+            "(see the funnel plots); only an RPB outside them is flagged."
+        ),
+        html_table(
+            _paired_rows(ctx),
+            (
+                Col("rpb"),
+                Col("n", "Children"),
+                Col("count", "With a follow-up"),
+                Col("estimate", "Paired data rate"),
+                Col("ci_low"),
+                Col("ci_high"),
+                Col("flag", "Against the funnel limits", "text"),
+            ),
+            caption=f"Paired data rate {ctx.year}: {ctx.scope}",
+            lang=ctx.lang,
+        ),
+    ]
+    funnels = ctx.tables.funnels
+    if ctx.rpb is None and not funnels.empty:
+        drawn = funnels[(funnels["indicator"] == PAIRED_DATA) & funnels["shown"]]
+        if len(drawn) >= 3:
+            chart = plotting.funnel(
+                drawn,
+                row_label(drawn.iloc[0].to_dict(), ctx.lang),
+                xlabel="Number of children (n)",
+                name="funnel_paired_data_rate",
+                disclosure=ctx.config.disclosure,
+            )
+            blocks.append(figure(chart, ctx.figures_dir))
+    return join(blocks)
 
 
 def models(ctx: Context) -> Block:
