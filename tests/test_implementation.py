@@ -175,3 +175,39 @@ def test_distance_travelled_shows_the_like_for_like_wales_change_and_its_n():
     assert rows.loc[("Gwent", "trusted_adults"), "n"] == 0  # not rated in 2024
     assert rows.loc[("Cwm Taf Morgannwg", "trusted_adults"), "n"] == 0  # not rated in 2025
     assert rows.loc[("West Wales", "trusted_adults"), "n"] == 1
+
+
+def test_foundations_are_rated_per_rpb_with_the_wales_mean_over_those_rating():
+    rows = [
+        ("Cardiff and Vale", "values_led", 3.0),
+        ("Gwent", "values_led", 2.0),
+        ("Powys", "values_led", None),  # submitted, not rated
+        ("Cardiff and Vale", "rights_based", 2.5),
+        ("Cardiff and Vale", "trusted_adults", 4.0),  # a core element: not a foundation
+    ]
+    sa = pd.DataFrame(rows, columns=["rpb", "element", "rating"]).assign(
+        year=2025, level="region", cyp_voice=True, family_voice=True
+    )
+    project = sa.iloc[:1].assign(level="project", rating=1.0, project="RIF project 1")
+    table = im.foundation_ratings(pd.concat([sa, project]), 2025).set_index(["element", "rpb"])
+    wales = table.loc[("values_led", "Wales")]
+    # (3 + 2) / 2: Powys submitted it without a rating; the project row is not the region's
+    assert (wales["rating"], wales["n_rpbs"], wales["n_not_rated"]) == (2.5, 2, 1)
+    assert table.loc[("values_led", "Powys"), "submitted"]
+    assert np.isnan(table.loc[("values_led", "Powys"), "rating"])
+    assert not table.loc[("values_led", "West Wales"), "submitted"]
+    assert table.loc[("rights_based", "Wales"), "rating"] == 2.5
+    elements = list(dict.fromkeys(table.index.get_level_values("element")))
+    assert elements == [e.key for e in im.FOUNDATIONS]  # every foundation, in published order
+    assert np.isnan(table.loc[("child_development", "Wales"), "rating"])
+    assert im.foundation_ratings(sa, 2024).empty
+
+
+def test_the_demo_rpbs_rate_the_foundations_in_2025(demo_data):
+    truth = json.loads((RAW / "truth.json").read_text())["self_assessment"]["foundation_ratings"]
+    table = im.foundation_ratings(demo_data["self_assessment"], 2025).set_index(["element", "rpb"])
+    for rpb, given in truth["2025"].items():
+        for element, rating in given.items():
+            found = table.loc[(element, rpb), "rating"]
+            assert np.isnan(found) if rating is None else found == rating, (rpb, element)
+    assert table.loc[("psychologically_informed", "Wales"), "n_not_rated"] == 1

@@ -80,3 +80,17 @@ def test_methods_name_the_measures_without_reliable_change_figures(
     data = {**demo_data, "outcomes": outcomes_with_unassessable_measure}
     with_cors = repr(Report(compute_year(data, config), config).methods())
     assert "not assessable for reliable change: Child Outcome Rating Scale." in with_cors
+
+
+def test_the_reports_show_voices_foundations_and_the_paired_data_rate(results):
+    config = RunConfig(year=2025)
+    national, powys = Report(results, config), Report(results, config, rpb="Powys")
+    assert set(national.voices().frame["rpb"]) == {*results.voice_shares["rpb"]}
+    assert powys.voices().frame["rpb"].tolist() == ["Powys", "Wales"]
+    foundations = national.foundations().frame
+    assert len(foundations) == 5 and "Powys" in foundations.columns
+    assert "rpb_text" in powys.foundations().frame.columns
+    paired = national.paired_data()
+    assert paired.frame["rpb"].tolist()[-1] == "Wales" and len(paired.frame) == 8
+    assert "[figure: Funnel plot: Paired data rate" in paired.text
+    assert powys.paired_data().frame["rpb"].tolist() == ["Powys", "Wales"]

@@ -17,6 +17,7 @@ from nest_eval.reference.codings import VOCABULARIES, UnknownCodingError
 
 __all__ = [
     "CORE_ELEMENTS",
+    "FOUNDATIONS",
     "DemoModelError",
     "VocabularyValues",
     "category",
@@ -29,7 +30,10 @@ VocabularyValues = tuple[str, tuple[str, ...]]
 """A vocabulary as the checks use it: its name and its canonical values."""
 
 CORE_ELEMENTS: VocabularyValues = ("core element", vocabulary.element_keys("core"))
-"""The core elements, the only elements the self-assessments rate."""
+"""The core elements, rated in every self-assessment."""
+
+FOUNDATIONS: VocabularyValues = ("foundation", vocabulary.element_keys("foundation"))
+"""The NEST foundations, which a self-assessment may rate beside the core elements."""
 
 
 class DemoModelError(ValueError):

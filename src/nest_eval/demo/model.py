@@ -20,6 +20,7 @@ import numpy as np
 
 from nest_eval.demo.categories import (
     CORE_ELEMENTS,
+    FOUNDATIONS,
     DemoModelError,
     check_codings,
     check_names,
@@ -33,6 +34,7 @@ __all__ = [
     "DATA_END",
     "EXPERIENCE_AGREE",
     "EXPERIENCE_ITEM_SHIFT",
+    "FOUNDATION_RATINGS",
     "JOURNEY_RATINGS",
     "MESSY_RPB_SHARE",
     "OUTCOME_MODELS",
@@ -172,6 +174,11 @@ def _check_categories(raw: dict[str, Any]) -> None:
         check_names(where, ratings, _RPB, complete=True)
         for rpb, given in ratings.items():
             check_names(f'{where}."{rpb}"', given, CORE_ELEMENTS)
+    for year, ratings in sa.get("foundation_ratings", {}).items():
+        where = f"{_FILE}: self_assessment.foundation_ratings.{year}"
+        check_names(where, ratings, _RPB, complete=True)
+        for rpb, given in ratings.items():
+            check_names(f'{where}."{rpb}"', given, FOUNDATIONS)
     subs = sa["submissions"]
     named = [s["rpb"] for s in (*subs["element_spelling"], *subs["level_blank"])]
     where = f"{_FILE}: self_assessment.submissions"
@@ -477,6 +484,16 @@ JOURNEY_RATINGS: Mapping[int, Mapping[str, tuple[float | None, ...]]] = {
 }
 """Region-level journey ratings per cycle, RPB and core element (in ``CORE_ELEMENTS`` order);
 None where not rated. 2024 means per element round to :data:`PUBLISHED_2024_MEANS`."""
+
+FOUNDATION_RATINGS: Mapping[int, Mapping[str, tuple[float | None, ...]]] = {
+    int(year): {
+        rpb: tuple(given.get(key) for key in FOUNDATIONS[1])
+        for rpb, given in _by_rpb(ratings).items()
+    }
+    for year, ratings in _SELF_ASSESSMENT.get("foundation_ratings", {}).items()
+}
+"""Region-level journey ratings of the NEST foundations per cycle (those with any) and RPB, in
+``FOUNDATIONS`` order; None where submitted without a rating."""
 
 
 # --------------------------------------------------------------------------------------------

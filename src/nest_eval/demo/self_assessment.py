@@ -1,5 +1,8 @@
 """The ``self_assessment`` demo dataset: journey ratings from a fixed table.
 
+The RPBs also rate the NEST foundations in 2025, from a fixed table
+(:data:`~nest_eval.demo.model.FOUNDATION_RATINGS`), in rows written after all the others.
+
 Region-level journey ratings of the 7 RPBs on the 6 core elements for the cycles 2024 and 2025,
 from a fixed table (:data:`~nest_eval.demo.model.JOURNEY_RATINGS`) whose 2024 means per element
 equal the published national figures (NYTH/NEST implementation update, 2024) when rounded to one
@@ -19,9 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nest_eval.demo.categories import CORE_ELEMENTS, category
+from nest_eval.demo.categories import CORE_ELEMENTS, FOUNDATIONS, category
 from nest_eval.demo.draws import spell_rpbs
 from nest_eval.demo.model import (
+    FOUNDATION_RATINGS,
     JOURNEY_RATINGS,
     MESSY_RPB_SHARE,
     PARAMETERS,
@@ -36,6 +40,7 @@ __all__ = ["generate_self_assessment", "national_means"]
 
 _RPBS = vocabulary.RPB_NAMES
 _CORE = CORE_ELEMENTS[1]
+_FOUNDATIONS = FOUNDATIONS[1]
 _PARAMETERS = PARAMETERS["self_assessment"]
 _SUBMISSIONS = _PARAMETERS["submissions"]
 _ELEMENT_SPELLING = {
@@ -132,6 +137,24 @@ def _region_rows(
     return rows
 
 
+def _foundation_rows(rng: np.random.Generator) -> list[dict[str, str]]:
+    """Region-level rows rating the NEST foundations, for the cycles that have them.
+
+    Written after every other row (and drawn after them from the stream), by key, so that the
+    rows of the core elements are those of a demo without foundations.
+    """
+    rows = []
+    for year, ratings in FOUNDATION_RATINGS.items():
+        for rpb in _RPBS:
+            for f, key in enumerate(_FOUNDATIONS):
+                rating = ratings[rpb][f]
+                cyp = bool(rng.random() < _REGION_CYP[year])
+                family = bool(rng.random() < _VOICES["region_family"])
+                evidence = _evidence(rng, rating, cyp or family)
+                rows.append(_row(rpb, year, key, rating, cyp, family, evidence, _REGION, ""))
+    return rows
+
+
 def _project_rows(
     rng: np.random.Generator, y: int, i: int, spelling: str, style: str, rif: _Rif
 ) -> list[dict[str, str]]:
@@ -183,6 +206,7 @@ def generate_self_assessment(
             style = _ELEMENT_SPELLING.get((year, rpb), "key")
             rows += _region_rows(rng, year, rpb, spelling, style)
             rows += _project_rows(rng, y, i, spelling, style, rif)
+    rows += _foundation_rows(rng)
     frame = text_frame("self_assessment", {c: [r[c] for r in rows] for c in rows[0]})
     return frame, _truth(rif[0])
 
@@ -204,6 +228,10 @@ def _truth(projects: list[_Project]) -> dict[str, Any]:
             for rpb in _RPBS
         },
         "national_means_by_design": national_means(),
+        "foundation_ratings": {
+            str(year): {rpb: dict(zip(_FOUNDATIONS, ratings[rpb], strict=True)) for rpb in _RPBS}
+            for year, ratings in FOUNDATION_RATINGS.items()
+        },
         "not_rated": [
             {"rpb": rpb, "year": year, "element": key}
             for year in YEARS

@@ -19,10 +19,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nest_eval.reference.vocabulary import CORE_ELEMENTS, RPB_NAMES, WALES
+from nest_eval.reference.vocabulary import CORE_ELEMENTS, FOUNDATIONS, RPB_NAMES, WALES
 
 __all__ = [
     "element_changes",
+    "foundation_ratings",
     "journey_ratings",
     "national_means",
     "project_summary",
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 _ELEMENT_ORDER = [e.key for e in CORE_ELEMENTS]
+_FOUNDATION_ORDER = [e.key for e in FOUNDATIONS]
 
 
 def journey_ratings(self_assessment: pd.DataFrame, level: str = "region") -> pd.DataFrame:
@@ -321,6 +323,67 @@ def voice_shares(
     table = [{"rpb": rpb, **shares(rows[rows["rpb"] == rpb])} for rpb in RPB_NAMES]
     table.append({"rpb": WALES, **shares(rows)})
     return pd.DataFrame(table)
+
+
+def foundation_ratings(self_assessment: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Each RPB's rating of the NEST foundations in a cycle, and the Wales mean.
+
+    The foundations (rights based approach; equity, diversity and inclusion; values led; child
+    development; psychologically informed) are the core training and values for all
+    professionals (NEST/NYTH framework); a self-assessment may rate them on the journey scale
+    beside the six core elements. Region-level rows; a blank rating is *not rated*, never a
+    score. Like the core elements' national means, the Wales figure is the mean over the RPBs
+    rating the foundation, with how many did.
+
+    Parameters
+    ----------
+    self_assessment : pandas.DataFrame
+        Accepted ``self_assessment`` rows.
+    year : int
+        The cycle.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per foundation (in published order) and RPB (the 7, in order, each with the
+        row it submitted: ``rating``, NaN when not rated or not submitted, ``submitted``) and
+        for ``Wales``: ``rating`` the mean over the RPBs that rated it, ``n_rpbs`` (RPBs rating
+        it), ``n_not_rated`` (RPBs submitting it without a rating). Empty when no RPB submitted
+        a foundation that cycle.
+
+    Examples
+    --------
+    >>> sa = pd.DataFrame({"rpb": ["Powys", "Gwent", "Powys"], "year": 2025,
+    ...                    "element": ["values_led", "values_led", "trusted_adults"],
+    ...                    "rating": [3.0, None, 2.0], "level": "region"})
+    >>> wales = foundation_ratings(sa, 2025).set_index(["element", "rpb"])
+    >>> row = wales.loc[("values_led", "Wales")]
+    >>> float(row["rating"]), int(row["n_rpbs"]), int(row["n_not_rated"])
+    (3.0, 1, 1)
+    """
+    columns = ["element", "rpb", "rating", "submitted", "n_rpbs", "n_not_rated"]
+    rows = self_assessment.loc[
+        (self_assessment["level"] == "region")
+        & (self_assessment["year"] == year)
+        & self_assessment["element"].isin(_FOUNDATION_ORDER)
+    ]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    given = rows.set_index(["element", "rpb"])["rating"].astype("float64")
+    table = []
+    for element in _FOUNDATION_ORDER:
+        sent = {rpb: (element, rpb) in given.index for rpb in RPB_NAMES}
+        rating = {rpb: given.get((element, rpb), np.nan) for rpb in RPB_NAMES}
+        rated = [r for r in rating.values() if pd.notna(r)]
+        blank = sum(1 for rpb in RPB_NAMES if sent[rpb] and pd.isna(rating[rpb]))
+        table += [
+            (element, rpb, rating[rpb], sent[rpb], int(pd.notna(rating[rpb])),
+             int(sent[rpb] and pd.isna(rating[rpb])))
+            for rpb in RPB_NAMES
+        ]  # fmt: skip
+        mean = float(np.mean(rated)) if rated else np.nan
+        table.append((element, WALES, mean, any(sent.values()), len(rated), blank))
+    return pd.DataFrame(table, columns=columns)
 
 
 def project_summary(

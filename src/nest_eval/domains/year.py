@@ -107,7 +107,9 @@ class YearResults:
     holds each domain's indicators by the groups of its dimensions
     (:func:`~nest_eval.domains.breakdowns.year_breakdowns`), ``paired_data`` the share of the
     cohort's children with a follow-up assessment per RPB
-    (:func:`~nest_eval.domains.outcomes.paired_data`). ``adjusted`` holds
+    (:func:`~nest_eval.domains.outcomes.paired_data`), ``foundations`` the RPBs' ratings of the
+    NEST foundations (:func:`~nest_eval.domains.implementation.foundation_ratings`).
+    ``adjusted`` holds
     the case-mix-adjusted change of every model (one row per measure, respondent and RPB or
     Wales), ``models`` one row per model, and ``model_specification`` the model's text.
     ``derived`` keeps what later layers derive from the results for given settings (the
@@ -125,6 +127,7 @@ class YearResults:
     journey_ratings: pd.DataFrame
     implementation_summary: pd.DataFrame | None
     voice_shares: pd.DataFrame
+    foundations: pd.DataFrame
     projects: pd.DataFrame
     evidence: pd.DataFrame
     agreement: pd.DataFrame
@@ -285,6 +288,7 @@ def _implementation_results(
             "journey_ratings": empty,
             "implementation_summary": baseline,
             "voice_shares": empty,
+            "foundations": empty,
             "projects": empty,
             "evidence": empty,
         }
@@ -298,6 +302,7 @@ def _implementation_results(
         "journey_ratings": ratings,
         "implementation_summary": summary,
         "voice_shares": _implementation.voice_shares(sa, year, ratings),
+        "foundations": _implementation.foundation_ratings(sa, year),
         "projects": _implementation.project_summary(sa, year, ratings),
         "evidence": _evidence(sa, year),
     }

@@ -131,6 +131,10 @@ class Report:
         """Share of ratings informed by children's and families' voices."""
         return implementation.voices(self.context)
 
+    def foundations(self) -> Block:
+        """Journey ratings of the NEST foundations: each RPB's and the Wales mean."""
+        return implementation.foundations(self.context)
+
     def outcomes(self) -> Block:
         """Change and reliable change per measure, and the case-mix-adjusted change."""
         return outcomes.outcomes(self.context)

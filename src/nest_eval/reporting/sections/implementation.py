@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nest_eval.reference.vocabulary import CORE_ELEMENTS, RPB_NAMES
+from nest_eval.reference.vocabulary import CORE_ELEMENTS, FOUNDATIONS, RPB_NAMES, WALES
 from nest_eval.reporting import plotting
 from nest_eval.reporting.blocks import Block, Col, figure, html_table, paragraph
 from nest_eval.reporting.context import Context
 from nest_eval.reporting.format import format_value
+from nest_eval.reporting.labels import value_label
 
-__all__ = ["changes", "evidence", "nest_profile", "profile_table", "voices"]
+__all__ = ["changes", "evidence", "foundations", "nest_profile", "profile_table", "voices"]
 
 
 def _own_rating(current: pd.DataFrame, rpb: str, element: str) -> tuple[float, str]:
@@ -100,11 +101,17 @@ def changes(ctx: Context) -> Block:
 
 
 def voices(ctx: Context) -> Block:
-    """Share of journey ratings informed by children's and by families' voices."""
-    if ctx.results.voice_shares.empty:
+    """Share of journey ratings informed by children's and by families' voices.
+
+    Every RPB and Wales in the national report; the RPB and Wales in an RPB's.
+    """
+    shares = ctx.results.voice_shares
+    if shares.empty:
         return paragraph("No self-assessments this year.", "note")
+    if ctx.rpb is not None:
+        shares = shares[shares["rpb"].isin([ctx.rpb, WALES])]
     return html_table(
-        ctx.results.voice_shares,
+        shares,
         (
             Col("rpb"),
             Col("n_ratings", "Ratings", "count_ratings"),
@@ -113,6 +120,60 @@ def voices(ctx: Context) -> Block:
             Col("n_voice_unknown", "Not stated", "count_ratings"),
         ),
         caption=f"Voices informing the {ctx.year} self-assessments",
+        lang=ctx.lang,
+    )
+
+
+def _foundation_rows(ctx: Context) -> pd.DataFrame:
+    """Per foundation: the Wales mean with its counts, each RPB's rating (or the RPB's own)."""
+    table = ctx.results.foundations
+    wales = table[table["rpb"] == WALES].set_index("element")
+    rows = []
+    for element in FOUNDATIONS:
+        if element.key not in wales.index:
+            continue
+        mine = table[table["element"] == element.key].set_index("rpb")
+        record = {
+            "element": element.key,
+            "mean_rating": wales.loc[element.key, "rating"],
+            "n_rpbs": wales.loc[element.key, "n_rpbs"],
+            "not_rated": wales.loc[element.key, "n_not_rated"],
+        }
+        if ctx.rpb is None:
+            record |= {rpb: mine.loc[rpb, "rating"] for rpb in RPB_NAMES}
+        else:
+            own = mine.loc[ctx.rpb]
+            record["rpb_text"] = (
+                "not submitted"
+                if not own["submitted"]
+                else "not rated"
+                if pd.isna(own["rating"])
+                else format_value(own["rating"], "journey_rating")
+            )
+        rows.append(record)
+    return pd.DataFrame(rows)
+
+
+def foundations(ctx: Context) -> Block:
+    """The NEST foundations' journey ratings: each RPB's (or the RPB's) and the Wales mean."""
+    if ctx.results.foundations.empty:
+        return paragraph(f"No RPB rated the NEST foundations in {ctx.year}.", "note")
+    columns = [Col("element")]
+    if ctx.rpb is not None:
+        columns.append(Col("rpb_text", f"{ctx.rpb} {ctx.year}", "text"))
+    columns += [Col("mean_rating", f"Wales mean {ctx.year}"), Col("n_rpbs", "RPBs rating"),
+                Col("not_rated", "Not rated", "count_rpbs")]  # fmt: skip
+    if ctx.rpb is None:
+        columns += [Col(rpb, value_label("rpb", rpb, ctx.lang), "journey_rating")
+                    for rpb in RPB_NAMES]  # fmt: skip
+    return paragraph(
+        "The foundations are the core training and values for all professionals (NEST/NYTH "
+        "framework), rated on the same 1–4 journey scale as the core elements. The Wales mean "
+        "is over the RPBs that rated each; – is an RPB that did not rate it."
+    ) + html_table(
+        _foundation_rows(ctx),
+        columns,
+        caption=f"NEST foundations: journey ratings (1–4), {ctx.year}",
         lang=ctx.lang,
     )
 
