@@ -13,8 +13,9 @@
 #   "proportional") for Wales (the RPBs weighted by their numbers of children);
 # - by hand: the mean row of model.matrix() of the case-mix sample with every child put in the
 #   RPB, times coef(fit), its SE from vcov(fit), estimability checked with estimability's
-#   nonest.basis() as emmeans does. The by-hand route also predicts the model of "realistic"
-#   at the case mix of another sample ("other_mix").
+#   nonest.basis() as emmeans does; Wales weights the RPBs by the case mix's children in each.
+#   The by-hand route also predicts the model of "realistic" at the case mix of another sample
+#   ("other_mix").
 # Text columns become factors with levels in C-locale sorted order, so the first level (the
 # reference of contr.treatment) is the same as in Python.
 
@@ -58,7 +59,7 @@ by_hand <- function(fit, d, mix) {
   kept <- !is.na(b)
   v <- vcov(fit, complete = FALSE)
   rows <- lapply(levels(d$rpb), function(r) mean_row(fit, mix, r))
-  sizes <- as.numeric(table(d$rpb))
+  sizes <- as.numeric(table(factor(mix$rpb, levels = levels(d$rpb))))  # Wales: the mix's RPBs
   rows[[length(rows) + 1]] <- Reduce(`+`, Map(`*`, rows, sizes / sum(sizes)))
   estimate <- se <- numeric(length(rows))
   for (k in seq_along(rows)) {

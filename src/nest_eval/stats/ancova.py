@@ -30,9 +30,9 @@ on the residual degrees of freedom, as ``emmeans`` does for an ``lm`` fit. The c
 fitted units themselves by default (factors enter through the share of each level, as with
 ``emmeans(..., weights = "proportional")``); the mean baseline is treated as fixed, as in any
 analysis conditional on the baseline. The **overall** adjusted change averages the groups'
-adjusted changes weighted by their numbers of units in the fit; at the default case mix it equals
-the raw mean change of the fitted units (least-squares residuals sum to zero within the group
-intercepts), with the model's narrower interval.
+adjusted changes weighted by the case mix's units in each group; at the default case mix (the
+fitted units) it equals the raw mean change of the fitted units (least-squares residuals sum to
+zero within each group), with the model's narrower interval.
 
 A column of the design that is a linear combination of earlier columns is dropped, as R's ``lm``
 does (its coefficient is ``NA`` there). A group's adjusted change is then reported only where
@@ -209,7 +209,7 @@ def fit_least_squares(y: np.ndarray, x: np.ndarray, names: Sequence[str]) -> Lin
 
 @dataclass(frozen=True)
 class AdjustedChanges:
-    """Result of :func:`adjusted_changes`.
+    """Result of :func:`adjusted_changes`: the fit, and the adjusted changes at a case mix.
 
     Attributes
     ----------
@@ -223,30 +223,70 @@ class AdjustedChanges:
     baseline_mean : float
         Mean baseline score of the case mix.
     case_mix : pandas.Series
-        The case mix's mean row of the design, covariate columns only.
+        The case mix's mean row of the design, covariate columns only (NaN where a factor
+        level of the case mix is not in the fit).
+    covariates : tuple of str
+        The covariates, in model order.
+    levels : mapping of str to tuple of str
+        The levels of each factor among them (the first is the reference).
+    sizes : pandas.Series
+        Units of each group in the fit, in the groups' order.
     """
 
     table: pd.DataFrame
     fit: LinearFit
     baseline_mean: float
     case_mix: pd.Series
+    covariates: tuple[str, ...]
+    levels: Mapping[str, tuple[str, ...]]
+    sizes: pd.Series
+
+    def at(
+        self, case_mix: pd.DataFrame, overall: str = "overall", level: float = 0.95
+    ) -> AdjustedChanges:
+        """The same fit's adjusted changes at another case mix.
+
+        Parameters
+        ----------
+        case_mix : pandas.DataFrame
+            The units whose profile the changes are predicted at: ``baseline`` and the
+            covariates, and optionally ``group``, whose shares then weight the groups in the
+            overall row (a unit of a group the fit has not seen makes it NaN); without it the
+            groups are weighted by their units in the fit.
+        overall : str
+            The ``group`` of the overall row.
+        level : float
+            Confidence level of the intervals.
+
+        Returns
+        -------
+        AdjustedChanges
+        """
+        mix = _case_mix(case_mix, self.covariates, self.levels)
+        baseline_mean = float(case_mix["baseline"].mean())
+        weights = _overall_weights(case_mix, self.sizes)
+        table = _table(self.fit, self.sizes, weights, mix, baseline_mean, overall, level)
+        shown = mix if mix is not None else pd.Series(np.nan, index=self.case_mix.index)
+        return AdjustedChanges(
+            table, self.fit, baseline_mean, shown, self.covariates, self.levels, self.sizes
+        )
 
 
 def _is_factor(column: pd.Series) -> bool:
     return not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)
 
 
-def _levels(data: pd.DataFrame, covariates: Sequence[str]) -> dict[str, list[str]]:
+def _levels(data: pd.DataFrame, covariates: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """The levels of each factor among the covariates, in sorted order (first = reference)."""
     return {
-        name: sorted(data[name].astype(str).unique())
+        name: tuple(sorted(data[name].astype(str).unique()))
         for name in covariates
         if _is_factor(data[name])
     }
 
 
 def _covariate_columns(
-    data: pd.DataFrame, covariates: Sequence[str], levels: Mapping[str, list[str]]
+    data: pd.DataFrame, covariates: Sequence[str], levels: Mapping[str, tuple[str, ...]]
 ) -> tuple[np.ndarray, list[str]]:
     """The baseline and covariate columns of the design (treatment coding for factors)."""
     columns = [data["baseline"].to_numpy(dtype=float)]
@@ -264,7 +304,7 @@ def _covariate_columns(
 
 
 def _case_mix(
-    case_mix: pd.DataFrame, covariates: Sequence[str], levels: Mapping[str, list[str]]
+    case_mix: pd.DataFrame, covariates: Sequence[str], levels: Mapping[str, tuple[str, ...]]
 ) -> pd.Series | None:
     """The case mix's mean covariate row; None where it has a level the fit has not seen."""
     for name, known in levels.items():
@@ -301,9 +341,10 @@ def adjusted_changes(
         The groups, in the order of the table; default the sorted groups of ``data``. Every
         group named must have rows.
     case_mix : pandas.DataFrame, optional
-        The units whose profile the adjusted changes are predicted at (``baseline`` and the
-        covariates); default ``data`` itself. A factor level the fit has not seen makes every
-        adjusted change non-estimable.
+        The units whose profile the adjusted changes are predicted at (``baseline``, the
+        covariates and optionally ``group``, as :meth:`AdjustedChanges.at` takes them); default
+        ``data`` itself. A factor level the fit has not seen makes every adjusted change
+        non-estimable.
     overall : str
         The ``group`` of the overall row.
     level : float
@@ -353,45 +394,55 @@ def adjusted_changes(
     membership = frame["group"].astype(str).to_numpy()
     indicators = np.column_stack([(membership == g).astype(float) for g in order])
     rest, rest_names = _covariate_columns(frame, covariates, levels)
-    group_names = [f"group[{g}]" for g in order]
     fit = fit_least_squares(
         frame["followup"].to_numpy(dtype=float),
         np.column_stack([indicators, rest]),
-        [*group_names, *rest_names],
+        [*(f"group[{g}]" for g in order), *rest_names],
     )
-    mix_data = frame if case_mix is None else case_mix
-    mix = _case_mix(mix_data, covariates, levels)
-    baseline_mean = float(mix_data["baseline"].mean())
-    sizes = indicators.sum(axis=0)
-    table = _table(fit, order, group_names, sizes, mix, baseline_mean, overall, level)
-    empty = pd.Series(np.nan, index=rest_names)
-    return AdjustedChanges(table, fit, baseline_mean, mix if mix is not None else empty)
+    sizes = pd.Series(indicators.sum(axis=0).astype(int), index=order)
+    own = AdjustedChanges(
+        pd.DataFrame(), fit, math.nan, pd.Series(np.nan, index=rest_names), tuple(covariates),
+        levels, sizes,
+    )  # fmt: skip
+    return own.at(frame if case_mix is None else case_mix, overall, level)
+
+
+def _overall_weights(case_mix: pd.DataFrame, sizes: pd.Series) -> pd.Series | None:
+    """Weights of the groups in the overall row: the case mix's shares, or the fit's sizes.
+
+    None when the case mix has units of a group the fit has not seen.
+    """
+    if "group" not in case_mix:
+        return sizes / sizes.sum()
+    counts = case_mix["group"].astype(str).value_counts()
+    if not set(counts.index) <= set(sizes.index):
+        return None
+    return counts.reindex(sizes.index, fill_value=0) / counts.sum()
 
 
 def _table(
     fit: LinearFit,
-    order: list[str],
-    group_names: list[str],
-    sizes: np.ndarray,
+    sizes: pd.Series,
+    weights: pd.Series | None,
     mix: pd.Series | None,
     baseline_mean: float,
     overall: str,
     level: float,
 ) -> pd.DataFrame:
-    """Each group's adjusted change, then the overall one (groups weighted by their sizes)."""
+    """Each group's adjusted change, then the overall one (the groups weighted by ``weights``)."""
     rows = []
-    weights = sizes / sizes.sum()
-    combined = pd.Series(weights, index=group_names)
-    if mix is not None:
-        combined = pd.concat([combined, mix])
-    for g, name, n in zip([*order, overall], [*group_names, None], [*sizes, sizes.sum()],
-                          strict=True):  # fmt: skip
-        if mix is None:
-            estimate = se = math.nan
-        else:
-            combination = combined if name is None else pd.concat([pd.Series({name: 1.0}), mix])
-            estimate, se = fit.contrast(combination)
+    for g, n in sizes.items():
+        estimate = se = math.nan
+        if mix is not None:
+            estimate, se = fit.contrast(pd.concat([pd.Series({f"group[{g}]": 1.0}), mix]))
         rows.append({"group": g, "estimate": estimate - baseline_mean, "se": se, "n": int(n)})
+    estimate = se = math.nan
+    if mix is not None and weights is not None:
+        combined = pd.Series(weights.to_numpy(), index=[f"group[{g}]" for g in weights.index])
+        estimate, se = fit.contrast(pd.concat([combined, mix]))
+    rows.append(
+        {"group": overall, "estimate": estimate - baseline_mean, "se": se, "n": int(sizes.sum())}
+    )
     table = pd.DataFrame(rows)
     t = float(scipy.stats.t.ppf(0.5 + level / 2.0, fit.df_resid))
     table["ci_low"] = table["estimate"] - t * table["se"]
