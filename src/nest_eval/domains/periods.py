@@ -12,7 +12,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-__all__ = ["default_baseline", "period_end", "period_start", "period_year"]
+__all__ = ["DAYS_PER_YEAR", "default_baseline", "period_end", "period_start", "period_year"]
+
+DAYS_PER_YEAR = 365.25
+"""Days in a year of follow-up (the mean length of a Julian year)."""
 
 
 def period_year(dates: pd.Series, financial: bool = False) -> pd.Series:

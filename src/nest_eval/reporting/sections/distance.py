@@ -54,7 +54,7 @@ def distance_view(rows: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 def _chart(ctx: Context, rows: pd.DataFrame, domain: str) -> Block:
     charted = rows
     if domain == "outcomes":  # chart the headline indicator per measure; the table has all
-        adjusted = rows[rows["indicator"] == "adjusted_change_per_year"]
+        adjusted = rows[rows["indicator"] == "adjusted_change"]
         charted = adjusted if not adjusted.empty else rows
     chart = plotting.distance_chart(
         charted,
