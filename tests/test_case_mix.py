@@ -65,21 +65,40 @@ def test_an_rpb_whose_children_improve_more_at_follow_up_shows_it_by_that_much(e
         assert np.allclose(others, 0.0, atol=1e-9)
 
 
-def test_two_cohorts_compare_at_the_reporting_cohorts_case_mix(episodes):
-    now = {(f.measure, f.respondent): f for f in cm.adjusted_change(episodes, YEAR)}
-    then = {(f.measure, f.respondent): f for f in cm.adjusted_change(episodes, YEAR - 1)}
-    compared = 0
+def _cohort_models(table):
+    return [
+        {(f.measure, f.respondent): f for f in cm.adjusted_change(table, year)}
+        for year in (YEAR, YEAR - 1)
+    ]
+
+
+def test_two_cohorts_compare_in_one_model_at_the_reporting_cohorts_case_mix(episodes):
+    now, then = _cohort_models(episodes)
     for key, fit in now.items():
-        tables = fit.compared_with(then[key])
-        assert tables is not None
-        current, baseline = tables
-        if fit.data["sex"].isin(then[key].model.levels["sex"]).all():
-            pd.testing.assert_frame_equal(current, fit.table)  # nothing dropped: as reported
-            compared += 1
-        # the baseline cohort predicted at its own case mix differs from it at this one
-        own = then[key].table.set_index("rpb")["adjusted_change"]
-        assert not np.allclose(baseline.set_index("rpb")["adjusted_change"], own)
-    assert compared >= 1
+        compared = cm.compare_cohorts(fit, then[key]).set_index("rpb")
+        assert np.allclose(compared["change"], compared["current"] - compared["baseline"])
+        both = [r for r in fit.model.sizes.index if r in then[key].model.sizes.index]
+        assert [r for r in compared.index if r != WALES] == both
+        assert compared.loc[both, "n"].tolist() == fit.model.sizes[both].tolist()
+        if WALES in compared.index:  # at its own case mix, Wales is the mean change of its children
+            own = fit.table.set_index("rpb").loc[WALES, "adjusted_change"]
+            assert compared.loc[WALES, "current"] == pytest.approx(own, abs=1e-10)
+            assert compared.loc[WALES, "n_baseline"] == then[key].model.sizes.sum()
+
+
+def test_a_cohort_that_improves_more_in_one_rpb_moves_that_rpbs_change_only(episodes):
+    """Adding 2 to the last score of Gwent's reporting cohort moves only Gwent's intercept of
+    that cohort in the joint model: its change moves by 2, every other RPB's not at all."""
+    gwent = (episodes["rpb"] == "Gwent") & (episodes["cohort"] == YEAR) & episodes["paired"]
+    moved = episodes.assign(last_score=episodes["last_score"] + 2.0 * gwent.to_numpy(dtype=float))
+    (now, then), (now2, then2) = _cohort_models(episodes), _cohort_models(moved)
+    for key in now:
+        before = cm.compare_cohorts(now[key], then[key]).set_index("rpb")["change"]
+        after = cm.compare_cohorts(now2[key], then2[key]).set_index("rpb")["change"]
+        shift = (after - before).drop(index=WALES, errors="ignore")
+        if "Gwent" in shift.index:
+            assert shift["Gwent"] == pytest.approx(2.0, abs=1e-9)
+        assert np.allclose(shift.drop(index="Gwent", errors="ignore"), 0.0, atol=1e-9)
 
 
 def test_a_covariate_aliased_in_a_model_is_dropped_as_lm_and_lme4_do(demo_data, episodes):

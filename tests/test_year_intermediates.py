@@ -39,7 +39,11 @@ def counted_year(demo_data):
             calls,
             case_mix,
             "adjusted_changes",
-            key=lambda args, kwargs: ("ancova", len(args[0]), float(args[0]["baseline"].sum())),
+            key=lambda args, kwargs: (
+                "joint" if any("|" in g for g in kwargs["groups"]) else "ancova",
+                len(args[0]),
+                float(args[0]["baseline"].sum()),
+            ),
         )
         _counted(monkeypatch, calls, outcomes, "episodes")
         _counted(
@@ -88,6 +92,9 @@ def test_a_year_fits_each_model_once_and_builds_each_intermediate_once(counted_y
     fitted = [key for key in calls if key[0] == "ancova"]
     assert sum(calls[key] for key in fitted) == len(ancovas) == 12
     assert all(calls[key] == 1 for key in fitted)  # each child sample fitted once
+    # and one joint model of both cohorts per measure and respondent, for distance travelled
+    joint = [key for key in calls if key[0] == "joint"]
+    assert len(joint) == 6 and all(calls[key] == 1 for key in joint)
     assert calls["episodes"] == 1
     assert {key[1:] for key in calls if key[0] == "reliable_change"} == {(c,) for c in cohorts}
     assert all(calls[key] == 1 for key in calls if key[0] == "reliable_change")

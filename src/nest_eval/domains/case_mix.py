@@ -41,6 +41,7 @@ __all__ = [
     "ModelSample",
     "adjusted_change",
     "change_per_year",
+    "compare_cohorts",
     "min_paired_for",
     "model_samples",
 ]
@@ -221,26 +222,6 @@ class AdjustedChange:
     excluded_rpbs: tuple[str, ...]
     n_left_out: int
 
-    def compared_with(self, baseline: AdjustedChange) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-        """The table of the (reporting) model and a baseline model's, at one common case mix.
-
-        The common case mix is the reporting model's children whom both models can predict:
-        of the RPBs both kept, and of the sexes and quintiles both have seen (usually every
-        child, so that the first table is the one the reports show). Wales weights the RPBs by
-        those children. None when no child is left.
-        """
-        mix = self.data
-        for factor, levels in baseline.model.levels.items():
-            mix = mix.loc[mix[factor].isin(levels)]
-        mix = mix.loc[mix["group"].isin(baseline.model.sizes.index)]
-        if mix.empty:
-            return None
-        now = self.table if len(mix) == len(self.data) else self._at(mix)
-        return now, baseline._at(mix)
-
-    def _at(self, case_mix: pd.DataFrame) -> pd.DataFrame:
-        return _adjusted_table(self.model.at(case_mix, overall=WALES))
-
 
 _ANCOVA_COVARIATES = ("age0", "sex", "wimd_quintile", "interval")
 
@@ -326,6 +307,83 @@ def adjusted_change(
             )
         )
     return results
+
+
+def compare_cohorts(now: AdjustedChange, then: AdjustedChange) -> pd.DataFrame | None:
+    """Each RPB's adjusted change in two cohorts, from one ANCOVA of both, at one case mix.
+
+    The children of both cohorts' models are fitted together, with one intercept per cohort
+    and RPB and the coefficients of the first score and the covariates shared; each cohort's
+    adjusted change of an RPB is then predicted at the reporting cohort's Wales case mix (the
+    children of ``now``). In this additive model the difference between the cohorts is the
+    difference of their intercepts, whatever the case mix, so that the two compare like with
+    like even where the cohorts' children differ (a shorter follow-up, a sex or quintile one
+    cohort lacks). Wales weights each cohort's RPBs by the reporting cohort's children in each;
+    it is left out when the baseline cohort's model left out an RPB the reporting cohort's kept.
+
+    Parameters
+    ----------
+    now, then : AdjustedChange
+        The reporting and the baseline cohort's models of one measure and respondent.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        Per RPB in both models (and Wales): ``rpb``, ``baseline`` and ``current`` (adjusted
+        changes), ``change``, ``se`` (of the change), ``df`` (residual degrees of freedom),
+        ``n`` and ``n_baseline`` (children in each cohort's model). None when the joint model
+        cannot be fitted.
+    """
+    rpbs = [r for r in now.model.sizes.index if r in then.model.sizes.index]
+    if not rpbs:
+        return None
+    data = pd.concat(
+        [then.data.assign(group="then|" + then.data["group"]),
+         now.data.assign(group="now|" + now.data["group"])],
+        ignore_index=True,
+    )  # fmt: skip
+    groups = [f"then|{r}" for r in then.model.sizes.index]
+    groups += [f"now|{r}" for r in now.model.sizes.index]
+    try:
+        joint = adjusted_changes(data, _ANCOVA_COVARIATES, groups=groups, case_mix=now.data)
+    except ValueError:  # fewer children than coefficients
+        return None
+    shares = now.model.sizes / now.model.sizes.sum()
+    areas = [(r, pd.Series({r: 1.0})) for r in rpbs]
+    if set(now.model.sizes.index) <= set(then.model.sizes.index):
+        areas.append((WALES, shares))
+    rows = [_compared(joint, area, weights, now, then) for area, weights in areas]
+    return pd.DataFrame(rows)
+
+
+def _compared(
+    joint: AdjustedChanges, area: str, weights: pd.Series, now: AdjustedChange, then: AdjustedChange
+) -> dict[str, object]:
+    """One area's adjusted change in each cohort of a joint model, and their difference."""
+    mix = joint.case_mix
+    values = {}
+    for cohort in ("then", "now"):
+        combination = pd.Series(
+            weights.to_numpy(), index=[f"group[{cohort}|{r}]" for r in weights.index]
+        )
+        values[cohort] = joint.fit.contrast(pd.concat([combination, mix]))[0] - joint.baseline_mean
+    difference = pd.Series(
+        np.concatenate([weights.to_numpy(), -weights.to_numpy()]),
+        index=[f"group[now|{r}]" for r in weights.index]
+        + [f"group[then|{r}]" for r in weights.index],
+    )
+    change, se = joint.fit.contrast(difference)
+    wales = area == WALES  # all of each cohort's children in the model
+    return {
+        "rpb": area,
+        "baseline": values["then"],
+        "current": values["now"],
+        "change": change,
+        "se": se,
+        "df": joint.fit.df_resid,
+        "n": int(now.model.sizes.sum() if wales else now.model.sizes[area]),
+        "n_baseline": int(then.model.sizes.sum() if wales else then.model.sizes[area]),
+    }
 
 
 # --- the analysts' mixed model -----------------------------------------------------------------

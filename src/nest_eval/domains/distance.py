@@ -18,11 +18,12 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import scipy.stats
 
 from nest_eval.domains import access as _access
 from nest_eval.domains import experiences as _experiences
 from nest_eval.domains import implementation as _implementation
-from nest_eval.domains.case_mix import MIN_PAIRED_PER_RPB, AdjustedChange
+from nest_eval.domains.case_mix import MIN_PAIRED_PER_RPB, AdjustedChange, compare_cohorts
 from nest_eval.domains.intermediates import (
     YearIntermediates,
     baseline_years,
@@ -222,19 +223,18 @@ def _outcome_rows(
 
 def _adjusted_pair(
     cohorts: OutcomeCohorts, year: int, b: int, measure: str, respondent: str
-) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The two cohorts' adjusted changes at a common case mix, by RPB.
+) -> pd.DataFrame | None:
+    """The two cohorts' adjusted changes from one model of both, by RPB (and Wales).
 
-    The reporting cohort's children in the model (less any the baseline cohort's model cannot
-    predict: :meth:`~nest_eval.domains.case_mix.AdjustedChange.compared_with`), so that the two
-    compare like with like.
+    :func:`~nest_eval.domains.case_mix.compare_cohorts`: at the reporting cohort's Wales case
+    mix, so that the two compare like with like.
     """
     now: AdjustedChange | None = cohorts.adjusted.get((year, measure, respondent))
     then: AdjustedChange | None = cohorts.adjusted.get((b, measure, respondent))
     if now is None or then is None:
         return None
-    tables = now.compared_with(then)
-    return None if tables is None else (tables[0].set_index("rpb"), tables[1].set_index("rpb"))
+    compared = compare_cohorts(now, then)
+    return None if compared is None else compared.set_index("rpb")
 
 
 def _mean_change_row(
@@ -304,33 +304,29 @@ def _adjusted_rows(
     rpb: str,
     of: Mapping[str, object],
     b: int,
-    models: tuple[pd.DataFrame, pd.DataFrame] | None,
+    compared: pd.DataFrame | None,
     catalogue: Catalogue,
 ) -> list[dict[str, object]]:
-    """The ``adjusted_change`` row, where both cohorts' models estimate the RPB.
+    """The ``adjusted_change`` row, where one model of both cohorts estimates the RPB.
 
-    Both at the reporting cohort's Wales case mix (:func:`_adjusted_pair`); the cohorts are
-    different children, so the interval of the difference combines the two standard errors.
+    Its interval is the joint model's Student t interval of the difference.
     """
-    if models is None or rpb not in models[0].index or rpb not in models[1].index:
+    if compared is None or rpb not in compared.index:
         return []
-    m1, m0 = models[0].loc[rpb], models[1].loc[rpb]
-    if not (np.isfinite(m1["adjusted_change"]) and np.isfinite(m0["adjusted_change"])):
-        return []
-    se = float(np.hypot(m1["se"], m0["se"]))
-    delta = m1["adjusted_change"] - m0["adjusted_change"]
+    row = compared.loc[rpb]
+    t = float(scipy.stats.t.ppf(0.975, row["df"]))
     return [
         _row(
             rpb,
             "adjusted_change",
             of,
             b,
-            m0["adjusted_change"],
-            m1["adjusted_change"],
-            (delta - _Z95 * se, delta + _Z95 * se),
-            m1["n_children_paired"],
+            row["baseline"],
+            row["current"],
+            (row["change"] - t * row["se"], row["change"] + t * row["se"]),
+            row["n"],
             _better("adjusted_change", of["measure"], catalogue),
-            (np.nan, np.nan, m0["n_children_paired"]),
+            (np.nan, np.nan, row["n_baseline"]),
         )
     ]
 
