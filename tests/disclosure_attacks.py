@@ -515,7 +515,7 @@ class _Spec:
             column = {
                 "mean_change": "n_pairs",
                 "share_reliable_improvement": "assessable",
-                "adjusted_change_per_year": "adjusted_n",
+                "adjusted_change": "adjusted_n",
             }.get(self.indicator)
             return _outcome_key(area, self.measure, self.respondent, column) if column else None
         if self.domain == "experiences":
@@ -778,7 +778,7 @@ class _Reader:
             ):
                 continue
             area = row["rpb"]
-            if spec.indicator == "adjusted_change_per_year" and area != WALES:
+            if spec.indicator == "adjusted_change" and area != WALES:
                 self.adjusted_rpbs[(spec.measure, spec.respondent)].add(area)
             parts = (area, spec.domain, spec.indicator, spec.measure, spec.respondent, spec.item)
             where = " / ".join(p for p in parts if p)
@@ -1017,8 +1017,10 @@ class _Reader:
             elif caption.startswith("Change from first to last assessment"):
                 area = re.search(r": (.+?) \(", caption)
                 self.html_outcomes(table, file, area.group(1) if area else page_area)
-            elif caption.startswith("Case-mix-adjusted change per year"):
-                self.html_case_mix(table, file)
+            elif caption.startswith("Case-mix-adjusted change"):
+                self.html_case_mix(table, file, "Children in the model")
+            elif caption.startswith("Change per year of follow-up"):
+                self.html_case_mix(table, file, "Children with 2+ assessments")
             elif caption.startswith("Outcomes per RPB"):
                 self.html_outcomes(table, file, None)
             elif caption.startswith("Experiences ") and ": " in caption:
@@ -1084,17 +1086,19 @@ class _Reader:
                         _outcome_key(where, *group, column), self.cell(record[header]), at
                     )
 
-    def html_case_mix(self, table: _Table, file: str) -> None:
-        """Children with 2+ assessments of the case-mix table, and the RPBs it shows."""
+    def html_case_mix(self, table: _Table, file: str, header: str) -> None:
+        """Children with 2+ assessments in a case-mix table (``header``), and the RPBs it shows.
+
+        The adjusted-change table (ANCOVA) and the mixed models' change per year have the same
+        children: the RPB's paired children with every covariate.
+        """
         for record in table.records():
             group = self.measure_of(record)
             area = self.area_name(record.get("Area", ""))
             if group is None or area is None:
                 continue
-            at = Place(
-                file, f"case-mix table / {area} / {group[0]}", "Children with 2+ assessments"
-            )
-            value = self.cell(record.get("Children with 2+ assessments"))
+            at = Place(file, f"case-mix table / {area} / {group[0]}", header)
+            value = self.cell(record.get(header))
             self.pub.observe(_outcome_key(area, *group, "adjusted_n"), value, at)
             if area != WALES:
                 self.adjusted_rpbs[group].add(area)

@@ -347,6 +347,28 @@ def test_one_count_gets_one_decision_in_every_table(demo):
         assert row.x == everyone.loc[(row.rpb, row.item), "n_agree"]
 
 
+def test_the_case_mix_tables_children_get_one_decision_and_their_values_go_with_them(demo):
+    """The adjusted change (ANCOVA, reports), the mixed models' change per year (analysis) and
+    the adjusted_change rows of distance travelled show the same children: one cell each."""
+    _, controlled, _ = demo
+    keys = ["rpb", "measure", "respondent"]
+    adjusted = controlled.adjusted.set_index(keys)
+    per_year = controlled.change_per_year.set_index(keys)
+    assert list(adjusted.index) == list(per_year.index)
+    shown = adjusted["n_children_paired"]
+    assert (shown == per_year["n_children_paired"]).all()
+    hidden = shown == "c"
+    assert hidden.any() and (~hidden).any()
+    for table, value in ((adjusted, "adjusted_change"), (per_year, "change_per_year")):
+        assert (table.loc[hidden, [value, "se", "ci_low", "ci_high"]] == "c").all().all()
+    distance = controlled.distance[controlled.distance["indicator"] == "adjusted_change"]
+    assert not distance.empty
+    for row in distance.itertuples():
+        assert row.n == shown.loc[(row.rpb, row.measure, row.respondent)], row.rpb
+        if row.n == "c":
+            assert row.current == row.change == "c"
+
+
 def test_shares_are_withheld_with_their_counts(demo):
     _, controlled, _ = demo
     oc = controlled.outcomes_change

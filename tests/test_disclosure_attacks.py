@@ -136,8 +136,8 @@ def test_text_totals_bounds_an_rpb_left_out_of_a_model(tmp_path):
 
 def test_same_count_reads_a_count_shown_in_another_table(tmp_path):
     case_mix = (
-        "Case-mix-adjusted change per year",
-        ["Measure", "Respondent", "Area", "Change per year", "Children with 2+ assessments"],
+        "Case-mix-adjusted change from first to last assessment",
+        ["Measure", "Respondent", "Area", "Adjusted change", "Children in the model"],
         [["Goal Based Outcomes", "Self-report", "Gwent", "+1.0 (+0.5 to +1.5)", "{gwent}"]],
     )
     distance = DISTANCE_HEADER + (

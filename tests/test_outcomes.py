@@ -300,19 +300,3 @@ def test_change_summary_counts_and_percentages(assessed):
     assert (gwent["n_pairs"], gwent["reliable_improvement"]) == (2, 1)
     assert ("Powys", "SWEMWBS", "self") in summary.index
     assert list(summary.index.get_level_values(0).unique()) == ["Gwent", "Powys", "Wales"]
-
-
-def test_a_covariate_aliased_in_a_model_is_dropped_as_lme4_does(demo_data):
-    """Where the "other" sex and WIMD quintile 5 are the same children, the quintile-5 column is
-    a copy of the sex column: the model is the one without it, as if those children's quintile
-    were the reference level (the same design, that column never made)."""
-    outcomes = demo_data["outcomes"]
-    table = oc.episodes(outcomes)
-    aliased = table.assign(sex=np.where(table["wimd_quintile"] == 5, "other", table["sex"]))
-    aliased.loc[(aliased["sex"] == "other") & (aliased["wimd_quintile"] != 5), "sex"] = "female"
-    without = aliased.assign(wimd_quintile=aliased["wimd_quintile"].replace(5, 1))
-    dropped = oc.adjusted_change(outcomes, aliased, 2025)
-    reference = oc.adjusted_change(outcomes, without, 2025)
-    assert [f.measure for f in dropped] == [f.measure for f in reference] != []
-    for fit, expected in zip(dropped, reference, strict=True):
-        pd.testing.assert_frame_equal(fit.table, expected.table)

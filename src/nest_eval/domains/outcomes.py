@@ -14,8 +14,8 @@ Statistics
   per episode and per person (:func:`corc_categories`).
 - Mean change with a t interval and the standardised mean change with its interval
   (:func:`change_summary`).
-- Case-mix-adjusted change per RPB from a linear mixed model on all of each child's assessments
-  (:func:`adjusted_change`).
+- Case-mix-adjusted change per RPB, from first to last assessment by analysis of covariance, and
+  change per year from a mixed model for analysts (:mod:`nest_eval.domains.case_mix`).
 
 :func:`outcome_cohorts` builds all of these once for the cohorts a reporting year uses
 (:class:`OutcomeCohorts`), for the tables that share them.
@@ -30,24 +30,24 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from nest_eval.domains.periods import period_year
+from nest_eval.domains.case_mix import (
+    MIN_PAIRED_PER_RPB,
+    AdjustedChange,
+    ChangePerYear,
+    adjusted_change,
+    change_per_year,
+)
+from nest_eval.domains.periods import DAYS_PER_YEAR, period_year
 from nest_eval.reference.measures import CATALOGUE, Catalogue, Measure
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 from nest_eval.stats import intervals
-from nest_eval.stats.mixed_model import RandomInterceptFit, aliased_columns, fit_random_intercept
 
 __all__ = [
     "CATEGORIES",
-    "MIN_CHILDREN_PER_MODEL",
-    "MIN_PAIRED_PER_RPB",
-    "MODEL_SPECIFICATION",
-    "AdjustedChange",
     "OutcomeCohorts",
-    "adjusted_change",
     "change_summary",
     "corc_categories",
     "episodes",
-    "min_paired_for",
     "outcome_cohorts",
     "reliable_change",
 ]
@@ -69,10 +69,8 @@ _PERCENTAGES = (
 )
 """Each category's percentage of the assessable pairs, and the category it is of."""
 
-_Z95 = 1.959963984540054
 RCI_CRITICAL = 1.96
 """|RCI| above this is a reliable change (Jacobson & Truax 1991)."""
-DAYS_PER_YEAR = 365.25
 
 
 def episodes(outcomes: pd.DataFrame, financial: bool = False) -> pd.DataFrame:
@@ -483,234 +481,6 @@ def _summarise_group(group: pd.DataFrame) -> dict[str, object]:
     return out
 
 
-MODEL_SPECIFICATION = (
-    "score_ij = a_rpb(i) + b_rpb(i) * t_ij + c * age0_i + d_sex(i) + e_wimd(i) + u_i + e_ij, "
-    "u_i ~ N(0, s2_child), e_ij ~ N(0, s2); t_ij = years since child i's first assessment on the "
-    "measure; age0 = age at first assessment; sex and WIMD quintile as factors; fitted by REML "
-    "on every assessment of the children whose first assessment fell in the year. b_rpb is the "
-    "RPB's case-mix-adjusted change per year; Wales is the average of the b_rpb weighted by "
-    "paired children. A covariate column aliased with earlier ones in a model is dropped, as "
-    "lme4 does. R: lmer(score ~ 0 + rpb + rpb:t + age0 + sex + factor(wimd) + (1 | child))"
-)
-"""The case-mix-adjusted model, as printed in the reports' methods section."""
-
-
-MIN_CHILDREN_PER_MODEL = 30
-"""Fewest children in the cohort for a measure and respondent to be modelled."""
-
-MIN_PAIRED_PER_RPB = 5
-"""Fewest children with two or more assessments for an RPB to be kept in a model, below any
-disclosure threshold (:func:`min_paired_for`)."""
-
-
-def min_paired_for(threshold: int) -> int:
-    """Fewest paired children for an RPB to be kept in a model, at a disclosure threshold.
-
-    At least :data:`MIN_PAIRED_PER_RPB`, and never below the threshold: an RPB's adjusted
-    change resting on fewer children would not be published, and a model that left out only
-    RPBs below a smaller minimum would tell readers that an RPB it left out has fewer paired
-    children than that, narrowing a suppressed count (Hundepool et al. 2012, section 4.3).
-
-    Examples
-    --------
-    >>> min_paired_for(10), min_paired_for(3)
-    (10, 5)
-    """
-    return max(MIN_PAIRED_PER_RPB, threshold)
-
-
-@dataclass(frozen=True)
-class AdjustedChange:
-    """Result of :func:`adjusted_change` for one measure and respondent.
-
-    Attributes
-    ----------
-    table : pandas.DataFrame
-        Per RPB (and Wales): ``adjusted_change_per_year``, ``se``, ``ci_low``, ``ci_high``,
-        ``n_children``, ``n_children_paired``, ``n_obs``.
-    sigma2, sigma2_child : float
-        Residual and between-child variances.
-    n_obs, n_children : int
-        Observations and children in the model.
-    n_excluded_children : int
-        Children left out for a missing covariate.
-    excluded_rpbs : tuple of str
-        RPBs with too few paired children to estimate their change.
-    converged : bool
-        Whether the REML optimisation converged.
-    """
-
-    measure: str
-    respondent: str
-    table: pd.DataFrame
-    sigma2: float
-    sigma2_child: float
-    n_obs: int
-    n_children: int
-    n_excluded_children: int
-    excluded_rpbs: tuple[str, ...]
-    converged: bool
-
-
-def _design(data: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """Design matrix of :data:`MODEL_SPECIFICATION` (treatment coding, first level reference)."""
-    columns: list[np.ndarray] = []
-    names: list[str] = []
-    rpb = data["rpb"].to_numpy()
-    rpbs = [r for r in RPB_NAMES if (rpb == r).any()]
-    t = data["t"].to_numpy(dtype=float)
-    for r in rpbs:
-        columns.append((rpb == r).astype(float))
-        names.append(f"rpb[{r}]")
-    for r in rpbs:
-        columns.append((rpb == r) * t)
-        names.append(f"rpb[{r}]:t")
-    columns.append(data["age0"].to_numpy(dtype=float))
-    names.append("age0")
-    for factor in ("sex", "wimd_quintile"):
-        values = data[factor].astype(str).to_numpy()
-        for level in sorted(set(values))[1:]:
-            columns.append((values == level).astype(float))
-            names.append(f"{factor}[{level}]")
-    return np.column_stack(columns), names
-
-
-def adjusted_change(
-    outcomes: pd.DataFrame,
-    episode_table: pd.DataFrame,
-    cohort: int,
-    min_children: int = MIN_CHILDREN_PER_MODEL,
-    min_paired_per_rpb: int = MIN_PAIRED_PER_RPB,
-) -> list[AdjustedChange]:
-    """Case-mix-adjusted change per RPB from a random-intercept linear mixed model.
-
-    For each measure and respondent with at least ``min_children`` children in the cohort, the
-    model of :data:`MODEL_SPECIFICATION` is fitted by exact REML
-    (:func:`nest_eval.stats.mixed_model.fit_random_intercept`) on all of each child's assessments.
-    RPBs with fewer than ``min_paired_per_rpb`` paired children are left out of that model
-    (their children too) and named in ``excluded_rpbs``; children with a missing covariate are
-    left out and counted.
-
-    Parameters
-    ----------
-    outcomes : pandas.DataFrame
-        Accepted ``outcomes`` rows.
-    episode_table : pandas.DataFrame
-        Output of :func:`episodes` for the same rows.
-    cohort : int
-        The cohort (reporting) year.
-    min_children : int
-        Fewest children for a measure to be modelled.
-    min_paired_per_rpb : int
-        Fewest paired children for an RPB's change to be estimated.
-
-    Returns
-    -------
-    list of AdjustedChange
-        One per measure and respondent modelled, in catalogue-key order.
-
-    References
-    ----------
-    Laird NM, Ware JH (1982). Random-effects models for longitudinal data. Biometrics
-    38:963–974.
-    Bates D, Mächler M, Bolker B, Walker S (2015). Fitting linear mixed-effects models using
-    lme4. J Stat Softw 67(1):1–48.
-    """
-    keys = ["person_id", "measure", "respondent"]
-    chosen = episode_table.loc[episode_table["cohort"] == cohort]
-    info = chosen[[*keys, "rpb", "first_date", "age0", "sex", "wimd_quintile", "paired"]]
-    rows = outcomes[[*keys, "date", "score"]].merge(info, on=keys, how="inner")
-    results: list[AdjustedChange] = []
-    for (measure, respondent), data in rows.groupby(["measure", "respondent"], sort=True):
-        children = info[(info["measure"] == measure) & (info["respondent"] == respondent)]
-        if len(children) < min_children:
-            continue
-        fitted = _fit_adjusted_change(
-            str(measure), str(respondent), data, children, min_paired_per_rpb
-        )
-        if fitted is not None:
-            results.append(fitted)
-    return results
-
-
-def _fit_adjusted_change(
-    measure: str,
-    respondent: str,
-    data: pd.DataFrame,
-    children: pd.DataFrame,
-    min_paired_per_rpb: int,
-) -> AdjustedChange | None:
-    """Fit one measure and respondent's model; None when no RPB has enough paired children."""
-    complete = children.dropna(subset=["age0", "sex", "wimd_quintile"])
-    paired_counts = complete.loc[complete["paired"]].groupby("rpb").size()
-    kept_rpbs = [r for r in RPB_NAMES if paired_counts.get(r, 0) >= min_paired_per_rpb]
-    excluded = tuple(r for r in RPB_NAMES if r in set(children["rpb"]) and r not in kept_rpbs)
-    if not kept_rpbs:
-        return None
-    data = data.loc[
-        data["person_id"].isin(complete["person_id"]) & data["rpb"].isin(kept_rpbs)
-    ].copy()
-    data["t"] = (data["date"] - data["first_date"]).dt.days / DAYS_PER_YEAR
-    x, names = _design(data)
-    aliased = aliased_columns(x, names)  # e.g. a WIMD quintile only the one "other" sex has
-    if aliased:
-        kept = [j for j in range(x.shape[1]) if j not in aliased]
-        x, names = x[:, kept], [names[j] for j in kept]
-    fit = fit_random_intercept(
-        data["score"].to_numpy(dtype=float), x, data["person_id"].to_numpy(), names
-    )
-    in_model = complete.loc[complete["rpb"].isin(kept_rpbs)]
-    return AdjustedChange(
-        measure=measure,
-        respondent=respondent,
-        table=_adjusted_table(fit, in_model, data, kept_rpbs),
-        sigma2=float(fit.sigma2),
-        sigma2_child=float(fit.sigma2_group),
-        n_obs=int(fit.n_obs),
-        n_children=int(fit.n_groups),
-        n_excluded_children=len(children) - len(complete),
-        excluded_rpbs=excluded,
-        converged=bool(fit.converged),
-    )
-
-
-def _adjusted_table(
-    fit: RandomInterceptFit, in_model: pd.DataFrame, data: pd.DataFrame, kept_rpbs: list[str]
-) -> pd.DataFrame:
-    """Each kept RPB's change per year and Wales's, weighted by paired children."""
-    n_children = in_model.groupby("rpb").size()
-    n_paired = in_model.loc[in_model["paired"]].groupby("rpb").size()
-    n_obs = data.groupby("rpb").size()
-    table_rows = []
-    weights = pd.Series(0.0, index=fit.params.index)
-    for r in kept_rpbs:
-        name = f"rpb[{r}]:t"
-        estimate, se = float(fit.params[name]), float(fit.bse[name])
-        weights[name] = n_paired.get(r, 0)
-        table_rows.append(
-            (r, estimate, se, n_children.get(r, 0), n_paired.get(r, 0), n_obs.get(r, 0))
-        )
-    weights /= weights.sum()
-    estimate, se = fit.contrast(weights)
-    table_rows.append(
-        (WALES, estimate, se, int(n_children.sum()), int(n_paired.sum()), int(n_obs.sum()))
-    )
-    table = pd.DataFrame(
-        table_rows,
-        columns=[
-            "rpb",
-            "adjusted_change_per_year",
-            "se",
-            "n_children",
-            "n_children_paired",
-            "n_obs",
-        ],
-    )
-    table["ci_low"] = table["adjusted_change_per_year"] - _Z95 * table["se"]
-    table["ci_high"] = table["adjusted_change_per_year"] + _Z95 * table["se"]
-    return table
-
-
 @dataclass(frozen=True)
 class OutcomeCohorts:
     """The outcome statistics of the cohorts a reporting year uses, each built once.
@@ -723,19 +493,27 @@ class OutcomeCohorts:
         :func:`reliable_change` of each cohort's episodes, by cohort year.
     summaries : mapping of int to pandas.DataFrame
         :func:`change_summary` of each cohort, by cohort year.
-    fits : mapping of (int, str, str) to AdjustedChange
-        :func:`adjusted_change` by cohort, measure and respondent, each cohort's in
-        catalogue-key order (empty when the models were not fitted).
+    adjusted : mapping of (int, str, str) to AdjustedChange
+        :func:`~nest_eval.domains.case_mix.adjusted_change` (ANCOVA) by cohort, measure and
+        respondent, each cohort's in key order (empty when the models were not fitted).
+    per_year : mapping of (int, str, str) to ChangePerYear
+        :func:`~nest_eval.domains.case_mix.change_per_year` (mixed model) by cohort, measure and
+        respondent, for the cohorts it was asked for.
     """
 
     episodes: pd.DataFrame
     assessed: Mapping[int, pd.DataFrame]
     summaries: Mapping[int, pd.DataFrame]
-    fits: Mapping[tuple[int, str, str], AdjustedChange]
+    adjusted: Mapping[tuple[int, str, str], AdjustedChange]
+    per_year: Mapping[tuple[int, str, str], ChangePerYear]
 
-    def cohort_fits(self, cohort: int) -> list[AdjustedChange]:
-        """The adjusted-change models of one cohort, in catalogue-key order."""
-        return [fit for (year, _, _), fit in self.fits.items() if year == cohort]
+    def cohort_adjusted(self, cohort: int) -> list[AdjustedChange]:
+        """The adjusted-change models (ANCOVA) of one cohort, in key order."""
+        return [fit for (year, _, _), fit in self.adjusted.items() if year == cohort]
+
+    def cohort_per_year(self, cohort: int) -> list[ChangePerYear]:
+        """The change-per-year models (mixed) of one cohort, in key order."""
+        return [fit for (year, _, _), fit in self.per_year.items() if year == cohort]
 
 
 def outcome_cohorts(
@@ -746,8 +524,9 @@ def outcome_cohorts(
     financial: bool = False,
     fit_models: bool = True,
     min_paired: int = MIN_PAIRED_PER_RPB,
+    per_year_cohorts: Iterable[int] | None = None,
 ) -> OutcomeCohorts:
-    """Episodes, reliable change, change summaries and adjusted change of some cohorts, once.
+    """Episodes, reliable change, change summaries and the models of some cohorts, once.
 
     Parameters
     ----------
@@ -762,9 +541,14 @@ def outcome_cohorts(
     financial : bool
         April–March cohort years.
     fit_models : bool
-        Fit the case-mix-adjusted models of each cohort (:func:`adjusted_change`).
+        Fit the case-mix models of each cohort
+        (:func:`~nest_eval.domains.case_mix.adjusted_change`, and
+        :func:`~nest_eval.domains.case_mix.change_per_year` for ``per_year_cohorts``).
     min_paired : int
-        Fewest paired children for an RPB to be kept in a model (:func:`min_paired_for`).
+        Fewest paired children for an RPB to be kept in a model
+        (:func:`~nest_eval.domains.case_mix.min_paired_for`).
+    per_year_cohorts : iterable of int, optional
+        The cohorts whose mixed models are fitted; default every cohort.
 
     Returns
     -------
@@ -776,16 +560,21 @@ def outcome_cohorts(
         year: reliable_change(episode_table[episode_table["cohort"] == year], catalogue, sd)
         for year in years
     }
-    fits = {}
+    adjusted: dict[tuple[int, str, str], AdjustedChange] = {}
+    per_year: dict[tuple[int, str, str], ChangePerYear] = {}
     if fit_models:
-        fits = {
-            (year, fit.measure, fit.respondent): fit
-            for year in years
-            for fit in adjusted_change(outcomes, episode_table, year, min_paired_per_rpb=min_paired)
-        }
+        mixed = years if per_year_cohorts is None else sorted({int(y) for y in per_year_cohorts})
+        for year in years:
+            for fit in adjusted_change(episode_table, year, min_paired_per_rpb=min_paired):
+                adjusted[(year, fit.measure, fit.respondent)] = fit
+        for year in mixed:
+            models = change_per_year(outcomes, episode_table, year, min_paired_per_rpb=min_paired)
+            for model in models:
+                per_year[(year, model.measure, model.respondent)] = model
     return OutcomeCohorts(
         episodes=episode_table,
         assessed=MappingProxyType(assessed),
         summaries=MappingProxyType({year: change_summary(a) for year, a in assessed.items()}),
-        fits=MappingProxyType(fits),
+        adjusted=MappingProxyType(adjusted),
+        per_year=MappingProxyType(per_year),
     )

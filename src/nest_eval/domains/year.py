@@ -25,8 +25,8 @@ from nest_eval.config import RunConfig
 from nest_eval.reference.overrides import DEFAULT_REFERENCE, Reference
 
 if TYPE_CHECKING:
+    from nest_eval.domains.case_mix import AdjustedChange, ChangePerYear
     from nest_eval.domains.intermediates import YearIntermediates
-    from nest_eval.domains.outcomes import AdjustedChange
 
 __all__ = [
     "RESULTS_ENV",
@@ -104,8 +104,10 @@ class YearResults:
     Attributes are plain tables as returned by the analysis modules (see
     :func:`compute_year`), so reading stored results needs pandas only; ``parameters`` holds
     the run configuration's publishable settings (:meth:`RunConfig.parameters`). ``adjusted`` holds
-    the case-mix-adjusted change of every model (one row per measure, respondent and RPB or
-    Wales), ``models`` one row per model, and ``model_specification`` the model's text.
+    the case-mix-adjusted change from first to last assessment of every ANCOVA (one row per
+    measure, respondent and RPB or Wales) and ``model_specification`` its text;
+    ``change_per_year`` the change per year of every mixed model (for analysts, the same rows),
+    ``models`` one row per mixed model and ``per_year_specification`` its text.
     ``derived`` keeps what later layers derive from the results for given settings (the
     disclosure decision of a run), so that every report of a run reuses it. ``data_years``
     lists the reporting years each dataset has accepted rows in
@@ -126,8 +128,10 @@ class YearResults:
     agreement: pd.DataFrame
     access: pd.DataFrame
     adjusted: pd.DataFrame
+    change_per_year: pd.DataFrame
     models: pd.DataFrame
     model_specification: str
+    per_year_specification: str
     enablers: pd.DataFrame
     enablers_baseline: pd.DataFrame | None
     training: pd.DataFrame
@@ -165,14 +169,18 @@ def compute_year(
     -----
     What several tables rest on is built once
     (:func:`~nest_eval.domains.intermediates.year_intermediates`: the journey ratings, the
-    default baselines, and the episodes, reliable change, change summaries and mixed models of
-    the reporting cohort and the outcome baseline cohorts) and passed to every table built on
-    it, so each model is fitted once.
+    default baselines, and the episodes, reliable change, change summaries and ANCOVA models of
+    the reporting cohort and the outcome baseline cohorts, and the reporting cohort's mixed
+    models) and passed to every table built on it, so each model is fitted once.
     """
     config = config or RunConfig()
+    from nest_eval.domains.case_mix import (
+        ADJUSTED_CHANGE_SPECIFICATION,
+        CHANGE_PER_YEAR_SPECIFICATION,
+        min_paired_for,
+    )
     from nest_eval.domains.census import before_census, record_census
     from nest_eval.domains.intermediates import year_intermediates
-    from nest_eval.domains.outcomes import MODEL_SPECIFICATION, min_paired_for
     from nest_eval.domains.periods import dataset_years
 
     if isinstance(data, LoadedData):
@@ -194,15 +202,19 @@ def compute_year(
     )
     sa = tables.get("self_assessment")
     compare_year = _compare_year(sa, config)
-    fits = shared.outcomes.cohort_fits(config.year) if shared.outcomes is not None else []
+    cohorts = shared.outcomes
+    adjusted = cohorts.cohort_adjusted(config.year) if cohorts is not None else []
+    per_year = cohorts.cohort_per_year(config.year) if cohorts is not None else []
     return YearResults(
         year=config.year,
         baseline_year=compare_year,
         **_distance_results(tables, config, shared),
         **_implementation_results(sa, shared.ratings, config.year, compare_year),
-        adjusted=_adjusted_table(fits),
-        models=_models_table(fits),
-        model_specification=MODEL_SPECIFICATION,
+        adjusted=_by_model(adjusted),
+        change_per_year=_by_model(per_year),
+        models=_models_table(per_year),
+        model_specification=ADJUSTED_CHANGE_SPECIFICATION,
+        per_year_specification=CHANGE_PER_YEAR_SPECIFICATION,
         **_other_domain_results(tables, config, compare_year),
         catalogue_figures=catalogue.figures_table(),
         accounting=accounting,
@@ -298,20 +310,20 @@ def _evidence(sa: pd.DataFrame, year: int) -> pd.DataFrame:
     return rows[columns].dropna(subset=["evidence"]) if "evidence" in rows else pd.DataFrame()
 
 
-def _adjusted_table(fits: list[AdjustedChange]) -> pd.DataFrame:
-    """The case-mix-adjusted change of every model, one row per measure, respondent and RPB."""
+def _by_model(fits: list[AdjustedChange] | list[ChangePerYear]) -> pd.DataFrame:
+    """The tables of several models, one row per measure, respondent and RPB (or Wales)."""
     if not fits:
         return pd.DataFrame()
-    adjusted = pd.concat(
+    table = pd.concat(
         [f.table.assign(measure=f.measure, respondent=f.respondent) for f in fits],
         ignore_index=True,
     )
     front = ["measure", "respondent"]
-    return adjusted[front + [c for c in adjusted.columns if c not in front]]
+    return table[front + [c for c in table.columns if c not in front]]
 
 
-def _models_table(fits: list[AdjustedChange]) -> pd.DataFrame:
-    """One row per model: its size, variance components, exclusions and convergence."""
+def _models_table(fits: list[ChangePerYear]) -> pd.DataFrame:
+    """One row per mixed model: its size, variance components, exclusions and fit."""
     return pd.DataFrame(
         [
             {
@@ -324,6 +336,7 @@ def _models_table(fits: list[AdjustedChange]) -> pd.DataFrame:
                 "excluded": ", ".join(f.excluded_rpbs),
                 "left_out": f.n_excluded_children,
                 "converged": f.converged,
+                "singular": f.singular,
             }
             for f in fits
         ]

@@ -53,6 +53,7 @@ class ControlledTables:
     distance: pd.DataFrame
     outcomes_change: pd.DataFrame
     adjusted: pd.DataFrame
+    change_per_year: pd.DataFrame
     models: pd.DataFrame
     access: pd.DataFrame
     agreement: pd.DataFrame
@@ -61,7 +62,16 @@ class ControlledTables:
     decision: Decision
 
 
-_MAPPED = ("distance", "outcomes_change", "adjusted", "models", "access", "agreement", "funnels")
+_MAPPED = (
+    "distance",
+    "outcomes_change",
+    "adjusted",
+    "change_per_year",
+    "models",
+    "access",
+    "agreement",
+    "funnels",
+)
 """The tables of a year's results whose counts the decision covers."""
 
 _TABLE_NAMES = {
@@ -69,7 +79,8 @@ _TABLE_NAMES = {
     "agreement": "experiences",
     "funnels": "rpb_comparisons",
     "adjusted": "case-mix-adjusted change (reports)",
-    "models": "case-mix models (reports)",
+    "change_per_year": "change per year, mixed models (outcomes analysis)",
+    "models": "mixed models (outcomes analysis)",
 }
 """Names of the tables as published, where they differ from the results' attributes."""
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from nest_eval.domains.outcomes import min_paired_for
+from nest_eval.domains.case_mix import min_paired_for
 from nest_eval.reference.indicators import indicator as _indicator
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 from nest_eval.reporting.disclosure.cells import (
@@ -127,20 +127,30 @@ def _outcome_relations(cells: Cells, of: tuple[object, ...]) -> None:
     ]
 
 
-def _adjusted(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
-    """The case-mix-adjusted change table's cells.
+def _model_rows(table: pd.DataFrame, year: int, cells: Cells, values: tuple[str, ...]) -> TableMap:
+    """A table of per-RPB model estimates: the paired children in the model are its count.
 
     Only the children with two or more assessments in the model are shown per RPB (the models'
-    other sizes are published for Wales only).
+    other sizes are published for Wales only); each value rests on them.
     """
     mapping = TableMap()
     for label, row in table.to_dict(orient="index").items():
         of = (year, row["rpb"], row["measure"], row["respondent"])
         paired = ("model_paired", *of)
         mapping.count(cells, (label, "n_children_paired"), paired, row["n_children_paired"])
-        for column in ("adjusted_change_per_year", "se", "ci_low", "ci_high"):
+        for column in values:
             mapping.derived((label, column), (), (paired,))
     return mapping
+
+
+def _adjusted(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
+    """The case-mix-adjusted change table (ANCOVA) and its children."""
+    return _model_rows(table, year, cells, ("adjusted_change", "se", "ci_low", "ci_high"))
+
+
+def _change_per_year(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
+    """The mixed models' change per year and their children: the same children as the ANCOVA."""
+    return _model_rows(table, year, cells, ("change_per_year", "se", "ci_low", "ci_high"))
 
 
 def _models(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
@@ -155,7 +165,7 @@ def _models(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
 def model_relations(models: pd.DataFrame, year: int, cells: Cells, threshold: int) -> None:
     """What the models table tells readers of each RPB's pairs.
 
-    A model keeps an RPB only with at least :func:`~nest_eval.domains.outcomes.min_paired_for`
+    A model keeps an RPB only with at least :func:`~nest_eval.domains.case_mix.min_paired_for`
     children with two or more assessments, and names the RPBs it leaves out; it states how
     many children it left out for a missing covariate (``left_out``) and how many it kept
     (``children``, Wales only). So a kept RPB's paired children in the model are its pairs
@@ -312,7 +322,7 @@ _DISTANCE_CELLS: Mapping[str, Callable[[Mapping[str, object], int], tuple]] = {
         ("assessable", y, r["rpb"], r["measure"], r["respondent"]),
         ("improved", y, r["rpb"], r["measure"], r["respondent"]),
     ),
-    "adjusted_change_per_year": lambda r, y: (
+    "adjusted_change": lambda r, y: (
         ("model_paired", y, r["rpb"], r["measure"], r["respondent"]),
         None,
     ),
@@ -403,6 +413,7 @@ def _funnels(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
 _MAPPERS: Mapping[str, Callable[[pd.DataFrame, int, Cells], TableMap]] = {
     "outcomes_change": _outcomes_change,
     "adjusted": _adjusted,
+    "change_per_year": _change_per_year,
     "models": _models,
     "agreement": _experiences,
     "access": _access,
@@ -420,8 +431,8 @@ def map_tables(tables: Mapping[str, pd.DataFrame], year: int) -> tuple[Cells, di
     ----------
     tables : mapping of str to pandas.DataFrame
         The year's unsuppressed tables by name (``outcomes_change``, ``adjusted``,
-        ``models``, ``agreement``, ``access``, ``distance``, ``funnels``; others are not
-        mapped).
+        ``change_per_year``, ``models``, ``agreement``, ``access``, ``distance``,
+        ``funnels``; others are not mapped).
     year : int
         The reporting year.
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from nest_eval import __version__
-from nest_eval.domains.outcomes import (
+from nest_eval.domains.case_mix import (
     MIN_CHILDREN_PER_MODEL,
     MIN_PAIRED_PER_RPB,
     min_paired_for,
@@ -52,11 +52,34 @@ _RELIABLE_CHANGE = (
     "reliable improvement). Categories follow CORC."
 )
 _MODEL_FIT = (
-    "Fitted by exact restricted maximum likelihood (profiled over the variance ratio, "
-    f"as lme4 does), on every measure and respondent with at least {MIN_CHILDREN_PER_MODEL} "
-    "children; RPBs with fewer than {min_paired} children with two or more assessments (at "
+    "Fitted by least squares on every measure and respondent with at least "
+    f"{MIN_CHILDREN_PER_MODEL} children whose first assessment fell in the year; RPBs with "
+    "fewer than {min_paired} children with two or more assessments and every covariate (at "
     f"least {MIN_PAIRED_PER_RPB}, and never fewer than the disclosure threshold) are left out "
-    "of that model. Intervals are Wald 95% intervals."
+    "of that model, and children missing a covariate are left out. Intervals are 95% Student t "
+    "intervals on the model's residual degrees of freedom, conditional on the children's first "
+    "scores, as emmeans gives them (checked against R's lm and emmeans)."
+)
+_ADJUSTED_MEANS = (
+    "What each figure estimates. The mean change is the unadjusted mean of last minus first "
+    "score over every child with two or more assessments. An RPB's adjusted change estimates "
+    "the mean change from first to last assessment of the children of all Wales in the model, "
+    "had they all been in that RPB: the same children, first scores, ages, sex, quintiles and "
+    "intervals between assessments for every RPB, so that RPBs differ only by what the model "
+    "attributes to them. It is a change over the follow-up the children actually had (months, "
+    "not a year), and it adjusts for regression to the mean (Vickers and Altman 2001). Wales's "
+    "adjusted change is the RPBs' weighted by their children in the model, which is the mean "
+    "change of those children; its interval is the model's. In distance travelled, the "
+    "children of both years are fitted in one such model, with an intercept per year and RPB "
+    "and the other coefficients shared, and each year's adjusted change is predicted at this "
+    "year's Wales case mix: the change between the years is then the difference of the two "
+    "intercepts whatever the case mix (shorter follow-ups this year, or a sex or quintile one "
+    "year lacks, do not enter it), with the model's Student t interval. This year's value "
+    "there is Wales's exactly and an RPB's within the precision of the shared coefficients; "
+    "Wales is compared where the baseline year's model kept every RPB this year's kept. The "
+    "change per year of a mixed model on every assessment "
+    "is kept for analysts in the outcomes analysis, not in the reports: it extrapolates "
+    "follow-ups of a few months to a year."
 )
 _INTERVALS = (
     "Proportions: Wilson score intervals; differences of proportions: Newcombe's "
@@ -218,6 +241,7 @@ def methods(ctx: Context) -> Block:
             heading("Case-mix-adjusted change"),
             Block(f"<pre>{html.escape(spec)}</pre>", spec),
             paragraph(_MODEL_FIT.format(min_paired=min_paired_for(ctx.threshold))),
+            paragraph(_ADJUSTED_MEANS),
             heading("Intervals and comparisons"),
             paragraph(_INTERVALS),
             heading("Funnel plots"),
