@@ -56,7 +56,8 @@ class YearIntermediates:
         The outcome statistics of the reporting cohort and the baseline cohorts (None without
         outcomes data).
     census : pandas.Timestamp or None
-        The census date of the "at a date" figures (access); None: the latest date in the data.
+        The census date of the "at a date" figures (access); None: the last day of the
+        reporting period.
     min_paired : int
         Fewest paired children for an RPB to be kept in a model.
     """
@@ -194,8 +195,9 @@ def year_intermediates(
     fit_models : bool
         Fit the case-mix-adjusted models of each cohort.
     census : pandas.Timestamp, optional
-        The census date of the access figures (the run's ``as_of``); default the latest date
-        in the data.
+        The census date of the access figures
+        (:func:`~nest_eval.domains.census.census_date`); default the last day of the
+        reporting period.
     min_paired : int
         Fewest paired children for an RPB to be kept in a model
         (:func:`nest_eval.domains.outcomes.min_paired_for`).
