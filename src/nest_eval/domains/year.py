@@ -109,7 +109,8 @@ class YearResults:
     ``derived`` keeps what later layers derive from the results for given settings (the
     disclosure decision of a run), so that every report of a run reuses it. ``data_years``
     lists the reporting years each dataset has accepted rows in
-    (:func:`~nest_eval.domains.periods.dataset_years`).
+    (:func:`~nest_eval.domains.periods.dataset_years`). ``census_date`` is the date every "at
+    a date" figure is taken at (ISO; :func:`~nest_eval.domains.census.census_date`).
     """
 
     year: int
@@ -138,6 +139,7 @@ class YearResults:
     run_id: str | None = None
     derived: dict = field(default_factory=dict)
     data_years: dict = field(default_factory=dict)
+    census_date: str = ""
 
 
 def compute_year(
@@ -210,6 +212,7 @@ def compute_year(
         accounting=accounting,
         parameters=config.parameters(),
         data_years=dataset_years(tables, config.financial),
+        census_date=census.date().isoformat(),
     )
 
 

@@ -165,9 +165,8 @@ def _compute(config: RunConfig, ingest_key: str, summary: RunSummary, progress: 
     progress(f"compute {config.year}: results and tables ({time.perf_counter() - started:.1f} s)")
     left_out = rows_after_census(results.accounting)
     listed = ", ".join(f"{name} {n}" for name, n in left_out.items() if n) or "none"
-    as_of = results.accounting["census"]["as_of"]
-    progress(f"compute {config.year}: census date {as_of}; rows dated after it, left out: "
-             f"{listed}")  # fmt: skip
+    progress(f"compute {config.year}: census date {results.census_date}; rows dated after it, "
+             f"left out: {listed}")  # fmt: skip
     return results_key
 
 
