@@ -165,7 +165,7 @@ def _compute(config: RunConfig, ingest_key: str, summary: RunSummary, progress: 
     progress(f"compute {config.year}: results and tables ({time.perf_counter() - started:.1f} s)")
     left_out = rows_after_census(results.accounting)
     listed = ", ".join(f"{name} {n}" for name, n in left_out.items() if n) or "none"
-    progress(f"compute {config.year}: census date {results.census_date}; rows dated after it, "
+    progress(f"compute {config.year}: rows dated after the census date {results.census_date}, "
              f"left out: {listed}")  # fmt: skip
     return results_key
 
