@@ -478,24 +478,26 @@ def _experience_key(area: str, respondent_type: str, item: str, column: str) -> 
 
 _ACCESS_BASIS = {
     "share_within_28_days": "share_within_28_days",
-    "median_wait_days": "supported",
-    "p90_wait_days": "supported",
+    "median_wait_days": "waits",
+    "p90_wait_days": "waits",
     "share_redirected": "requests",
     "mean_redirections": "requests",
-    "still_waiting_at_year_end": "still_waiting_at_year_end",
+    "still_waiting_at_year_end": "waits",
 }
 
 
 def _access_n(area: str, indicator: str) -> Key | None:
-    """The requests an access indicator rests on (supported, received, window closed, waiting)."""
+    """The requests an access indicator rests on (in the waits, received, window closed)."""
     basis = _ACCESS_BASIS.get(indicator)
     return ("access", area, basis, "n") if basis else None
 
 
 def _access_count(area: str, indicator: str) -> Key | None:
-    """The numerator of an access share, or the number still waiting."""
+    """The numerator of an access share, or the number still waiting (beside the waits too)."""
     if indicator in ("share_within_28_days", "share_redirected", "still_waiting_at_year_end"):
         return ("access", area, indicator, "count")
+    if indicator in ("median_wait_days", "p90_wait_days"):
+        return ("access", area, "still_waiting_at_year_end", "count")
     return None
 
 
@@ -909,7 +911,7 @@ class _Reader:
                 self.wilson(count, n_key, row, at, n)
         for area in sorted({row["rpb"] for row in _read_csv(path)}):
             requests = ("access", area, "requests", "n")
-            for part in ("supported", "share_within_28_days"):
+            for part in ("waits", "share_within_28_days"):
                 self.pub.relate(
                     "row",
                     {requests: 1.0, ("access", area, part, "n"): -1.0},

@@ -399,7 +399,7 @@ def true_value(results: YearResults, key: tuple[str, ...]) -> int | None:
         rows &= (table.indicator == "experience_index") if item == "index" else (table.item == item)
         return int(table[rows][column].iloc[0]) if column in table else None
     if domain == "access" and key[3] in ("n", "count"):
-        indicator = {"requests": "share_redirected", "supported": "median_wait_days"}
+        indicator = {"requests": "share_redirected", "waits": "median_wait_days"}
         table = results.access
         row = table[(table.rpb == area) & (table.indicator == indicator.get(key[2], key[2]))]
         return int(row[key[3]].iloc[0])

@@ -58,7 +58,8 @@ class YearIntermediates:
         The outcome statistics of the reporting cohort and the baseline cohorts (None without
         outcomes data).
     census : pandas.Timestamp or None
-        The census date of the "at a date" figures (access); None: the latest date in the data.
+        The census date of the "at a date" figures (access); None: the last day of the
+        reporting period.
     min_paired : int
         Fewest paired children for an RPB to be kept in a model.
     """
@@ -197,8 +198,9 @@ def year_intermediates(
         Fit the case-mix-adjusted models (ANCOVA) of each cohort, and the mixed models of the
         reporting year's.
     census : pandas.Timestamp, optional
-        The census date of the access figures (the run's ``as_of``); default the latest date
-        in the data.
+        The census date of the access figures
+        (:func:`~nest_eval.domains.census.census_date`); default the last day of the
+        reporting period.
     min_paired : int
         Fewest paired children for an RPB to be kept in a model
         (:func:`nest_eval.domains.case_mix.min_paired_for`).

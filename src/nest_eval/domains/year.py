@@ -111,7 +111,8 @@ class YearResults:
     ``derived`` keeps what later layers derive from the results for given settings (the
     disclosure decision of a run), so that every report of a run reuses it. ``data_years``
     lists the reporting years each dataset has accepted rows in
-    (:func:`~nest_eval.domains.periods.dataset_years`).
+    (:func:`~nest_eval.domains.periods.dataset_years`). ``census_date`` is the date every "at
+    a date" figure is taken at (ISO; :func:`~nest_eval.domains.census.census_date`).
     """
 
     year: int
@@ -142,6 +143,7 @@ class YearResults:
     run_id: str | None = None
     derived: dict = field(default_factory=dict)
     data_years: dict = field(default_factory=dict)
+    census_date: str = ""
 
 
 def compute_year(
@@ -157,9 +159,10 @@ def compute_year(
         The run's settings: ``year``, ``baseline_year`` (default: each RPB's earliest earlier
         year with data in the domain, for distance travelled; the earliest earlier cycle for
         the other comparisons), ``sd`` (of the reliable change index), ``financial`` years,
-        ``as_of`` (rows dated after it are left out, counted in the results' accounting:
-        :mod:`nest_eval.domains.census`) and the reference data with any overrides. Default:
-        :class:`RunConfig` ``()``.
+        ``as_of`` (the census date, by default the end of the reporting period: every "at a
+        date" figure is taken at it, and rows dated after it are left out, counted in the
+        results' accounting: :mod:`nest_eval.domains.census`) and the reference data with any
+        overrides. Default: :class:`RunConfig` ``()``.
 
     Returns
     -------
@@ -179,7 +182,7 @@ def compute_year(
         CHANGE_PER_YEAR_SPECIFICATION,
         min_paired_for,
     )
-    from nest_eval.domains.census import before_census, record_census
+    from nest_eval.domains.census import before_census, census_date, record_census
     from nest_eval.domains.intermediates import year_intermediates
     from nest_eval.domains.periods import dataset_years
 
@@ -187,8 +190,9 @@ def compute_year(
         tables, accounting = data.tables, data.accounting
     else:
         tables, accounting = dict(data), {}
-    tables, left_out = before_census(tables, config.as_of)  # counted in the run's accounting
-    accounting = record_census(accounting, config.as_of, left_out)
+    census = census_date(config.year, config.as_of, config.financial)
+    tables, left_out = before_census(tables, census)  # counted in the run's accounting
+    accounting = record_census(accounting, census, left_out)
     catalogue = config.reference().catalogue
     shared = year_intermediates(
         tables,
@@ -197,7 +201,7 @@ def compute_year(
         catalogue,
         config.sd,
         config.financial,
-        census=_census(config),
+        census=census,
         min_paired=min_paired_for(config.disclosure.threshold),
     )
     sa = tables.get("self_assessment")
@@ -215,17 +219,13 @@ def compute_year(
         models=_models_table(per_year),
         model_specification=ADJUSTED_CHANGE_SPECIFICATION,
         per_year_specification=CHANGE_PER_YEAR_SPECIFICATION,
-        **_other_domain_results(tables, config, compare_year),
+        **_other_domain_results(tables, config, compare_year, census),
         catalogue_figures=catalogue.figures_table(),
         accounting=accounting,
         parameters=config.parameters(),
         data_years=dataset_years(tables, config.financial),
+        census_date=census.date().isoformat(),
     )
-
-
-def _census(config: RunConfig) -> pd.Timestamp | None:
-    """The run's census date (``as_of``) as a timestamp; None: the latest date in the data."""
-    return pd.Timestamp(config.as_of) if config.as_of is not None else None
 
 
 def _compare_year(sa: pd.DataFrame | None, config: RunConfig) -> int | None:
@@ -344,9 +344,12 @@ def _models_table(fits: list[ChangePerYear]) -> pd.DataFrame:
 
 
 def _other_domain_results(
-    tables: Mapping[str, pd.DataFrame], config: RunConfig, compare_year: int | None
+    tables: Mapping[str, pd.DataFrame],
+    config: RunConfig,
+    compare_year: int | None,
+    census: pd.Timestamp,
 ) -> dict[str, pd.DataFrame | None]:
-    """Experiences, access, enablers and training of the year."""
+    """Experiences, access, enablers and training of the year, at the census date."""
     from nest_eval.domains import access as _access
     from nest_eval.domains import experiences as _experiences
     from nest_eval.domains import partnership as _partnership
@@ -365,7 +368,7 @@ def _other_domain_results(
             else empty
         ),
         "access": (
-            _access.access_indicators(access, year, _census(config), financial)
+            _access.access_indicators(access, year, census, financial)
             if access is not None
             else empty
         ),
@@ -373,7 +376,7 @@ def _other_domain_results(
         "enablers_baseline": enablers_baseline,
         "training": (
             _partnership.training_summary(
-                training, period_start(year, financial), period_end(year, financial)
+                training, period_start(year, financial), period_end(year, financial), census
             )
             if training is not None
             else empty

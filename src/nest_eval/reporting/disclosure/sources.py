@@ -19,7 +19,6 @@ from nest_eval.domains.case_mix import min_paired_for
 from nest_eval.reference.indicators import indicator as _indicator
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 from nest_eval.reporting.disclosure.cells import (
-    ALL_YEARS,
     CellKey,
     Cells,
     Relation,
@@ -271,47 +270,47 @@ def _respondent_totals(cells: Cells) -> None:
 
 _ACCESS_CELLS = {
     "share_within_28_days": ("eligible_28", "within_28"),
-    "median_wait_days": ("supported", None),
-    "p90_wait_days": ("supported", None),
+    "median_wait_days": ("waits", "still_waiting"),
+    "p90_wait_days": ("waits", "still_waiting"),
     "share_redirected": ("with_redirections", "redirected"),
     "mean_redirections": ("with_redirections", None),
-    "still_waiting_at_year_end": ("requests_all", "still_waiting"),
+    "still_waiting_at_year_end": ("waits", "still_waiting"),
 }
+"""The cells of each access indicator: its ``n`` and its ``count`` (None where none)."""
+
+_RESTS_ON_N_ONLY = frozenset({"median_wait_days", "p90_wait_days"})
+"""Indicators whose value rests on their ``n`` alone: a Kaplan–Meier quantile of the waits,
+with the requests still waiting shown beside it, tells nothing of that count beyond the
+requests at risk."""
 
 
 def _access_keys(indicator: str, year: int, rpb: object) -> tuple[CellKey, CellKey | None]:
     """The cells of an access indicator: its ``n`` and its count (None where none)."""
     n_quantity, count_quantity = _ACCESS_CELLS[indicator]
-    n_year = ALL_YEARS if n_quantity == "requests_all" else year
     count = (count_quantity, year, rpb) if count_quantity else None
-    return (n_quantity, n_year, rpb), count
+    return (n_quantity, year, rpb), count
 
 
 def _access(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
     mapping = TableMap()
+    related: set[tuple[CellKey, CellKey]] = set()
     for label, row in table.to_dict(orient="index").items():
-        n_key, count_key = _access_keys(row["indicator"], year, row["rpb"])
+        indicator = row["indicator"]
+        n_key, count_key = _access_keys(indicator, year, row["rpb"])
         mapping.count(cells, (label, "n"), n_key, row["n"])
         if count_key is not None:
             mapping.count(cells, (label, "count"), count_key, row["count"])
-            cells.relations.append(part_of(count_key, [n_key], "part within its requests"))
-        if _indicator(row["indicator"]).unit.is_disclosive_count:  # the estimate is the count
+            if (count_key, n_key) not in related:
+                related.add((count_key, n_key))
+                cells.relations.append(part_of(count_key, [n_key], "part within its requests"))
+        if _indicator(indicator).unit.is_disclosive_count:  # the estimate is the count
             mapping.count(cells, (label, "estimate"), count_key, row["estimate"])  # type: ignore[arg-type]
             continue
-        numerators = (count_key,) if count_key is not None else ()
+        on_n_only = indicator in _RESTS_ON_N_ONLY or count_key is None
+        numerators = () if on_n_only else (count_key,)
         for column in ("estimate", "ci_low", "ci_high"):
-            mapping.derived((label, column), numerators, (n_key,))
-    _within_every_request(cells, year)
+            mapping.derived((label, column), numerators, (n_key,))  # type: ignore[arg-type]
     return mapping
-
-
-def _within_every_request(cells: Cells, year: int) -> None:
-    """The year's requests of each kind are among the RPB's requests of every year."""
-    kinds = ("eligible_28", "supported", "with_redirections")
-    for key in sorted(cells.values, key=str):
-        pool = ("requests_all", ALL_YEARS, key[2])
-        if key[0] in kinds and key[1] == year and pool in cells.values:
-            cells.relations.append(part_of(key, [pool], "within every request"))
 
 
 # --- distance travelled ---------------------------------------------------------------------
@@ -339,7 +338,8 @@ def _distance_keys(row: Mapping[str, object], year: int) -> tuple[CellKey, CellK
     indicator = str(row["indicator"])
     if indicator in _DISTANCE_CELLS:
         return _DISTANCE_CELLS[indicator](row, year)
-    return _access_keys(indicator, year, row["rpb"])
+    n_key, count = _access_keys(indicator, year, row["rpb"])
+    return n_key, (None if indicator in _RESTS_ON_N_ONLY else count)
 
 
 def _distance(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:

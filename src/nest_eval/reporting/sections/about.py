@@ -24,7 +24,7 @@ from nest_eval.reporting.sections.evidence import status_rule
 from nest_eval.reporting.tables import quality_table
 from nest_eval.stats.funnel import MIN_UNITS_OVERDISPERSION
 
-__all__ = ["methods", "quality", "reproducibility"]
+__all__ = ["census", "methods", "quality", "reproducibility"]
 
 _SD_USED = {
     "reference": "the catalogue's reference SD, or the sample's baseline SD where the catalogue "
@@ -84,7 +84,9 @@ _ADJUSTED_MEANS = (
 _INTERVALS = (
     "Proportions: Wilson score intervals; differences of proportions: Newcombe's "
     "hybrid score interval; means: Student t; differences of means: Welch; quantiles: "
-    "distribution-free order-statistic intervals; standardised mean change: Becker "
+    "distribution-free order-statistic intervals; median and 90th-percentile waits: "
+    "Kaplan–Meier, with Brookmeyer–Crowley intervals on the log-log scale (statsmodels' "
+    "SurvfuncRight, checked against R's survival package); standardised mean change: Becker "
     "(1988) with the pre-test SD and Hedges' exact correction."
 )
 _FUNNELS = (
@@ -228,11 +230,34 @@ def _funnels_method() -> str:
     return _FUNNELS.format(min_units=MIN_UNITS_OVERDISPERSION, k=k, se=math.sqrt(2 / k))
 
 
+def census(ctx: Context) -> Block:
+    """The census date, and what each figure taken at it means."""
+    as_given = ctx.config.as_of is not None
+    chosen = "as the run was configured" if as_given else "the last day of the reporting year"
+    return paragraph(
+        f"Census date: {ctx.census_date} ({chosen}). The report describes what was known at "
+        "that date: rows dated after it (outcomes and survey responses, requests received, "
+        "learners enrolled) are left out and counted in the data-quality table, so a year's "
+        "figures do not change when later data arrive. Figures at a date are taken at it: "
+        "requests still waiting are the requests received in the year up to the census date "
+        "and not supported by it (withdrawn and declined requests left out); waits to first "
+        "support count each request still waiting as waiting at least until the census date "
+        "(censored there, Kaplan–Meier); the share supported within 28 days counts the "
+        "requests whose 28 days had passed by then; training counts the learners enrolled in "
+        "the year up to the census date, those of them who had completed by it and the "
+        "ratings given by then. A baseline year is taken at the same point of its own year "
+        "(at its end, when the census date is the end of the reporting year). Redirections "
+        "carry no date and are counted as recorded."
+    )
+
+
 def methods(ctx: Context) -> Block:
-    """Methods: figures used, models, definitions, the recommendations' status, disclosure."""
+    """Methods: census date, figures, models, definitions, recommendations, disclosure."""
     spec = ctx.results.model_specification
     return join(
         [
+            heading("Census date"),
+            census(ctx),
             _figures_used(ctx),
             heading("Journey ratings"),
             paragraph(_JOURNEY),
