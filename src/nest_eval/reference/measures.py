@@ -1215,7 +1215,8 @@ def load_catalogue(config: str | Path | Overrides | None = None) -> Catalogue:
       none is added, its side by default ``"below"`` for measures where higher is better and
       ``"above"`` otherwise. Cut-offs cannot be removed.
 
-    Score ranges, direction and labels are not configurable. Derived figures are not
+    Score ranges, direction, labels and reliable-change thresholds by band
+    (:attr:`Measure.reliable_change_bands`) are not configurable. Derived figures are not
     recomputed: overriding the SWEMWBS SD leaves its derived reliability as it was.
 
     Parameters
