@@ -77,6 +77,13 @@ def test_methods_name_the_measures_without_reliable_change_figures(
     assert (
         "whose index uses the sample's baseline SD: SDQ total difficulties, YP-CORE, ReQoL-10."
     ) in methods
+    assert (
+        "Measures with reliable-change thresholds by band (listed above), used where the "
+        "child's respondent, and sex and age at the first assessment, allow; a child in no band "
+        "(sex not recorded as male or female, age unknown or outside the bands) is assessed "
+        "with the measure's other figures: YP-CORE."
+    ) in methods
+    assert "reliable change: self, female, age 14–16" in methods  # in the figures-used table
     data = {**demo_data, "outcomes": outcomes_with_unassessable_measure}
     with_cors = repr(Report(compute_year(data, config), config).methods())
     assert "not assessable for reliable change: Child Outcome Rating Scale." in with_cors

@@ -38,7 +38,7 @@ from nest_eval.domains.case_mix import (
     change_per_year,
 )
 from nest_eval.domains.periods import DAYS_PER_YEAR, period_year
-from nest_eval.reference.measures import CATALOGUE, Catalogue, Measure
+from nest_eval.reference.measures import CATALOGUE, Catalogue, Cutoff, Measure
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 from nest_eval.stats import intervals
 
@@ -71,6 +71,9 @@ _PERCENTAGES = (
 
 RCI_CRITICAL = 1.96
 """|RCI| above this is a reliable change (Jacobson & Truax 1991)."""
+
+_DECIMALS = 9
+"""A change and its reliable-change threshold are compared to this many decimals."""
 
 
 def episodes(outcomes: pd.DataFrame, financial: bool = False) -> pd.DataFrame:
@@ -128,11 +131,12 @@ class _ChangeFigures:
     threshold_source: str
 
 
-def _change_figures(
-    measure_key: str, baseline: pd.Series, catalogue: Catalogue, sd: str
-) -> _ChangeFigures | None:
-    """Choose SD and reliability (or a published threshold) for the reliable change index."""
-    measure = catalogue[measure_key]
+def _change_figures(measure: Measure, baseline: pd.Series, sd: str) -> _ChangeFigures | None:
+    """Choose SD and reliability (or a published threshold) for the reliable change index.
+
+    These are the measure's unbanded figures, for children in none of its reliable-change bands
+    (:func:`_band_figures`).
+    """
     sample_sd = float(baseline.std(ddof=1)) if baseline.count() >= 2 else np.nan
     if sd == "sample" or measure.reference_sd is None:
         sd_value, sd_source = sample_sd, f"sample baseline SD (n = {int(baseline.count())})"
@@ -162,6 +166,22 @@ def _change_figures(
     return None
 
 
+def _band_figures(
+    measure: Measure, respondent: str, sex: str | None, age: float | None
+) -> _ChangeFigures | None:
+    """The published reliable-change threshold of this respondent, sex and age's band, if any."""
+    band = measure.reliable_change_band(respondent, sex, age)
+    if band is None:
+        return None
+    return _ChangeFigures(
+        np.nan,
+        "",
+        np.nan,
+        band.threshold.value,
+        f"published threshold ({band.label}): {band.threshold.source}",
+    )
+
+
 def reliable_change(
     episode_table: pd.DataFrame, catalogue: Catalogue = CATALOGUE, sd: str = "reference"
 ) -> pd.DataFrame:
@@ -172,8 +192,14 @@ def reliable_change(
     baseline SD when ``sd="sample"`` or when the catalogue has none (the sample SD is then that
     of the first scores of the paired episodes passed in, per measure and respondent). Where the
     catalogue has no reliability but a published reliable-change threshold, that threshold is
-    used; with neither, the pair is ``not assessable``. Direction comes from the measure: for
-    "higher is worse" measures a reliable fall is an improvement.
+    used; with neither, the pair is ``not assessable``. Where the catalogue publishes
+    thresholds by band (YP-CORE by sex and age band), the threshold of the band of the
+    episode's respondent, sex and age at first assessment is used ahead of these; an episode in
+    no band gets the measure's unbanded figures (the sample SD is still that of every paired
+    episode of the measure and respondent). A change is reliable where its size exceeds the
+    threshold (|RCI| > 1.96), compared after rounding to 9 decimals so that a change equal to
+    the threshold is never reliable by floating-point error. Direction comes from the measure:
+    for "higher is worse" measures a reliable fall is an improvement.
 
     Clinically significant change uses the catalogue's published clinical cut-off for the
     measure, respondent, sex and age at first assessment (Jacobson–Truax criterion *c* needs
@@ -204,6 +230,9 @@ def reliable_change(
     meaningful change in psychotherapy research. J Consult Clin Psychol 59:12–19.
     Christensen L, Mendoza JL (1986). A method of assessing change in a single subject: an
     alteration of the RC index. Behav Ther 17:305–308.
+    Twigg E, et al. (2016). Acceptability, reliability, referential distributions and
+    sensitivity to change in the YP-CORE outcome measure: replication and refinement. Child
+    Adolesc Ment Health 21(2):115–123 (reliable change indices by sex and age band).
     Wolpert M, et al. (2016). Child- and parent-reported outcomes and experience from child and
     young people's mental health services 2011–2015. CORC.
     """
@@ -219,11 +248,16 @@ def reliable_change(
         if len(rows) == 0:
             continue
         measure = catalogue[measure_key]
-        figures = _change_figures(measure_key, table["first_score"].iloc[rows], catalogue, sd)
-        if figures is not None:
-            change = table["change"].to_numpy()[rows]
-            assessment.assess_reliable(rows, figures, change, measure.higher_is_better)
-        assessment.assess_clinical(table, rows, measure, respondent)
+        unbanded = _change_figures(measure, table["first_score"].iloc[rows], sd)
+        for (sex, age), positions in _band_groups(table.iloc[rows]).items():
+            target = rows[positions]
+            figures = _band_figures(measure, respondent, sex, age) or unbanded
+            if figures is not None:
+                change = table["change"].to_numpy()[target]
+                assessment.assess_reliable(target, figures, change, measure.higher_is_better)
+            cutoff = measure.clinical_threshold(respondent, sex, age)
+            if cutoff is not None:
+                assessment.assess_clinical(table, target, cutoff)
     for name, values in assessment.columns(paired).items():
         table[name] = values
     return table
@@ -272,23 +306,16 @@ class _Assessment:
         self.sd_source[rows] = figures.sd_source
         self.threshold_source[rows] = figures.threshold_source
         self.rci[rows] = change / (figures.threshold / RCI_CRITICAL)
-        reliable = np.abs(change) > figures.threshold
+        reliable = np.round(np.abs(change) - figures.threshold, _DECIMALS) > 0
         better = change > 0 if higher_is_better else change < 0
         self.improved[rows] = reliable & better
         self.deteriorated[rows] = reliable & ~better
         self.assessable[rows] = True
 
-    def assess_clinical(
-        self, table: pd.DataFrame, rows: np.ndarray, measure: Measure, respondent: str
-    ) -> None:
-        """Clinical range at the first and last assessment, where a cut-off applies."""
-        for (sex, age_band), sub_rows in _cutoff_groups(table.iloc[rows]).items():
-            cutoff = measure.clinical_threshold(respondent, sex, age_band)
-            if cutoff is None:
-                continue
-            target = rows[sub_rows]
-            self.clinical_before[target] = cutoff.in_band(table["first_score"].to_numpy()[target])
-            self.clinical_after[target] = cutoff.in_band(table["last_score"].to_numpy()[target])
+    def assess_clinical(self, table: pd.DataFrame, rows: np.ndarray, cutoff: Cutoff) -> None:
+        """Clinical range at the first and last assessment of the episodes at ``rows``."""
+        self.clinical_before[rows] = cutoff.in_band(table["first_score"].to_numpy()[rows])
+        self.clinical_after[rows] = cutoff.in_band(table["last_score"].to_numpy()[rows])
 
     def columns(self, paired: np.ndarray) -> dict[str, np.ndarray]:
         """The columns :func:`reliable_change` adds, in order."""
@@ -321,13 +348,13 @@ class _Assessment:
         }
 
 
-def _cutoff_groups(sub: pd.DataFrame) -> dict[tuple[object, object], np.ndarray]:
-    """Positions of ``sub`` grouped by (sex, age) as the cut-offs need them."""
+def _band_groups(sub: pd.DataFrame) -> dict[tuple[str | None, float | None], np.ndarray]:
+    """Positions of ``sub`` grouped by (sex, age at first assessment) as bands need them."""
     sex = sub["sex"].astype(object).where(sub["sex"].notna(), None).to_numpy()
     age = pd.to_numeric(sub["age0"], errors="coerce").to_numpy(dtype=float)
-    # Cut-offs use completed years: group by the whole year of age to look them up once.
+    # Bands use completed years: group by the whole year of age to look them up once.
     whole = np.floor(age)
-    groups: dict[tuple[object, object], list[int]] = {}
+    groups: dict[tuple[str | None, float | None], list[int]] = {}
     for position, (s, a) in enumerate(zip(sex, whole, strict=True)):
         key = (s, None if np.isnan(a) else float(a))
         groups.setdefault(key, []).append(position)

@@ -45,7 +45,11 @@ _RELIABLE_CHANGE = (
     "Jacobson–Truax reliable change index RCI = (x2 − x1) / S_diff, "
     "S_diff = √2 · SD · √(1 − r); a change is reliable where |RCI| > 1.96. SD is {sd}; "
     "where the catalogue has no reliability but a published reliable-change "
-    "threshold, that threshold is used; otherwise a pair is not assessable. For "
+    "threshold, that threshold is used; otherwise a pair is not assessable. Where the "
+    "catalogue publishes reliable-change thresholds by band of respondent, sex and age, a "
+    "child whose respondent, and sex and age at the first assessment, fall in a band is "
+    "assessed against that band's threshold instead. A change equal to its threshold is not "
+    "reliable. For "
     "measures where higher is worse, a reliable fall is an improvement. Clinically "
     "significant change uses the published clinical cut-off; reliable recovery is "
     "reliable improvement from the clinical to the non-clinical range (a subset of "
@@ -170,7 +174,7 @@ def _names(keys: list[str], lang: str) -> str:
 
 
 def _change_figures_missing(ctx: Context, used: set[str], figures: pd.DataFrame) -> str:
-    """Which measures of the report have no reliable-change figure, and which no reference SD."""
+    """Measures of the report lacking reliable-change figures or SD, and those with bands."""
     measures = [key for key in MEASURE_KEYS if key in used]
     named = {key: set(figures.loc[figures["measure"] == key, "figure"]) for key in measures}
     none = [key for key in measures if not named[key] & {"reliability", "reliable_change"}]
@@ -188,6 +192,15 @@ def _change_figures_missing(ctx: Context, used: set[str], figures: pd.DataFrame)
         text += (
             " Measures with a reliability but no reference SD in the catalogue, whose index "
             f"uses the sample's baseline SD: {_names(sample, ctx.lang)}."
+        )
+    catalogue = ctx.config.reference().catalogue
+    banded = [key for key in measures if catalogue[key].reliable_change_bands]
+    if banded:
+        text += (
+            " Measures with reliable-change thresholds by band (listed above), used where the "
+            "child's respondent, and sex and age at the first assessment, allow; a child in no "
+            "band (sex not recorded as male or female, age unknown or outside the bands) is "
+            f"assessed with the measure's other figures: {_names(banded, ctx.lang)}."
         )
     return text
 
