@@ -44,6 +44,7 @@ QUANTITIES: Mapping[str, str] = {
     "model_children": "children in the case-mix model",
     "model_paired": "children with two or more assessments in the case-mix model",
     "model_assessments": "assessments in the case-mix model",
+    "model_outside": "pairs outside the case-mix model (RPBs left out, a covariate missing)",
     "answers": "survey answers to an item (respondent type, item)",
     "agree": "survey answers agreeing (4-5) with an item",
     "responses": "survey responses with a NEST experience index (respondent type)",

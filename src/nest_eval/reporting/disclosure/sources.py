@@ -142,9 +142,49 @@ def _model_rows(table: pd.DataFrame, year: int, cells: Cells, values: tuple[str,
     return mapping
 
 
+_ADJUSTED_VALUES = ("adjusted_change", "se", "ci_low", "ci_high")
+
+
 def _adjusted(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
-    """The case-mix-adjusted change table (ANCOVA) and its children."""
-    return _model_rows(table, year, cells, ("adjusted_change", "se", "ci_low", "ci_high"))
+    """The case-mix-adjusted change table (ANCOVA) and its children.
+
+    Wales's adjusted change is the mean change of the children in the models
+    (:func:`nest_eval.domains.case_mix.adjusted_changes`). Beside Wales's published mean change
+    of all its pairs it gives the mean change of the pairs outside the models (RPBs left out,
+    a covariate missing), so it rests on how many those are as a mean rests on its
+    denominator: :func:`_outside_the_models`.
+    """
+    mapping = _model_rows(table, year, cells, _ADJUSTED_VALUES)
+    for label, row in table.to_dict(orient="index").items():
+        outside = _outside_the_models(cells, year, row)
+        if outside is not None:
+            for column in _ADJUSTED_VALUES:
+                _rests_also_on(mapping, (label, column), outside)
+    return mapping
+
+
+def _outside_the_models(cells: Cells, year: int, row: Mapping[str, object]) -> CellKey | None:
+    """Wales's pairs outside a measure's model, as an unpublished cell, when there are any.
+
+    A value that rests on it as a denominator is withheld when they are fewer than the
+    threshold, so no mean of fewer pairs can be worked out by difference.
+    """
+    if row["rpb"] != WALES:
+        return None
+    of = (year, WALES, row["measure"], row["respondent"])
+    pairs = cells.values.get(("pairs", *of))
+    outside = None if pairs is None else int(pairs) - int(row["n_children_paired"])
+    if not outside or outside < 0:
+        return None
+    key = ("model_outside", *of)
+    cells.add(key, outside, published=False)
+    return key
+
+
+def _rests_also_on(mapping: TableMap, position: Position, denominator: CellKey) -> None:
+    """A derived table cell rests on one more denominator."""
+    mapping.bases[position] = (*mapping.bases.get(position, ()), denominator)
+    mapping.denominators[position] = (*mapping.denominators.get(position, ()), denominator)
 
 
 def _change_per_year(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
@@ -378,6 +418,10 @@ def _distance_row(
     both = numerators(x_now, x_then)
     for column in ("change", "ci_low", "ci_high"):
         mapping.derived((label, column), both, (n_now, n_then))
+    outside = ("model_outside", year, row["rpb"], row.get("measure"), row.get("respondent"))
+    if row["indicator"] == "adjusted_change" and outside in cells.values:
+        for column in ("current", "change", "ci_low", "ci_high"):
+            _rests_also_on(mapping, (label, column), outside)
 
 
 # --- comparisons ----------------------------------------------------------------------------
