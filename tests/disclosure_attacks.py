@@ -479,24 +479,26 @@ def _experience_key(area: str, respondent_type: str, item: str, column: str) -> 
 
 _ACCESS_BASIS = {
     "share_within_28_days": "share_within_28_days",
-    "median_wait_days": "supported",
-    "p90_wait_days": "supported",
+    "median_wait_days": "waits",
+    "p90_wait_days": "waits",
     "share_redirected": "requests",
     "mean_redirections": "requests",
-    "still_waiting_at_year_end": "still_waiting_at_year_end",
+    "still_waiting_at_year_end": "waits",
 }
 
 
 def _access_n(area: str, indicator: str) -> Key | None:
-    """The requests an access indicator rests on (supported, received, window closed, waiting)."""
+    """The requests an access indicator rests on (in the waits, received, window closed)."""
     basis = _ACCESS_BASIS.get(indicator)
     return ("access", area, basis, "n") if basis else None
 
 
 def _access_count(area: str, indicator: str) -> Key | None:
-    """The numerator of an access share, or the number still waiting."""
+    """The numerator of an access share, or the number still waiting (beside the waits too)."""
     if indicator in ("share_within_28_days", "share_redirected", "still_waiting_at_year_end"):
         return ("access", area, indicator, "count")
+    if indicator in ("median_wait_days", "p90_wait_days"):
+        return ("access", area, "still_waiting_at_year_end", "count")
     return None
 
 
@@ -529,7 +531,7 @@ class _Spec:
             column = {
                 "mean_change": "n_pairs",
                 "share_reliable_improvement": "assessable",
-                "adjusted_change_per_year": "adjusted_n",
+                "adjusted_change": "adjusted_n",
             }.get(self.indicator)
             return _outcome_key(area, self.measure, self.respondent, column) if column else None
         if self.domain == "experiences":
@@ -796,7 +798,7 @@ class _Reader:
             ):
                 continue
             area = row["rpb"]
-            if spec.indicator == "adjusted_change_per_year" and area != WALES:
+            if spec.indicator == "adjusted_change" and area != WALES:
                 self.adjusted_rpbs[(spec.measure, spec.respondent)].add(area)
             parts = (area, spec.domain, spec.indicator, spec.measure, spec.respondent, spec.item)
             where = " / ".join(p for p in parts if p)
@@ -927,7 +929,7 @@ class _Reader:
                 self.wilson(count, n_key, row, at, n)
         for area in sorted({row["rpb"] for row in _read_csv(path)}):
             requests = ("access", area, "requests", "n")
-            for part in ("supported", "share_within_28_days"):
+            for part in ("waits", "share_within_28_days"):
                 self.pub.relate(
                     "row",
                     {requests: 1.0, ("access", area, part, "n"): -1.0},
@@ -1165,8 +1167,10 @@ class _Reader:
             elif caption.startswith("Change from first to last assessment"):
                 area = re.search(r": (.+?) \(", caption)
                 self.html_outcomes(table, file, area.group(1) if area else page_area)
-            elif caption.startswith("Case-mix-adjusted change per year"):
-                self.html_case_mix(table, file)
+            elif caption.startswith("Case-mix-adjusted change"):
+                self.html_case_mix(table, file, "Children in the model")
+            elif caption.startswith("Change per year of follow-up"):
+                self.html_case_mix(table, file, "Children with 2+ assessments")
             elif caption.startswith("Outcomes per RPB"):
                 self.html_outcomes(table, file, None)
             elif caption.startswith("Experiences ") and ": " in caption:
@@ -1232,17 +1236,19 @@ class _Reader:
                         _outcome_key(where, *group, column), self.cell(record[header]), at
                     )
 
-    def html_case_mix(self, table: _Table, file: str) -> None:
-        """Children with 2+ assessments of the case-mix table, and the RPBs it shows."""
+    def html_case_mix(self, table: _Table, file: str, header: str) -> None:
+        """Children with 2+ assessments in a case-mix table (``header``), and the RPBs it shows.
+
+        The adjusted-change table (ANCOVA) and the mixed models' change per year have the same
+        children: the RPB's paired children with every covariate.
+        """
         for record in table.records():
             group = self.measure_of(record)
             area = self.area_name(record.get("Area", ""))
             if group is None or area is None:
                 continue
-            at = Place(
-                file, f"case-mix table / {area} / {group[0]}", "Children with 2+ assessments"
-            )
-            value = self.cell(record.get("Children with 2+ assessments"))
+            at = Place(file, f"case-mix table / {area} / {group[0]}", header)
+            value = self.cell(record.get(header))
             self.pub.observe(_outcome_key(area, *group, "adjusted_n"), value, at)
             if area != WALES:
                 self.adjusted_rpbs[group].add(area)

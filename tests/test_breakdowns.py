@@ -190,7 +190,7 @@ def test_experiences_by_language_match_newcombes_worked_wilson_intervals():
     assert index.to_dict() == {"en": 21, "cy": 29, "not_recorded": 1}  # every response: nurturing
 
 
-def test_access_by_route_counts_the_years_requests_and_the_groups_waiting_pool():
+def test_access_by_route_counts_the_years_requests_at_the_census_date():
     received = pd.to_datetime(["2025-01-10", "2025-02-01", "2025-03-01", "2025-04-01",
                                "2024-06-01", "2025-05-01"])  # fmt: skip
     supported = pd.to_datetime(["2025-01-20", "2025-04-01", None, "2025-04-15", None,
@@ -208,23 +208,30 @@ def test_access_by_route_counts_the_years_requests_and_the_groups_waiting_pool()
             "age": [4, 5, 16, 17, 16, 20],
         }
     )
-    census, end = pd.Timestamp("2025-12-31"), pd.Timestamp("2025-12-31")
-    in_year = requests["received_date"].dt.year == 2025
+    census = pd.Timestamp("2025-12-31")
+    in_year = requests.loc[requests["received_date"].dt.year == 2025]  # e (2024) is not counted
 
     def summarise(group, scope):
-        return _access.indicator_records(group.loc[in_year.loc[group.index]], group, census, end)
+        return _access.indicator_records(group, census)
 
-    table = breakdown(requests, DIMENSIONS["route"], summarise, threshold=2, counted=in_year)
+    table = breakdown(in_year, DIMENSIONS["route"], summarise, threshold=2)
     gp = table[table["group"] == "gp"].set_index("indicator")
-    # the year's gp requests: a (10 days), b (59 days), c (never supported)
+    # the year's gp requests: a (10 days), b (59 days), c (still waiting: 305 days censored)
     assert gp.loc["share_within_28_days", ["n", "count"]].tolist() == [3, 1]
-    assert gp.loc["median_wait_days", ["n", "value"]].tolist() == [2, 34.5]
+    # Kaplan-Meier: S(10) = 2/3, S(59) = 1/3, so the median wait is 59 days
+    assert gp.loc["median_wait_days", ["n", "count", "value"]].tolist() == [3, 1, 59]
     assert gp.loc["share_redirected", ["n", "count"]].tolist() == [3, 2]
     assert gp.loc["mean_redirections", "value"] == pytest.approx(1.0)
-    # still waiting at the year's end: c, and e (received in 2024), of gp's 4 requests
-    assert gp.loc["still_waiting_at_year_end", ["n", "count", "value"]].tolist() == [4, 2, 2]
+    # still waiting at the census date: c only, of gp's 3 requests of the year
+    assert gp.loc["still_waiting_at_year_end", ["n", "count", "value"]].tolist() == [3, 1, 1]
     school = table[table["group"] == "school"].set_index("indicator")
     assert school.loc["share_within_28_days", ["n", "count"]].tolist() == [2, 2]
+    # at an earlier census date b is still waiting, and only a's 28-day window has closed
+    early = pd.Timestamp("2025-02-15")
+    by_then = in_year.loc[in_year["received_date"] <= early]
+    found = {r["indicator"]: r for r in _access.indicator_records(by_then, early)}
+    assert [found["share_within_28_days"][k] for k in ("n", "count")] == [1, 1]
+    assert [found["still_waiting_at_year_end"][k] for k in ("n", "count")] == [2, 1]
 
 
 def test_the_demo_years_breakdowns_add_up_to_the_domains_tables(demo_data):

@@ -347,6 +347,28 @@ def test_one_count_gets_one_decision_in_every_table(demo):
         assert row.x == everyone.loc[(row.rpb, row.item), "n_agree"]
 
 
+def test_the_case_mix_tables_children_get_one_decision_and_their_values_go_with_them(demo):
+    """The adjusted change (ANCOVA, reports), the mixed models' change per year (analysis) and
+    the adjusted_change rows of distance travelled show the same children: one cell each."""
+    _, controlled, _ = demo
+    keys = ["rpb", "measure", "respondent"]
+    adjusted = controlled.adjusted.set_index(keys)
+    per_year = controlled.change_per_year.set_index(keys)
+    assert list(adjusted.index) == list(per_year.index)
+    shown = adjusted["n_children_paired"]
+    assert (shown == per_year["n_children_paired"]).all()
+    hidden = shown == "c"
+    assert hidden.any() and (~hidden).any()
+    for table, value in ((adjusted, "adjusted_change"), (per_year, "change_per_year")):
+        assert (table.loc[hidden, [value, "se", "ci_low", "ci_high"]] == "c").all().all()
+    distance = controlled.distance[controlled.distance["indicator"] == "adjusted_change"]
+    assert not distance.empty
+    for row in distance.itertuples():
+        assert row.n == shown.loc[(row.rpb, row.measure, row.respondent)], row.rpb
+        if row.n == "c":
+            assert row.current == row.change == "c"
+
+
 def test_shares_are_withheld_with_their_counts(demo):
     _, controlled, _ = demo
     oc = controlled.outcomes_change
@@ -386,3 +408,41 @@ def test_rounding_adds_to_suppression_and_changes_no_decision(demo):
     exact = controlled.outcomes_change[counts].stack()
     assert (pd.to_numeric(exact[exact != "c"]) % 5 != 0).sum() > 20
     assert ((controlled.outcomes_change[counts] == "c") == (shown.unstack() == "c")).all().all()
+
+
+def _wales_outcomes_and_adjusted(pairs: int, in_model: int) -> dict[str, pd.DataFrame]:
+    """Wales's pairs on one measure, and its adjusted change from ``in_model`` of them."""
+    of = {"rpb": WALES, "measure": "GBO", "respondent": "self"}
+    outcomes = {
+        **of,
+        "reliable_improvement": 20,
+        "no_reliable_change": pairs - 30,
+        "reliable_deterioration": 10,
+        "reliable_recovery": 5,
+        "n_not_assessable": 0,
+        "n_pairs": pairs,
+        "n_unpaired": 12,
+    }
+    outcomes |= dict.fromkeys(["mean_change", "mean_change_ci_low", "mean_change_ci_high"], 1.0)
+    outcomes |= dict.fromkeys(["smc", "smc_ci_low", "smc_ci_high"], 0.5)
+    outcomes |= dict.fromkeys(["pct_reliable_improvement", "pct_no_reliable_change"], 0.5)
+    outcomes |= dict.fromkeys(["pct_reliable_deterioration", "pct_reliable_recovery"], 0.1)
+    adjusted = {**of, "adjusted_change": 0.9, "se": 0.1, "ci_low": 0.7, "ci_high": 1.1}
+    adjusted["n_children_paired"] = in_model
+    return {"outcomes_change": pd.DataFrame([outcomes]), "adjusted": pd.DataFrame([adjusted])}
+
+
+@pytest.mark.parametrize(("in_model", "shown"), [(40, True), (37, False), (31, False), (30, True)])
+def test_wales_adjusted_change_is_withheld_when_it_would_give_a_small_groups_mean(
+    in_model, shown
+):
+    # Wales's adjusted change is the mean change of the children in the model: beside the mean
+    # change of all 40 pairs it gives the mean of the pairs outside it, which must be 0 or >= 10
+    tables = _wales_outcomes_and_adjusted(pairs=40, in_model=in_model)
+    cells, maps = map_tables(tables, 2025)
+    settings = Disclosure(shorthand="[c]")
+    decision = decide(cells, settings)
+    out = apply_decision(tables["adjusted"], maps["adjusted"], cells, decision, settings)
+    values = out.loc[0, ["adjusted_change", "se", "ci_low", "ci_high"]].tolist()
+    assert values == ([0.9, 0.1, 0.7, 1.1] if shown else ["[c]"] * 4)
+    assert out.loc[0, "n_children_paired"] == in_model  # a Wales count stays published

@@ -136,8 +136,8 @@ def test_text_totals_bounds_an_rpb_left_out_of_a_model(tmp_path):
 
 def test_same_count_reads_a_count_shown_in_another_table(tmp_path):
     case_mix = (
-        "Case-mix-adjusted change per year",
-        ["Measure", "Respondent", "Area", "Change per year", "Children with 2+ assessments"],
+        "Case-mix-adjusted change from first to last assessment",
+        ["Measure", "Respondent", "Area", "Adjusted change", "Children in the model"],
         [["Goal Based Outcomes", "Self-report", "Gwent", "+1.0 (+0.5 to +1.5)", "{gwent}"]],
     )
     distance = DISTANCE_HEADER + (
@@ -435,7 +435,7 @@ def true_value(results: YearResults, key: tuple[str, ...]) -> int | None:
         rows &= (table.indicator == "experience_index") if item == "index" else (table.item == item)
         return int(table[rows][column].iloc[0]) if column in table else None
     if domain == "access" and key[3] in ("n", "count"):
-        indicator = {"requests": "share_redirected", "supported": "median_wait_days"}
+        indicator = {"requests": "share_redirected", "waits": "median_wait_days"}
         table = results.access
         row = table[(table.rpb == area) & (table.indicator == indicator.get(key[2], key[2]))]
         return int(row[key[3]].iloc[0])

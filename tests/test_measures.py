@@ -118,6 +118,10 @@ UNVERIFIED = {
     ("SDQ_TOTAL", "cut-off: borderline, self"),
     ("SDQ_TOTAL", "cut-off: abnormal, self"),
     ("GBO", "reliable_change"),
+    ("YP_CORE", "reliable change: self, male, age 11–13"),
+    ("YP_CORE", "reliable change: self, male, age 14–16"),
+    ("YP_CORE", "reliable change: self, female, age 11–13"),
+    ("YP_CORE", "reliable change: self, female, age 14–16"),
     ("RCADS_T", "reliability"),
     ("REQOL10", "reliability"),
 }
@@ -235,6 +239,10 @@ def test_sources_read_second_hand_are_named():
     for band in ("male 11–13 0.83", "male 14–16 0.80", "female 11–13 0.80", "female 14–16 0.74"):
         assert band in yp_core
     assert "cpsyctc/shiny-server" in yp_core and "not applied" in yp_core
+    for band in CATALOGUE["YP_CORE"].reliable_change_bands:
+        assert (
+            "second-hand" in band.threshold.note and "cpsyctc/shiny-server" in band.threshold.note
+        )
     assert "male 11 0.69" in yp_core and "female 11 0.74" in yp_core
     assert any("6.6, SD 6.0" in note for note in CATALOGUE["SDQ_TOTAL"].notes)
 
@@ -357,6 +365,109 @@ def test_yp_core_threshold_by_sex_and_age(sex, age, expected):
         assert cutoff.threshold.verified is True
 
 
+# Twigg et al. 2016 reliable change indices (item-mean points), as read second-hand in the CORE
+# System Trust's YP-CORE app: male 11–13 0.83, male 14–16 0.80, female 11–13 0.80,
+# female 14–16 0.74. Bands are in completed years, as the cut-offs are.
+@pytest.mark.parametrize(
+    ("respondent", "sex", "age", "expected"),
+    [
+        ("self", "male", 11, 0.83),
+        ("self", "M", 13.9, 0.83),
+        ("self", "boy", 14, 0.80),
+        ("self", "male", 16.5, 0.80),
+        ("self", "female", 11, 0.80),
+        ("Self-report", "F", 13, 0.80),
+        ("self", "female", 14, 0.74),
+        (None, "Female", 16, 0.74),
+        ("self", "female", 10.9, None),
+        ("self", "male", 17, None),
+        ("self", None, 12, None),
+        ("self", "not stated", 15, None),
+        ("self", "female", None, None),
+        ("self", "male", float("nan"), None),
+        ("parent", "male", 12, None),
+    ],
+)
+def test_yp_core_reliable_change_by_sex_and_age(respondent, sex, age, expected):
+    band = CATALOGUE["YP_CORE"].reliable_change_band(respondent, sex=sex, age=age)
+    if expected is None:
+        assert band is None
+    else:
+        assert band.threshold.value == expected
+        assert band.threshold.verified is False
+        assert "Twigg et al. 2016" in band.threshold.source
+
+
+def test_only_yp_core_has_reliable_change_bands():
+    assert [m.key for m in CATALOGUE if m.reliable_change_bands] == ["YP_CORE"]
+    assert CATALOGUE["YP_CORE"].reliable_change is None  # outside the bands: the α 0.80 index
+
+
+def test_reliable_change_band_refuses_an_unknown_respondent():
+    with pytest.raises(UnknownNameError):
+        CATALOGUE["YP_CORE"].reliable_change_band("guardian", sex="male", age=12)
+
+
+def _band(value=0.8, **restriction):
+    threshold = {"value": value, "source": "s", "verified": True, "note": "n"}
+    return {"threshold": threshold, **restriction}
+
+
+@pytest.mark.parametrize(
+    "bands",
+    [
+        # the same band twice
+        [_band(sex="male", age_min=11, age_max=13), _band(sex="male", age_min=11, age_max=13)],
+        # age bands sharing a year
+        [_band(sex="male", age_min=11, age_max=13), _band(sex="male", age_min=13, age_max=16)],
+        # an open band and a closed one
+        [_band(age_min=14), _band(sex="female", age_min=11, age_max=16)],
+        # any respondent and a named one
+        [_band(sex="female"), _band(respondent="self", sex="female", age_min=11, age_max=13)],
+    ],
+)
+def test_catalogue_refuses_overlapping_reliable_change_bands(bands):
+    with pytest.raises(ValueError, match="reliable-change bands overlap"):
+        measures_module._measure("TEST", _raw_measure(reliable_change_bands=bands))
+
+
+def test_catalogue_accepts_bands_that_do_not_overlap():
+    bands = [
+        _band(0.7, respondent="self", sex="male", age_min=11, age_max=13),
+        _band(0.8, sex="male", age_min=14, age_max=16),
+        _band(0.9, respondent="self", sex="female", age_min=11, age_max=13),
+        _band(1.0, respondent="parent", sex="male", age_min=11, age_max=13),
+        _band(1.1, sex="male", age_max=10),
+    ]
+    measure = measures_module._measure("TEST", _raw_measure(reliable_change_bands=bands))
+    found = [
+        measure.reliable_change_band(respondent, sex, age).threshold.value
+        for respondent, sex, age in [
+            ("self", "male", 13),
+            ("self", "male", 14),
+            ("self", "female", 12),
+            ("parent", "male", 12),
+            ("parent", "male", 9),
+        ]
+    ]
+    assert found == [0.7, 0.8, 0.9, 1.0, 1.1]
+    assert measure.reliable_change_band("parent", "female", 12) is None
+
+
+@pytest.mark.parametrize(
+    ("band", "message"),
+    [
+        (_band(), "needs a respondent, sex or age"),
+        (_band(0, sex="male"), "positive"),
+        (_band(sex="other"), "sex must be"),
+        (_band(age_min=14, age_max=13), "above age_max"),
+    ],
+)
+def test_catalogue_refuses_invalid_reliable_change_bands(band, message):
+    with pytest.raises(ValueError, match=message):
+        measures_module._measure("TEST", _raw_measure(reliable_change_bands=[band]))
+
+
 def test_yp_core_has_no_threshold_for_other_respondents():
     assert CATALOGUE["YP_CORE"].clinical_threshold("parent", sex="male", age=12) is None
 
@@ -439,7 +550,7 @@ def _expected_figure_count(catalogue: Catalogue) -> int:
         for name in ("reliability", "reference_mean", "reference_sd", "sem", "reliable_change"):
             count += getattr(measure, name) is not None
         count += isinstance(measure.meaningful_change, Figure)
-        count += len(measure.clinical_cutoffs)
+        count += len(measure.clinical_cutoffs) + len(measure.reliable_change_bands)
     return count
 
 
@@ -454,7 +565,7 @@ def test_figures_table_covers_every_figure():
         "overridden",
         "note",
     ]
-    assert len(table) == _expected_figure_count(CATALOGUE) == 27
+    assert len(table) == _expected_figure_count(CATALOGUE) == 31
     assert not table.duplicated(["measure", "figure"]).any()
     assert not table["overridden"].any()
     assert (table["source"].str.len() > 0).all()
@@ -468,12 +579,16 @@ def test_figures_table_covers_every_figure():
     yp = table[table["measure"] == "YP_CORE"]
     assert yp["figure"].tolist() == [
         "reliability",
+        "reliable change: self, male, age 11–13",
+        "reliable change: self, male, age 14–16",
+        "reliable change: self, female, age 11–13",
+        "reliable change: self, female, age 14–16",
         "cut-off: clinical, self, male, age 11–13",
         "cut-off: clinical, self, male, age 14–16",
         "cut-off: clinical, self, female, age 11–13",
         "cut-off: clinical, self, female, age 14–16",
     ]
-    assert yp["value"].tolist() == [0.80, 1.03, 1.41, 1.44, 1.59]
+    assert yp["value"].tolist() == [0.80, 0.83, 0.80, 0.80, 0.74, 1.03, 1.41, 1.44, 1.59]
 
 
 # --- configuration overrides ----------------------------------------------------------------
@@ -581,7 +696,7 @@ def test_overrides_leave_the_default_untouched(config_path):
 def test_figures_table_flags_overrides(config_path):
     catalogue = load_catalogue(config_path)
     table = catalogue.figures_table()
-    assert len(table) == _expected_figure_count(catalogue) == 30
+    assert len(table) == _expected_figure_count(catalogue) == 34
     overridden = {(r.measure, r.figure) for r in table.itertuples() if r.overridden}
     assert overridden == {
         ("SDQ_TOTAL", "reference_sd"),

@@ -16,6 +16,7 @@ from nest_eval.config import ConfigError, Folders, RunConfig
 from nest_eval.domains.periods import dataset_years
 from nest_eval.domains.year import compute_year, load_data
 from nest_eval.ingest.identifiers import is_nhs_number
+from nest_eval.ingest.validation import RULES
 from nest_eval.pipeline.runner import main_run
 from nest_eval.reporting.completeness import assess, banner
 from nest_eval.reporting.report import Report
@@ -216,7 +217,7 @@ def test_the_banner_is_written_from_the_accounting_and_the_settings(tmp_path):
     report = Report(compute_year(data, config), config, rpb="Gwent")
     expected = (
         "experiences: 2,661 of 2,802 rows (95%) quarantined, more than the run's limit of 5%; "
-        'the rule most often broken: bad_date, "not a date (YYYY-MM-DD or DD/MM/YYYY)"; its '
+        f'the rule most often broken: bad_date, "{RULES["bad_date"]}"; its '
         "figures rest on the other rows only."
     )
     title = report.title()

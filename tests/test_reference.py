@@ -102,7 +102,9 @@ def test_welsh_for_an_older_english_text_is_not_used(tmp_path):
     folder = tmp_path / "locale"
     (folder / "cy" / "LC_MESSAGES").mkdir(parents=True)
     pot = (base / "nest_eval.pot").read_text(encoding="utf-8")
-    changed = pot.replace('msgid "Requests still waiting at year end"', 'msgid "Requests open"')
+    changed = pot.replace(
+        'msgid "Requests still waiting at the census date"', 'msgid "Requests open"'
+    )
     (folder / "nest_eval.pot").write_text(changed, encoding="utf-8")
     (folder / "cy" / "LC_MESSAGES" / "nest_eval.po").write_bytes(
         (base / "cy" / "LC_MESSAGES" / "nest_eval.po").read_bytes()

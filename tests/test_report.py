@@ -77,6 +77,13 @@ def test_methods_name_the_measures_without_reliable_change_figures(
     assert (
         "whose index uses the sample's baseline SD: SDQ total difficulties, YP-CORE, ReQoL-10."
     ) in methods
+    assert (
+        "Measures with reliable-change thresholds by band (listed above), used where the "
+        "child's respondent, and sex and age at the first assessment, allow; a child in no band "
+        "(sex not recorded as male or female, age unknown or outside the bands) is assessed "
+        "with the measure's other figures: YP-CORE."
+    ) in methods
+    assert "reliable change: self, female, age 14–16" in methods  # in the figures-used table
     data = {**demo_data, "outcomes": outcomes_with_unassessable_measure}
     with_cors = repr(Report(compute_year(data, config), config).methods())
     assert "not assessable for reliable change: Child Outcome Rating Scale." in with_cors
@@ -94,3 +101,45 @@ def test_the_reports_show_voices_foundations_and_the_paired_data_rate(results):
     assert paired.frame["rpb"].tolist()[-1] == "Wales" and len(paired.frame) == 8
     assert "[figure: Funnel plot: Paired data rate" in paired.text
     assert powys.paired_data().frame["rpb"].tolist() == ["Powys", "Wales"]
+
+
+def test_the_2024_report_as_of_october_2024_gives_the_published_training_figures(demo_data):
+    # NYTH/NEST implementation update (seed 003): "As of October 2024, 147 people had enrolled
+    # on the course and 70 had completed"; 92% rated it good or excellent; learners NHS 60%,
+    # local authority 20%, third sector 3%, private or other 17%
+    import datetime as dt
+
+    from nest_eval.reporting.tables import published_tables
+
+    config = RunConfig(year=2024, as_of=dt.date(2024, 10, 31))
+    results = compute_year(demo_data, config)
+    block = Report(results, config).enablers()
+    shown = block.frames[-1].set_index(["indicator", "organisation_type"], drop=False)
+    assert "Learners enrolled in 2024 up to 31 October 2024" in block.text
+    assert "Learners enrolled | 147 | 147" in block.text
+    assert "Completed | 70 | 147" in block.text
+    assert "Rated good or excellent (4–5 of 5) | 91.8% (82.2% to 96.4%) | 61" in block.text
+    table = published_tables(results, config)["training"]
+    pd.testing.assert_frame_equal(
+        table.reset_index(drop=True), shown[table.columns].reset_index(drop=True)
+    )
+    values = table.set_index("indicator")["value"]
+    assert (values["enrolled"], values["completed"]) == (147, 70)
+    assert round(100 * values["share_rated_good_or_excellent"]) == 92
+    mix = table[table["indicator"] == "share_of_learners"]
+    assert [round(100 * v) for v in mix["value"]] == [60, 20, 3, 17]
+    assert mix["organisation_type"].tolist() == ["nhs", "local_authority", "third_sector",
+                                                  "private_other"]  # fmt: skip
+    # the same year as of its end counts the learners enrolled in November and December too
+    year_end = compute_year(demo_data, RunConfig(year=2024)).training.set_index("indicator")
+    assert year_end.loc["enrolled", "value"] > 147
+
+
+def test_the_report_states_its_census_date(results):
+    report = Report(results, RunConfig(year=2025))
+    assert "as of 31 December 2025" in report.title().html
+    methods = repr(report.methods())
+    assert "Census date: 31 December 2025 (the last day of the reporting year)" in methods
+    assert "requests still waiting are the requests received in the year" in methods
+    access = repr(report.access())
+    assert "Requests received in 2025 up to the census date, 31 December 2025" in access

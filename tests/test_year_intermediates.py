@@ -4,7 +4,14 @@ import pandas as pd
 import pytest
 
 from nest_eval.config import RunConfig
-from nest_eval.domains import comparisons, distance, implementation, intermediates, outcomes
+from nest_eval.domains import (
+    case_mix,
+    comparisons,
+    distance,
+    implementation,
+    intermediates,
+    outcomes,
+)
 from nest_eval.domains.year import compute_year
 
 YEAR = 2025
@@ -26,7 +33,18 @@ def counted_year(demo_data):
     """The 2025 results on the demo data, with the calls of the repeated work counted."""
     calls = Counter()
     with pytest.MonkeyPatch.context() as monkeypatch:
-        _counted(monkeypatch, calls, outcomes, "fit_random_intercept")
+        _counted(monkeypatch, calls, case_mix, "fit_random_intercept")
+        _counted(
+            monkeypatch,
+            calls,
+            case_mix,
+            "adjusted_changes",
+            key=lambda args, kwargs: (
+                "joint" if any("|" in g for g in kwargs["groups"]) else "ancova",
+                len(args[0]),
+                float(args[0]["baseline"].sum()),
+            ),
+        )
         _counted(monkeypatch, calls, outcomes, "episodes")
         _counted(
             monkeypatch,
@@ -62,13 +80,21 @@ def test_a_year_fits_each_model_once_and_builds_each_intermediate_once(counted_y
     results, calls = counted_year
     cohorts = _cohorts_used(demo_data)
     assert cohorts == [2024, 2025]
-    # one model per cohort, measure and respondent: the reporting cohort's are the models
-    # table; each baseline cohort's are that year's own models table
-    models = _model_keys(YEAR, results.models)
-    for cohort in cohorts[:-1]:
-        models |= _model_keys(cohort, compute_year(demo_data, RunConfig(year=cohort)).models)
+    # the reporting cohort's mixed models (the models table) and one ANCOVA per cohort,
+    # measure and respondent: the reporting cohort's are the adjusted table; each baseline
+    # cohort's are that year's own adjusted table
     assert len(results.models) == 6
-    assert calls["fit_random_intercept"] == len(models) == 12
+    assert calls["fit_random_intercept"] == 6
+    ancovas = _model_keys(YEAR, results.adjusted.drop_duplicates(["measure", "respondent"]))
+    for cohort in cohorts[:-1]:
+        earlier = compute_year(demo_data, RunConfig(year=cohort)).adjusted
+        ancovas |= _model_keys(cohort, earlier.drop_duplicates(["measure", "respondent"]))
+    fitted = [key for key in calls if key[0] == "ancova"]
+    assert sum(calls[key] for key in fitted) == len(ancovas) == 12
+    assert all(calls[key] == 1 for key in fitted)  # each child sample fitted once
+    # and one joint model of both cohorts per measure and respondent, for distance travelled
+    joint = [key for key in calls if key[0] == "joint"]
+    assert len(joint) == 6 and all(calls[key] == 1 for key in joint)
     assert calls["episodes"] == 1
     assert {key[1:] for key in calls if key[0] == "reliable_change"} == {(c,) for c in cohorts}
     assert all(calls[key] == 1 for key in calls if key[0] == "reliable_change")
@@ -78,7 +104,7 @@ def test_a_year_fits_each_model_once_and_builds_each_intermediate_once(counted_y
 
 def test_shared_intermediates_give_the_tables_built_alone(counted_year, demo_data):
     results, _ = counted_year
-    alone = distance.distance_travelled(demo_data, YEAR, min_paired=outcomes.min_paired_for(10))
+    alone = distance.distance_travelled(demo_data, YEAR, min_paired=case_mix.min_paired_for(10))
     pd.testing.assert_frame_equal(results.distance, alone)
     pd.testing.assert_frame_equal(
         results.outcomes_change, distance.outcomes_change(demo_data["outcomes"], YEAR)
@@ -90,7 +116,8 @@ def test_shared_intermediates_give_the_tables_built_alone(counted_year, demo_dat
 def test_intermediates_of_other_settings_are_refused(demo_data):
     outcomes_only = {"outcomes": demo_data["outcomes"]}
     shared = intermediates.year_intermediates(outcomes_only, YEAR, cohorts=[YEAR], fit_models=False)
-    assert shared.outcomes.fits == {} and list(shared.outcomes.summaries) == [YEAR]
+    assert shared.outcomes.adjusted == {} == shared.outcomes.per_year
+    assert list(shared.outcomes.summaries) == [YEAR]
     with pytest.raises(ValueError, match="sd 'reference'"):
         distance.outcomes_change(demo_data["outcomes"], YEAR, sd="sample", intermediates=shared)
     with pytest.raises(ValueError, match="year 2025"):

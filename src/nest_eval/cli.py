@@ -187,7 +187,11 @@ def _run_options(run: argparse.ArgumentParser) -> None:
         "--force", action="store_true", default=None, help="rerun steps even if unchanged"
     )
     run.add_argument("--baseline-year", type=int, help="baseline year for every RPB and domain")
-    run.add_argument("--as-of", help="census date YYYY-MM-DD (default: latest date in the data)")
+    run.add_argument(
+        "--as-of",
+        help="census date YYYY-MM-DD of every 'at a date' figure; rows dated after it are left "
+        "out (default: the last day of the reporting year)",
+    )
     run.add_argument(
         "--financial",
         action="store_true",

@@ -144,7 +144,11 @@ class RunConfig:
     baseline_year : int or None
         The baseline for every RPB and domain; None: each one's earliest earlier year with data.
     as_of : datetime.date or None
-        The census date of every "at a date" figure; None: the latest date in the data.
+        The census date of every "at a date" figure (requests still waiting, waits censored,
+        learners enrolled and completed) and of the data: rows dated after it are left out.
+        None: the last day of the reporting period
+        (:func:`nest_eval.domains.census.census_date`), so a past year's figures do not move
+        when later data arrive.
     financial : bool
         April–March reporting years for dated rows (default calendar years).
     sd : str

@@ -25,8 +25,9 @@ import pandas as pd
 from nest_eval.domains import access as _access
 from nest_eval.domains import experiences as _experiences
 from nest_eval.domains import outcomes as _outcomes
+from nest_eval.domains.census import census_date
 from nest_eval.domains.intermediates import YearIntermediates
-from nest_eval.domains.periods import period_end, period_year
+from nest_eval.domains.periods import period_year
 from nest_eval.reference.breakdowns import (
     AGE_BANDS,
     DOMAIN_DIMENSIONS,
@@ -250,8 +251,8 @@ def year_breakdowns(
         Columns :data:`BREAKDOWN_COLUMNS`: outcomes of the children whose first assessment on
         a measure fell in the year (age at that assessment, sex and WIMD quintile first
         recorded), experiences of the year's responses (all respondent types), and access for
-        the requests received in the year (those still waiting among the group's requests of
-        every year).
+        the requests received in the year by the census date (those still waiting: not
+        supported by the census date).
     """
     year, financial = intermediates.year, intermediates.financial
     frames = []
@@ -283,17 +284,25 @@ def _access_breakdowns(
     threshold: int,
     areas: Sequence[str],
 ) -> list[pd.DataFrame]:
-    """Access by each of its dimensions: the year's requests, and every year's as the pool."""
+    """Access by each of its dimensions: the requests of the period, at the census date.
+
+    The requests are those :func:`~nest_eval.domains.access.access_indicators` counts: received
+    in the reporting period on or before the census date (the run's, passed in by
+    :func:`~nest_eval.domains.year.compute_year`; by default the last day of the period,
+    :func:`~nest_eval.domains.census.census_date`).
+    """
     year, financial = intermediates.year, intermediates.financial
     census = intermediates.census
-    census = _access.census_date(requests) if census is None else census
-    end = min(period_end(year, financial), census)
-    in_year = period_year(requests["received_date"], financial) == year
+    census = census_date(year, financial=financial) if census is None else census
+    in_year = (period_year(requests["received_date"], financial) == year) & (
+        requests["received_date"] <= census
+    )
+    counted = requests.loc[in_year.fillna(False).astype(bool)]
 
     def summarise(group: pd.DataFrame, scope: pd.DataFrame) -> list[dict[str, object]]:
-        return _access.indicator_records(group.loc[in_year.loc[group.index]], group, census, end)
+        return _access.indicator_records(group, census)
 
     return [
-        breakdown(requests, d, summarise, threshold=threshold, counted=in_year, areas=areas)
+        breakdown(counted, d, summarise, threshold=threshold, areas=areas)
         for d in DOMAIN_DIMENSIONS["access"]
     ]

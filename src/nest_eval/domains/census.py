@@ -1,11 +1,17 @@
-"""The run's census date: rows dated after it are left out of the run, and counted.
+"""The run's census date: what was known at it, and rows dated after it left out and counted.
 
 A run "as of" a date (``--as-of``, :attr:`nest_eval.config.RunConfig.as_of`) describes what was
-known at that date. A row of a dated dataset (the contract's ``dated_by`` column: an outcome's
-``date``, a request's ``received_date``, ...) dated after it is left out of every figure of the
-run, and the rows left out are counted per dataset in the run's accounting
-(:func:`record_census`), which the data-quality table and the run's progress report. Without a
-census date nothing is left out (the census date is then the latest date in the data).
+known at that date; without one, the census date is the last day of the reporting period
+(:func:`census_date`), so a past year's figures do not move when later data arrive. A row of a
+dated dataset (the contract's ``dated_by`` column: an outcome's ``date``, a request's
+``received_date``, ...) dated after it is left out of every figure of the run, and the rows left
+out are counted per dataset in the run's accounting (:func:`record_census`), which the
+data-quality table and the run's progress report.
+
+Every "at a date" figure is taken at the census date: requests still waiting and the waits
+censored there (:mod:`nest_eval.domains.access`), learners enrolled and completed
+(:func:`nest_eval.domains.partnership.training_summary`). A baseline year's figures are taken at
+the same point of that year (:func:`same_point`).
 """
 
 from __future__ import annotations
@@ -15,13 +21,74 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from nest_eval.config import ConfigError
+from nest_eval.domains.periods import period_end, period_start
 from nest_eval.reference.contract import DATASETS
 
-__all__ = ["before_census", "record_census", "rows_after_census"]
+__all__ = ["before_census", "census_date", "record_census", "rows_after_census", "same_point"]
+
+
+def census_date(year: int, as_of: dt.date | None = None, financial: bool = False) -> pd.Timestamp:
+    """The census date of a reporting year: ``as_of``, or the last day of the period.
+
+    Parameters
+    ----------
+    year : int
+        The reporting year.
+    as_of : datetime.date, optional
+        The census date given (``--as-of``); None: the end of the reporting period.
+    financial : bool
+        April–March reporting years.
+
+    Returns
+    -------
+    pandas.Timestamp
+
+    Raises
+    ------
+    ConfigError
+        When ``as_of`` is before the reporting period starts: nothing of the year was known.
+
+    Examples
+    --------
+    >>> census_date(2024), census_date(2024, financial=True)
+    (Timestamp('2024-12-31 00:00:00'), Timestamp('2025-03-31 00:00:00'))
+    >>> census_date(2024, dt.date(2024, 10, 31))
+    Timestamp('2024-10-31 00:00:00')
+    """
+    if as_of is None:
+        return period_end(year, financial)
+    census = pd.Timestamp(as_of)
+    start = period_start(year, financial)
+    if census < start:
+        raise ConfigError(
+            f"as_of {as_of.isoformat()} is before the reporting year {year} starts "
+            f"({start.date().isoformat()})"
+        )
+    return census
+
+
+def same_point(
+    census: pd.Timestamp, year: int, other: int, financial: bool = False
+) -> pd.Timestamp:
+    """The census date of another year at the same distance from that year's end.
+
+    A baseline year is compared at the same point of its own year: with the census date at
+    the end of the reporting year, the baseline's is the end of the baseline year; a run as of
+    two months before the year's end takes the baseline two months before its end.
+
+    Examples
+    --------
+    >>> same_point(pd.Timestamp("2025-12-31"), 2025, 2024)
+    Timestamp('2024-12-31 00:00:00')
+    >>> same_point(pd.Timestamp("2025-10-31"), 2025, 2024)
+    Timestamp('2024-10-31 00:00:00')
+    """
+    return period_end(other, financial) + (census - period_end(year, financial))
 
 
 def before_census(
-    tables: Mapping[str, pd.DataFrame], as_of: dt.date | None
+    tables: Mapping[str, pd.DataFrame], as_of: dt.date | pd.Timestamp | None
 ) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
     """The tables without their rows dated after ``as_of``, and how many each lost.
 
@@ -29,8 +96,8 @@ def before_census(
     ----------
     tables : mapping of str to pandas.DataFrame
         Accepted rows by dataset name.
-    as_of : datetime.date or None
-        The census date; None leaves every row in.
+    as_of : datetime.date, pandas.Timestamp or None
+        The census date (:func:`census_date`); None leaves every row in.
 
     Returns
     -------
@@ -63,11 +130,13 @@ def before_census(
     return kept, left_out
 
 
-def record_census(accounting: Mapping, as_of: dt.date | None, left_out: Mapping[str, int]) -> dict:
+def record_census(
+    accounting: Mapping, as_of: dt.date | pd.Timestamp | None, left_out: Mapping[str, int]
+) -> dict:
     """The run's accounting: ingest's, with the census date and the rows left out after it."""
     if as_of is None:
         return dict(accounting)
-    census = {"as_of": as_of.isoformat(), "rows_after_census": dict(left_out)}
+    census = {"as_of": pd.Timestamp(as_of).date().isoformat(), "rows_after_census": dict(left_out)}
     return {**accounting, "census": census}
 
 

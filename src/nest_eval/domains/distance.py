@@ -18,17 +18,19 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import scipy.stats
 
 from nest_eval.domains import access as _access
 from nest_eval.domains import experiences as _experiences
 from nest_eval.domains import implementation as _implementation
+from nest_eval.domains.case_mix import MIN_PAIRED_PER_RPB, AdjustedChange, compare_cohorts
 from nest_eval.domains.intermediates import (
     YearIntermediates,
     baseline_years,
     reporting_cohort_intermediates,
     year_intermediates,
 )
-from nest_eval.domains.outcomes import MIN_PAIRED_PER_RPB, AdjustedChange, OutcomeCohorts
+from nest_eval.domains.outcomes import OutcomeCohorts
 from nest_eval.reference import indicators as _indicators
 from nest_eval.reference.measures import CATALOGUE, Catalogue
 from nest_eval.reference.vocabulary import CORE_ELEMENTS, RPB_NAMES, WALES
@@ -208,7 +210,7 @@ def _outcome_rows(
     cohorts: OutcomeCohorts, year: int, base: Mapping[str, int | None], catalogue: Catalogue
 ) -> list[dict[str, object]]:
     summaries = cache(lambda y: cohorts.summaries[y].set_index(_KEYS))
-    fit_tables = cache(lambda y, m, r: _fit_table(cohorts.fits.get((y, m, r))))
+    compared = cache(lambda b, m, r: _adjusted_pair(cohorts, year, b, m, r))
     rows = []
     current = summaries(year)
     for rpb, measure, respondent in current.index:
@@ -220,13 +222,24 @@ def _outcome_rows(
         of = {"measure": measure, "respondent": respondent}
         rows.append(_mean_change_row(rpb, of, b, now, then, catalogue))
         rows += _improvement_rows(rpb, of, b, now, then)
-        models = fit_tables(year, measure, respondent), fit_tables(b, measure, respondent)
-        rows += _adjusted_rows(rpb, of, b, *models, catalogue)
+        rows += _adjusted_rows(rpb, of, b, compared(b, measure, respondent), catalogue)
     return rows
 
 
-def _fit_table(fit: AdjustedChange | None) -> pd.DataFrame | None:
-    return None if fit is None else fit.table.set_index("rpb")
+def _adjusted_pair(
+    cohorts: OutcomeCohorts, year: int, b: int, measure: str, respondent: str
+) -> pd.DataFrame | None:
+    """The two cohorts' adjusted changes from one model of both, by RPB (and Wales).
+
+    :func:`~nest_eval.domains.case_mix.compare_cohorts`: at the reporting cohort's Wales case
+    mix, so that the two compare like with like.
+    """
+    now: AdjustedChange | None = cohorts.adjusted.get((year, measure, respondent))
+    then: AdjustedChange | None = cohorts.adjusted.get((b, measure, respondent))
+    if now is None or then is None:
+        return None
+    compared = compare_cohorts(now, then)
+    return None if compared is None else compared.set_index("rpb")
 
 
 def _mean_change_row(
@@ -296,30 +309,29 @@ def _adjusted_rows(
     rpb: str,
     of: Mapping[str, object],
     b: int,
-    model_now: pd.DataFrame | None,
-    model_then: pd.DataFrame | None,
+    compared: pd.DataFrame | None,
     catalogue: Catalogue,
 ) -> list[dict[str, object]]:
-    """The ``adjusted_change_per_year`` row, where both cohorts' models estimate the RPB."""
-    if model_now is None or model_then is None:
+    """The ``adjusted_change`` row, where one model of both cohorts estimates the RPB.
+
+    Its interval is the joint model's Student t interval of the difference.
+    """
+    if compared is None or rpb not in compared.index:
         return []
-    if rpb not in model_now.index or rpb not in model_then.index:
-        return []
-    m1, m0 = model_now.loc[rpb], model_then.loc[rpb]
-    se = float(np.hypot(m1["se"], m0["se"]))
-    delta = m1["adjusted_change_per_year"] - m0["adjusted_change_per_year"]
+    row = compared.loc[rpb]
+    t = float(scipy.stats.t.ppf(0.975, row["df"]))
     return [
         _row(
             rpb,
-            "adjusted_change_per_year",
+            "adjusted_change",
             of,
             b,
-            m0["adjusted_change_per_year"],
-            m1["adjusted_change_per_year"],
-            (delta - _Z95 * se, delta + _Z95 * se),
-            m1["n_children_paired"],
-            _better("adjusted_change_per_year", of["measure"], catalogue),
-            (np.nan, np.nan, m0["n_children_paired"]),
+            row["baseline"],
+            row["current"],
+            (row["change"] - t * row["se"], row["change"] + t * row["se"]),
+            row["n"],
+            _better("adjusted_change", of["measure"], catalogue),
+            (np.nan, np.nan, row["n_baseline"]),
         )
     ]
 
@@ -408,7 +420,7 @@ def distance_travelled(
         built here when not given.
     min_paired : int
         Fewest paired children for an RPB to be kept in a case-mix model
-        (:func:`~nest_eval.domains.outcomes.min_paired_for` of the run's threshold).
+        (:func:`~nest_eval.domains.case_mix.min_paired_for` of the run's threshold).
 
     Returns
     -------

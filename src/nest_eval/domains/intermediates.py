@@ -3,8 +3,9 @@
 Several tables of a year rest on the same intermediate results: the journey ratings (the
 implementation tables, the implementation baselines and the voice funnels), the default
 baseline year of each RPB and domain (:func:`baseline_years`), and for outcomes the episodes,
-reliable change, change summaries and case-mix-adjusted models of the reporting cohort and of
-the baseline cohorts (:class:`~nest_eval.domains.outcomes.OutcomeCohorts`).
+reliable change, change summaries and case-mix-adjusted models (ANCOVA) of the reporting cohort
+and of the baseline cohorts, and the reporting cohort's mixed models
+(:class:`~nest_eval.domains.outcomes.OutcomeCohorts`).
 :func:`year_intermediates` builds them once in a :class:`YearIntermediates`, which
 :func:`nest_eval.domains.year.compute_year` passes to every table built on them; called without
 it, each public function builds what it needs itself.
@@ -19,6 +20,7 @@ import pandas as pd
 
 from nest_eval.domains import implementation as _implementation
 from nest_eval.domains import outcomes as _outcomes
+from nest_eval.domains.case_mix import MIN_PAIRED_PER_RPB
 from nest_eval.domains.periods import default_baseline, period_year
 from nest_eval.reference.measures import CATALOGUE, Catalogue
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
@@ -56,7 +58,8 @@ class YearIntermediates:
         The outcome statistics of the reporting cohort and the baseline cohorts (None without
         outcomes data).
     census : pandas.Timestamp or None
-        The census date of the "at a date" figures (access); None: the latest date in the data.
+        The census date of the "at a date" figures (access); None: the last day of the
+        reporting period.
     min_paired : int
         Fewest paired children for an RPB to be kept in a model.
     """
@@ -70,7 +73,7 @@ class YearIntermediates:
     baselines: pd.DataFrame
     outcomes: _outcomes.OutcomeCohorts | None
     census: pd.Timestamp | None = None
-    min_paired: int = _outcomes.MIN_PAIRED_PER_RPB
+    min_paired: int = MIN_PAIRED_PER_RPB
 
     def baselines_for(self, domain: str) -> dict[str, int | None]:
         """The baseline year of each RPB (and Wales) in a domain: the run's, or the default."""
@@ -169,7 +172,7 @@ def year_intermediates(
     cohorts: Iterable[int] | None = None,
     fit_models: bool = True,
     census: pd.Timestamp | None = None,
-    min_paired: int = _outcomes.MIN_PAIRED_PER_RPB,
+    min_paired: int = MIN_PAIRED_PER_RPB,
 ) -> YearIntermediates:
     """Build once what a reporting year's tables share.
 
@@ -192,13 +195,15 @@ def year_intermediates(
         The outcome cohorts to build; by default those distance travelled uses: the reporting
         year and the outcome baselines.
     fit_models : bool
-        Fit the case-mix-adjusted models of each cohort.
+        Fit the case-mix-adjusted models (ANCOVA) of each cohort, and the mixed models of the
+        reporting year's.
     census : pandas.Timestamp, optional
-        The census date of the access figures (the run's ``as_of``); default the latest date
-        in the data.
+        The census date of the access figures
+        (:func:`~nest_eval.domains.census.census_date`); default the last day of the
+        reporting period.
     min_paired : int
         Fewest paired children for an RPB to be kept in a model
-        (:func:`nest_eval.domains.outcomes.min_paired_for`).
+        (:func:`nest_eval.domains.case_mix.min_paired_for`).
 
     Returns
     -------
@@ -213,7 +218,7 @@ def year_intermediates(
             base = _baselines_for(baselines, "outcomes", baseline_year)
             cohorts = {b for b in base.values() if b is not None} | {year}
         outcome_cohorts = _outcomes.outcome_cohorts(
-            data["outcomes"], cohorts, catalogue, sd, financial, fit_models, min_paired
+            data["outcomes"], cohorts, catalogue, sd, financial, fit_models, min_paired, [year]
         )
     return YearIntermediates(
         year=year,

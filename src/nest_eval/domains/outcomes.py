@@ -14,8 +14,8 @@ Statistics
   per episode and per person (:func:`corc_categories`).
 - Mean change with a t interval and the standardised mean change with its interval
   (:func:`change_summary`).
-- Case-mix-adjusted change per RPB from a linear mixed model on all of each child's assessments
-  (:func:`adjusted_change`).
+- Case-mix-adjusted change per RPB, from first to last assessment by analysis of covariance, and
+  change per year from a mixed model for analysts (:mod:`nest_eval.domains.case_mix`).
 
 :func:`outcome_cohorts` builds all of these once for the cohorts a reporting year uses
 (:class:`OutcomeCohorts`), for the tables that share them.
@@ -30,26 +30,26 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from nest_eval.domains.periods import period_year
-from nest_eval.reference.measures import CATALOGUE, Catalogue, Measure
+from nest_eval.domains.case_mix import (
+    MIN_PAIRED_PER_RPB,
+    AdjustedChange,
+    ChangePerYear,
+    adjusted_change,
+    change_per_year,
+)
+from nest_eval.domains.periods import DAYS_PER_YEAR, period_year
+from nest_eval.reference.measures import CATALOGUE, Catalogue, Cutoff, Measure
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 from nest_eval.stats import intervals
-from nest_eval.stats.mixed_model import RandomInterceptFit, aliased_columns, fit_random_intercept
 
 __all__ = [
     "CATEGORIES",
-    "MIN_CHILDREN_PER_MODEL",
-    "MIN_PAIRED_PER_RPB",
-    "MODEL_SPECIFICATION",
     "PAIRED_DATA_COLUMNS",
-    "AdjustedChange",
     "OutcomeCohorts",
-    "adjusted_change",
     "change_summary",
     "corc_categories",
     "episodes",
     "indicator_records",
-    "min_paired_for",
     "outcome_cohorts",
     "paired_data",
     "reliable_change",
@@ -72,10 +72,11 @@ _PERCENTAGES = (
 )
 """Each category's percentage of the assessable pairs, and the category it is of."""
 
-_Z95 = 1.959963984540054
 RCI_CRITICAL = 1.96
 """|RCI| above this is a reliable change (Jacobson & Truax 1991)."""
-DAYS_PER_YEAR = 365.25
+
+_DECIMALS = 9
+"""A change and its reliable-change threshold are compared to this many decimals."""
 
 
 def episodes(outcomes: pd.DataFrame, financial: bool = False) -> pd.DataFrame:
@@ -133,11 +134,12 @@ class _ChangeFigures:
     threshold_source: str
 
 
-def _change_figures(
-    measure_key: str, baseline: pd.Series, catalogue: Catalogue, sd: str
-) -> _ChangeFigures | None:
-    """Choose SD and reliability (or a published threshold) for the reliable change index."""
-    measure = catalogue[measure_key]
+def _change_figures(measure: Measure, baseline: pd.Series, sd: str) -> _ChangeFigures | None:
+    """Choose SD and reliability (or a published threshold) for the reliable change index.
+
+    These are the measure's unbanded figures, for children in none of its reliable-change bands
+    (:func:`_band_figures`).
+    """
     sample_sd = float(baseline.std(ddof=1)) if baseline.count() >= 2 else np.nan
     if sd == "sample" or measure.reference_sd is None:
         sd_value, sd_source = sample_sd, f"sample baseline SD (n = {int(baseline.count())})"
@@ -167,6 +169,22 @@ def _change_figures(
     return None
 
 
+def _band_figures(
+    measure: Measure, respondent: str, sex: str | None, age: float | None
+) -> _ChangeFigures | None:
+    """The published reliable-change threshold of this respondent, sex and age's band, if any."""
+    band = measure.reliable_change_band(respondent, sex, age)
+    if band is None:
+        return None
+    return _ChangeFigures(
+        np.nan,
+        "",
+        np.nan,
+        band.threshold.value,
+        f"published threshold ({band.label}): {band.threshold.source}",
+    )
+
+
 def reliable_change(
     episode_table: pd.DataFrame, catalogue: Catalogue = CATALOGUE, sd: str = "reference"
 ) -> pd.DataFrame:
@@ -177,8 +195,14 @@ def reliable_change(
     baseline SD when ``sd="sample"`` or when the catalogue has none (the sample SD is then that
     of the first scores of the paired episodes passed in, per measure and respondent). Where the
     catalogue has no reliability but a published reliable-change threshold, that threshold is
-    used; with neither, the pair is ``not assessable``. Direction comes from the measure: for
-    "higher is worse" measures a reliable fall is an improvement.
+    used; with neither, the pair is ``not assessable``. Where the catalogue publishes
+    thresholds by band (YP-CORE by sex and age band), the threshold of the band of the
+    episode's respondent, sex and age at first assessment is used ahead of these; an episode in
+    no band gets the measure's unbanded figures (the sample SD is still that of every paired
+    episode of the measure and respondent). A change is reliable where its size exceeds the
+    threshold (|RCI| > 1.96), compared after rounding to 9 decimals so that a change equal to
+    the threshold is never reliable by floating-point error. Direction comes from the measure:
+    for "higher is worse" measures a reliable fall is an improvement.
 
     Clinically significant change uses the catalogue's published clinical cut-off for the
     measure, respondent, sex and age at first assessment (Jacobson–Truax criterion *c* needs
@@ -209,6 +233,9 @@ def reliable_change(
     meaningful change in psychotherapy research. J Consult Clin Psychol 59:12–19.
     Christensen L, Mendoza JL (1986). A method of assessing change in a single subject: an
     alteration of the RC index. Behav Ther 17:305–308.
+    Twigg E, et al. (2016). Acceptability, reliability, referential distributions and
+    sensitivity to change in the YP-CORE outcome measure: replication and refinement. Child
+    Adolesc Ment Health 21(2):115–123 (reliable change indices by sex and age band).
     Wolpert M, et al. (2016). Child- and parent-reported outcomes and experience from child and
     young people's mental health services 2011–2015. CORC.
     """
@@ -224,11 +251,16 @@ def reliable_change(
         if len(rows) == 0:
             continue
         measure = catalogue[measure_key]
-        figures = _change_figures(measure_key, table["first_score"].iloc[rows], catalogue, sd)
-        if figures is not None:
-            change = table["change"].to_numpy()[rows]
-            assessment.assess_reliable(rows, figures, change, measure.higher_is_better)
-        assessment.assess_clinical(table, rows, measure, respondent)
+        unbanded = _change_figures(measure, table["first_score"].iloc[rows], sd)
+        for (sex, age), positions in _band_groups(table.iloc[rows]).items():
+            target = rows[positions]
+            figures = _band_figures(measure, respondent, sex, age) or unbanded
+            if figures is not None:
+                change = table["change"].to_numpy()[target]
+                assessment.assess_reliable(target, figures, change, measure.higher_is_better)
+            cutoff = measure.clinical_threshold(respondent, sex, age)
+            if cutoff is not None:
+                assessment.assess_clinical(table, target, cutoff)
     for name, values in assessment.columns(paired).items():
         table[name] = values
     return table
@@ -277,23 +309,16 @@ class _Assessment:
         self.sd_source[rows] = figures.sd_source
         self.threshold_source[rows] = figures.threshold_source
         self.rci[rows] = change / (figures.threshold / RCI_CRITICAL)
-        reliable = np.abs(change) > figures.threshold
+        reliable = np.round(np.abs(change) - figures.threshold, _DECIMALS) > 0
         better = change > 0 if higher_is_better else change < 0
         self.improved[rows] = reliable & better
         self.deteriorated[rows] = reliable & ~better
         self.assessable[rows] = True
 
-    def assess_clinical(
-        self, table: pd.DataFrame, rows: np.ndarray, measure: Measure, respondent: str
-    ) -> None:
-        """Clinical range at the first and last assessment, where a cut-off applies."""
-        for (sex, age_band), sub_rows in _cutoff_groups(table.iloc[rows]).items():
-            cutoff = measure.clinical_threshold(respondent, sex, age_band)
-            if cutoff is None:
-                continue
-            target = rows[sub_rows]
-            self.clinical_before[target] = cutoff.in_band(table["first_score"].to_numpy()[target])
-            self.clinical_after[target] = cutoff.in_band(table["last_score"].to_numpy()[target])
+    def assess_clinical(self, table: pd.DataFrame, rows: np.ndarray, cutoff: Cutoff) -> None:
+        """Clinical range at the first and last assessment of the episodes at ``rows``."""
+        self.clinical_before[rows] = cutoff.in_band(table["first_score"].to_numpy()[rows])
+        self.clinical_after[rows] = cutoff.in_band(table["last_score"].to_numpy()[rows])
 
     def columns(self, paired: np.ndarray) -> dict[str, np.ndarray]:
         """The columns :func:`reliable_change` adds, in order."""
@@ -326,13 +351,13 @@ class _Assessment:
         }
 
 
-def _cutoff_groups(sub: pd.DataFrame) -> dict[tuple[object, object], np.ndarray]:
-    """Positions of ``sub`` grouped by (sex, age) as the cut-offs need them."""
+def _band_groups(sub: pd.DataFrame) -> dict[tuple[str | None, float | None], np.ndarray]:
+    """Positions of ``sub`` grouped by (sex, age at first assessment) as bands need them."""
     sex = sub["sex"].astype(object).where(sub["sex"].notna(), None).to_numpy()
     age = pd.to_numeric(sub["age0"], errors="coerce").to_numpy(dtype=float)
-    # Cut-offs use completed years: group by the whole year of age to look them up once.
+    # Bands use completed years: group by the whole year of age to look them up once.
     whole = np.floor(age)
-    groups: dict[tuple[object, object], list[int]] = {}
+    groups: dict[tuple[str | None, float | None], list[int]] = {}
     for position, (s, a) in enumerate(zip(sex, whole, strict=True)):
         key = (s, None if np.isnan(a) else float(a))
         groups.setdefault(key, []).append(position)
@@ -599,234 +624,6 @@ def paired_data(assessed: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(PAIRED_DATA_COLUMNS))
 
 
-MODEL_SPECIFICATION = (
-    "score_ij = a_rpb(i) + b_rpb(i) * t_ij + c * age0_i + d_sex(i) + e_wimd(i) + u_i + e_ij, "
-    "u_i ~ N(0, s2_child), e_ij ~ N(0, s2); t_ij = years since child i's first assessment on the "
-    "measure; age0 = age at first assessment; sex and WIMD quintile as factors; fitted by REML "
-    "on every assessment of the children whose first assessment fell in the year. b_rpb is the "
-    "RPB's case-mix-adjusted change per year; Wales is the average of the b_rpb weighted by "
-    "paired children. A covariate column aliased with earlier ones in a model is dropped, as "
-    "lme4 does. R: lmer(score ~ 0 + rpb + rpb:t + age0 + sex + factor(wimd) + (1 | child))"
-)
-"""The case-mix-adjusted model, as printed in the reports' methods section."""
-
-
-MIN_CHILDREN_PER_MODEL = 30
-"""Fewest children in the cohort for a measure and respondent to be modelled."""
-
-MIN_PAIRED_PER_RPB = 5
-"""Fewest children with two or more assessments for an RPB to be kept in a model, below any
-disclosure threshold (:func:`min_paired_for`)."""
-
-
-def min_paired_for(threshold: int) -> int:
-    """Fewest paired children for an RPB to be kept in a model, at a disclosure threshold.
-
-    At least :data:`MIN_PAIRED_PER_RPB`, and never below the threshold: an RPB's adjusted
-    change resting on fewer children would not be published, and a model that left out only
-    RPBs below a smaller minimum would tell readers that an RPB it left out has fewer paired
-    children than that, narrowing a suppressed count (Hundepool et al. 2012, section 4.3).
-
-    Examples
-    --------
-    >>> min_paired_for(10), min_paired_for(3)
-    (10, 5)
-    """
-    return max(MIN_PAIRED_PER_RPB, threshold)
-
-
-@dataclass(frozen=True)
-class AdjustedChange:
-    """Result of :func:`adjusted_change` for one measure and respondent.
-
-    Attributes
-    ----------
-    table : pandas.DataFrame
-        Per RPB (and Wales): ``adjusted_change_per_year``, ``se``, ``ci_low``, ``ci_high``,
-        ``n_children``, ``n_children_paired``, ``n_obs``.
-    sigma2, sigma2_child : float
-        Residual and between-child variances.
-    n_obs, n_children : int
-        Observations and children in the model.
-    n_excluded_children : int
-        Children left out for a missing covariate.
-    excluded_rpbs : tuple of str
-        RPBs with too few paired children to estimate their change.
-    converged : bool
-        Whether the REML optimisation converged.
-    """
-
-    measure: str
-    respondent: str
-    table: pd.DataFrame
-    sigma2: float
-    sigma2_child: float
-    n_obs: int
-    n_children: int
-    n_excluded_children: int
-    excluded_rpbs: tuple[str, ...]
-    converged: bool
-
-
-def _design(data: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """Design matrix of :data:`MODEL_SPECIFICATION` (treatment coding, first level reference)."""
-    columns: list[np.ndarray] = []
-    names: list[str] = []
-    rpb = data["rpb"].to_numpy()
-    rpbs = [r for r in RPB_NAMES if (rpb == r).any()]
-    t = data["t"].to_numpy(dtype=float)
-    for r in rpbs:
-        columns.append((rpb == r).astype(float))
-        names.append(f"rpb[{r}]")
-    for r in rpbs:
-        columns.append((rpb == r) * t)
-        names.append(f"rpb[{r}]:t")
-    columns.append(data["age0"].to_numpy(dtype=float))
-    names.append("age0")
-    for factor in ("sex", "wimd_quintile"):
-        values = data[factor].astype(str).to_numpy()
-        for level in sorted(set(values))[1:]:
-            columns.append((values == level).astype(float))
-            names.append(f"{factor}[{level}]")
-    return np.column_stack(columns), names
-
-
-def adjusted_change(
-    outcomes: pd.DataFrame,
-    episode_table: pd.DataFrame,
-    cohort: int,
-    min_children: int = MIN_CHILDREN_PER_MODEL,
-    min_paired_per_rpb: int = MIN_PAIRED_PER_RPB,
-) -> list[AdjustedChange]:
-    """Case-mix-adjusted change per RPB from a random-intercept linear mixed model.
-
-    For each measure and respondent with at least ``min_children`` children in the cohort, the
-    model of :data:`MODEL_SPECIFICATION` is fitted by exact REML
-    (:func:`nest_eval.stats.mixed_model.fit_random_intercept`) on all of each child's assessments.
-    RPBs with fewer than ``min_paired_per_rpb`` paired children are left out of that model
-    (their children too) and named in ``excluded_rpbs``; children with a missing covariate are
-    left out and counted.
-
-    Parameters
-    ----------
-    outcomes : pandas.DataFrame
-        Accepted ``outcomes`` rows.
-    episode_table : pandas.DataFrame
-        Output of :func:`episodes` for the same rows.
-    cohort : int
-        The cohort (reporting) year.
-    min_children : int
-        Fewest children for a measure to be modelled.
-    min_paired_per_rpb : int
-        Fewest paired children for an RPB's change to be estimated.
-
-    Returns
-    -------
-    list of AdjustedChange
-        One per measure and respondent modelled, in catalogue-key order.
-
-    References
-    ----------
-    Laird NM, Ware JH (1982). Random-effects models for longitudinal data. Biometrics
-    38:963–974.
-    Bates D, Mächler M, Bolker B, Walker S (2015). Fitting linear mixed-effects models using
-    lme4. J Stat Softw 67(1):1–48.
-    """
-    keys = ["person_id", "measure", "respondent"]
-    chosen = episode_table.loc[episode_table["cohort"] == cohort]
-    info = chosen[[*keys, "rpb", "first_date", "age0", "sex", "wimd_quintile", "paired"]]
-    rows = outcomes[[*keys, "date", "score"]].merge(info, on=keys, how="inner")
-    results: list[AdjustedChange] = []
-    for (measure, respondent), data in rows.groupby(["measure", "respondent"], sort=True):
-        children = info[(info["measure"] == measure) & (info["respondent"] == respondent)]
-        if len(children) < min_children:
-            continue
-        fitted = _fit_adjusted_change(
-            str(measure), str(respondent), data, children, min_paired_per_rpb
-        )
-        if fitted is not None:
-            results.append(fitted)
-    return results
-
-
-def _fit_adjusted_change(
-    measure: str,
-    respondent: str,
-    data: pd.DataFrame,
-    children: pd.DataFrame,
-    min_paired_per_rpb: int,
-) -> AdjustedChange | None:
-    """Fit one measure and respondent's model; None when no RPB has enough paired children."""
-    complete = children.dropna(subset=["age0", "sex", "wimd_quintile"])
-    paired_counts = complete.loc[complete["paired"]].groupby("rpb").size()
-    kept_rpbs = [r for r in RPB_NAMES if paired_counts.get(r, 0) >= min_paired_per_rpb]
-    excluded = tuple(r for r in RPB_NAMES if r in set(children["rpb"]) and r not in kept_rpbs)
-    if not kept_rpbs:
-        return None
-    data = data.loc[
-        data["person_id"].isin(complete["person_id"]) & data["rpb"].isin(kept_rpbs)
-    ].copy()
-    data["t"] = (data["date"] - data["first_date"]).dt.days / DAYS_PER_YEAR
-    x, names = _design(data)
-    aliased = aliased_columns(x, names)  # e.g. a WIMD quintile only the one "other" sex has
-    if aliased:
-        kept = [j for j in range(x.shape[1]) if j not in aliased]
-        x, names = x[:, kept], [names[j] for j in kept]
-    fit = fit_random_intercept(
-        data["score"].to_numpy(dtype=float), x, data["person_id"].to_numpy(), names
-    )
-    in_model = complete.loc[complete["rpb"].isin(kept_rpbs)]
-    return AdjustedChange(
-        measure=measure,
-        respondent=respondent,
-        table=_adjusted_table(fit, in_model, data, kept_rpbs),
-        sigma2=float(fit.sigma2),
-        sigma2_child=float(fit.sigma2_group),
-        n_obs=int(fit.n_obs),
-        n_children=int(fit.n_groups),
-        n_excluded_children=len(children) - len(complete),
-        excluded_rpbs=excluded,
-        converged=bool(fit.converged),
-    )
-
-
-def _adjusted_table(
-    fit: RandomInterceptFit, in_model: pd.DataFrame, data: pd.DataFrame, kept_rpbs: list[str]
-) -> pd.DataFrame:
-    """Each kept RPB's change per year and Wales's, weighted by paired children."""
-    n_children = in_model.groupby("rpb").size()
-    n_paired = in_model.loc[in_model["paired"]].groupby("rpb").size()
-    n_obs = data.groupby("rpb").size()
-    table_rows = []
-    weights = pd.Series(0.0, index=fit.params.index)
-    for r in kept_rpbs:
-        name = f"rpb[{r}]:t"
-        estimate, se = float(fit.params[name]), float(fit.bse[name])
-        weights[name] = n_paired.get(r, 0)
-        table_rows.append(
-            (r, estimate, se, n_children.get(r, 0), n_paired.get(r, 0), n_obs.get(r, 0))
-        )
-    weights /= weights.sum()
-    estimate, se = fit.contrast(weights)
-    table_rows.append(
-        (WALES, estimate, se, int(n_children.sum()), int(n_paired.sum()), int(n_obs.sum()))
-    )
-    table = pd.DataFrame(
-        table_rows,
-        columns=[
-            "rpb",
-            "adjusted_change_per_year",
-            "se",
-            "n_children",
-            "n_children_paired",
-            "n_obs",
-        ],
-    )
-    table["ci_low"] = table["adjusted_change_per_year"] - _Z95 * table["se"]
-    table["ci_high"] = table["adjusted_change_per_year"] + _Z95 * table["se"]
-    return table
-
-
 @dataclass(frozen=True)
 class OutcomeCohorts:
     """The outcome statistics of the cohorts a reporting year uses, each built once.
@@ -839,19 +636,27 @@ class OutcomeCohorts:
         :func:`reliable_change` of each cohort's episodes, by cohort year.
     summaries : mapping of int to pandas.DataFrame
         :func:`change_summary` of each cohort, by cohort year.
-    fits : mapping of (int, str, str) to AdjustedChange
-        :func:`adjusted_change` by cohort, measure and respondent, each cohort's in
-        catalogue-key order (empty when the models were not fitted).
+    adjusted : mapping of (int, str, str) to AdjustedChange
+        :func:`~nest_eval.domains.case_mix.adjusted_change` (ANCOVA) by cohort, measure and
+        respondent, each cohort's in key order (empty when the models were not fitted).
+    per_year : mapping of (int, str, str) to ChangePerYear
+        :func:`~nest_eval.domains.case_mix.change_per_year` (mixed model) by cohort, measure and
+        respondent, for the cohorts it was asked for.
     """
 
     episodes: pd.DataFrame
     assessed: Mapping[int, pd.DataFrame]
     summaries: Mapping[int, pd.DataFrame]
-    fits: Mapping[tuple[int, str, str], AdjustedChange]
+    adjusted: Mapping[tuple[int, str, str], AdjustedChange]
+    per_year: Mapping[tuple[int, str, str], ChangePerYear]
 
-    def cohort_fits(self, cohort: int) -> list[AdjustedChange]:
-        """The adjusted-change models of one cohort, in catalogue-key order."""
-        return [fit for (year, _, _), fit in self.fits.items() if year == cohort]
+    def cohort_adjusted(self, cohort: int) -> list[AdjustedChange]:
+        """The adjusted-change models (ANCOVA) of one cohort, in key order."""
+        return [fit for (year, _, _), fit in self.adjusted.items() if year == cohort]
+
+    def cohort_per_year(self, cohort: int) -> list[ChangePerYear]:
+        """The change-per-year models (mixed) of one cohort, in key order."""
+        return [fit for (year, _, _), fit in self.per_year.items() if year == cohort]
 
 
 def outcome_cohorts(
@@ -862,8 +667,9 @@ def outcome_cohorts(
     financial: bool = False,
     fit_models: bool = True,
     min_paired: int = MIN_PAIRED_PER_RPB,
+    per_year_cohorts: Iterable[int] | None = None,
 ) -> OutcomeCohorts:
-    """Episodes, reliable change, change summaries and adjusted change of some cohorts, once.
+    """Episodes, reliable change, change summaries and the models of some cohorts, once.
 
     Parameters
     ----------
@@ -878,9 +684,14 @@ def outcome_cohorts(
     financial : bool
         April–March cohort years.
     fit_models : bool
-        Fit the case-mix-adjusted models of each cohort (:func:`adjusted_change`).
+        Fit the case-mix models of each cohort
+        (:func:`~nest_eval.domains.case_mix.adjusted_change`, and
+        :func:`~nest_eval.domains.case_mix.change_per_year` for ``per_year_cohorts``).
     min_paired : int
-        Fewest paired children for an RPB to be kept in a model (:func:`min_paired_for`).
+        Fewest paired children for an RPB to be kept in a model
+        (:func:`~nest_eval.domains.case_mix.min_paired_for`).
+    per_year_cohorts : iterable of int, optional
+        The cohorts whose mixed models are fitted; default every cohort.
 
     Returns
     -------
@@ -892,16 +703,21 @@ def outcome_cohorts(
         year: reliable_change(episode_table[episode_table["cohort"] == year], catalogue, sd)
         for year in years
     }
-    fits = {}
+    adjusted: dict[tuple[int, str, str], AdjustedChange] = {}
+    per_year: dict[tuple[int, str, str], ChangePerYear] = {}
     if fit_models:
-        fits = {
-            (year, fit.measure, fit.respondent): fit
-            for year in years
-            for fit in adjusted_change(outcomes, episode_table, year, min_paired_per_rpb=min_paired)
-        }
+        mixed = years if per_year_cohorts is None else sorted({int(y) for y in per_year_cohorts})
+        for year in years:
+            for fit in adjusted_change(episode_table, year, min_paired_per_rpb=min_paired):
+                adjusted[(year, fit.measure, fit.respondent)] = fit
+        for year in mixed:
+            models = change_per_year(outcomes, episode_table, year, min_paired_per_rpb=min_paired)
+            for model in models:
+                per_year[(year, model.measure, model.respondent)] = model
     return OutcomeCohorts(
         episodes=episode_table,
         assessed=MappingProxyType(assessed),
         summaries=MappingProxyType({year: change_summary(a) for year, a in assessed.items()}),
-        fits=MappingProxyType(fits),
+        adjusted=MappingProxyType(adjusted),
+        per_year=MappingProxyType(per_year),
     )

@@ -7,7 +7,10 @@ board. These are returns, not samples: no sampling interval is attached.
 
 Training figures follow the NYTH/NEST implementation update (2024): learners enrolled and
 completed on the NEST and children's rights course, the share of ratings that are good or
-excellent (4 or 5 on 1–5), and learners by organisation type.
+excellent (4 or 5 on 1–5), and learners by organisation type. Like the update's ("as of October
+2024, 147 people had enrolled on the course and 70 had completed"), they are figures at a date:
+the learners enrolled in the reporting period by the census date, and of them those who had
+completed by it (:func:`training_summary`).
 """
 
 from __future__ import annotations
@@ -83,16 +86,27 @@ def enablers(partnership: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def training_summary(
-    training: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
+    training: pd.DataFrame,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    census: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
-    """Enrolment, completion, rating and organisation mix of learners enrolled in a period.
+    """Enrolment, completion, rating and organisation mix of learners, at a census date.
+
+    The learners are those enrolled in the reporting period (``start`` to ``end``) on or
+    before the census date. Of them, *completed* counts those with a completion date on or
+    before the census date; the ratings are those of the learners who had not completed after
+    it (a learner rates on completing, so a rating from a completion after the census date was
+    not known at it). Learners by organisation are shares of the learners enrolled.
 
     Parameters
     ----------
     training : pandas.DataFrame
         Accepted ``training`` rows.
     start, end : pandas.Timestamp
-        Learners enrolled on or between these dates; completions counted up to ``end``.
+        The reporting period.
+    census : pandas.Timestamp, optional
+        The census date (default ``end``).
 
     Returns
     -------
@@ -107,14 +121,14 @@ def training_summary(
     Welsh Government (2024). NYTH/NEST implementation update (training figures).
     Wilson EB (1927). J Am Stat Assoc 22:209–212.
     """
+    census = end if census is None else census
     learners = training.loc[
-        (training["enrolled_date"] >= start) & (training["enrolled_date"] <= end)
+        (training["enrolled_date"] >= start) & (training["enrolled_date"] <= min(end, census))
     ]
     enrolled = len(learners)
-    completed = int(
-        (learners["completed_date"].notna() & (learners["completed_date"] <= end)).sum()
-    )
-    ratings = learners["rating"].dropna()
+    later = (learners["completed_date"] > census).fillna(False).astype(bool)
+    completed = int((learners["completed_date"].notna() & ~later).sum())
+    ratings = learners.loc[~later, "rating"].dropna()
     good = int((ratings >= 4).sum())
 
     def share(x: int, n: int, name: str, kind: object = pd.NA) -> tuple:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 __all__ = [
+    "DAYS_PER_YEAR",
     "PERIOD_COLUMNS",
     "dataset_years",
     "default_baseline",
@@ -20,6 +21,9 @@ __all__ = [
     "period_start",
     "period_year",
 ]
+
+DAYS_PER_YEAR = 365.25
+"""Days in a year of follow-up (the mean length of a Julian year)."""
 
 PERIOD_COLUMNS: dict[str, str] = {
     "self_assessment": "year",

@@ -25,8 +25,8 @@ from nest_eval.config import RunConfig
 from nest_eval.reference.overrides import DEFAULT_REFERENCE, Reference
 
 if TYPE_CHECKING:
+    from nest_eval.domains.case_mix import AdjustedChange, ChangePerYear
     from nest_eval.domains.intermediates import YearIntermediates
-    from nest_eval.domains.outcomes import AdjustedChange
 
 __all__ = [
     "RESULTS_ENV",
@@ -109,13 +109,15 @@ class YearResults:
     cohort's children with a follow-up assessment per RPB
     (:func:`~nest_eval.domains.outcomes.paired_data`), ``foundations`` the RPBs' ratings of the
     NEST foundations (:func:`~nest_eval.domains.implementation.foundation_ratings`).
-    ``adjusted`` holds
-    the case-mix-adjusted change of every model (one row per measure, respondent and RPB or
-    Wales), ``models`` one row per model, and ``model_specification`` the model's text.
+    ``adjusted`` holds the case-mix-adjusted change from first to last assessment of every
+    ANCOVA (one row per measure, respondent and RPB or Wales) and ``model_specification`` its
+    text; ``change_per_year`` the change per year of every mixed model (for analysts, the same
+    rows), ``models`` one row per mixed model and ``per_year_specification`` its text.
     ``derived`` keeps what later layers derive from the results for given settings (the
     disclosure decision of a run), so that every report of a run reuses it. ``data_years``
     lists the reporting years each dataset has accepted rows in
-    (:func:`~nest_eval.domains.periods.dataset_years`).
+    (:func:`~nest_eval.domains.periods.dataset_years`). ``census_date`` is the date every "at
+    a date" figure is taken at (ISO; :func:`~nest_eval.domains.census.census_date`).
     """
 
     year: int
@@ -133,8 +135,10 @@ class YearResults:
     agreement: pd.DataFrame
     access: pd.DataFrame
     adjusted: pd.DataFrame
+    change_per_year: pd.DataFrame
     models: pd.DataFrame
     model_specification: str
+    per_year_specification: str
     enablers: pd.DataFrame
     enablers_baseline: pd.DataFrame | None
     training: pd.DataFrame
@@ -147,6 +151,7 @@ class YearResults:
     run_id: str | None = None
     derived: dict = field(default_factory=dict)
     data_years: dict = field(default_factory=dict)
+    census_date: str = ""
 
 
 def compute_year(
@@ -162,9 +167,10 @@ def compute_year(
         The run's settings: ``year``, ``baseline_year`` (default: each RPB's earliest earlier
         year with data in the domain, for distance travelled; the earliest earlier cycle for
         the other comparisons), ``sd`` (of the reliable change index), ``financial`` years,
-        ``as_of`` (rows dated after it are left out, counted in the results' accounting:
-        :mod:`nest_eval.domains.census`) and the reference data with any overrides. Default:
-        :class:`RunConfig` ``()``.
+        ``as_of`` (the census date, by default the end of the reporting period: every "at a
+        date" figure is taken at it, and rows dated after it are left out, counted in the
+        results' accounting: :mod:`nest_eval.domains.census`) and the reference data with any
+        overrides. Default: :class:`RunConfig` ``()``.
 
     Returns
     -------
@@ -174,23 +180,28 @@ def compute_year(
     -----
     What several tables rest on is built once
     (:func:`~nest_eval.domains.intermediates.year_intermediates`: the journey ratings, the
-    default baselines, and the episodes, reliable change, change summaries and mixed models of
-    the reporting cohort and the outcome baseline cohorts) and passed to every table built on
-    it, so each model is fitted once.
+    default baselines, and the episodes, reliable change, change summaries and ANCOVA models of
+    the reporting cohort and the outcome baseline cohorts, and the reporting cohort's mixed
+    models) and passed to every table built on it, so each model is fitted once.
     """
     config = config or RunConfig()
     from nest_eval.domains.breakdowns import year_breakdowns
-    from nest_eval.domains.census import before_census, record_census
+    from nest_eval.domains.case_mix import (
+        ADJUSTED_CHANGE_SPECIFICATION,
+        CHANGE_PER_YEAR_SPECIFICATION,
+        min_paired_for,
+    )
+    from nest_eval.domains.census import before_census, census_date, record_census
     from nest_eval.domains.intermediates import year_intermediates
-    from nest_eval.domains.outcomes import MODEL_SPECIFICATION, min_paired_for
     from nest_eval.domains.periods import dataset_years
 
     if isinstance(data, LoadedData):
         tables, accounting = data.tables, data.accounting
     else:
         tables, accounting = dict(data), {}
-    tables, left_out = before_census(tables, config.as_of)  # counted in the run's accounting
-    accounting = record_census(accounting, config.as_of, left_out)
+    census = census_date(config.year, config.as_of, config.financial)
+    tables, left_out = before_census(tables, census)  # counted in the run's accounting
+    accounting = record_census(accounting, census, left_out)
     catalogue = config.reference().catalogue
     shared = year_intermediates(
         tables,
@@ -199,32 +210,32 @@ def compute_year(
         catalogue,
         config.sd,
         config.financial,
-        census=_census(config),
+        census=census,
         min_paired=min_paired_for(config.disclosure.threshold),
     )
     sa = tables.get("self_assessment")
     compare_year = _compare_year(sa, config)
-    fits = shared.outcomes.cohort_fits(config.year) if shared.outcomes is not None else []
+    cohorts = shared.outcomes
+    adjusted = cohorts.cohort_adjusted(config.year) if cohorts is not None else []
+    per_year = cohorts.cohort_per_year(config.year) if cohorts is not None else []
     return YearResults(
         year=config.year,
         baseline_year=compare_year,
         **_distance_results(tables, config, shared),
         **_implementation_results(sa, shared.ratings, config.year, compare_year),
-        adjusted=_adjusted_table(fits),
-        models=_models_table(fits),
-        model_specification=MODEL_SPECIFICATION,
-        **_other_domain_results(tables, config, compare_year),
+        adjusted=_by_model(adjusted),
+        change_per_year=_by_model(per_year),
+        models=_models_table(per_year),
+        model_specification=ADJUSTED_CHANGE_SPECIFICATION,
+        per_year_specification=CHANGE_PER_YEAR_SPECIFICATION,
+        **_other_domain_results(tables, config, compare_year, census),
         catalogue_figures=catalogue.figures_table(),
         accounting=accounting,
         breakdowns=year_breakdowns(tables, shared, config.disclosure.threshold),
         parameters=config.parameters(),
         data_years=dataset_years(tables, config.financial),
+        census_date=census.date().isoformat(),
     )
-
-
-def _census(config: RunConfig) -> pd.Timestamp | None:
-    """The run's census date (``as_of``) as a timestamp; None: the latest date in the data."""
-    return pd.Timestamp(config.as_of) if config.as_of is not None else None
 
 
 def _compare_year(sa: pd.DataFrame | None, config: RunConfig) -> int | None:
@@ -315,20 +326,20 @@ def _evidence(sa: pd.DataFrame, year: int) -> pd.DataFrame:
     return rows[columns].dropna(subset=["evidence"]) if "evidence" in rows else pd.DataFrame()
 
 
-def _adjusted_table(fits: list[AdjustedChange]) -> pd.DataFrame:
-    """The case-mix-adjusted change of every model, one row per measure, respondent and RPB."""
+def _by_model(fits: list[AdjustedChange] | list[ChangePerYear]) -> pd.DataFrame:
+    """The tables of several models, one row per measure, respondent and RPB (or Wales)."""
     if not fits:
         return pd.DataFrame()
-    adjusted = pd.concat(
+    table = pd.concat(
         [f.table.assign(measure=f.measure, respondent=f.respondent) for f in fits],
         ignore_index=True,
     )
     front = ["measure", "respondent"]
-    return adjusted[front + [c for c in adjusted.columns if c not in front]]
+    return table[front + [c for c in table.columns if c not in front]]
 
 
-def _models_table(fits: list[AdjustedChange]) -> pd.DataFrame:
-    """One row per model: its size, variance components, exclusions and convergence."""
+def _models_table(fits: list[ChangePerYear]) -> pd.DataFrame:
+    """One row per mixed model: its size, variance components, exclusions and fit."""
     return pd.DataFrame(
         [
             {
@@ -341,6 +352,7 @@ def _models_table(fits: list[AdjustedChange]) -> pd.DataFrame:
                 "excluded": ", ".join(f.excluded_rpbs),
                 "left_out": f.n_excluded_children,
                 "converged": f.converged,
+                "singular": f.singular,
             }
             for f in fits
         ]
@@ -348,9 +360,12 @@ def _models_table(fits: list[AdjustedChange]) -> pd.DataFrame:
 
 
 def _other_domain_results(
-    tables: Mapping[str, pd.DataFrame], config: RunConfig, compare_year: int | None
+    tables: Mapping[str, pd.DataFrame],
+    config: RunConfig,
+    compare_year: int | None,
+    census: pd.Timestamp,
 ) -> dict[str, pd.DataFrame | None]:
-    """Experiences, access, enablers and training of the year."""
+    """Experiences, access, enablers and training of the year, at the census date."""
     from nest_eval.domains import access as _access
     from nest_eval.domains import experiences as _experiences
     from nest_eval.domains import partnership as _partnership
@@ -369,7 +384,7 @@ def _other_domain_results(
             else empty
         ),
         "access": (
-            _access.access_indicators(access, year, _census(config), financial)
+            _access.access_indicators(access, year, census, financial)
             if access is not None
             else empty
         ),
@@ -377,7 +392,7 @@ def _other_domain_results(
         "enablers_baseline": enablers_baseline,
         "training": (
             _partnership.training_summary(
-                training, period_start(year, financial), period_end(year, financial)
+                training, period_start(year, financial), period_end(year, financial), census
             )
             if training is not None
             else empty

@@ -163,11 +163,10 @@ def _compute(config: RunConfig, ingest_key: str, summary: RunSummary, progress: 
     _write_json(build / "results_state.json", {"key": results_key})
     summary.compute_ran = True
     progress(f"compute {config.year}: results and tables ({time.perf_counter() - started:.1f} s)")
-    if config.as_of is not None:
-        left_out = rows_after_census(results.accounting)
-        listed = ", ".join(f"{name} {n}" for name, n in left_out.items() if n) or "none"
-        progress(f"compute {config.year}: rows dated after the census date {config.as_of}, "
-                 f"left out: {listed}")  # fmt: skip
+    left_out = rows_after_census(results.accounting)
+    listed = ", ".join(f"{name} {n}" for name, n in left_out.items() if n) or "none"
+    progress(f"compute {config.year}: rows dated after the census date {results.census_date}, "
+             f"left out: {listed}")  # fmt: skip
     return results_key
 
 

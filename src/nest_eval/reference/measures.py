@@ -20,7 +20,7 @@ comes from, and, for a figure not read in its primary source, where it was read 
 - SDQ: Goodman R. (2001), *J Am Acad Child Adolesc Psychiatry* 40(11):1337–1345 (α, retest);
   sdqinfo (score bands).
 - YP-CORE: Twigg E. et al. (2016), *Child and Adolescent Mental Health* 21(2):115–123 (α,
-  cut-offs by sex and age band; its reliable change indices by band are in the notes).
+  cut-offs and reliable change indices by sex and age band; the indices unverified).
 - RCADS: Chorpita B.F., Moffitt C.E. & Gray J. (2005), *Behaviour Research and Therapy*
   43:309–322 (subscale α, clinical sample; unverified); RCADS user guide and scoring page (UCLA);
   CORC (T-score norms and cut-offs).
@@ -37,10 +37,10 @@ import dataclasses
 import math
 import numbers
 import types
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -64,6 +64,9 @@ __all__ = [
     "Figure",
     "Measure",
     "RawInputCode",
+    "ReliableChangeBand",
+    "Restriction",
+    "first_applying",
     "load_catalogue",
     "normalise_respondent",
     "normalise_sex",
@@ -127,41 +130,29 @@ class Figure:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Cutoff:
-    """A score threshold that starts a band (borderline, abnormal, clinical, ...).
+class Restriction:
+    """Who a banded figure applies to: a respondent, a sex and an inclusive band of age.
+
+    Cut-offs (:class:`Cutoff`) and reliable-change thresholds (:class:`ReliableChangeBand`) are
+    restricted alike; an unrestricted field applies to everyone.
 
     Attributes
     ----------
-    threshold : Figure
-        The threshold score.
     respondent : str or None
-        The respondent the cut-off applies to (one of :data:`RESPONDENTS`); None for any.
+        The respondent the figure applies to (one of :data:`RESPONDENTS`); None for any.
     sex : str or None
-        ``"male"`` or ``"female"`` for sex-specific cut-offs; None for any.
+        ``"male"`` or ``"female"`` for sex-specific figures; None for any.
     age_min, age_max : float or None
         Inclusive age band in completed years (``11``–``13`` covers ages 11.0 up to, not
         including, 14.0); None for no bound.
-    band : str
-        The band the threshold opens: ``"borderline"``, ``"abnormal"``, ``"clinical"``, ... The
-        bands in :data:`CLINICAL_BANDS` mark the clinical range.
-    clinical_side : str
-        ``"above"``: the band is scores ``>= threshold`` (measures where higher is worse);
-        ``"below"``: the band is scores ``< threshold`` (measures where higher is better).
     """
 
-    threshold: Figure
     respondent: str | None = None
     sex: str | None = None
     age_min: float | None = None
     age_max: float | None = None
-    band: str
-    clinical_side: str
 
     def __post_init__(self) -> None:
-        if self.clinical_side not in ("above", "below"):
-            raise ValueError(
-                f"clinical_side must be 'above' or 'below', not {self.clinical_side!r}"
-            )
         if self.respondent is not None and self.respondent not in RESPONDENTS:
             raise ValueError(
                 f"unknown respondent {self.respondent!r}; expected one of {RESPONDENTS}"
@@ -172,30 +163,27 @@ class Cutoff:
             raise ValueError(f"age_min {self.age_min} is above age_max {self.age_max}")
 
     @property
-    def is_clinical(self) -> bool:
-        """Whether this cut-off marks the clinical range (band in :data:`CLINICAL_BANDS`)."""
-        return self.band in CLINICAL_BANDS
+    def is_restricted(self) -> bool:
+        """Whether any of respondent, sex or age restricts who the figure applies to."""
+        return any(
+            value is not None for value in (self.respondent, self.sex, self.age_min, self.age_max)
+        )
 
-    @property
-    def label(self) -> str:
-        """Short description for tables, e.g. ``"cut-off: clinical, male, age 11–13"``."""
-        parts = [self.band]
-        if self.respondent is not None:
-            parts.append(self.respondent)
-        if self.sex is not None:
-            parts.append(self.sex)
+    def restriction_parts(self) -> list[str]:
+        """The restrictions in words, e.g. ``["self", "male", "age 11–13"]``."""
+        parts = [part for part in (self.respondent, self.sex) if part is not None]
         if self.age_min is not None or self.age_max is not None:
             low = "" if self.age_min is None else f"{self.age_min:g}"
             high = "" if self.age_max is None else f"{self.age_max:g}"
             parts.append(f"age {low}–{high}" if high else f"age {low}+")
-        return "cut-off: " + ", ".join(parts)
+        return parts
 
     def applies_to(
         self, respondent: str | None = "self", sex: str | None = None, age: float | None = None
     ) -> bool:
-        """Whether the cut-off applies to this respondent, sex and age.
+        """Whether the figure applies to this respondent, sex and age.
 
-        A cut-off restricted by sex or age does not apply when the sex or age is unknown.
+        A figure restricted by sex or age does not apply when the sex or age is unknown.
 
         Parameters
         ----------
@@ -209,7 +197,7 @@ class Cutoff:
         Returns
         -------
         bool
-            True when every restriction of the cut-off is met.
+            True when every restriction is met.
         """
         if self.respondent is not None and normalise_respondent(respondent) != self.respondent:
             return False
@@ -223,6 +211,97 @@ class Cutoff:
         if self.age_min is not None and years < self.age_min:
             return False
         return not (self.age_max is not None and years > self.age_max)
+
+    def overlaps(self, other: Restriction) -> bool:
+        """Whether some respondent, sex and age meet both restrictions.
+
+        Ages are whole years (:meth:`applies_to`), so bands 11–13 and 14–16 do not overlap.
+
+        Examples
+        --------
+        >>> Restriction(sex="male", age_min=11, age_max=13).overlaps(Restriction(age_min=13))
+        True
+        >>> Restriction(sex="male").overlaps(Restriction(sex="female"))
+        False
+        """
+        for mine, theirs in ((self.respondent, other.respondent), (self.sex, other.sex)):
+            if mine is not None and theirs is not None and mine != theirs:
+                return False
+        lows = [math.ceil(b) for b in (self.age_min, other.age_min) if b is not None]
+        highs = [math.floor(b) for b in (self.age_max, other.age_max) if b is not None]
+        return not (lows and highs and max(lows) > min(highs))
+
+
+_R = TypeVar("_R", bound=Restriction)
+
+
+def first_applying(
+    figures: Iterable[_R],
+    respondent: str | None = "self",
+    sex: str | None = None,
+    age: float | None = None,
+) -> _R | None:
+    """The first of ``figures`` that applies to this respondent, sex and age.
+
+    Parameters
+    ----------
+    figures : iterable of Restriction
+        Banded figures in catalogue order (cut-offs or reliable-change thresholds).
+    respondent, sex, age
+        As for :meth:`Restriction.applies_to`.
+
+    Returns
+    -------
+    Restriction or None
+        None when none applies.
+
+    Raises
+    ------
+    UnknownNameError
+        When ``respondent`` is not a respondent code.
+    """
+    normalise_respondent(respondent)  # raise early on an unknown respondent
+    return next((f for f in figures if f.applies_to(respondent, sex, age)), None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cutoff(Restriction):
+    """A score threshold that starts a band (borderline, abnormal, clinical, ...).
+
+    Attributes
+    ----------
+    threshold : Figure
+        The threshold score.
+    respondent, sex, age_min, age_max
+        Who the cut-off applies to (:class:`Restriction`).
+    band : str
+        The band the threshold opens: ``"borderline"``, ``"abnormal"``, ``"clinical"``, ... The
+        bands in :data:`CLINICAL_BANDS` mark the clinical range.
+    clinical_side : str
+        ``"above"``: the band is scores ``>= threshold`` (measures where higher is worse);
+        ``"below"``: the band is scores ``< threshold`` (measures where higher is better).
+    """
+
+    threshold: Figure
+    band: str
+    clinical_side: str
+
+    def __post_init__(self) -> None:
+        if self.clinical_side not in ("above", "below"):
+            raise ValueError(
+                f"clinical_side must be 'above' or 'below', not {self.clinical_side!r}"
+            )
+        super().__post_init__()
+
+    @property
+    def is_clinical(self) -> bool:
+        """Whether this cut-off marks the clinical range (band in :data:`CLINICAL_BANDS`)."""
+        return self.band in CLINICAL_BANDS
+
+    @property
+    def label(self) -> str:
+        """Short description for tables, e.g. ``"cut-off: clinical, male, age 11–13"``."""
+        return "cut-off: " + ", ".join([self.band, *self.restriction_parts()])
 
     def in_band(self, score: Any) -> Any:
         """Whether scores fall in this cut-off's band (``>= threshold`` or ``< threshold``).
@@ -254,6 +333,39 @@ class Cutoff:
         if np.ndim(result) == 0:
             return bool(result)
         return result
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReliableChangeBand(Restriction):
+    """A published reliable-change threshold for one band of respondent, sex and age.
+
+    Attributes
+    ----------
+    threshold : Figure
+        The smallest change, in score points, that is reliable: a change is reliable where its
+        size exceeds it.
+    respondent, sex, age_min, age_max
+        Who the threshold applies to (:class:`Restriction`); at least one is given.
+    """
+
+    threshold: Figure
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.is_restricted:
+            raise ValueError(
+                "a reliable-change band needs a respondent, sex or age; an unrestricted "
+                "threshold is the measure's reliable_change"
+            )
+        if self.threshold.value <= 0:
+            raise ValueError(
+                f"a reliable-change threshold must be positive, not {self.threshold.value:g}"
+            )
+
+    @property
+    def label(self) -> str:
+        """Short description for tables, e.g. ``"reliable change: self, male, age 11–13"``."""
+        return "reliable change: " + ", ".join(self.restriction_parts())
 
 
 def normalise_respondent(respondent: str | None) -> str:
@@ -345,7 +457,10 @@ class Measure:
     sem : Figure or None
         Standard error of measurement.
     reliable_change : Figure or None
-        A published reliable-change threshold, in score points.
+        A published reliable-change threshold, in score points, for everyone.
+    reliable_change_bands : tuple of ReliableChangeBand
+        Published reliable-change thresholds by respondent, sex and age band; see
+        :meth:`reliable_change_band`. No two bands overlap.
     meaningful_change : str, Figure or None
         A published minimal meaningful change (text where published as a range).
     clinical_cutoffs : tuple of Cutoff
@@ -368,6 +483,7 @@ class Measure:
     reference_sd: Figure | None = None
     sem: Figure | None = None
     reliable_change: Figure | None = None
+    reliable_change_bands: tuple[ReliableChangeBand, ...] = ()
     meaningful_change: str | Figure | None = None
     clinical_cutoffs: tuple[Cutoff, ...] = ()
     source: str
@@ -376,6 +492,14 @@ class Measure:
     def __post_init__(self) -> None:
         if not self.score_min < self.score_max:
             raise ValueError(f"{self.key}: score_min must be below score_max")
+        bands = self.reliable_change_bands
+        for i, band in enumerate(bands):
+            for other in bands[i + 1 :]:
+                if band.overlaps(other):
+                    raise ValueError(
+                        f"{self.key}: reliable-change bands overlap ({band.label}; {other.label}): "
+                        "a child in both would have two thresholds"
+                    )
 
     def label(self, lang: str = "en") -> str:
         """The measure's display name in ``lang`` (message ``measure.<key>``)."""
@@ -401,6 +525,8 @@ class Measure:
                 found[name] = figure
         if isinstance(self.meaningful_change, Figure):
             found["meaningful_change"] = self.meaningful_change
+        for band in self.reliable_change_bands:
+            found[band.label] = band.threshold
         for cutoff in self.clinical_cutoffs:
             found[cutoff.label] = cutoff.threshold
         return found
@@ -439,11 +565,46 @@ class Measure:
         >>> CATALOGUE["YP_CORE"].clinical_threshold(sex="female", age=15).threshold.value
         1.59
         """
-        normalise_respondent(respondent)  # raise early on an unknown respondent
-        for cutoff in self.clinical_cutoffs:
-            if cutoff.is_clinical and cutoff.applies_to(respondent, sex, age):
-                return cutoff
-        return None
+        clinical = (cutoff for cutoff in self.clinical_cutoffs if cutoff.is_clinical)
+        return first_applying(clinical, respondent, sex, age)
+
+    def reliable_change_band(
+        self, respondent: str | None = "self", sex: str | None = None, age: float | None = None
+    ) -> ReliableChangeBand | None:
+        """Return the published reliable-change threshold of this respondent's band, if any.
+
+        Bands are restricted as cut-offs are (:meth:`clinical_threshold`). A child in no band
+        (another respondent, sex not recorded as male or female, age unknown or outside every
+        band) gets the measure's unbanded figures: the index from :attr:`reliability`, or else
+        :attr:`reliable_change`.
+
+        Parameters
+        ----------
+        respondent : str or None
+            Who completed the measure; None means ``self``.
+        sex : str or None
+            Sex as recorded.
+        age : float or None
+            Age in years.
+
+        Returns
+        -------
+        ReliableChangeBand or None
+            The band that applies; None when none does.
+
+        Raises
+        ------
+        UnknownNameError
+            When ``respondent`` is not a respondent code.
+
+        Examples
+        --------
+        >>> CATALOGUE["YP_CORE"].reliable_change_band(sex="female", age=15).threshold.value
+        0.74
+        >>> CATALOGUE["YP_CORE"].reliable_change_band(sex="female", age=17) is None
+        True
+        """
+        return first_applying(self.reliable_change_bands, respondent, sex, age)
 
     def in_range(self, score: Any) -> Any:
         """Whether scores are valid for the measure: within range, whole where required.
@@ -479,14 +640,21 @@ def _figure(raw: dict[str, Any]) -> Figure:
     return Figure(raw["value"], raw["source"], raw["verified"], raw.get("note", ""))
 
 
+def _restriction(raw: dict[str, Any]) -> dict[str, Any]:
+    return {k: raw[k] for k in ("respondent", "sex", "age_min", "age_max") if k in raw}
+
+
 def _cutoff(raw: dict[str, Any]) -> Cutoff:
-    fields = {k: raw[k] for k in ("respondent", "sex", "age_min", "age_max") if k in raw}
     return Cutoff(
         threshold=_figure(raw["threshold"]),
         band=raw["band"],
         clinical_side=raw["clinical_side"],
-        **fields,
+        **_restriction(raw),
     )
+
+
+def _reliable_change_band(raw: dict[str, Any]) -> ReliableChangeBand:
+    return ReliableChangeBand(threshold=_figure(raw["threshold"]), **_restriction(raw))
 
 
 def _check_figure(key: str, name: str, figure: Figure) -> None:
@@ -520,6 +688,9 @@ def _read_measure(key: str, raw: dict[str, Any]) -> Measure:
         integer_scores=raw["integer_scores"],
         higher_is_better=raw["higher_is_better"],
         **{name: _figure(raw[name]) for name in SCALAR_FIGURES if name in raw},
+        reliable_change_bands=tuple(
+            _reliable_change_band(b) for b in raw.get("reliable_change_bands", ())
+        ),
         meaningful_change=(_figure(meaningful) if isinstance(meaningful, dict) else meaningful),
         clinical_cutoffs=tuple(_cutoff(c) for c in raw.get("clinical_cutoffs", ())),
         source=raw["source"],
@@ -1044,7 +1215,8 @@ def load_catalogue(config: str | Path | Overrides | None = None) -> Catalogue:
       none is added, its side by default ``"below"`` for measures where higher is better and
       ``"above"`` otherwise. Cut-offs cannot be removed.
 
-    Score ranges, direction and labels are not configurable. Derived figures are not
+    Score ranges, direction, labels and reliable-change thresholds by band
+    (:attr:`Measure.reliable_change_bands`) are not configurable. Derived figures are not
     recomputed: overriding the SWEMWBS SD leaves its derived reliability as it was.
 
     Parameters

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import pandas as pd
+
 from nest_eval.config import RunConfig
 from nest_eval.domains.year import YearResults
 from nest_eval.reference.vocabulary import WALES, rpb_slug
@@ -57,6 +59,12 @@ class Context:
     def year(self) -> int:
         """The reporting year."""
         return self.results.year
+
+    @property
+    def census_date(self) -> str:
+        """The date every "at a date" figure is taken at, e.g. ``31 December 2025``."""
+        when = pd.Timestamp(self.results.census_date)
+        return f"{when.day} {when:%B %Y}"
 
     @property
     def threshold(self) -> int:

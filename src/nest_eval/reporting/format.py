@@ -3,7 +3,8 @@
 Every number a report shows is formatted here from its unit
 (:mod:`nest_eval.reference.indicators`): a share as a percentage, its change in percentage
 points, a count as a whole number, a mean to its unit's decimals. A suppressed cell (its
-shorthand, e.g. ``c``) is shown as it is; a missing value is an en dash.
+shorthand, e.g. ``c``) is shown as it is; a missing value is an en dash; an infinite one (the
+upper limit of a wait the data cannot bound) is *not reached*.
 """
 
 from __future__ import annotations
@@ -61,12 +62,16 @@ def format_value(value: object, unit: Unit | str, *, signed: bool = False, lang:
     ('1,234', 'c')
     >>> format_value(-0.25, "score", signed=True)
     '−0.25'
+    >>> format_value(float("inf"), "days")
+    'not reached'
     """
     unit = UNITS[unit] if isinstance(unit, str) else unit
     if isinstance(value, str):
         return value
     if _missing(value):
         return MISSING
+    if isinstance(value, float | np.floating) and math.isinf(value):
+        return label("word.not_reached", lang)
     if unit.kind == "flag" or isinstance(value, bool | np.bool_):
         return label(f"yes_no.{'yes' if value else 'no'}", lang)
     number = float(value)  # type: ignore[arg-type]

@@ -147,8 +147,12 @@ class Report:
         """Outcomes for every RPB, measure and respondent."""
         return outcomes.outcomes_by_rpb(self.context)
 
+    def change_per_year(self) -> Block:
+        """The mixed models' change per year of follow-up, per RPB (for analysts)."""
+        return outcomes.change_per_year(self.context)
+
     def models(self) -> Block:
-        """The mixed models fitted."""
+        """The mixed models fitted, singular fits flagged."""
         return outcomes.models(self.context)
 
     def experiences(self) -> Block:

@@ -58,6 +58,7 @@ class ControlledTables:
     outcomes_change: pd.DataFrame
     paired_data: pd.DataFrame
     adjusted: pd.DataFrame
+    change_per_year: pd.DataFrame
     models: pd.DataFrame
     access: pd.DataFrame
     agreement: pd.DataFrame
@@ -73,6 +74,7 @@ _MAPPED = (
     "outcomes_change",
     "paired_data",
     "adjusted",
+    "change_per_year",
     "models",
     "access",
     "agreement",
@@ -86,7 +88,8 @@ _TABLE_NAMES = {
     "agreement": "experiences",
     "funnels": "rpb_comparisons",
     "adjusted": "case-mix-adjusted change (reports)",
-    "models": "case-mix models (reports)",
+    "change_per_year": "change per year, mixed models (outcomes analysis)",
+    "models": "mixed models (outcomes analysis)",
 }
 """Names of the tables as published, where they differ from the results' attributes."""
 

@@ -9,10 +9,11 @@ reliable-change categories add up to the pairs, respondent types add up to all r
 part is at most its whole.
 
 Keys: ``(quantity, year, rpb, *what it is of)``; the quantities are listed in
-:data:`QUANTITIES`. Counts of requests waiting are counted over every request of the RPB
-(``requests_all``, year ``0``). A count of a group of a breakdown has the key of its total
-followed by the dimension and the group, e.g. ``("pairs", 2025, "Wales", "SWEMWBS", "self",
-"age_band", "age_16_17")``; the groups of a dimension add up to the total.
+:data:`QUANTITIES`. Counts of requests are of the requests received in the reporting period by
+its census date (:mod:`nest_eval.domains.access`). A count of a group of a
+breakdown has the key of its total followed by the dimension and the group, e.g. ``("pairs",
+2025, "Wales", "SWEMWBS", "self", "age_band", "age_16_17")``; the groups of a dimension add up
+to the total.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import pandas as pd
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 
 __all__ = [
-    "ALL_YEARS",
     "QUANTITIES",
     "CellKey",
     "Cells",
@@ -34,9 +34,6 @@ __all__ = [
 
 CellKey = tuple[object, ...]
 """A cell's key: ``(quantity, year, rpb, *what it is of)``."""
-
-ALL_YEARS = 0
-"""The year of a cell counted over every year (the requests behind "still waiting")."""
 
 QUANTITIES: Mapping[str, str] = {
     "pairs": "children with a first and a last assessment (measure, respondent)",
@@ -52,16 +49,16 @@ QUANTITIES: Mapping[str, str] = {
     "model_children": "children in the case-mix model",
     "model_paired": "children with two or more assessments in the case-mix model",
     "model_assessments": "assessments in the case-mix model",
+    "model_outside": "pairs outside the case-mix model (RPBs left out, a covariate missing)",
     "answers": "survey answers to an item (respondent type, item)",
     "agree": "survey answers agreeing (4-5) with an item",
     "responses": "survey responses with a NEST experience index (respondent type)",
     "eligible_28": "requests whose 28-day window had closed",
     "within_28": "requests first supported within 28 days",
-    "supported": "requests supported (the waits)",
+    "waits": "requests in the waits to first support (not withdrawn or declined unsupported)",
     "with_redirections": "requests with a number of redirections",
     "redirected": "requests redirected at least once",
-    "still_waiting": "requests still waiting at the period's end",
-    "requests_all": "requests of every year (the pool of those still waiting)",
+    "still_waiting": "requests not supported by the census date (part of the waits)",
 }
 """What each quantity of a cell key counts."""
 

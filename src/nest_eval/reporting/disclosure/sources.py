@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from nest_eval.domains.outcomes import min_paired_for
+from nest_eval.domains.case_mix import min_paired_for
 from nest_eval.reference.indicators import indicator as _indicator
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 from nest_eval.reporting.disclosure.cells import (
-    ALL_YEARS,
     CellKey,
     Cells,
     Relation,
@@ -180,20 +179,70 @@ def _children_and_pairs(cells: Cells, year: int) -> None:
         cells.relations += [r for r in candidates if r.holds(cells.values)]
 
 
-def _adjusted(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
-    """The case-mix-adjusted change table's cells.
+def _model_rows(table: pd.DataFrame, year: int, cells: Cells, values: tuple[str, ...]) -> TableMap:
+    """A table of per-RPB model estimates: the paired children in the model are its count.
 
     Only the children with two or more assessments in the model are shown per RPB (the models'
-    other sizes are published for Wales only).
+    other sizes are published for Wales only); each value rests on them.
     """
     mapping = TableMap()
     for label, row in table.to_dict(orient="index").items():
         of = (year, row["rpb"], row["measure"], row["respondent"])
         paired = ("model_paired", *of)
         mapping.count(cells, (label, "n_children_paired"), paired, row["n_children_paired"])
-        for column in ("adjusted_change_per_year", "se", "ci_low", "ci_high"):
+        for column in values:
             mapping.derived((label, column), (), (paired,))
     return mapping
+
+
+_ADJUSTED_VALUES = ("adjusted_change", "se", "ci_low", "ci_high")
+
+
+def _adjusted(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
+    """The case-mix-adjusted change table (ANCOVA) and its children.
+
+    Wales's adjusted change is the mean change of the children in the models
+    (:func:`nest_eval.domains.case_mix.adjusted_changes`). Beside Wales's published mean change
+    of all its pairs it gives the mean change of the pairs outside the models (RPBs left out,
+    a covariate missing), so it rests on how many those are as a mean rests on its
+    denominator: :func:`_outside_the_models`.
+    """
+    mapping = _model_rows(table, year, cells, _ADJUSTED_VALUES)
+    for label, row in table.to_dict(orient="index").items():
+        outside = _outside_the_models(cells, year, row)
+        if outside is not None:
+            for column in _ADJUSTED_VALUES:
+                _rests_also_on(mapping, (label, column), outside)
+    return mapping
+
+
+def _outside_the_models(cells: Cells, year: int, row: Mapping[str, object]) -> CellKey | None:
+    """Wales's pairs outside a measure's model, as an unpublished cell, when there are any.
+
+    A value that rests on it as a denominator is withheld when they are fewer than the
+    threshold, so no mean of fewer pairs can be worked out by difference.
+    """
+    if row["rpb"] != WALES:
+        return None
+    of = (year, WALES, row["measure"], row["respondent"])
+    pairs = cells.values.get(("pairs", *of))
+    outside = None if pairs is None else int(pairs) - int(row["n_children_paired"])
+    if not outside or outside < 0:
+        return None
+    key = ("model_outside", *of)
+    cells.add(key, outside, published=False)
+    return key
+
+
+def _rests_also_on(mapping: TableMap, position: Position, denominator: CellKey) -> None:
+    """A derived table cell rests on one more denominator."""
+    mapping.bases[position] = (*mapping.bases.get(position, ()), denominator)
+    mapping.denominators[position] = (*mapping.denominators.get(position, ()), denominator)
+
+
+def _change_per_year(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
+    """The mixed models' change per year and their children: the same children as the ANCOVA."""
+    return _model_rows(table, year, cells, ("change_per_year", "se", "ci_low", "ci_high"))
 
 
 def _models(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
@@ -208,7 +257,7 @@ def _models(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
 def model_relations(models: pd.DataFrame, year: int, cells: Cells, threshold: int) -> None:
     """What the models table tells readers of each RPB's pairs.
 
-    A model keeps an RPB only with at least :func:`~nest_eval.domains.outcomes.min_paired_for`
+    A model keeps an RPB only with at least :func:`~nest_eval.domains.case_mix.min_paired_for`
     children with two or more assessments, and names the RPBs it leaves out; it states how
     many children it left out for a missing covariate (``left_out``) and how many it kept
     (``children``, Wales only). So a kept RPB's paired children in the model are its pairs
@@ -314,47 +363,47 @@ def _respondent_totals(cells: Cells) -> None:
 
 _ACCESS_CELLS = {
     "share_within_28_days": ("eligible_28", "within_28"),
-    "median_wait_days": ("supported", None),
-    "p90_wait_days": ("supported", None),
+    "median_wait_days": ("waits", "still_waiting"),
+    "p90_wait_days": ("waits", "still_waiting"),
     "share_redirected": ("with_redirections", "redirected"),
     "mean_redirections": ("with_redirections", None),
-    "still_waiting_at_year_end": ("requests_all", "still_waiting"),
+    "still_waiting_at_year_end": ("waits", "still_waiting"),
 }
+"""The cells of each access indicator: its ``n`` and its ``count`` (None where none)."""
+
+_RESTS_ON_N_ONLY = frozenset({"median_wait_days", "p90_wait_days"})
+"""Indicators whose value rests on their ``n`` alone: a Kaplan–Meier quantile of the waits,
+with the requests still waiting shown beside it, tells nothing of that count beyond the
+requests at risk."""
 
 
 def _access_keys(indicator: str, year: int, rpb: object) -> tuple[CellKey, CellKey | None]:
     """The cells of an access indicator: its ``n`` and its count (None where none)."""
     n_quantity, count_quantity = _ACCESS_CELLS[indicator]
-    n_year = ALL_YEARS if n_quantity == "requests_all" else year
     count = (count_quantity, year, rpb) if count_quantity else None
-    return (n_quantity, n_year, rpb), count
+    return (n_quantity, year, rpb), count
 
 
 def _access(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
     mapping = TableMap()
+    related: set[tuple[CellKey, CellKey]] = set()
     for label, row in table.to_dict(orient="index").items():
-        n_key, count_key = _access_keys(row["indicator"], year, row["rpb"])
+        indicator = row["indicator"]
+        n_key, count_key = _access_keys(indicator, year, row["rpb"])
         mapping.count(cells, (label, "n"), n_key, row["n"])
         if count_key is not None:
             mapping.count(cells, (label, "count"), count_key, row["count"])
-            cells.relations.append(part_of(count_key, [n_key], "part within its requests"))
-        if _indicator(row["indicator"]).unit.is_disclosive_count:  # the estimate is the count
+            if (count_key, n_key) not in related:
+                related.add((count_key, n_key))
+                cells.relations.append(part_of(count_key, [n_key], "part within its requests"))
+        if _indicator(indicator).unit.is_disclosive_count:  # the estimate is the count
             mapping.count(cells, (label, "estimate"), count_key, row["estimate"])  # type: ignore[arg-type]
             continue
-        numerators = (count_key,) if count_key is not None else ()
+        on_n_only = indicator in _RESTS_ON_N_ONLY or count_key is None
+        numerators = () if on_n_only else (count_key,)
         for column in ("estimate", "ci_low", "ci_high"):
-            mapping.derived((label, column), numerators, (n_key,))
-    _within_every_request(cells, year)
+            mapping.derived((label, column), numerators, (n_key,))  # type: ignore[arg-type]
     return mapping
-
-
-def _within_every_request(cells: Cells, year: int) -> None:
-    """The year's requests of each kind are among the RPB's requests of every year."""
-    kinds = ("eligible_28", "supported", "with_redirections")
-    for key in sorted(cells.values, key=str):
-        pool = ("requests_all", ALL_YEARS, key[2])
-        if key[0] in kinds and key[1] == year and pool in cells.values:
-            cells.relations.append(part_of(key, [pool], "within every request"))
 
 
 # --- distance travelled ---------------------------------------------------------------------
@@ -365,7 +414,7 @@ _DISTANCE_CELLS: Mapping[str, Callable[[Mapping[str, object], int], tuple]] = {
         ("assessable", y, r["rpb"], r["measure"], r["respondent"]),
         ("improved", y, r["rpb"], r["measure"], r["respondent"]),
     ),
-    "adjusted_change_per_year": lambda r, y: (
+    "adjusted_change": lambda r, y: (
         ("model_paired", y, r["rpb"], r["measure"], r["respondent"]),
         None,
     ),
@@ -383,7 +432,8 @@ def _distance_keys(row: Mapping[str, object], year: int) -> tuple[CellKey, CellK
     indicator = str(row["indicator"])
     if indicator in _DISTANCE_CELLS:
         return _DISTANCE_CELLS[indicator](row, year)
-    return _access_keys(indicator, year, row["rpb"])
+    n_key, count = _access_keys(indicator, year, row["rpb"])
+    return n_key, (None if indicator in _RESTS_ON_N_ONLY else count)
 
 
 def _distance(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
@@ -422,6 +472,10 @@ def _distance_row(
     both = numerators(x_now, x_then)
     for column in ("change", "ci_low", "ci_high"):
         mapping.derived((label, column), both, (n_now, n_then))
+    outside = ("model_outside", year, row["rpb"], row.get("measure"), row.get("respondent"))
+    if row["indicator"] == "adjusted_change" and outside in cells.values:
+        for column in ("current", "change", "ci_low", "ci_high"):
+            _rests_also_on(mapping, (label, column), outside)
 
 
 # --- comparisons ----------------------------------------------------------------------------
@@ -482,9 +536,8 @@ def _breakdowns(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
 
     A group's cells have the keys of the totals followed by the dimension and the group, and
     are below Wales level wherever they are (:meth:`Cells.below_wales`). Readers know that a
-    count is at most its denominator and a year's requests at most the group's requests of
-    every year (as for the totals), and that the groups of a dimension, ``not_recorded`` and
-    ``other`` included, add up to the total.
+    count is at most its denominator (as for the totals), and that the groups of a dimension,
+    ``not_recorded`` and ``other`` included, add up to the total.
     """
     mapping = TableMap()
     groups: dict[tuple[CellKey, object], list[CellKey]] = {}
@@ -503,7 +556,8 @@ def _breakdowns(table: pd.DataFrame, year: int, cells: Cells) -> TableMap:
         if _indicator(str(row["indicator"])).unit.is_disclosive_count:
             mapping.count(cells, (label, "value"), count_key, row["value"], part=True)  # type: ignore[arg-type]
             continue
-        numerators = (count_key,) if count_key is not None else ()
+        on_n_only = row["indicator"] in _RESTS_ON_N_ONLY or count_key is None
+        numerators = () if on_n_only else (count_key,)
         for column in ("value", "ci_low", "ci_high"):
             mapping.derived((label, column), numerators, (n_key,))  # type: ignore[arg-type]
     _group_relations(cells, groups)
@@ -516,16 +570,11 @@ def _of_group(total: CellKey | None, row: Mapping[str, object]) -> CellKey | Non
 
 
 def _group_relations(cells: Cells, groups: Mapping[tuple[CellKey, object], list[CellKey]]) -> None:
-    """The groups of each dimension add up to their total; the year's requests in a group's."""
+    """The groups of each dimension add up to their total; assessable pairs within the pairs."""
     for (total, _dimension), parts in groups.items():
         if total in cells.values:
             cells.relations.append(total_of(total, parts, "groups = total"))
-    kinds = ("eligible_28", "supported", "with_redirections")
     for key in sorted(cells.parts, key=str):
-        if key[0] in kinds:
-            pool = ("requests_all", ALL_YEARS, *key[2:])
-            if pool in cells.values:
-                cells.relations.append(part_of(key, [pool], "within the group's every request"))
         if key[0] == "assessable":
             pairs = ("pairs", *key[1:])
             if pairs in cells.values:
@@ -536,6 +585,7 @@ _MAPPERS: Mapping[str, Callable[[pd.DataFrame, int, Cells], TableMap]] = {
     "outcomes_change": _outcomes_change,
     "paired_data": _paired_data,
     "adjusted": _adjusted,
+    "change_per_year": _change_per_year,
     "models": _models,
     "agreement": _experiences,
     "access": _access,
@@ -554,8 +604,8 @@ def map_tables(tables: Mapping[str, pd.DataFrame], year: int) -> tuple[Cells, di
     ----------
     tables : mapping of str to pandas.DataFrame
         The year's unsuppressed tables by name (``outcomes_change``, ``paired_data``,
-        ``adjusted``, ``models``, ``agreement``, ``access``, ``distance``, ``funnels``,
-        ``breakdowns``; others are not mapped).
+        ``adjusted``, ``change_per_year``, ``models``, ``agreement``, ``access``,
+        ``distance``, ``funnels``, ``breakdowns``; others are not mapped).
     year : int
         The reporting year.
 

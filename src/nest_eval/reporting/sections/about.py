@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from nest_eval import __version__
-from nest_eval.domains.outcomes import (
+from nest_eval.domains.case_mix import (
     MIN_CHILDREN_PER_MODEL,
     MIN_PAIRED_PER_RPB,
     min_paired_for,
@@ -25,7 +25,7 @@ from nest_eval.reporting.sections.evidence import status_rule
 from nest_eval.reporting.tables import quality_table
 from nest_eval.stats.funnel import MIN_UNITS_OVERDISPERSION
 
-__all__ = ["methods", "quality", "reproducibility"]
+__all__ = ["census", "methods", "quality", "reproducibility"]
 
 _SD_USED = {
     "reference": "the catalogue's reference SD, or the sample's baseline SD where the catalogue "
@@ -46,23 +46,52 @@ _RELIABLE_CHANGE = (
     "Jacobson–Truax reliable change index RCI = (x2 − x1) / S_diff, "
     "S_diff = √2 · SD · √(1 − r); a change is reliable where |RCI| > 1.96. SD is {sd}; "
     "where the catalogue has no reliability but a published reliable-change "
-    "threshold, that threshold is used; otherwise a pair is not assessable. For "
+    "threshold, that threshold is used; otherwise a pair is not assessable. Where the "
+    "catalogue publishes reliable-change thresholds by band of respondent, sex and age, a "
+    "child whose respondent, and sex and age at the first assessment, fall in a band is "
+    "assessed against that band's threshold instead. A change equal to its threshold is not "
+    "reliable. For "
     "measures where higher is worse, a reliable fall is an improvement. Clinically "
     "significant change uses the published clinical cut-off; reliable recovery is "
     "reliable improvement from the clinical to the non-clinical range (a subset of "
     "reliable improvement). Categories follow CORC."
 )
 _MODEL_FIT = (
-    "Fitted by exact restricted maximum likelihood (profiled over the variance ratio, "
-    f"as lme4 does), on every measure and respondent with at least {MIN_CHILDREN_PER_MODEL} "
-    "children; RPBs with fewer than {min_paired} children with two or more assessments (at "
+    "Fitted by least squares on every measure and respondent with at least "
+    f"{MIN_CHILDREN_PER_MODEL} children whose first assessment fell in the year; RPBs with "
+    "fewer than {min_paired} children with two or more assessments and every covariate (at "
     f"least {MIN_PAIRED_PER_RPB}, and never fewer than the disclosure threshold) are left out "
-    "of that model. Intervals are Wald 95% intervals."
+    "of that model, and children missing a covariate are left out. Intervals are 95% Student t "
+    "intervals on the model's residual degrees of freedom, conditional on the children's first "
+    "scores, as emmeans gives them (checked against R's lm and emmeans)."
+)
+_ADJUSTED_MEANS = (
+    "What each figure estimates. The mean change is the unadjusted mean of last minus first "
+    "score over every child with two or more assessments. An RPB's adjusted change estimates "
+    "the mean change from first to last assessment of the children of all Wales in the model, "
+    "had they all been in that RPB: the same children, first scores, ages, sex, quintiles and "
+    "intervals between assessments for every RPB, so that RPBs differ only by what the model "
+    "attributes to them. It is a change over the follow-up the children actually had (months, "
+    "not a year), and it adjusts for regression to the mean (Vickers and Altman 2001). Wales's "
+    "adjusted change is the RPBs' weighted by their children in the model, which is the mean "
+    "change of those children; its interval is the model's. In distance travelled, the "
+    "children of both years are fitted in one such model, with an intercept per year and RPB "
+    "and the other coefficients shared, and each year's adjusted change is predicted at this "
+    "year's Wales case mix: the change between the years is then the difference of the two "
+    "intercepts whatever the case mix (shorter follow-ups this year, or a sex or quintile one "
+    "year lacks, do not enter it), with the model's Student t interval. This year's value "
+    "there is Wales's exactly and an RPB's within the precision of the shared coefficients; "
+    "Wales is compared where the baseline year's model kept every RPB this year's kept. The "
+    "change per year of a mixed model on every assessment "
+    "is kept for analysts in the outcomes analysis, not in the reports: it extrapolates "
+    "follow-ups of a few months to a year."
 )
 _INTERVALS = (
     "Proportions: Wilson score intervals; differences of proportions: Newcombe's "
     "hybrid score interval; means: Student t; differences of means: Welch; quantiles: "
-    "distribution-free order-statistic intervals; standardised mean change: Becker "
+    "distribution-free order-statistic intervals; median and 90th-percentile waits: "
+    "Kaplan–Meier, with Brookmeyer–Crowley intervals on the log-log scale (statsmodels' "
+    "SurvfuncRight, checked against R's survival package); standardised mean change: Becker "
     "(1988) with the pre-test SD and Hedges' exact correction."
 )
 _FUNNELS = (
@@ -146,7 +175,7 @@ def _names(keys: list[str], lang: str) -> str:
 
 
 def _change_figures_missing(ctx: Context, used: set[str], figures: pd.DataFrame) -> str:
-    """Which measures of the report have no reliable-change figure, and which no reference SD."""
+    """Measures of the report lacking reliable-change figures or SD, and those with bands."""
     measures = [key for key in MEASURE_KEYS if key in used]
     named = {key: set(figures.loc[figures["measure"] == key, "figure"]) for key in measures}
     none = [key for key in measures if not named[key] & {"reliability", "reliable_change"}]
@@ -164,6 +193,15 @@ def _change_figures_missing(ctx: Context, used: set[str], figures: pd.DataFrame)
         text += (
             " Measures with a reliability but no reference SD in the catalogue, whose index "
             f"uses the sample's baseline SD: {_names(sample, ctx.lang)}."
+        )
+    catalogue = ctx.config.reference().catalogue
+    banded = [key for key in measures if catalogue[key].reliable_change_bands]
+    if banded:
+        text += (
+            " Measures with reliable-change thresholds by band (listed above), used where the "
+            "child's respondent, and sex and age at the first assessment, allow; a child in no "
+            "band (sex not recorded as male or female, age unknown or outside the bands) is "
+            f"assessed with the measure's other figures: {_names(banded, ctx.lang)}."
         )
     return text
 
@@ -226,11 +264,34 @@ def _funnels_method() -> str:
     return _FUNNELS.format(min_units=MIN_UNITS_OVERDISPERSION, k=k, se=math.sqrt(2 / k))
 
 
+def census(ctx: Context) -> Block:
+    """The census date, and what each figure taken at it means."""
+    as_given = ctx.config.as_of is not None
+    chosen = "as the run was configured" if as_given else "the last day of the reporting year"
+    return paragraph(
+        f"Census date: {ctx.census_date} ({chosen}). The report describes what was known at "
+        "that date: rows dated after it (outcomes and survey responses, requests received, "
+        "learners enrolled) are left out and counted in the data-quality table, so a year's "
+        "figures do not change when later data arrive. Figures at a date are taken at it: "
+        "requests still waiting are the requests received in the year up to the census date "
+        "and not supported by it (withdrawn and declined requests left out); waits to first "
+        "support count each request still waiting as waiting at least until the census date "
+        "(censored there, Kaplan–Meier); the share supported within 28 days counts the "
+        "requests whose 28 days had passed by then; training counts the learners enrolled in "
+        "the year up to the census date, those of them who had completed by it and the "
+        "ratings given by then. A baseline year is taken at the same point of its own year "
+        "(at its end, when the census date is the end of the reporting year). Redirections "
+        "carry no date and are counted as recorded."
+    )
+
+
 def methods(ctx: Context) -> Block:
-    """Methods: figures used, models, definitions, the recommendations' status, disclosure."""
+    """Methods: census date, figures, models, definitions, recommendations, disclosure."""
     spec = ctx.results.model_specification
     return join(
         [
+            heading("Census date"),
+            census(ctx),
             _figures_used(ctx),
             heading("Journey ratings"),
             paragraph(_JOURNEY),
@@ -239,6 +300,7 @@ def methods(ctx: Context) -> Block:
             heading("Case-mix-adjusted change"),
             Block(f"<pre>{html.escape(spec)}</pre>", spec),
             paragraph(_MODEL_FIT.format(min_paired=min_paired_for(ctx.threshold))),
+            paragraph(_ADJUSTED_MEANS),
             heading("Intervals and comparisons"),
             paragraph(_INTERVALS),
             heading("Funnel plots"),

@@ -85,7 +85,7 @@ def _paired_data(ctx: Context, key: str, area: str) -> pd.Series:
 
 
 def _adjusted(ctx: Context, key: str, area: str) -> pd.Series:
-    """Case-mix-adjusted change per year (disclosure-controlled)."""
+    """Case-mix-adjusted change, first to last assessment (disclosure-controlled)."""
     return _rows(ctx.tables.adjusted, area).get(key, pd.Series(dtype=object))
 
 
@@ -121,7 +121,7 @@ _BY_KEY: dict[str, Values] = {
     "mean_change": _pairs,
     "share_reliable_improvement": _pairs,
     "paired_data_rate": _paired_data,
-    "adjusted_change_per_year": _adjusted,
+    "adjusted_change": _adjusted,
 }
 """Where an indicator's values this year are published, where its domain has several tables."""
 

@@ -6,6 +6,7 @@ import html
 
 import pandas as pd
 
+from nest_eval.domains.case_mix import min_paired_for
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 from nest_eval.reporting import plotting
 from nest_eval.reporting.blocks import Block, Col, figure, heading, html_table, join, paragraph
@@ -13,7 +14,7 @@ from nest_eval.reporting.context import Context
 from nest_eval.reporting.format import estimate_text
 from nest_eval.reporting.labels import row_label
 
-__all__ = ["adjusted", "models", "outcomes", "outcomes_by_rpb", "paired_data"]
+__all__ = ["adjusted", "change_per_year", "models", "outcomes", "outcomes_by_rpb", "paired_data"]
 
 
 def _with_change_texts(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -54,26 +55,49 @@ def _change_table(ctx: Context, rows: pd.DataFrame) -> Block:
     )
 
 
+_KEYS = ["rpb", "measure", "respondent"]
+_RAW = ["mean_change", "mean_change_ci_low", "mean_change_ci_high", "n_pairs"]
+
+
+def _areas(ctx: Context, table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the area (and Wales) in a regional report; every RPB's and Wales's nationally."""
+    areas = [ctx.scope, WALES] if ctx.rpb else [*RPB_NAMES, WALES]
+    return table[table["rpb"].isin(areas)]
+
+
 def adjusted(ctx: Context) -> Block:
-    """The case-mix-adjusted change per year of the area (and Wales), from the mixed models."""
+    """The case-mix-adjusted change from first to last assessment (ANCOVA), beside the raw one."""
     table = ctx.tables.adjusted
     if table.empty:
         return Block("", "")
-    areas = [ctx.scope, WALES] if ctx.rpb else [*RPB_NAMES, WALES]
-    frame = table[table["rpb"].isin(areas)]
+    raw = ctx.tables.outcomes_change[[*_KEYS, *_RAW]]
+    frame = _areas(ctx, table).merge(raw, on=_KEYS, how="left")
     records = frame.to_dict(orient="records")
     frame = frame.assign(
-        change_text=[
-            estimate_text(r["adjusted_change_per_year"], r["ci_low"], r["ci_high"],
-                          "score_per_year", lang=ctx.lang)
+        raw_text=[
+            estimate_text(r["mean_change"], r["mean_change_ci_low"], r["mean_change_ci_high"],
+                          "score", lang=ctx.lang)
             for r in records
-        ]
+        ],
+        change_text=[
+            estimate_text(r["adjusted_change"], r["ci_low"], r["ci_high"], "score",
+                          lang=ctx.lang)
+            for r in records
+        ],
     )  # fmt: skip
     return (
-        heading("Case-mix-adjusted change per year")
+        heading("Case-mix-adjusted change from first to last assessment")
         + paragraph(
-            "From a linear mixed model on all of each child's assessments, adjusting for age "
-            "at first assessment, sex and deprivation quintile (see Methods)."
+            "Each child's last score is regressed on their first score, age at the first "
+            "assessment, sex, deprivation quintile and the time between the two assessments, "
+            "with the RPB as a factor (analysis of covariance). An RPB's adjusted change is the "
+            "mean change from first to last assessment the model predicts for all the children "
+            "of Wales in the model had they been in that RPB: the RPB's change with Wales's case "
+            "mix, on the same scale and over the same follow-up as the unadjusted mean change "
+            "beside it (of every child with two or more assessments). Wales's adjusted change is "
+            "the mean change of the children in the models. RPBs with fewer than "
+            f"{min_paired_for(ctx.threshold)} children with two or more assessments on a "
+            "measure are not modelled (see Methods)."
         )
         + html_table(
             frame,
@@ -81,12 +105,47 @@ def adjusted(ctx: Context) -> Block:
                 Col("measure"),
                 Col("respondent"),
                 Col("rpb"),
-                Col("change_text", "Change per year (95% CI)", "text"),
-                Col("n_children_paired", "Children with 2+ assessments", "count_people"),
+                Col("raw_text", "Mean change (95% CI)", "text"),
+                Col("change_text", "Adjusted change (95% CI)", "text"),
+                Col("n_children_paired", "Children in the model", "count_people"),
             ),
-            caption="Case-mix-adjusted change per year",
+            caption="Case-mix-adjusted change from first to last assessment",
             lang=ctx.lang,
         )
+    )
+
+
+def change_per_year(ctx: Context) -> Block:
+    """The mixed models' change per year of follow-up (for analysts; reports use the ANCOVA)."""
+    table = ctx.tables.change_per_year
+    if table.empty:
+        return paragraph("No measure had enough children for a model.", "note")
+    frame = _areas(ctx, table)
+    records = frame.to_dict(orient="records")
+    frame = frame.assign(
+        change_text=[
+            estimate_text(r["change_per_year"], r["ci_low"], r["ci_high"], "score_per_year",
+                          lang=ctx.lang)
+            for r in records
+        ]
+    )  # fmt: skip
+    return paragraph(
+        "From a random-intercept mixed model on every assessment of the children in the models, "
+        "with interactions of age, sex and deprivation quintile with time: each RPB's change "
+        "per year of follow-up for a child of the Wales average case mix. Follow-ups are mostly "
+        "a few months long, so a change per year extrapolates beyond them; the reports publish "
+        "the adjusted change from first to last assessment instead."
+    ) + html_table(
+        frame,
+        (
+            Col("measure"),
+            Col("respondent"),
+            Col("rpb"),
+            Col("change_text", "Change per year (95% CI)", "text"),
+            Col("n_children_paired", "Children with 2+ assessments", "count_people"),
+        ),
+        caption="Change per year of follow-up (mixed models)",
+        lang=ctx.lang,
     )
 
 
@@ -193,16 +252,29 @@ def paired_data(ctx: Context) -> Block:
     return join(blocks)
 
 
+_FIT = {"converged": "yes", "singular": "singular: between-child variance 0", "failed": "NO"}
+"""How each mixed model's fit is shown: converged, singular (on the boundary), not converged."""
+
+
+def _fit_status(converged: bool, singular: bool) -> str:
+    if not converged:
+        return _FIT["failed"]
+    return _FIT["singular"] if singular else _FIT["converged"]
+
+
 def models(ctx: Context) -> Block:
-    """The mixed models: size, variance components and excluded RPBs."""
+    """The mixed models: size, variance components, excluded RPBs and how each fit ended."""
     fitted = ctx.tables.models
     if fitted.empty:
         return paragraph("No measure had enough children for a model.", "note")
     shown = fitted.assign(
         excluded=fitted["excluded"].replace("", "–"),
-        converged=fitted["converged"].map({True: "yes", False: "NO"}),
+        fit=[
+            _fit_status(bool(c), bool(s))
+            for c, s in zip(fitted["converged"], fitted["singular"], strict=True)
+        ],
     )
-    spec = ctx.results.model_specification
+    spec = ctx.results.per_year_specification
     return Block(f"<pre>{html.escape(spec)}</pre>", spec) + html_table(
         shown,
         (
@@ -214,7 +286,7 @@ def models(ctx: Context) -> Block:
             Col("sigma2", "Residual variance", "variance"),
             Col("excluded", "RPBs with too few children", "text"),
             Col("left_out", "Children missing a covariate", "count_people"),
-            Col("converged", "Converged", "text"),
+            Col("fit", "Converged", "text"),
         ),
         caption="Random-intercept models fitted (REML)",
         lang=ctx.lang,

@@ -49,7 +49,8 @@ def training(ctx: Context) -> Block:
             Col("value_text", "Value (95% CI)", "text"),
             Col("n", "Based on", "count_learners"),
         ),
-        caption=f"Learners enrolled in {ctx.year} (training is reported for Wales only)",
+        caption=f"Learners enrolled in {ctx.year} up to {ctx.census_date}, and their completions "
+        "and ratings by then (training is reported for Wales only)",
         lang=ctx.lang,
     )
 
