@@ -433,9 +433,7 @@ def _wales_outcomes_and_adjusted(pairs: int, in_model: int) -> dict[str, pd.Data
 
 
 @pytest.mark.parametrize(("in_model", "shown"), [(40, True), (37, False), (31, False), (30, True)])
-def test_wales_adjusted_change_is_withheld_when_it_would_give_a_small_groups_mean(
-    in_model, shown
-):
+def test_wales_adjusted_change_is_withheld_when_it_would_give_a_small_groups_mean(in_model, shown):
     # Wales's adjusted change is the mean change of the children in the model: beside the mean
     # change of all 40 pairs it gives the mean of the pairs outside it, which must be 0 or >= 10
     tables = _wales_outcomes_and_adjusted(pairs=40, in_model=in_model)
