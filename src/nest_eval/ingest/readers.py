@@ -56,6 +56,7 @@ from nest_eval.files import sha256_file
 from nest_eval.ingest.templates import TEMPLATE_SHEETS
 
 __all__ = [
+    "DATA_KINDS",
     "DATA_SUFFIXES",
     "RawTable",
     "ReadError",
@@ -67,6 +68,8 @@ __all__ = [
 ]
 
 DATA_SUFFIXES = (".csv", ".xlsx", ".xls", ".ods")
+DATA_KINDS = ", ".join(DATA_SUFFIXES[:-1]) + " or " + DATA_SUFFIXES[-1]
+"""The kinds of data file read, as messages name them (``.csv, .xlsx, .xls or .ods``)."""
 WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".ods")
 
 _QUOTED = re.compile(r'[^"]*(?:""[^"]*)*')
@@ -261,7 +264,7 @@ def skip_reason(path: Path, folder: Path) -> str | None:
     suffix = path.suffix.lower()
     if suffix not in DATA_SUFFIXES:
         kind = f"{suffix} file" if suffix else "file without an extension"
-        return f"not a data file (a {kind}; data files are .csv, .xlsx, .xls or .ods)"
+        return f"not a data file (a {kind}; data files are {DATA_KINDS})"
     return None
 
 

@@ -25,7 +25,7 @@ import pandas as pd
 
 from nest_eval.config import RunConfig
 from nest_eval.ingest.identifiers import WITHHELD
-from nest_eval.ingest.readers import DATA_SUFFIXES
+from nest_eval.ingest.readers import DATA_KINDS
 from nest_eval.reference.contract import DATASET_NAMES, DATASETS
 from nest_eval.reporting.completeness import Completeness, Finding, assess, describe, percent
 
@@ -118,15 +118,12 @@ def _quarantined_lines(finding: Finding, quarantine: pd.DataFrame, config: RunCo
     ]
 
 
-_KINDS = ", ".join(DATA_SUFFIXES[:-1]) + " or " + DATA_SUFFIXES[-1]
-"""The kinds of data file the readers take, as a message names them."""
-
-
 def _other_fix(finding: Finding, completeness: Completeness, config: RunConfig) -> str:
     """The fix of a dataset absent, not loaded, empty or without a row in the year."""
     data = config.folders.data
     fixes = {
-        "absent": f"add its file to {data} ({_KINDS}, its name starting with {finding.dataset})",
+        "absent": f"add its file to {data} ({DATA_KINDS}, its name starting with "
+        f"{finding.dataset})",
         "not_loaded": f"correct its file as the error says (nest-eval validate {data} checks it)",
         "no_rows": f"add its rows to its file in {data}",
         "no_rows_in_year": f"add its rows for {completeness.year} to {data}",
@@ -165,7 +162,7 @@ def _nothing_loaded(config: RunConfig, accounting: dict) -> list[str]:
         what = "holds no row to report on"
     return [
         f"{config.year}: NOT PUBLISHED. The raw-data folder {data} {what}.",
-        f"  Each dataset's file name starts with the dataset's name ({_KINDS}): "
+        f"  Each dataset's file name starts with the dataset's name ({DATA_KINDS}): "
         f"{', '.join(DATASET_NAMES)}.",
         f"  Fix: put the RPBs' data files in {data} "
         "(nest-eval demo-data DIR writes an example of each).",
