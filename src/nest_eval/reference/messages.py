@@ -25,7 +25,9 @@ from importlib import resources
 from pathlib import Path
 
 __all__ = [
+    "HTML_LANG",
     "LANGUAGES",
+    "LOCALES",
     "Message",
     "Messages",
     "MissingMessageError",
@@ -37,6 +39,12 @@ __all__ = [
 
 LANGUAGES: tuple[str, ...] = ("en", "cy")
 """Languages of the catalogue: English (the source) and Welsh."""
+
+LOCALES: dict[str, str] = {"en": "en_GB", "cy": "cy_GB"}
+"""Each language's Babel locale (numbers and dates are formatted for it)."""
+
+HTML_LANG: dict[str, str] = {"en": "en-GB", "cy": "cy-GB"}
+"""Each language's tag in a page's ``lang`` attribute (BCP 47)."""
 
 DOMAIN = "nest_eval"
 """The gettext domain: the catalogues' file name."""

@@ -66,6 +66,8 @@ class Report:
         The RPB of a regional report (any spelling of its name).
     figures_dir : str or pathlib.Path, optional
         Where to save figures (PNG, SVG, alt text); None shows them only.
+    lang : str
+        The report's language, ``"en"`` or ``"cy"``.
     """
 
     def __init__(
@@ -74,9 +76,11 @@ class Report:
         config: RunConfig,
         rpb: str | None = None,
         figures_dir: str | Path | None = None,
+        lang: str = "en",
     ) -> None:
         _check_computed_with(results, config)
-        self.context = Context(results, config, resolve_rpb(rpb) if rpb else None, figures_dir)
+        scope = resolve_rpb(rpb) if rpb else None
+        self.context = Context(results, config, scope, figures_dir, lang)
 
     @classmethod
     def open(
@@ -85,14 +89,15 @@ class Report:
         data_dir: str | Path,
         rpb: str | None = None,
         figures_dir: str | Path | None = None,
+        lang: str = "en",
     ) -> Report:
         """The report of a notebook, from its parameters.
 
         Its ``settings`` parameter gives the run configuration; the year's results are those
-        the pipeline stored, or are computed from ``data_dir``.
+        the pipeline stored, or are computed from ``data_dir``; ``lang`` is its language.
         """
         config = RunConfig.from_parameters(settings)
-        return cls(load_results(config, data_dir), config, rpb, figures_dir)
+        return cls(load_results(config, data_dir), config, rpb, figures_dir, lang)
 
     @property
     def results(self) -> YearResults:
