@@ -42,6 +42,7 @@ body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;max-width:72rem;margin
 padding:0 1rem;color:#1b1b1b;line-height:1.45}
 h1,h2,h3{line-height:1.2}h1{border-bottom:3px solid #0072B2;padding-bottom:.3rem}
 h2{margin-top:2.2rem;border-bottom:1px solid #ccc;padding-bottom:.2rem}
+.table-scroll{max-width:100%;overflow-x:auto}
 table{border-collapse:collapse;margin:.8rem 0;font-size:.88rem}
 th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#f0f4f8}td.num{text-align:right;font-variant-numeric:tabular-nums}

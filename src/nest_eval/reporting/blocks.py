@@ -16,11 +16,13 @@ from pathlib import Path
 import pandas as pd
 
 from nest_eval.reference.indicators import COLUMNS, UNITS, Unit, unit_of
+from nest_eval.reference.messages import label
 from nest_eval.reporting import plotting
 from nest_eval.reporting.format import MISSING, format_value
 from nest_eval.reporting.labels import column_label, value_label
+from nest_eval.reporting.outputs import table_downloads
 
-__all__ = ["Block", "Col", "figure", "heading", "html_table", "join", "paragraph"]
+__all__ = ["Block", "Col", "download_links", "figure", "heading", "html_table", "join", "paragraph"]
 
 
 @dataclass(frozen=True)
@@ -102,8 +104,22 @@ def _cell(col: Col, record: Mapping[str, object], lang: str) -> str:
     return format_value(value, unit, lang=lang)
 
 
+def download_links(table: str, lang: str) -> str:
+    """Links to a published table's files (CSV, ODS, XLSX), relative to the year folder."""
+    files = table_downloads(table, lang)
+    links = " ".join(
+        f'<a href="{html.escape(path)}">{html.escape(label(f"page.download.{kind}", lang))}</a>'
+        for kind, path in files.items()
+    )
+    return f'<p class="download">{html.escape(label("page.download", lang))} {links}</p>'
+
+
 def html_table(
-    frame: pd.DataFrame, columns: Sequence[Col], caption: str = "", lang: str = "en"
+    frame: pd.DataFrame,
+    columns: Sequence[Col],
+    caption: str = "",
+    lang: str = "en",
+    download: str | None = None,
 ) -> Block:
     """A deterministic HTML table (and its text twin) of a disclosure-controlled frame.
 
@@ -117,11 +133,15 @@ def html_table(
         Table caption.
     lang : str
         Language of headings and labels.
+    download : str, optional
+        The published table this one shows (its name under ``tables/``): links to its files
+        follow the table.
 
     Returns
     -------
     Block
-        With ``frame`` as its table.
+        With ``frame`` as its table. The table scrolls inside its own box on a narrow screen
+        (a focusable region named by its caption), never the whole page.
     """
     headings = [c.heading or column_label(c.key, lang) for c in columns]
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headings)
@@ -135,10 +155,13 @@ def html_table(
         rows_html.append("<tr>" + "".join(cells) + "</tr>")
         rows_text.append(" | ".join(texts))
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    name = html.escape(caption or label("page.table", lang), quote=True)
     table = (
+        f'<div class="table-scroll" role="region" tabindex="0" aria-label="{name}">'
         f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>"
         + "".join(rows_html)
-        + "</tbody></table>"
+        + "</tbody></table></div>"
+        + (download_links(download, lang) if download else "")
     )
     text = "\n".join([caption, " | ".join(headings), *rows_text]).strip()
     return Block(table, text, (frame.reset_index(drop=True),))
