@@ -59,9 +59,12 @@ messages: $(STAMP)
 	$(BIN)/pybabel update --input-file src/nest_eval/reference/locale/nest_eval.pot \
 		--output-dir src/nest_eval/reference/locale --domain nest_eval --locale cy --width 100
 
-## Open JupyterLab on notebooks/ with the project's kernel
+## Options of `make lab`, e.g. make lab LAB_OPTIONS="--port 8890 --ip 0.0.0.0 --no-browser"
+LAB_OPTIONS ?=
+
+## Open JupyterLab on notebooks/ (start_here.ipynb) with the project's kernel, as root too
 lab: $(STAMP)
-	$(BIN)/nest-eval lab notebooks
+	$(BIN)/nest-eval lab notebooks $(LAB_OPTIONS)
 
 ## Re-execute the committed notebooks on the demo data (their outputs, compared by nbval)
 notebooks: $(STAMP)

@@ -19,8 +19,9 @@ Subcommands
     the pipeline file's ``[settings]`` table gives the project's defaults. Nothing is published
     when the data would leave the reports empty or incomplete (``--max-quarantined``), unless
     ``--accept-quarantine`` is given.
-``lab``
-    Open JupyterLab on the notebooks with the project's kernel.
+``lab [DIR] [--port N] [--ip IP] [--no-browser] [-- JUPYTER OPTIONS]``
+    Open JupyterLab on the notebooks with the project's kernel, on ``start_here.ipynb``
+    (as root too); options after ``--`` go to JupyterLab unchanged.
 ``notebooks [PATH ...]``
     Re-execute the committed notebooks in place on the demo data (their committed outputs).
 
@@ -149,16 +150,43 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
 
 
+START_HERE = "start_here.ipynb"
+"""The notebook JupyterLab opens on: what the workbench is, walked through for one RPB."""
+
+
+def lab_command(args: argparse.Namespace, is_root: bool) -> list[str]:
+    """The JupyterLab command of ``nest-eval lab``.
+
+    Serves ``args.notebooks`` and opens on its start-here notebook when it has one; as root,
+    adds ``--allow-root`` (which JupyterLab otherwise demands); ``--port``, ``--ip``,
+    ``--no-browser`` and anything after ``--`` are passed on.
+    """
+    folder = Path(args.notebooks)
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}"]
+    if (folder / START_HERE).is_file():
+        command.append(f"--LabApp.default_url=/lab/tree/{START_HERE}")
+    if is_root:
+        command.append("--allow-root")
+    if args.port is not None:
+        command.append(f"--port={args.port}")
+    if args.ip is not None:
+        command.append(f"--ip={args.ip}")
+    if args.no_browser:
+        command.append("--no-browser")
+    return command + list(args.jupyter)
+
+
 def _lab(args: argparse.Namespace) -> int:
+    import os
     import subprocess
 
     from nest_eval.pipeline.runner import ensure_kernel
 
+    if not Path(args.notebooks).is_dir():
+        print(f"error: no notebooks folder {args.notebooks}", file=sys.stderr)
+        return EXIT_USAGE
     ensure_kernel("nest-eval")
-    command = [sys.executable, "-m", "jupyterlab", args.notebooks]
-    if args.no_browser:
-        command.append("--no-browser")
-    return subprocess.call(command)
+    return subprocess.call(lab_command(args, is_root=os.geteuid() == 0))
 
 
 def _notebooks(args: argparse.Namespace) -> int:
@@ -303,7 +331,10 @@ def _parser() -> argparse.ArgumentParser:
     _run_options(sub.add_parser("run", help="the yearly pipeline: reports for one year"))
     lab = sub.add_parser("lab", help="open JupyterLab on the notebooks")
     lab.add_argument("notebooks", nargs="?", default="notebooks", help="folder to open")
+    lab.add_argument("--port", type=int, help="port to serve on (default JupyterLab's, 8888)")
+    lab.add_argument("--ip", help="address to listen on, e.g. 0.0.0.0 (default localhost)")
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    lab.set_defaults(jupyter=[])  # options after `--`, passed to JupyterLab (see main)
     notebooks = sub.add_parser("notebooks", help="re-execute the committed notebooks in place")
     notebooks.add_argument("paths", nargs="*", help="notebooks (default: notebooks/*.ipynb)")
     return parser
@@ -311,7 +342,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = _parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    passed_on: list[str] = []
+    if "lab" in given and "--" in given[given.index("lab") :]:
+        split = given.index("--", given.index("lab"))
+        given, passed_on = given[:split], given[split + 1 :]
+    args = _parser().parse_args(given)
+    if passed_on:
+        args.jupyter = passed_on
     try:
         if args.command == "validate":
             return _validate(args, write_to=None)
