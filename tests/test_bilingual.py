@@ -17,6 +17,7 @@ from nest_eval.domains.case_mix import ADJUSTED_CHANGE_SPECIFICATION, CHANGE_PER
 from nest_eval.domains.year import LoadedData, compute_year
 from nest_eval.ingest.validation import RULES
 from nest_eval.reference import messages
+from nest_eval.reference.contract import DATASET_NAMES
 from nest_eval.reference.measures import CATALOGUE, SCALAR_FIGURES
 from nest_eval.reporting.format import format_date, format_number, format_value
 from nest_eval.reporting.report import Report
@@ -102,6 +103,7 @@ def test_every_setting_rule_and_catalogue_figure_has_plain_words():
     settings = RunConfig(year=2025).parameters()
     assert {f"report.about.setting.{k}" for k in settings} <= set(catalogue)
     assert {f"report.about.rule.{k}" for k in RULES} <= set(catalogue)
+    assert {f"report.about.dataset.{k}" for k in DATASET_NAMES} <= set(catalogue)
     for lang in ("en", "cy"):
         shown = [setting_value(k, v, lang) for k, v in settings.items()]
         assert not any(x in ("None", "False", "True", "['en']") for x in shown)

@@ -60,7 +60,7 @@ def quality(ctx: Context) -> Block:
             ctx, "quality_after_census", count=_n(ctx, left_out), date=format_date(as_of, ctx.lang)
         )
     shown = table.assign(
-        dataset=[label(f"contract.dataset.{name}", ctx.lang) for name in table["dataset"]],
+        dataset=[_t(ctx, f"dataset.{name}") for name in table["dataset"]],
         status=[_t(ctx, f"dataset_status.{status}") for status in table["status"]],
         problems=[_problems(ctx, text) for text in table["problems"]],
     )
