@@ -83,7 +83,8 @@ def test_methods_name_the_measures_without_reliable_change_figures(
         "(sex not recorded as male or female, age unknown or outside the bands) is assessed "
         "with the measure's other figures: YP-CORE."
     ) in methods
-    assert "reliable change: self, female, age 14–16" in methods  # in the figures-used table
+    # in the figures-used table
+    assert "Reliable change threshold, self-report, female, age 14–16" in methods
     data = {**demo_data, "outcomes": outcomes_with_unassessable_measure}
     with_cors = repr(Report(compute_year(data, config), config).methods())
     assert "not assessable for reliable change: Child Outcome Rating Scale." in with_cors

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import pandas as pd
-
 from nest_eval.config import RunConfig
 from nest_eval.domains.year import YearResults
 from nest_eval.reference.vocabulary import WALES, rpb_slug
+from nest_eval.reporting.format import format_date
 from nest_eval.reporting.tables import ControlledTables, controlled_for
 
 __all__ = ["Context"]
@@ -62,9 +61,11 @@ class Context:
 
     @property
     def census_date(self) -> str:
-        """The date every "at a date" figure is taken at, e.g. ``31 December 2025``."""
-        when = pd.Timestamp(self.results.census_date)
-        return f"{when.day} {when:%B %Y}"
+        """The date every "at a date" figure is taken at, in the report's language.
+
+        E.g. ``31 December 2025``, ``31 Rhagfyr 2025`` (:func:`.format.format_date`).
+        """
+        return format_date(self.results.census_date, self.lang)
 
     @property
     def threshold(self) -> int:

@@ -1,11 +1,14 @@
-"""About the report: data coverage and quality, methods, and how to reproduce it."""
+"""About the report: data coverage and quality, methods, and how to reproduce it.
+
+Every sentence is a message ``report.about.<name>`` of the catalogue, in the report's language;
+numbers and dates in it are formatted for that language (:mod:`nest_eval.reporting.format`).
+"""
 
 from __future__ import annotations
 
 import html
 import math
 
-import numpy as np
 import pandas as pd
 
 from nest_eval import __version__
@@ -16,128 +19,117 @@ from nest_eval.domains.case_mix import (
 )
 from nest_eval.files import code_fingerprint
 from nest_eval.reference.breakdowns import AGE_BANDS
-from nest_eval.reference.measures import MEASURE_KEYS
+from nest_eval.reference.indicators import Unit
+from nest_eval.reference.measures import MEASURE_KEYS, SCALAR_FIGURES
+from nest_eval.reference.messages import label
 from nest_eval.reference.vocabulary import RPB_NAMES
 from nest_eval.reporting.blocks import Block, Col, heading, html_table, join, paragraph
 from nest_eval.reporting.context import Context
+from nest_eval.reporting.format import format_date, format_number, format_value
 from nest_eval.reporting.labels import group_label, value_label
 from nest_eval.reporting.sections.evidence import status_rule
 from nest_eval.reporting.tables import quality_table
 from nest_eval.stats.funnel import MIN_UNITS_OVERDISPERSION
 
-__all__ = ["census", "methods", "quality", "reproducibility"]
+__all__ = ["census", "figure_label", "methods", "quality", "reproducibility", "setting_value"]
 
-_SD_USED = {
-    "reference": "the catalogue's reference SD, or the sample's baseline SD where the catalogue "
-    "has none",
-    "sample": "the sample's baseline SD (as this run is configured)",
-}
-_JOURNEY = (
-    "Journey ratings are the RPBs' own ratings, a census without sampling error, so their changes "
-    "carry no interval. The change in an element's rating for Wales compares like with like: "
-    "the mean rating of the RPBs that rated the element in both the baseline cycle and this "
-    "year, in each cycle, so that an RPB rating it in one cycle only moves neither side; n is "
-    "how many RPBs the change rests on. The Wales mean of each cycle in the NEST profile is "
-    "over the RPBs rating the element that cycle, and each is shown with its count. The mean "
-    "journey rating over the core elements is likewise over the RPB-element pairs rated in "
-    "both cycles."
-)
-_RELIABLE_CHANGE = (
-    "Jacobson–Truax reliable change index RCI = (x2 − x1) / S_diff, "
-    "S_diff = √2 · SD · √(1 − r); a change is reliable where |RCI| > 1.96. SD is {sd}; "
-    "where the catalogue has no reliability but a published reliable-change "
-    "threshold, that threshold is used; otherwise a pair is not assessable. Where the "
-    "catalogue publishes reliable-change thresholds by band of respondent, sex and age, a "
-    "child whose respondent, and sex and age at the first assessment, fall in a band is "
-    "assessed against that band's threshold instead. A change equal to its threshold is not "
-    "reliable. For "
-    "measures where higher is worse, a reliable fall is an improvement. Clinically "
-    "significant change uses the published clinical cut-off; reliable recovery is "
-    "reliable improvement from the clinical to the non-clinical range (a subset of "
-    "reliable improvement). Categories follow CORC."
-)
-_MODEL_FIT = (
-    "Fitted by least squares on every measure and respondent with at least "
-    f"{MIN_CHILDREN_PER_MODEL} children whose first assessment fell in the year; RPBs with "
-    "fewer than {min_paired} children with two or more assessments and every covariate (at "
-    f"least {MIN_PAIRED_PER_RPB}, and never fewer than the disclosure threshold) are left out "
-    "of that model, and children missing a covariate are left out. Intervals are 95% Student t "
-    "intervals on the model's residual degrees of freedom, conditional on the children's first "
-    "scores, as emmeans gives them (checked against R's lm and emmeans)."
-)
-_ADJUSTED_MEANS = (
-    "What each figure estimates. The mean change is the unadjusted mean of last minus first "
-    "score over every child with two or more assessments. An RPB's adjusted change estimates "
-    "the mean change from first to last assessment of the children of all Wales in the model, "
-    "had they all been in that RPB: the same children, first scores, ages, sex, quintiles and "
-    "intervals between assessments for every RPB, so that RPBs differ only by what the model "
-    "attributes to them. It is a change over the follow-up the children actually had (months, "
-    "not a year), and it adjusts for regression to the mean (Vickers and Altman 2001). Wales's "
-    "adjusted change is the RPBs' weighted by their children in the model, which is the mean "
-    "change of those children; its interval is the model's. In distance travelled, the "
-    "children of both years are fitted in one such model, with an intercept per year and RPB "
-    "and the other coefficients shared, and each year's adjusted change is predicted at this "
-    "year's Wales case mix: the change between the years is then the difference of the two "
-    "intercepts whatever the case mix (shorter follow-ups this year, or a sex or quintile one "
-    "year lacks, do not enter it), with the model's Student t interval. This year's value "
-    "there is Wales's exactly and an RPB's within the precision of the shared coefficients; "
-    "Wales is compared where the baseline year's model kept every RPB this year's kept. The "
-    "change per year of a mixed model on every assessment "
-    "is kept for analysts in the outcomes analysis, not in the reports: it extrapolates "
-    "follow-ups of a few months to a year."
-)
-_INTERVALS = (
-    "Proportions: Wilson score intervals; differences of proportions: Newcombe's "
-    "hybrid score interval; means: Student t; differences of means: Welch; quantiles: "
-    "distribution-free order-statistic intervals; median and 90th-percentile waits: "
-    "Kaplan–Meier, with Brookmeyer–Crowley intervals on the log-log scale (statsmodels' "
-    "SurvfuncRight, checked against R's survival package); standardised mean change: Becker "
-    "(1988) with the pre-test SD and Hedges' exact correction."
-)
-_FUNNELS = (
-    "Funnel plots (Spiegelhalter 2005) compare each RPB's proportion with the Wales "
-    "proportion. The control limits are exact binomial: for an RPB of n people at the Wales "
-    "rate, the 2.5% and 97.5% points of the binomial distribution (95% limits) and its 0.1% "
-    "and 99.9% points (99.8% limits), interpolated between whole counts as Spiegelhalter "
-    "describes so that they form curves. An RPB is flagged only when the exact binomial "
-    "probability of a count at least as far from the Wales proportion is below 2.5% (95%) or "
-    "0.1% (99.8%), never by a normal approximation, which fails with few people: 6 of 6 "
-    "against a Wales rate of 62.6% has a probability of 0.06 and is not flagged, although its "
-    "point lies just past the interpolated 99.8% line. Overdispersion (more variation between "
-    "units than chance allows) is estimated only when at least {min_units} units are compared, "
-    "as the NHS-R community's FunnelPlotR does it (z-scores on the arcsine-square-root scale "
-    "Winsorised at 10% at each end; an additive random effect, Spiegelhalter 2005; "
-    "Spiegelhalter et al. 2012); with fewer its estimate rests on too few values (its "
-    "standard error is about √(2/k), {se:.2f} for {k} units). With the {k} RPBs it is not "
-    "estimated: the limits allow for chance variation alone, so an RPB outside them may "
-    "differ for reasons other than its practice, such as who it serves."
-)
+
+def _t(ctx: Context, name: str, **values: object) -> str:
+    """A sentence of this section in the report's language (message ``report.about.<name>``)."""
+    return label(f"report.about.{name}", ctx.lang, **values)
+
+
+def _n(ctx: Context, value: float, decimals: int = 0) -> str:
+    """A number in a sentence, for the report's language."""
+    return format_number(value, decimals, lang=ctx.lang)
 
 
 def quality(ctx: Context) -> Block:
     """Data coverage and quality: the accounting of every dataset, and what was quarantined."""
     table = quality_table(ctx.results.accounting)
     if table.empty:
-        return paragraph("No accounting record is available for this data.", "note")
+        return paragraph(_t(ctx, "no_accounting"), "note")
     columns = ["dataset", "status", "rows_read", "rows_accepted", "rows_quarantined",
                "duplicates_collapsed", "rows_not_loaded", "problems"]  # fmt: skip
-    text = (
-        "Every row read is accounted for: rows read = accepted + quarantined + exact "
-        "duplicates collapsed (+ rows of a dataset that could not be loaded). Quarantined "
-        "rows broke a rule of the data contract; they are listed, with the rule, for the RPB "
-        "to correct at source and are not used. Only counts are published here."
-    )
+    text = _t(ctx, "quality_intro")
     left_out = int(table["rows_after_census"].sum())
     if left_out:
         columns.append("rows_after_census")
         as_of = ctx.results.accounting["census"]["as_of"]
-        text += (
-            f" Of the rows accepted, {left_out} dated after the census date of this run "
-            f"({as_of}) are left out of it."
+        text += " " + _t(
+            ctx, "quality_after_census", count=_n(ctx, left_out), date=format_date(as_of, ctx.lang)
         )
-    return paragraph(text) + html_table(
-        table, tuple(Col(c) for c in columns), caption="Data coverage and quality", lang=ctx.lang
+    shown = table.assign(
+        dataset=[_t(ctx, f"dataset.{name}") for name in table["dataset"]],
+        status=[_t(ctx, f"dataset_status.{status}") for status in table["status"]],
+        problems=[_problems(ctx, text) for text in table["problems"]],
     )
+    return paragraph(text) + html_table(
+        shown,
+        tuple(Col(c, unit="text") if c in ("dataset", "status", "problems") else Col(c)
+              for c in columns),
+        caption=_t(ctx, "quality_caption"),
+        lang=ctx.lang,
+        download="data_quality",
+    )  # fmt: skip
+
+
+def _problems(ctx: Context, listed: str) -> str:
+    """The problems of a dataset (``rule count; ...``) with each rule in plain words."""
+    if not listed:
+        return ""
+    parts = [item.rsplit(" ", 1) for item in listed.split("; ")]
+    return "; ".join(
+        _t(ctx, "problem", rule=_t(ctx, f"rule.{rule}"), count=_n(ctx, int(count)))
+        for rule, count in parts
+    )
+
+
+def figure_label(figure: str, lang: str = "en") -> str:
+    """A catalogue figure's name in plain words: a figure, or a cut-off or threshold by band.
+
+    Parameters
+    ----------
+    figure : str
+        The figure as the measures catalogue names it (``reliability``, ``reference_sd``, ...,
+        ``cut-off: borderline, parent``, ``reliable change: self, male, age 11–13``).
+    lang : str
+        ``"en"`` or ``"cy"``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> figure_label("reference_sd"), figure_label("reliable change: self, male, age 11–13")
+    ('Reference SD', 'Reliable change threshold, self-report, male, age 11–13')
+    """
+    if figure in SCALAR_FIGURES:
+        return label(f"report.about.figure.{figure}", lang)
+    kind, _, rest = figure.partition(": ")
+    parts = rest.split(", ")
+    if kind == "cut-off":
+        band, *parts = parts
+        name = label(f"report.about.figure.cutoff.{band.replace(' ', '_')}", lang)
+    elif kind == "reliable change":
+        name = label("report.about.figure.reliable_change", lang)
+    else:
+        raise ValueError(f"unknown catalogue figure {figure!r}")
+    return ", ".join([name, *_who(parts, lang)])
+
+
+def _who(parts: list[str], lang: str) -> list[str]:
+    """Who a figure applies to: respondent, sex and age band, in plain words."""
+    words = []
+    for part in parts:
+        if part.startswith("age "):
+            words.append(label("report.about.figure.age", lang, ages=part.removeprefix("age ")))
+        elif part in ("male", "female"):
+            words.append(label(f"sex.{part}", lang).lower())
+        else:
+            words.append(label(f"respondent.{part}", lang).lower())
+    return words
 
 
 def _figures_used(ctx: Context) -> Block:
@@ -145,33 +137,42 @@ def _figures_used(ctx: Context) -> Block:
     used = set(results.outcomes_change["measure"]) if not results.outcomes_change.empty else set()
     figures = results.catalogue_figures
     figures = figures[figures["measure"].isin(used)].copy()
-    status = np.where(figures["verified"], "verified", "UNVERIFIED")
-    configured = [f"{s} (configured)" for s in status]
-    figures["status"] = np.where(figures["overridden"], configured, status)
+    status = [_t(ctx, "figure_status." + ("verified" if v else "unverified"))
+              for v in figures["verified"]]  # fmt: skip
+    figures["status"] = [
+        _t(ctx, "figure_configured", status=s) if o else s
+        for s, o in zip(status, figures["overridden"], strict=True)
+    ]
+    figures["figure_text"] = [figure_label(f, ctx.lang) for f in figures["figure"]]
     unverified = figures[~figures["verified"]]
-    pairs = zip(unverified["measure"], unverified["figure"], strict=True)
-    listed = ", ".join(f"{m} {f}" for m, f in pairs)
+    pairs = zip(unverified["measure"], unverified["figure_text"], strict=True)
+    listed = "; ".join(
+        _t(ctx, "figure_of", figure=f, measure=value_label("measure", m, ctx.lang))
+        for m, f in pairs
+    )
     return join(
         [
-            heading("Outcome measures: figures used"),
+            heading(_t(ctx, "figures_heading")),
             html_table(
                 figures,
-                (Col("measure"), Col("figure", "Figure", "text"), Col("value", "Value", "score"),
-                 Col("status", "Status", "text"), Col("source", "Source", "text")),
-                caption="Measures catalogue figures used in this report",
+                (Col("measure"), Col("figure_text", _t(ctx, "column_figure"), "text"),
+                 Col("value", label("column.value", ctx.lang), "score"),
+                 Col("status", label("column.status", ctx.lang), "text"),
+                 Col("source", _t(ctx, "column_source"), "text")),
+                caption=_t(ctx, "figures_caption"),
                 lang=ctx.lang,
             ),
             paragraph(
-                f"{len(unverified)} figure(s) used here are unverified (reported second-hand): "
-                f"{listed or 'none'}. Results resting on them should be read with that caution."
+                _t(ctx, "figures_unverified", count=_n(ctx, len(unverified)),
+                   figures=listed or _t(ctx, "none"))
             ),
             paragraph(_change_figures_missing(ctx, used, figures)),
         ]
     )  # fmt: skip
 
 
-def _names(keys: list[str], lang: str) -> str:
-    return ", ".join(value_label("measure", key, lang) for key in keys) or "none"
+def _names(ctx: Context, keys: list[str]) -> str:
+    return ", ".join(value_label("measure", key, ctx.lang) for key in keys) or _t(ctx, "none")
 
 
 def _change_figures_missing(ctx: Context, used: set[str], figures: pd.DataFrame) -> str:
@@ -179,31 +180,19 @@ def _change_figures_missing(ctx: Context, used: set[str], figures: pd.DataFrame)
     measures = [key for key in MEASURE_KEYS if key in used]
     named = {key: set(figures.loc[figures["measure"] == key, "figure"]) for key in measures}
     none = [key for key in measures if not named[key] & {"reliability", "reliable_change"}]
-    text = (
-        f"Measures with neither a reliability nor a published reliable-change threshold in the "
-        f"catalogue, so that every pair is not assessable for reliable change: "
-        f"{_names(none, ctx.lang)}."
-    )
+    text = [_t(ctx, "no_reliable_change_figures", measures=_names(ctx, none))]
     if ctx.config.sd == "reference":
         sample = [
             key
             for key in measures
             if "reliability" in named[key] and "reference_sd" not in named[key]
         ]
-        text += (
-            " Measures with a reliability but no reference SD in the catalogue, whose index "
-            f"uses the sample's baseline SD: {_names(sample, ctx.lang)}."
-        )
+        text.append(_t(ctx, "no_reference_sd", measures=_names(ctx, sample)))
     catalogue = ctx.config.reference().catalogue
     banded = [key for key in measures if catalogue[key].reliable_change_bands]
     if banded:
-        text += (
-            " Measures with reliable-change thresholds by band (listed above), used where the "
-            "child's respondent, and sex and age at the first assessment, allow; a child in no "
-            "band (sex not recorded as male or female, age unknown or outside the bands) is "
-            f"assessed with the measure's other figures: {_names(banded, ctx.lang)}."
-        )
-    return text
+        text.append(_t(ctx, "banded_thresholds", measures=_names(ctx, banded)))
+    return " ".join(text)
 
 
 def _disclosure(ctx: Context) -> Block:
@@ -211,28 +200,21 @@ def _disclosure(ctx: Context) -> Block:
     low, high = ctx.config.disclosure.small
     suppressed = len(decision.suppressed)
     share = suppressed / decision.published_cells if decision.published_cells else 0.0
-    rounding = (
-        f" Every other count is rounded to the nearest {ctx.config.disclosure.rounding}."
-        if ctx.config.disclosure.rounding
-        else ""
-    )
-    return paragraph(
-        f"Counts of people, responses or requests from {low} to {high} below Wales "
-        f"level are suppressed and written {ctx.shorthand}; percentages, means, medians, "
-        f"intervals and effect sizes resting on a suppressed count, or on fewer than "
-        f"{ctx.threshold} people, are suppressed with it. Further counts are suppressed so that "
-        "no suppressed count can be worked back out from anything published (row and column "
-        "totals, Wales as the sum of the RPBs, categories adding up to their total, the same "
-        "count in two tables, the models' sizes and the RPBs they leave out, the children of "
-        "the paired data rate against each measure's pairs, percentages and their "
-        f"denominators).{rounding} Of the {decision.published_cells} counts this "
-        f"publication rests on, {suppressed} ({share:.0%}) are suppressed: "
-        f"{len(decision.primary)} because they are small and {len(decision.secondary)} to "
-        "protect them. An audit by linear programming over every published relation passed: "
-        f"each suppressed count can still be any of at least {decision.protection} values "
-        f"(the narrowest, {_values(decision.narrowest)}). No identifier and no free-text "
-        "comment is published."
-    )
+    rounding = ctx.config.disclosure.rounding
+    text = [
+        _t(ctx, "disclosure_rule", low=_n(ctx, low), high=_n(ctx, high),
+           shorthand=ctx.shorthand, threshold=_n(ctx, ctx.threshold)),
+        *([_t(ctx, "disclosure_rounding", base=_n(ctx, rounding))] if rounding else []),
+        _t(ctx, "disclosure_counts", published=_n(ctx, decision.published_cells),
+           suppressed=_n(ctx, suppressed), share=format_value(share, _WHOLE_PERCENT),
+           primary=_n(ctx, len(decision.primary)), secondary=_n(ctx, len(decision.secondary)),
+           protection=_n(ctx, decision.protection), narrowest=_values(ctx, decision.narrowest)),
+    ]  # fmt: skip
+    return paragraph(" ".join(text))
+
+
+_WHOLE_PERCENT = Unit("share", "share", decimals=0)
+"""A share to the whole percent (the share of counts suppressed)."""
 
 
 def _breakdowns(ctx: Context) -> Block:
@@ -240,91 +222,115 @@ def _breakdowns(ctx: Context) -> Block:
     withheld = ctx.tables.breakdowns_withheld
     bands = ", ".join(group_label("age_band", band.key, ctx.lang) for band in AGE_BANDS)
     return paragraph(
-        "Each domain's indicators are computed again, for Wales, for each group of the people "
-        f"they are about: outcomes by age at the first assessment ({bands}), sex and WIMD "
-        "quintile; experiences by the language of the response; access "
-        "by age band, route and service (a free-text route or service written by fewer than "
-        f"{ctx.threshold} of the year's requests is pooled as other). Every dimension has a "
-        "group for rows without a value, so the groups add up to the figure for everyone. A "
-        "group is below Wales level: its counts from "
-        f"{ctx.config.disclosure.small[0]} to {ctx.threshold - 1} are suppressed. The "
-        "breakdowns are decided after the other tables, with their decision kept, so breaking "
-        "a figure down never suppresses it; the breakdown of a count whose groups cannot be "
-        f"protected that way is withheld in full ({withheld} row(s) this year)."
-    )
+        _t(ctx, "breakdowns_method", bands=bands, threshold=_n(ctx, ctx.threshold),
+           low=_n(ctx, ctx.config.disclosure.small[0]), high=_n(ctx, ctx.threshold - 1),
+           withheld=_n(ctx, withheld))
+    )  # fmt: skip
 
 
-def _values(count: float) -> str:
-    return "unbounded" if count == float("inf") else f"{int(count)} values"
+def _values(ctx: Context, count: float) -> str:
+    if count == float("inf"):
+        return _t(ctx, "values_unbounded")
+    return _t(ctx, "values_count", count=_n(ctx, int(count)))
 
 
-def _funnels_method() -> str:
+def _funnels_method(ctx: Context) -> str:
     """How the funnel plots are drawn and read, with the overdispersion rule stated."""
     k = len(RPB_NAMES)
-    return _FUNNELS.format(min_units=MIN_UNITS_OVERDISPERSION, k=k, se=math.sqrt(2 / k))
+    return _t(ctx, "funnels_method", min_units=_n(ctx, MIN_UNITS_OVERDISPERSION), k=_n(ctx, k),
+              se=_n(ctx, math.sqrt(2 / k), 2))  # fmt: skip
 
 
 def census(ctx: Context) -> Block:
     """The census date, and what each figure taken at it means."""
-    as_given = ctx.config.as_of is not None
-    chosen = "as the run was configured" if as_given else "the last day of the reporting year"
-    return paragraph(
-        f"Census date: {ctx.census_date} ({chosen}). The report describes what was known at "
-        "that date: rows dated after it (outcomes and survey responses, requests received, "
-        "learners enrolled) are left out and counted in the data-quality table, so a year's "
-        "figures do not change when later data arrive. Figures at a date are taken at it: "
-        "requests still waiting are the requests received in the year up to the census date "
-        "and not supported by it (withdrawn and declined requests left out); waits to first "
-        "support count each request still waiting as waiting at least until the census date "
-        "(censored there, Kaplan–Meier); the share supported within 28 days counts the "
-        "requests whose 28 days had passed by then; training counts the learners enrolled in "
-        "the year up to the census date, those of them who had completed by it and the "
-        "ratings given by then. A baseline year is taken at the same point of its own year "
-        "(at its end, when the census date is the end of the reporting year). Redirections "
-        "carry no date and are counted as recorded."
-    )
+    chosen = _t(ctx, "census_configured" if ctx.config.as_of is not None else "census_year_end")
+    return paragraph(_t(ctx, "census", date=ctx.census_date, chosen=chosen))
 
 
 def methods(ctx: Context) -> Block:
     """Methods: census date, figures, models, definitions, recommendations, disclosure."""
-    spec = ctx.results.model_specification
+    spec = _t(ctx, "adjusted_specification")
     return join(
         [
-            heading("Census date"),
+            heading(_t(ctx, "heading_census")),
             census(ctx),
             _figures_used(ctx),
-            heading("Journey ratings"),
-            paragraph(_JOURNEY),
-            heading("Reliable and clinically significant change"),
-            paragraph(_RELIABLE_CHANGE.format(sd=_SD_USED[ctx.config.sd])),
-            heading("Case-mix-adjusted change"),
+            heading(_t(ctx, "heading_journey")),
+            paragraph(_t(ctx, "journey")),
+            heading(_t(ctx, "heading_reliable_change")),
+            paragraph(_t(ctx, "reliable_change", sd=_t(ctx, f"sd_used.{ctx.config.sd}"))),
+            heading(_t(ctx, "heading_adjusted")),
             Block(f"<pre>{html.escape(spec)}</pre>", spec),
-            paragraph(_MODEL_FIT.format(min_paired=min_paired_for(ctx.threshold))),
-            paragraph(_ADJUSTED_MEANS),
-            heading("Intervals and comparisons"),
-            paragraph(_INTERVALS),
-            heading("Funnel plots"),
-            paragraph(_funnels_method()),
-            heading("Evidence against the recommendations"),
+            paragraph(
+                _t(ctx, "model_fit", min_children=_n(ctx, MIN_CHILDREN_PER_MODEL),
+                   min_paired=_n(ctx, min_paired_for(ctx.threshold)),
+                   min_per_rpb=_n(ctx, MIN_PAIRED_PER_RPB))
+            ),
+            paragraph(_t(ctx, "adjusted_means")),
+            heading(_t(ctx, "heading_intervals")),
+            paragraph(_t(ctx, "intervals")),
+            heading(_t(ctx, "heading_funnels")),
+            paragraph(_funnels_method(ctx)),
+            heading(_t(ctx, "heading_recommendations")),
             status_rule(ctx),
-            heading("Breakdowns"),
+            heading(_t(ctx, "heading_breakdowns")),
             _breakdowns(ctx),
-            heading("Disclosure control"),
+            heading(_t(ctx, "heading_disclosure")),
             _disclosure(ctx),
         ]
-    )
+    )  # fmt: skip
+
+
+def setting_value(name: str, value: object, lang: str = "en") -> str:
+    """A run setting's value in plain words (a default said as what it means).
+
+    Examples
+    --------
+    >>> setting_value("baseline_year", None), setting_value("financial", False, "cy")
+    ("each RPB's and domain's earliest earlier year with data", 'blynyddoedd calendr')
+    >>> setting_value("max_quarantined", 0.05), setting_value("languages", ["en", "cy"])
+    ('5.0%', 'English, Welsh')
+    """
+    if name in _SETTING_WORDS:
+        return label(f"report.about.setting_value.{name}.{_SETTING_WORDS[name](value)}", lang)
+    if value is None:
+        return label(f"report.about.setting_value.{name}.none", lang)
+    if name == "as_of":
+        return format_date(value, lang)
+    if name == "languages":
+        return ", ".join(label(f"language.{code}", lang) for code in value)  # type: ignore[attr-defined]
+    if name == "max_quarantined":
+        return format_value(value, "share", lang=lang)
+    if isinstance(value, bool):
+        return label(f"yes_no.{'yes' if value else 'no'}", lang)
+    if isinstance(value, int) and name != "year":
+        return format_number(value, lang=lang)
+    return str(value)
+
+
+_SETTING_WORDS = {
+    "financial": lambda v: "financial" if v else "calendar",
+    "sd": str,
+}
+"""Settings whose every value is said in words (messages ``report.about.setting_value.*``)."""
 
 
 def reproducibility(ctx: Context, run_id: str | None = None) -> Block:
     """Code version, run identifier, the run's settings and how to regenerate the report."""
-    settings = ", ".join(f"{k} = {v}" for k, v in sorted(ctx.results.parameters.items()))
+    settings = [
+        _t(ctx, "setting", setting=_t(ctx, f"setting.{name}"),
+           value=setting_value(name, value, ctx.lang))
+        for name, value in ctx.results.parameters.items()
+    ]  # fmt: skip
     lines = [
-        f"nest-eval {__version__}; source SHA-256 {code_fingerprint()[:16]}",
-        f"Run identifier (hash of inputs, settings and code): {run_id or 'not from a run'}",
-        f"Settings: {settings}",
-        f"Regenerate: make reports (or nest-eval run --year {ctx.year}); the run's "
-        "manifest.json lists every input and output with its SHA-256.",
+        _t(ctx, "version", version=__version__, sha=code_fingerprint()[:16]),
+        _t(ctx, "run_id", run_id=run_id or _t(ctx, "not_from_a_run")),
+        _t(ctx, "regenerate", year=ctx.year),
     ]
+    items = "".join(f"<li>{html.escape(x)}</li>" for x in lines[:2])
+    listed = "".join(f"<li>{html.escape(x)}</li>" for x in settings)
     return Block(
-        "<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>", "\n".join(lines)
+        f"<ul>{items}<li>{html.escape(_t(ctx, 'settings'))}<ul>{listed}</ul></li>"
+        f"<li>{html.escape(lines[2])}</li></ul>",
+        "\n".join([*lines[:2], _t(ctx, "settings"), *settings, lines[2]]),
     )

@@ -246,21 +246,16 @@ def recommendations(ctx: Context) -> Block:
             Col("status_text", column_label("status", ctx.lang), "text"),
             Col("not_collected"),
         ),
-        caption=f"Evidence against the recommendations: {ctx.scope}, {ctx.year}",
+        caption=label(
+            "report.evidence.caption",
+            ctx.lang,
+            area=value_label("rpb", ctx.scope, ctx.lang),
+            year=ctx.year,
+        ),
         lang=ctx.lang,
     )
 
 
 def status_rule(ctx: Context) -> Block:
     """How a recommendation's status is decided (for the methods)."""
-    return paragraph(
-        "Each recommendation and ask is mapped to the indicators whose published values "
-        "evidence it (listed in the table); a dataset having rows this year is not evidence. "
-        "An indicator has published data for the area this year when at least one of its values "
-        "for the area (of any element, measure, survey item or organisation type) is published, "
-        f"neither missing nor suppressed ({ctx.shorthand}); training is published for Wales only "
-        "and is read for Wales in every report. A recommendation has evidence this year when "
-        "every mapped indicator has published data; partial evidence when some do; no data "
-        "when none does, or when no indicator of the workbench evidences it, in which case the "
-        "table says what the workbench does not collect."
-    )
+    return paragraph(label("report.evidence.status_rule", ctx.lang, shorthand=ctx.shorthand))

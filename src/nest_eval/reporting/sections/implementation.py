@@ -1,9 +1,14 @@
-"""Implementation: the NEST profile of journey ratings, their change, voices and evidence."""
+"""Implementation: the NEST profile of journey ratings, their change, voices and evidence.
+
+Every sentence, heading and caption is a message ``report.implementation.<name>`` of the
+catalogue, in the report's language.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from nest_eval.reference.messages import label
 from nest_eval.reference.vocabulary import CORE_ELEMENTS, FOUNDATIONS, RPB_NAMES, WALES
 from nest_eval.reporting import plotting
 from nest_eval.reporting.blocks import Block, Col, figure, html_table, paragraph
@@ -14,12 +19,31 @@ from nest_eval.reporting.labels import value_label
 __all__ = ["changes", "evidence", "foundations", "nest_profile", "profile_table", "voices"]
 
 
-def _own_rating(current: pd.DataFrame, rpb: str, element: str) -> tuple[float, str]:
-    mine = current[(current["rpb"] == rpb) & (current["element"] == element)]
+def _t(ctx: Context, name: str, **values: object) -> str:
+    """Text of this section in the report's language (message ``report.implementation.<name>``)."""
+    return label(f"report.implementation.{name}", ctx.lang, **values)
+
+
+def _own_heading(ctx: Context) -> str:
+    """The heading of the RPB's own column: its name and the year."""
+    return _t(ctx, "column_own", rpb=value_label("rpb", ctx.rpb, ctx.lang), year=ctx.year)
+
+
+def _rating_text(ctx: Context, submitted: bool, rating: object) -> str:
+    """An RPB's rating as shown: the rating, *not rated* or *not submitted*."""
+    if not submitted:
+        return _t(ctx, "not_submitted")
+    if pd.isna(rating):  # type: ignore[call-overload]
+        return _t(ctx, "not_rated")
+    return format_value(rating, "journey_rating", lang=ctx.lang)
+
+
+def _own_rating(ctx: Context, current: pd.DataFrame, element: str) -> tuple[float, str]:
+    mine = current[(current["rpb"] == ctx.rpb) & (current["element"] == element)]
     if mine.empty:
-        return float("nan"), "not submitted"
+        return float("nan"), _rating_text(ctx, False, None)
     rating = mine["rating"].iloc[0]
-    return rating, "not rated" if pd.isna(rating) else format_value(rating, "journey_rating")
+    return rating, _rating_text(ctx, True, rating)
 
 
 def profile_table(ctx: Context) -> pd.DataFrame:
@@ -44,7 +68,7 @@ def profile_table(ctx: Context) -> pd.DataFrame:
             then = baseline.set_index("element").loc[element.key]
             record["baseline_mean"], record["baseline_n_rpbs"] = then["mean_rating"], then["n_rpbs"]
         if ctx.rpb is not None:
-            record["rpb_rating"], record["rpb_text"] = _own_rating(current, ctx.rpb, element.key)
+            record["rpb_rating"], record["rpb_text"] = _own_rating(ctx, current, element.key)
         rows.append(record)
     return pd.DataFrame(rows)
 
@@ -54,17 +78,23 @@ def nest_profile(ctx: Context) -> Block:
     frame = profile_table(ctx)
     columns = [Col("element")]
     if ctx.rpb is not None:
-        columns.append(Col("rpb_text", f"{ctx.rpb} {ctx.year}", "text"))
-    columns += [Col("mean_rating", f"Wales mean {ctx.year}"), Col("n_rpbs")]
+        columns.append(Col("rpb_text", _own_heading(ctx), "text"))
+    columns += [Col("mean_rating", _t(ctx, "column_wales_mean", year=ctx.year)), Col("n_rpbs")]
     if "baseline_mean" in frame:  # each cycle's mean with its own count of RPBs
         base = ctx.results.baseline_year
-        columns[-1] = Col("n_rpbs", f"RPBs rating {ctx.year}")
+        columns[-1] = Col("n_rpbs", _t(ctx, "column_rpbs_rating_in", year=ctx.year))
         columns += [
-            Col("baseline_mean", f"Wales mean {base}", "journey_rating"),
-            Col("baseline_n_rpbs", f"RPBs rating {base}", "count_rpbs"),
+            Col("baseline_mean", _t(ctx, "column_wales_mean", year=base), "journey_rating"),
+            Col("baseline_n_rpbs", _t(ctx, "column_rpbs_rating_in", year=base), "count_rpbs"),
         ]
-    columns += [Col("not_rated", f"Not rated {ctx.year}", "count_rpbs")]
-    block = html_table(frame, columns, caption="NEST profile: journey ratings (1–4)", lang=ctx.lang)
+    columns += [Col("not_rated", _t(ctx, "column_not_rated_in", year=ctx.year), "count_rpbs")]
+    block = html_table(
+        frame,
+        columns,
+        caption=_t(ctx, "profile_caption"),
+        lang=ctx.lang,
+        download="self_assessment_national",
+    )
     ratings = ctx.results.journey_ratings
     chart = plotting.nest_profile(
         ctx.results.national_means,
@@ -81,21 +111,21 @@ def changes(ctx: Context) -> Block:
     """Each RPB's change in journey ratings: mean over elements, elements up and down."""
     summary = ctx.results.implementation_summary
     if summary is None:
-        return paragraph("No baseline cycle: no change can be shown.", "note")
+        return paragraph(_t(ctx, "no_baseline"), "note")
     base, year = ctx.results.baseline_year, ctx.year
     return html_table(
         summary,
         (
             Col("rpb"),
-            Col("baseline", f"Mean {base}", "journey_rating"),
-            Col("current", f"Mean {year}", "journey_rating"),
-            Col("change", "Change", "journey_rating"),
-            Col("n_elements", "Elements rated both years", "count_elements"),
-            Col("n_up", "Up", "count_elements"),
-            Col("n_down", "Down", "count_elements"),
-            Col("n_same", "Same", "count_elements"),
+            Col("baseline", _t(ctx, "column_mean_in", year=base), "journey_rating"),
+            Col("current", _t(ctx, "column_mean_in", year=year), "journey_rating"),
+            Col("change", _t(ctx, "column_change"), "journey_rating"),
+            Col("n_elements", _t(ctx, "column_rated_both"), "count_elements"),
+            Col("n_up", _t(ctx, "column_up"), "count_elements"),
+            Col("n_down", _t(ctx, "column_down"), "count_elements"),
+            Col("n_same", _t(ctx, "column_same"), "count_elements"),
         ),
-        caption="Journey ratings: change from the baseline cycle",
+        caption=_t(ctx, "changes_caption"),
         lang=ctx.lang,
     )
 
@@ -107,19 +137,19 @@ def voices(ctx: Context) -> Block:
     """
     shares = ctx.results.voice_shares
     if shares.empty:
-        return paragraph("No self-assessments this year.", "note")
+        return paragraph(_t(ctx, "no_self_assessments"), "note")
     if ctx.rpb is not None:
         shares = shares[shares["rpb"].isin([ctx.rpb, WALES])]
     return html_table(
         shares,
         (
             Col("rpb"),
-            Col("n_ratings", "Ratings", "count_ratings"),
-            Col("share_cyp_voice", "Informed by children's voices", "share"),
-            Col("share_family_voice", "Informed by families' voices", "share"),
-            Col("n_voice_unknown", "Not stated", "count_ratings"),
+            Col("n_ratings", _t(ctx, "column_ratings"), "count_ratings"),
+            Col("share_cyp_voice", _t(ctx, "column_cyp_voice"), "share"),
+            Col("share_family_voice", _t(ctx, "column_family_voice"), "share"),
+            Col("n_voice_unknown", _t(ctx, "column_not_stated"), "count_ratings"),
         ),
-        caption=f"Voices informing the {ctx.year} self-assessments",
+        caption=_t(ctx, "voices_caption", year=ctx.year),
         lang=ctx.lang,
     )
 
@@ -143,13 +173,7 @@ def _foundation_rows(ctx: Context) -> pd.DataFrame:
             record |= {rpb: mine.loc[rpb, "rating"] for rpb in RPB_NAMES}
         else:
             own = mine.loc[ctx.rpb]
-            record["rpb_text"] = (
-                "not submitted"
-                if not own["submitted"]
-                else "not rated"
-                if pd.isna(own["rating"])
-                else format_value(own["rating"], "journey_rating")
-            )
+            record["rpb_text"] = _rating_text(ctx, bool(own["submitted"]), own["rating"])
         rows.append(record)
     return pd.DataFrame(rows)
 
@@ -157,23 +181,20 @@ def _foundation_rows(ctx: Context) -> pd.DataFrame:
 def foundations(ctx: Context) -> Block:
     """The NEST foundations' journey ratings: each RPB's (or the RPB's) and the Wales mean."""
     if ctx.results.foundations.empty:
-        return paragraph(f"No RPB rated the NEST foundations in {ctx.year}.", "note")
+        return paragraph(_t(ctx, "no_foundations", year=ctx.year), "note")
     columns = [Col("element")]
     if ctx.rpb is not None:
-        columns.append(Col("rpb_text", f"{ctx.rpb} {ctx.year}", "text"))
-    columns += [Col("mean_rating", f"Wales mean {ctx.year}"), Col("n_rpbs", "RPBs rating"),
-                Col("not_rated", "Not rated", "count_rpbs")]  # fmt: skip
+        columns.append(Col("rpb_text", _own_heading(ctx), "text"))
+    columns += [Col("mean_rating", _t(ctx, "column_wales_mean", year=ctx.year)),
+                Col("n_rpbs", _t(ctx, "column_rpbs_rating")),
+                Col("not_rated", _t(ctx, "column_not_rated"), "count_rpbs")]  # fmt: skip
     if ctx.rpb is None:
         columns += [Col(rpb, value_label("rpb", rpb, ctx.lang), "journey_rating")
                     for rpb in RPB_NAMES]  # fmt: skip
-    return paragraph(
-        "The foundations are the core training and values for all professionals (NEST/NYTH "
-        "framework), rated on the same 1–4 journey scale as the core elements. The Wales mean "
-        "is over the RPBs that rated each; – is an RPB that did not rate it."
-    ) + html_table(
+    return paragraph(_t(ctx, "foundations_intro")) + html_table(
         _foundation_rows(ctx),
         columns,
-        caption=f"NEST foundations: journey ratings (1–4), {ctx.year}",
+        caption=_t(ctx, "foundations_caption", year=ctx.year),
         lang=ctx.lang,
     )
 
@@ -181,12 +202,14 @@ def foundations(ctx: Context) -> Block:
 def _rpb_evidence(ctx: Context) -> Block:
     rows = ctx.results.evidence[ctx.results.evidence["rpb"] == ctx.rpb]
     if rows.empty:
-        return paragraph(f"{ctx.rpb} submitted no evidence text this year.", "note")
+        area = value_label("rpb", ctx.rpb, ctx.lang)
+        return paragraph(_t(ctx, "no_evidence_from", rpb=area), "note")
     return html_table(
         rows,
-        (Col("element"), Col("rating", "Rating", "journey_rating"),
-         Col("evidence", "The RPB's evidence", "text")),
-        caption=f"{ctx.rpb}: evidence given with the {ctx.year} self-assessment",
+        (Col("element"), Col("rating", _t(ctx, "column_rating"), "journey_rating"),
+         Col("evidence", _t(ctx, "column_evidence"), "text")),
+        caption=_t(ctx, "evidence_caption", rpb=value_label("rpb", ctx.rpb, ctx.lang),
+                   year=ctx.year),
         lang=ctx.lang,
     )  # fmt: skip
 
@@ -195,14 +218,14 @@ def evidence(ctx: Context) -> Block:
     """What the RPB's own evidence says (its self-assessment), or a national overview."""
     results = ctx.results
     if results.evidence.empty:
-        return paragraph("No self-assessment evidence was submitted this year.", "note")
+        return paragraph(_t(ctx, "no_evidence"), "note")
     if ctx.rpb is not None:
         return _rpb_evidence(ctx)
     counts = results.evidence.groupby("rpb").size().reindex(RPB_NAMES, fill_value=0)
     block = html_table(
         counts.rename("elements").reset_index(),
-        (Col("rpb"), Col("elements", "Elements with evidence", "count_elements")),
-        caption="Evidence submitted with the self-assessments",
+        (Col("rpb"), Col("elements", _t(ctx, "column_elements_with_evidence"), "count_elements")),
+        caption=_t(ctx, "evidence_overview_caption"),
         lang=ctx.lang,
     )
     if results.projects.empty:
@@ -212,12 +235,12 @@ def evidence(ctx: Context) -> Block:
         (
             Col("rpb"),
             Col("element"),
-            Col("n_projects", "RIF projects", "count_rows"),
-            Col("project_mean", "Project mean", "journey_rating"),
-            Col("project_min", "Lowest", "journey_rating"),
-            Col("project_max", "Highest", "journey_rating"),
-            Col("region_rating", "Regional rating", "journey_rating"),
+            Col("n_projects", _t(ctx, "column_projects"), "count_rows"),
+            Col("project_mean", _t(ctx, "column_project_mean"), "journey_rating"),
+            Col("project_min", _t(ctx, "column_lowest"), "journey_rating"),
+            Col("project_max", _t(ctx, "column_highest"), "journey_rating"),
+            Col("region_rating", _t(ctx, "column_regional_rating"), "journey_rating"),
         ),
-        caption="RIF project self-assessments beside the regional rating",
+        caption=_t(ctx, "projects_caption"),
         lang=ctx.lang,
     )

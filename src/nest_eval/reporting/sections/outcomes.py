@@ -1,4 +1,8 @@
-"""Outcomes: change on validated measures, reliable change, and the case-mix-adjusted change."""
+"""Outcomes: change on validated measures, reliable change, and the case-mix-adjusted change.
+
+Every sentence, heading and caption is a message ``report.outcomes.<name>`` of the catalogue, in
+the report's language.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,25 @@ import html
 import pandas as pd
 
 from nest_eval.domains.case_mix import min_paired_for
+from nest_eval.reference.messages import label
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 from nest_eval.reporting import plotting
 from nest_eval.reporting.blocks import Block, Col, figure, heading, html_table, join, paragraph
 from nest_eval.reporting.context import Context
 from nest_eval.reporting.format import estimate_text
-from nest_eval.reporting.labels import row_label
+from nest_eval.reporting.labels import row_label, value_label
 
 __all__ = ["adjusted", "change_per_year", "models", "outcomes", "outcomes_by_rpb", "paired_data"]
+
+
+def _t(ctx: Context, name: str, **values: object) -> str:
+    """A sentence of this section in the report's language (message ``report.outcomes.<name>``)."""
+    return label(f"report.outcomes.{name}", ctx.lang, **values)
+
+
+def _area(ctx: Context) -> str:
+    """The report's area (an RPB or Wales), in its language."""
+    return value_label("rpb", ctx.scope, ctx.lang)
 
 
 def _with_change_texts(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -40,18 +55,17 @@ def _change_table(ctx: Context, rows: pd.DataFrame) -> Block:
             Col("respondent"),
             Col("n_pairs"),
             Col("n_unpaired"),
-            Col("change_text", "Mean change (95% CI)", "text"),
-            Col("smc_text", "Standardised change (95% CI)", "text"),
+            Col("change_text", _t(ctx, "column_mean_change"), "text"),
+            Col("smc_text", _t(ctx, "column_standardised_change"), "text"),
             Col("pct_reliable_improvement"),
             Col("pct_no_reliable_change"),
             Col("pct_reliable_deterioration"),
             Col("pct_reliable_recovery"),
             Col("n_not_assessable"),
         ),
-        caption=f"Change from first to last assessment, children whose first assessment was "
-        f"in {ctx.year}: {ctx.scope} (percentages of the pairs assessable for reliable "
-        "change; recovered is part of improved)",
+        caption=_t(ctx, "change_caption", year=ctx.year, area=_area(ctx)),
         lang=ctx.lang,
+        download="outcomes_change",
     )
 
 
@@ -86,30 +100,19 @@ def adjusted(ctx: Context) -> Block:
         ],
     )  # fmt: skip
     return (
-        heading("Case-mix-adjusted change from first to last assessment")
-        + paragraph(
-            "Each child's last score is regressed on their first score, age at the first "
-            "assessment, sex, deprivation quintile and the time between the two assessments, "
-            "with the RPB as a factor (analysis of covariance). An RPB's adjusted change is the "
-            "mean change from first to last assessment the model predicts for all the children "
-            "of Wales in the model had they been in that RPB: the RPB's change with Wales's case "
-            "mix, on the same scale and over the same follow-up as the unadjusted mean change "
-            "beside it (of every child with two or more assessments). Wales's adjusted change is "
-            "the mean change of the children in the models. RPBs with fewer than "
-            f"{min_paired_for(ctx.threshold)} children with two or more assessments on a "
-            "measure are not modelled (see Methods)."
-        )
+        heading(_t(ctx, "adjusted_heading"))
+        + paragraph(_t(ctx, "adjusted_intro", min_paired=min_paired_for(ctx.threshold)))
         + html_table(
             frame,
             (
                 Col("measure"),
                 Col("respondent"),
                 Col("rpb"),
-                Col("raw_text", "Mean change (95% CI)", "text"),
-                Col("change_text", "Adjusted change (95% CI)", "text"),
-                Col("n_children_paired", "Children in the model", "count_people"),
+                Col("raw_text", _t(ctx, "column_mean_change"), "text"),
+                Col("change_text", _t(ctx, "column_adjusted_change"), "text"),
+                Col("n_children_paired", _t(ctx, "column_children_in_model"), "count_people"),
             ),
-            caption="Case-mix-adjusted change from first to last assessment",
+            caption=_t(ctx, "adjusted_heading"),
             lang=ctx.lang,
         )
     )
@@ -119,7 +122,7 @@ def change_per_year(ctx: Context) -> Block:
     """The mixed models' change per year of follow-up (for analysts; reports use the ANCOVA)."""
     table = ctx.tables.change_per_year
     if table.empty:
-        return paragraph("No measure had enough children for a model.", "note")
+        return paragraph(_t(ctx, "no_model"), "note")
     frame = _areas(ctx, table)
     records = frame.to_dict(orient="records")
     frame = frame.assign(
@@ -129,22 +132,16 @@ def change_per_year(ctx: Context) -> Block:
             for r in records
         ]
     )  # fmt: skip
-    return paragraph(
-        "From a random-intercept mixed model on every assessment of the children in the models, "
-        "with interactions of age, sex and deprivation quintile with time: each RPB's change "
-        "per year of follow-up for a child of the Wales average case mix. Follow-ups are mostly "
-        "a few months long, so a change per year extrapolates beyond them; the reports publish "
-        "the adjusted change from first to last assessment instead."
-    ) + html_table(
+    return paragraph(_t(ctx, "per_year_intro")) + html_table(
         frame,
         (
             Col("measure"),
             Col("respondent"),
             Col("rpb"),
-            Col("change_text", "Change per year (95% CI)", "text"),
-            Col("n_children_paired", "Children with 2+ assessments", "count_people"),
+            Col("change_text", _t(ctx, "column_change_per_year"), "text"),
+            Col("n_children_paired", _t(ctx, "column_children_paired"), "count_people"),
         ),
-        caption="Change per year of follow-up (mixed models)",
+        caption=_t(ctx, "per_year_caption"),
         lang=ctx.lang,
     )
 
@@ -154,7 +151,7 @@ def outcomes(ctx: Context) -> Block:
     table = ctx.tables.outcomes_change
     rows = table[table["rpb"] == ctx.scope] if not table.empty else table
     if rows.empty:
-        return paragraph(f"No outcome measures for {ctx.scope} in {ctx.year}.", "note")
+        return paragraph(_t(ctx, "none_for_area", area=_area(ctx), year=ctx.year), "note")
     chart = plotting.outcome_categories(
         rows,
         ctx.scope,
@@ -169,7 +166,7 @@ def outcomes_by_rpb(ctx: Context) -> Block:
     """Change and reliable-change categories for every RPB and measure."""
     table = ctx.tables.outcomes_change
     if table.empty:
-        return paragraph("No outcome measures this year.", "note")
+        return paragraph(_t(ctx, "none_this_year"), "note")
     return html_table(
         table,
         (
@@ -178,15 +175,16 @@ def outcomes_by_rpb(ctx: Context) -> Block:
             Col("respondent"),
             Col("n_pairs"),
             Col("mean_change"),
-            Col("mean_change_ci_low", "95% CI low"),
-            Col("mean_change_ci_high", "95% CI high"),
+            Col("mean_change_ci_low", _t(ctx, "column_ci_low")),
+            Col("mean_change_ci_high", _t(ctx, "column_ci_high")),
             Col("reliable_improvement"),
             Col("no_reliable_change"),
             Col("reliable_deterioration"),
             Col("reliable_recovery"),
         ),
-        caption="Outcomes per RPB, measure and respondent",
+        caption=_t(ctx, "by_rpb_caption"),
         lang=ctx.lang,
+        download="outcomes_change",
     )
 
 
@@ -205,36 +203,44 @@ def _paired_rows(ctx: Context) -> pd.DataFrame:
         if not funnels.empty
         else pd.Series(dtype=object)
     )
-    return rows.assign(flag=rows["rpb"].map(flags).fillna("–"))
+    shown = rows["rpb"].map(flags)
+    return rows.assign(
+        flag=rows["rpb"].map(flags).fillna("–"),
+        flag_text=[_flag_text(ctx, f) for f in shown],
+    )
+
+
+def _flag_text(ctx: Context, flag: object) -> str:
+    """Where an RPB lies against the funnel limits, in words (``–`` where not compared)."""
+    if not isinstance(flag, str):
+        return "–"
+    if flag == "within":
+        return _t(ctx, "flag_within")
+    side, level = flag.rstrip("%").split(" ")
+    return _t(ctx, f"flag_{side}", level=level)
 
 
 def paired_data(ctx: Context) -> Block:
     """The paired data rate per RPB: children with a follow-up assessment, against Wales."""
     table = ctx.tables.paired_data
     if table.empty:
-        return paragraph(f"No outcome measures in {ctx.year}.", "note")
+        return paragraph(_t(ctx, "none_in_year", year=ctx.year), "note")
     blocks = [
-        paragraph(
-            "The paired data rate (CORC's first data-quality figure): of the children whose "
-            f"first assessment on a measure fell in {ctx.year}, the share with at least two "
-            "assessments on a measure, from which change can be measured. Where it is low, the "
-            "change reported rests on a few of the children seen, who may differ from the "
-            "others. Each RPB is placed against exact binomial limits around the Wales rate "
-            "(see the funnel plots); only an RPB outside them is flagged."
-        ),
+        paragraph(_t(ctx, "paired_intro", year=ctx.year)),
         html_table(
             _paired_rows(ctx),
             (
                 Col("rpb"),
-                Col("n", "Children"),
-                Col("count", "With a follow-up"),
-                Col("estimate", "Paired data rate"),
+                Col("n", _t(ctx, "column_children")),
+                Col("count", _t(ctx, "column_with_follow_up")),
+                Col("estimate", _t(ctx, "column_paired_rate")),
                 Col("ci_low"),
                 Col("ci_high"),
-                Col("flag", "Against the funnel limits", "text"),
+                Col("flag_text", _t(ctx, "column_against_limits"), "text"),
             ),
-            caption=f"Paired data rate {ctx.year}: {ctx.scope}",
+            caption=_t(ctx, "paired_caption", year=ctx.year, area=_area(ctx)),
             lang=ctx.lang,
+            download="paired_data",
         ),
     ]
     funnels = ctx.tables.funnels
@@ -244,7 +250,7 @@ def paired_data(ctx: Context) -> Block:
             chart = plotting.funnel(
                 drawn,
                 row_label(drawn.iloc[0].to_dict(), ctx.lang),
-                xlabel="Number of children (n)",
+                xlabel=_t(ctx, "funnel_xlabel"),
                 name="funnel_paired_data_rate",
                 disclosure=ctx.config.disclosure,
             )
@@ -252,42 +258,46 @@ def paired_data(ctx: Context) -> Block:
     return join(blocks)
 
 
-_FIT = {"converged": "yes", "singular": "singular: between-child variance 0", "failed": "NO"}
-"""How each mixed model's fit is shown: converged, singular (on the boundary), not converged."""
-
-
-def _fit_status(converged: bool, singular: bool) -> str:
+def _fit_status(ctx: Context, converged: bool, singular: bool) -> str:
+    """How a mixed model's fit ended: converged, singular (on the boundary), not converged."""
     if not converged:
-        return _FIT["failed"]
-    return _FIT["singular"] if singular else _FIT["converged"]
+        return _t(ctx, "fit.failed")
+    return _t(ctx, "fit.singular" if singular else "fit.converged")
+
+
+def _rpb_list(ctx: Context, listed: str) -> str:
+    """RPBs listed by name (``A, B``) in the report's language; ``–`` for none."""
+    if not listed:
+        return "–"
+    return ", ".join(value_label("rpb", name, ctx.lang) for name in listed.split(", "))
 
 
 def models(ctx: Context) -> Block:
     """The mixed models: size, variance components, excluded RPBs and how each fit ended."""
     fitted = ctx.tables.models
     if fitted.empty:
-        return paragraph("No measure had enough children for a model.", "note")
+        return paragraph(_t(ctx, "no_model"), "note")
     shown = fitted.assign(
-        excluded=fitted["excluded"].replace("", "–"),
+        excluded=[_rpb_list(ctx, listed) for listed in fitted["excluded"]],
         fit=[
-            _fit_status(bool(c), bool(s))
+            _fit_status(ctx, bool(c), bool(s))
             for c, s in zip(fitted["converged"], fitted["singular"], strict=True)
         ],
     )
-    spec = ctx.results.per_year_specification
+    spec = _t(ctx, "per_year_specification")
     return Block(f"<pre>{html.escape(spec)}</pre>", spec) + html_table(
         shown,
         (
             Col("measure"),
             Col("respondent"),
-            Col("children", "Children", "count_people"),
-            Col("observations", "Assessments", "count_responses"),
-            Col("sigma2_child", "Between-child variance", "variance"),
-            Col("sigma2", "Residual variance", "variance"),
-            Col("excluded", "RPBs with too few children", "text"),
-            Col("left_out", "Children missing a covariate", "count_people"),
-            Col("fit", "Converged", "text"),
+            Col("children", _t(ctx, "column_children"), "count_people"),
+            Col("observations", _t(ctx, "column_assessments"), "count_responses"),
+            Col("sigma2_child", _t(ctx, "column_between_child"), "variance"),
+            Col("sigma2", _t(ctx, "column_residual"), "variance"),
+            Col("excluded", _t(ctx, "column_excluded"), "text"),
+            Col("left_out", _t(ctx, "column_missing_covariate"), "count_people"),
+            Col("fit", _t(ctx, "column_converged"), "text"),
         ),
-        caption="Random-intercept models fitted (REML)",
+        caption=_t(ctx, "models_caption"),
         lang=ctx.lang,
     )
