@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
+from babel.dates import format_date
 
 from nest_eval.reference.breakdowns import DIMENSIONS
-from nest_eval.reference.messages import label
+from nest_eval.reference.messages import LOCALES, label
 
 __all__ = [
     "OF_COLUMNS",
     "column_label",
+    "date_label",
+    "free_text_label",
     "group_label",
     "indicator_label",
     "row_label",
@@ -72,16 +75,41 @@ def value_label(column: str, value: object, lang: str = "en") -> str:
     return str(value)
 
 
-def group_label(dimension: str, group: str, lang: str = "en") -> str:
-    """The label of a group of a breakdown (free text as written).
+def free_text_label(value: str) -> str:
+    """A free-text value as a reader sees it: words joined by underscores written apart.
+
+    Free text (the route or service of a request) is shown as the data gives it, except that a
+    value written as a code (``social_care``) is shown in words.
 
     Examples
     --------
-    >>> group_label("age_band", "age_16_17"), group_label("route", "gp")
-    ('16–17', 'gp')
+    >>> free_text_label("social_care"), free_text_label("Early help")
+    ('social care', 'Early help')
+    """
+    return " ".join(value.replace("_", " ").split())
+
+
+def group_label(dimension: str, group: str, lang: str = "en") -> str:
+    """The label of a group of a breakdown (free text as written, in words).
+
+    Examples
+    --------
+    >>> group_label("age_band", "age_16_17"), group_label("route", "health_visitor")
+    ('16–17', 'health visitor')
     """
     key = DIMENSIONS[dimension].label_key(group)
-    return group if key is None else label(key, lang)
+    return free_text_label(group) if key is None else label(key, lang)
+
+
+def date_label(value: object, lang: str = "en") -> str:
+    """A date as a report writes it in ``lang`` (day, month in words, year), by Babel.
+
+    Examples
+    --------
+    >>> date_label("2025-12-31"), date_label("2025-12-31", "cy")
+    ('31 December 2025', '31 Rhagfyr 2025')
+    """
+    return format_date(pd.Timestamp(value).date(), "d MMMM y", locale=LOCALES[lang])
 
 
 def column_label(column: str, lang: str = "en") -> str:

@@ -19,7 +19,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-__all__ = ["READINGS", "reading"]
+from nest_eval.reporting.labels import value_label
+
+__all__ = ["READINGS", "reading", "reading_label"]
 
 READINGS = (
     "improved",
@@ -79,3 +81,15 @@ def reading(row: Mapping[str, object]) -> str:
         raise ValueError(f"an interval excludes no change but better is {better!r}")
     up = low > 0
     return "improved" if up == (better == "higher") else "worsened"
+
+
+def reading_label(row: Mapping[str, object], lang: str = "en") -> str:
+    """How one row reads, in words of ``lang`` (message ``reading.<key>``, :func:`reading`).
+
+    Examples
+    --------
+    >>> row = {"change": -0.2, "ci_low": -0.3, "ci_high": -0.1, "better": "lower"}
+    >>> reading_label(row), reading_label(row, "cy")
+    ('Improved', 'Wedi gwella')
+    """
+    return value_label("reading", reading(row), lang)

@@ -7,25 +7,21 @@ import math
 import pandas as pd
 
 from nest_eval.domains.access import QUANTILES
+from nest_eval.reference.messages import label
 from nest_eval.reporting.blocks import Block, Col, html_table, paragraph
 from nest_eval.reporting.context import Context
-from nest_eval.reporting.labels import row_label
+from nest_eval.reporting.labels import date_label, row_label, value_label
 
 __all__ = ["access", "census_note"]
 
 
 def census_note(ctx: Context) -> str:
-    """What the access figures are, at the run's census date."""
-    return (
-        f"Requests received in {ctx.year} up to the census date, {ctx.census_date}; every "
-        "figure is as known at that date. Still waiting: the requests not supported by the "
-        "census date (withdrawn and declined requests left out). Waits to first support are "
-        "Kaplan–Meier estimates in which a request still waiting counts as waiting at least "
-        "until the census date (censored there), with Brookmeyer–Crowley 95% intervals on the "
-        "log-log scale; a wait not reached by the census date, or an upper limit the data "
-        "cannot bound, is shown as not reached. The 28-day standard is that of the Mental "
-        "Health (Wales) Measure 2010: the share counts the requests whose 28 days had passed "
-        "by the census date. Shares have Wilson intervals."
+    """What the access figures are, at the run's census date (message ``report.access.census``)."""
+    return label(
+        "report.access.census",
+        ctx.lang,
+        year=ctx.year,
+        census_date=date_label(ctx.results.census_date, ctx.lang),
     )
 
 
@@ -43,20 +39,25 @@ def access(ctx: Context) -> Block:
     """The access indicators of the area, each formatted by its unit, with intervals."""
     table = ctx.tables.access
     rows = table[table["rpb"] == ctx.scope] if not table.empty else table
+    area = value_label("rpb", ctx.scope, ctx.lang)
     if rows.empty:
-        return paragraph(f"No access requests for {ctx.scope} in {ctx.year}.", "note")
+        return paragraph(label("report.access.none", ctx.lang, area=area, year=ctx.year), "note")
     shown = _not_reached(rows).assign(
         label=[row_label(r, ctx.lang) for r in rows.to_dict(orient="records")]
     )
+    census_date = date_label(ctx.results.census_date, ctx.lang)
     return paragraph(census_note(ctx)) + html_table(
         shown,
         (
-            Col("label", "Indicator", "text"),
+            Col("label", label("report.access.indicator", ctx.lang), "text"),
             Col("estimate"),
             Col("ci_low"),
             Col("ci_high"),
-            Col("n", "Based on"),
+            Col("n", label("report.access.based_on", ctx.lang)),
         ),
-        caption=f"Access {ctx.year}, as of {ctx.census_date}: {ctx.scope}",
+        caption=label(
+            "report.access.caption", ctx.lang, year=ctx.year, census_date=census_date, area=area
+        ),
         lang=ctx.lang,
+        download="access",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nest_eval.reference.breakdowns import DOMAIN_DIMENSIONS
+from nest_eval.reference.messages import label
 from nest_eval.reporting.blocks import Block, Col, html_table, join, paragraph
 from nest_eval.reporting.context import Context
 from nest_eval.reporting.labels import group_label, row_label, value_label
@@ -11,20 +12,17 @@ __all__ = ["breakdowns"]
 
 
 def _how_read(ctx: Context) -> str:
+    """How to read a breakdown (messages ``report.breakdowns.how_read`` and ``.withheld``)."""
+    text = label(
+        "report.breakdowns.how_read",
+        ctx.lang,
+        largest=ctx.threshold - 1,
+        shorthand=ctx.shorthand,
+    )
     withheld = ctx.tables.breakdowns_withheld
-    held = (
-        f" {withheld} breakdown row(s) are withheld: their groups could not be protected "
-        "without suppressing the figure for everyone."
-        if withheld
-        else ""
-    )
-    return (
-        "Each indicator computed again for each group, by the same method as for everyone. "
-        "Groups add up to the figure for everyone; a count of 1 to "
-        f"{ctx.threshold - 1} people in a group is written {ctx.shorthand}, as are the counts "
-        "that would give it away, even for Wales. Groups without anyone are not shown."
-        f"{held}"
-    )
+    if withheld:
+        text += " " + label("report.breakdowns.withheld", ctx.lang, count=withheld)
+    return text
 
 
 def breakdowns(ctx: Context, domain: str) -> Block:
@@ -32,8 +30,18 @@ def breakdowns(ctx: Context, domain: str) -> Block:
     table = ctx.tables.breakdowns
     rows = table[(table["domain"] == domain) & (table["rpb"] == ctx.scope)]
     rows = rows[rows["n"].map(lambda n: n != 0)] if not rows.empty else rows
+    area = value_label("rpb", ctx.scope, ctx.lang)
     if rows.empty:
-        return paragraph(f"No breakdowns of {domain} for {ctx.scope} in {ctx.year}.", "note")
+        return paragraph(
+            label(
+                "report.breakdowns.none",
+                ctx.lang,
+                domain=value_label("domain", domain, ctx.lang).lower(),
+                area=area,
+                year=ctx.year,
+            ),
+            "note",
+        )
     blocks = [paragraph(_how_read(ctx))]
     records = rows.to_dict(orient="records")
     shown = rows.assign(
@@ -53,15 +61,22 @@ def breakdowns(ctx: Context, domain: str) -> Block:
             html_table(
                 part,
                 (
-                    Col("label", "Indicator", "text"),
+                    Col("label", label("report.breakdowns.indicator", ctx.lang), "text"),
                     Col("group_text", name, "text"),
-                    Col("n", "Based on"),
+                    Col("n", label("report.breakdowns.based_on", ctx.lang)),
                     Col("value"),
                     Col("ci_low"),
                     Col("ci_high"),
                 ),
-                caption=f"Breakdown by {name}, {ctx.year}: {ctx.scope}",
+                caption=label(
+                    "report.breakdowns.caption",
+                    ctx.lang,
+                    dimension=name,
+                    year=ctx.year,
+                    area=area,
+                ),
                 lang=ctx.lang,
+                download="breakdowns",
             )
         )
     return join(blocks)

@@ -6,14 +6,15 @@ import re
 
 import pandas as pd
 
+from nest_eval.reference.messages import label
 from nest_eval.reference.vocabulary import RPB_NAMES
 from nest_eval.reporting import plotting
 from nest_eval.reporting.blocks import Block, Col, figure, html_table, join, paragraph
 from nest_eval.reporting.context import Context
-from nest_eval.reporting.labels import row_label
+from nest_eval.reporting.labels import row_label, value_label
 from nest_eval.stats.funnel import MIN_UNITS_OVERDISPERSION
 
-__all__ = ["funnels"]
+__all__ = ["flag_label", "funnels"]
 
 _OUTSIDE = ("above 95%", "above 99.8%", "below 95%", "below 99.8%")
 _KEYS = ["domain", "indicator", "measure", "respondent", "item"]
@@ -31,47 +32,61 @@ def _overdispersion_estimated(table: pd.DataFrame) -> bool:
     return bool(pd.to_numeric(table["phi"], errors="coerce").notna().any())
 
 
-def _how_placed(table: pd.DataFrame, threshold: int) -> str:
+def _how_placed(table: pd.DataFrame, threshold: int, lang: str) -> str:
     """How the RPBs are placed and flagged, and whether overdispersion was allowed for."""
     if _overdispersion_estimated(table):
-        spread = (
-            "Where there was more variation between units than chance allows (overdispersion), "
-            "the limits are widened for it."
-        )
+        spread = label("report.comparisons.overdispersion_allowed", lang)
     else:
-        spread = (
-            f"Overdispersion (more variation between RPBs than chance allows) is not estimated: "
-            f"that needs at least {MIN_UNITS_OVERDISPERSION} units and there are "
-            f"{len(RPB_NAMES)} RPBs, so the limits allow for chance alone and an RPB outside "
-            "them may differ for reasons other than its practice, such as who it serves."
+        spread = label(
+            "report.comparisons.overdispersion_not_estimated",
+            lang,
+            minimum=MIN_UNITS_OVERDISPERSION,
+            rpbs=len(RPB_NAMES),
         )
-    return (
-        "Each RPB is placed against exact binomial 95% and 99.8% limits around the Wales "
-        "proportion (Spiegelhalter 2005). An RPB is flagged only when the exact probability of a "
-        "share at least as far from the Wales proportion, for an RPB of its size, is below 2.5% "
-        "(95% limit) or 0.1% (99.8% limit); with few people a point can lie just past a limit "
-        f"line without being flagged. {spread} RPBs are not ranked. RPBs with fewer than "
-        f"{threshold} in the denominator are not shown."
-    )
+    return label("report.comparisons.how_placed", lang, spread=spread, threshold=threshold)
+
+
+def flag_label(flag: object, lang: str = "en") -> str:
+    """The words for a funnel-plot flag (``"above 95%"``: above the 95% limit).
+
+    Examples
+    --------
+    >>> flag_label("below 99.8%"), flag_label("above 95%", "cy")
+    ('Below the 99.8% limit', "Uwchlaw'r terfyn 95%")
+    """
+    if not isinstance(flag, str) or " " not in flag:
+        return "" if not isinstance(flag, str) else flag
+    side, level = flag.split(" ", 1)
+    return label(f"report.comparisons.{side}", lang, level=level)
 
 
 def funnels(ctx: Context) -> Block:
     """Funnel plots for every proportion compared across RPBs; flags only outside limits."""
     table = ctx.tables.funnels
     if table.empty:
-        return paragraph("Too few RPBs with data to compare.", "note")
+        return paragraph(label("report.comparisons.too_few", ctx.lang), "note")
     shown = table.assign(label=[row_label(r, ctx.lang) for r in table.to_dict(orient="records")])
-    blocks = [paragraph(_how_placed(table, ctx.threshold))]
+    blocks = [paragraph(_how_placed(table, ctx.threshold, ctx.lang))]
     flagged = shown[shown["flag"].isin(_OUTSIDE)]
     if ctx.rpb is not None:
         flagged = flagged[flagged["rpb"] == ctx.rpb]
+    flagged = flagged.assign(flag_text=[flag_label(f, ctx.lang) for f in flagged["flag"]])
+    caption = (
+        label("report.comparisons.caption", ctx.lang)
+        if ctx.rpb is None
+        else label(
+            "report.comparisons.caption_rpb", ctx.lang, area=value_label("rpb", ctx.rpb, ctx.lang)
+        )
+    )
     blocks.append(
         html_table(
             flagged,
-            (Col("label", "Indicator", "text"), Col("rpb"), Col("proportion"), Col("n"),
-             Col("p_exact"), Col("flag", "Outside", "text")),
-            caption="RPBs outside the funnel limits" + (f": {ctx.rpb}" if ctx.rpb else ""),
+            (Col("label", label("report.comparisons.indicator", ctx.lang), "text"), Col("rpb"),
+             Col("proportion"), Col("n"), Col("p_exact"),
+             Col("flag_text", label("report.comparisons.outside", ctx.lang), "text")),
+            caption=caption,
             lang=ctx.lang,
+            download="rpb_comparisons",
         )
     )  # fmt: skip
     if ctx.rpb is None:

@@ -5,23 +5,33 @@ from __future__ import annotations
 import pandas as pd
 
 from nest_eval.reference.indicators import indicator
+from nest_eval.reference.messages import label
 from nest_eval.reporting import plotting
 from nest_eval.reporting.blocks import Block, Col, figure, html_table, paragraph
 from nest_eval.reporting.context import Context
 from nest_eval.reporting.format import estimate_text, format_value
 from nest_eval.reporting.labels import row_label, value_label
 
-__all__ = ["VIEW", "change_by_rpb", "distance", "distance_view"]
+__all__ = ["VIEW", "change_by_rpb", "distance", "distance_view", "view_columns"]
 
-VIEW = (
-    Col("label", "Indicator", "text"),
-    Col("baseline_text", "Baseline", "text"),
-    Col("current_text", "This year", "text"),
-    Col("change_text", "Change (95% CI)", "text"),
-    Col("n", "n"),
-    Col("better_text", "Better if", "text"),
-)
-"""The columns of a distance-travelled table as reports show it (:func:`distance_view`)."""
+
+def view_columns(lang: str = "en") -> tuple[Col, ...]:
+    """The columns of a distance-travelled table as reports show it, headed in ``lang``.
+
+    The rows come from :func:`distance_view`.
+    """
+    return (
+        Col("label", label("report.distance.indicator", lang), "text"),
+        Col("baseline_text", label("report.distance.baseline", lang), "text"),
+        Col("current_text", label("report.distance.this_year", lang), "text"),
+        Col("change_text", label("report.distance.change", lang), "text"),
+        Col("n"),
+        Col("better_text", label("report.distance.better_if", lang), "text"),
+    )
+
+
+VIEW = view_columns("en")
+"""The columns of a distance-travelled table in English (:func:`view_columns` for a language)."""
 
 
 def _baseline_text(value: object, year: object, key: str, lang: str) -> str:
@@ -68,23 +78,34 @@ def _chart(ctx: Context, rows: pd.DataFrame, domain: str) -> Block:
     return figure(chart, ctx.figures_dir)
 
 
+def _domain_text(domain: str, lang: str) -> str:
+    return value_label("domain", domain, lang).lower()
+
+
 def distance(ctx: Context, domain: str) -> Block:
     """Distance travelled in one domain: the table with intervals, and its chart."""
     table = ctx.tables.distance
     rows = table[(table["rpb"] == ctx.scope) & (table["domain"] == domain)]
+    area = value_label("rpb", ctx.scope, ctx.lang)
     if rows.empty:
         return paragraph(
-            f"No {value_label('domain', domain, ctx.lang).lower()} data for "
-            f"{value_label('rpb', ctx.scope, ctx.lang)} in a baseline year and {ctx.year}: "
-            "no distance travelled can be shown.",
+            label(
+                "report.distance.none",
+                ctx.lang,
+                domain=_domain_text(domain, ctx.lang),
+                area=area,
+                year=ctx.year,
+            ),
             "note",
         )
     block = html_table(
         distance_view(rows, ctx.lang),
-        VIEW,
-        caption=f"Distance travelled, {value_label('domain', domain, ctx.lang).lower()}: "
-        f"{value_label('rpb', ctx.scope, ctx.lang)}",
+        view_columns(ctx.lang),
+        caption=label(
+            "report.distance.caption", ctx.lang, domain=_domain_text(domain, ctx.lang), area=area
+        ),
         lang=ctx.lang,
+        download="distance_travelled",
     )
     if domain == "implementation":  # the NEST profile figure shows the change per element
         return block
@@ -97,13 +118,20 @@ def change_by_rpb(ctx: Context, domain: str) -> Block:
     rows = table[table["domain"] == domain]
     if rows.empty:
         return paragraph(
-            f"No {value_label('domain', domain, ctx.lang).lower()} data in a baseline year "
-            f"and {ctx.year}.",
+            label(
+                "report.distance.none_any",
+                ctx.lang,
+                domain=_domain_text(domain, ctx.lang),
+                year=ctx.year,
+            ),
             "note",
         )
     return html_table(
         distance_view(rows, ctx.lang),
-        (Col("rpb"), *VIEW),
-        caption=f"Distance travelled, {value_label('domain', domain, ctx.lang).lower()}: every RPB",
+        (Col("rpb"), *view_columns(ctx.lang)),
+        caption=label(
+            "report.distance.caption_every", ctx.lang, domain=_domain_text(domain, ctx.lang)
+        ),
         lang=ctx.lang,
+        download="distance_travelled",
     )

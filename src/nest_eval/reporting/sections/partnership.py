@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from nest_eval.reference.indicators import indicator
+from nest_eval.reference.messages import label
 from nest_eval.reference.vocabulary import WALES
 from nest_eval.reporting.blocks import Block, Col, heading, html_table, paragraph
 from nest_eval.reporting.context import Context
 from nest_eval.reporting.format import estimate_text, format_value
-from nest_eval.reporting.labels import row_label
+from nest_eval.reporting.labels import column_label, date_label, row_label
 
 __all__ = ["enablers", "enablers_change", "training"]
 
@@ -23,7 +24,8 @@ def _enablers_view(ctx: Context) -> pd.DataFrame:
     for column in _COUNTED:  # for Wales, how many of the RPBs that made a return
         rows[f"{column}_text"] = [format_value(v, "flag", lang=ctx.lang) for v in rows[column]]
         rows.loc[wales, f"{column}_text"] = [
-            f"{int(v)} of {returned} RPBs" for v in rows.loc[wales, column]
+            label("report.partnership.of_rpbs", ctx.lang, count=int(v), returned=returned)
+            for v in rows.loc[wales, column]
         ]
     if ctx.rpb is not None:
         rows = rows[rows["rpb"].isin([ctx.rpb, WALES])]
@@ -42,23 +44,28 @@ def training(ctx: Context) -> Block:
             for r in records
         ],
     )  # fmt: skip
-    return heading("NEST and children's rights training") + html_table(
+    return heading(label("report.partnership.training", ctx.lang)) + html_table(
         shown,
         (
-            Col("label", "Figure", "text"),
-            Col("value_text", "Value (95% CI)", "text"),
-            Col("n", "Based on", "count_learners"),
+            Col("label", label("report.partnership.figure", ctx.lang), "text"),
+            Col("value_text", label("report.partnership.value", ctx.lang), "text"),
+            Col("n", label("report.partnership.based_on", ctx.lang), "count_learners"),
         ),
-        caption=f"Learners enrolled in {ctx.year} up to {ctx.census_date}, and their completions "
-        "and ratings by then (training is reported for Wales only)",
+        caption=label(
+            "report.partnership.training_caption",
+            ctx.lang,
+            year=ctx.year,
+            census_date=date_label(ctx.results.census_date, ctx.lang),
+        ),
         lang=ctx.lang,
+        download="training",
     )
 
 
 def enablers(ctx: Context) -> Block:
     """Partnership enablers (G), co-production maturity (B) and, nationally, training."""
     if ctx.results.enablers.empty:
-        return paragraph("No partnership returns this year.", "note")
+        return paragraph(label("report.partnership.none", ctx.lang), "note")
     block = html_table(
         _enablers_view(ctx),
         (
@@ -67,13 +74,13 @@ def enablers(ctx: Context) -> Block:
             Col("rif_funding_gbp"),
             Col("pooled_share"),
             Col("workforce_vacancy_rate"),
-            Col("multiagency_panel_text", "Multi-agency panel", "text"),
+            Col("multiagency_panel_text", column_label("multiagency_panel", ctx.lang), "text"),
             Col("coproduction_maturity"),
-            Col("cyp_on_board_text", "Young people on the board", "text"),
+            Col("cyp_on_board_text", column_label("cyp_on_board", ctx.lang), "text"),
         ),
-        caption=f"Partnership enablers {ctx.year} (for Wales: totals, means, and the "
-        "number of RPBs with a panel or young people on the board)",
+        caption=label("report.partnership.caption", ctx.lang, year=ctx.year),
         lang=ctx.lang,
+        download="enablers",
     )
     if ctx.rpb is None and not ctx.tables.training.empty:
         block = block + training(ctx)
@@ -84,7 +91,7 @@ def enablers_change(ctx: Context) -> Block:
     """Enablers in the baseline year beside this year's."""
     results = ctx.results
     if results.enablers_baseline is None or results.enablers.empty:
-        return paragraph("No baseline year of partnership returns.", "note")
+        return paragraph(label("report.partnership.no_baseline", ctx.lang), "note")
     now = results.enablers.set_index("rpb")
     then = results.enablers_baseline.set_index("rpb")
     columns = ("pooled_share", "workforce_vacancy_rate", "coproduction_maturity")
@@ -96,17 +103,21 @@ def enablers_change(ctx: Context) -> Block:
             record[f"{column}_now"] = now.loc[rpb, column]
         rows.append(record)
     base, year = results.baseline_year, ctx.year
+
+    def head(name: str, when: object) -> str:
+        return label(f"report.partnership.{name}_in", ctx.lang, year=when)
+
     return html_table(
         pd.DataFrame(rows),
         (
             Col("rpb"),
-            Col("pooled_share_then", f"Pooled share {base}", "share"),
-            Col("pooled_share_now", f"Pooled share {year}", "share"),
-            Col("workforce_vacancy_rate_then", f"Vacancy {base}", "share"),
-            Col("workforce_vacancy_rate_now", f"Vacancy {year}", "share"),
-            Col("coproduction_maturity_then", f"Maturity {base}", "maturity_level"),
-            Col("coproduction_maturity_now", f"Maturity {year}", "maturity_level"),
+            Col("pooled_share_then", head("pooled_share", base), "share"),
+            Col("pooled_share_now", head("pooled_share", year), "share"),
+            Col("workforce_vacancy_rate_then", head("vacancy", base), "share"),
+            Col("workforce_vacancy_rate_now", head("vacancy", year), "share"),
+            Col("coproduction_maturity_then", head("maturity", base), "maturity_level"),
+            Col("coproduction_maturity_now", head("maturity", year), "maturity_level"),
         ),
-        caption="Partnership enablers: baseline and this year",
+        caption=label("report.partnership.change_caption", ctx.lang),
         lang=ctx.lang,
     )
