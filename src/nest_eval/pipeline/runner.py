@@ -13,7 +13,9 @@ A run for year *Y* with a :class:`~nest_eval.config.RunConfig` does, in order:
    process, ``jobs`` at a time, and publish its executed notebook and HTML (no code). A task
    whose notebook, parameters and inputs hash to the key its last successful run recorded is
    skipped;
-5. write ``index.html`` and ``manifest.json``.
+5. write the **easy-read** pages for children and young people, for Wales and each RPB, in
+   each language (:mod:`nest_eval.pipeline.easy_read`);
+6. write ``index.html`` and ``manifest.json``.
 
 ``<reports>/<Y>/`` holds only what is published: results, state, logs, executing and failed
 notebooks live under the build folder, and nothing published names it. A failing notebook does
@@ -35,6 +37,7 @@ from typing import Any
 
 from nest_eval.config import RunConfig
 from nest_eval.files import atomic_write_text, sha256_bytes, sha256_file, write_csv
+from nest_eval.pipeline.easy_read import easy_read_scopes, stored_results, write_easy_read
 from nest_eval.pipeline.execute import ensure_kernel, execute
 from nest_eval.pipeline.gate import DataGateError, check_data
 from nest_eval.pipeline.index import write_index
@@ -296,6 +299,10 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
     check_data(config, progress)
     results_key = _compute(config, ingest_key, summary, progress)
     _run_notebooks(config, pipeline, tasks, results_key, summary, progress)
+    results = stored_results(config)
+    for lang in config.languages:
+        for rpb in easy_read_scopes(config):
+            write_easy_read(results, config, rpb, lang)
     order = {t: i for i, t in enumerate(tasks)}
     summary.outcomes.sort(key=lambda o: order[o.task])
     failed = [o.task for o in summary.failed]
