@@ -82,6 +82,9 @@ _ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
 _UNIT_COLUMN = "unit"
 """Key of the column added to a long table: the unit of each row's indicator."""
 _TEXT_UNITS = ("text", "indicator")
+_UNIT_IN_LABEL = ("text", "year", "money", "flag", "level")
+"""Kinds of unit a column's label already says (a year, pounds, a level: "Core funding (£)") or that
+its cells show (yes or no): no unit in brackets after it."""
 
 Cell = str | int | float | bool | None
 
@@ -178,7 +181,7 @@ def _heading(column: str, lang: str) -> str:
         return label("sheet.column.unit", lang)
     text = column_label(column, lang)
     spec = COLUMNS.get(column)
-    if spec is None or spec.unit.key in _TEXT_UNITS or spec.unit.kind == "text":
+    if spec is None or spec.unit.key in _TEXT_UNITS or spec.unit.kind in _UNIT_IN_LABEL:
         return text
     return f"{text} ({label(f'unit.{spec.unit.key}', lang)})"
 
