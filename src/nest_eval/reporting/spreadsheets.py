@@ -83,8 +83,8 @@ _UNIT_COLUMN = "unit"
 """Key of the column added to a long table: the unit of each row's indicator."""
 _TEXT_UNITS = ("text", "indicator")
 _UNIT_IN_LABEL = ("text", "year", "money", "flag", "level")
-"""Kinds of unit a column's label already says (a year, pounds, a level: "Core funding (£)") or that
-its cells show (yes or no): no unit in brackets after it."""
+"""Kinds of unit a column's label already says (a year, pounds, a level: "Core funding (£)")
+or its cells show (yes or no): no unit in brackets after the label."""
 
 Cell = str | int | float | bool | None
 
