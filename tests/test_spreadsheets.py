@@ -234,3 +234,16 @@ def test_numbers_are_stored_as_numbers_and_suppressed_cells_as_c(published):
     assert {v for v in pairs if isinstance(v, str)} <= {"[c]"}
     assert any(v == "[c]" for v in pairs)
     assert any(isinstance(v, int | float) for v in pairs)
+
+
+def test_the_publication_date_is_on_the_cover_and_in_the_documents(tables):
+    import datetime as dt
+
+    source = Source(2025, published=dt.date(2026, 3, 31))
+    book = book_of("access", tables["access"], source, "cy")
+    cover = [row[0] for row in book.sheets[0].rows]
+    assert cover[cover.index("Dyddiad cyhoeddi") + 1] == "31 Mawrth 2026"
+    properties = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(book))).properties
+    assert properties.created == properties.modified == dt.datetime(2026, 3, 31)
+    with zipfile.ZipFile(io.BytesIO(ods_bytes(book))) as archive:
+        assert "<meta:creation-date>2026-03-31T00:00:00<" in archive.read("meta.xml").decode()

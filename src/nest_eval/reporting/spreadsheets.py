@@ -17,8 +17,8 @@ the Government Statistical Service guidance asks:
 
 The words come from the message catalogue (keys ``sheet.*``, ``column.*``, ``unit.*`` and the
 labels of keys: :mod:`nest_eval.reporting.labels`). The bytes are reproducible: the documents'
-dates are fixed (:data:`FIXED_TIME`), the archives' entries carry a fixed time, and the ODS is
-written as XML here, in a fixed order.
+dates are the run's publication date or fixed (:data:`FIXED_TIME`), never the clock; the
+archives' entries carry a fixed time, and the ODS is written as XML here, in a fixed order.
 
 References
 ----------
@@ -42,6 +42,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import pandas as pd
+from babel.dates import format_date
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -49,7 +50,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from nest_eval.files import atomic_write_bytes, spreadsheet_safe
 from nest_eval.reference.indicators import COLUMNS, INDICATORS
-from nest_eval.reference.messages import HTML_LANG, label
+from nest_eval.reference.messages import HTML_LANG, LOCALES, label
 from nest_eval.reporting.labels import column_label, group_label, row_label, value_label
 from nest_eval.reporting.outputs import table_downloads
 
@@ -121,11 +122,12 @@ class Sheet:
 
 @dataclass(frozen=True)
 class Book:
-    """A spreadsheet: its title, language and sheets in order."""
+    """A spreadsheet: its title, language, sheets in order and the date its properties record."""
 
     title: str
     lang: str
     sheets: tuple[Sheet, ...]
+    stamp: dt.datetime = FIXED_TIME
 
 
 @dataclass(frozen=True)
@@ -140,11 +142,23 @@ class Source:
         April–March reporting years (default calendar years).
     shorthand : str
         How the CSV writes a suppressed cell (``c`` or ``[c]``).
+    published : datetime.date or None
+        The publication date, from the run's settings (never the clock): shown on the cover and
+        recorded as the documents' date. None: not shown, the documents dated
+        :data:`FIXED_TIME`.
     """
 
     year: int
     financial: bool = False
     shorthand: str = "c"
+    published: dt.date | None = None
+
+    @property
+    def stamp(self) -> dt.datetime:
+        """The date recorded in the documents' properties."""
+        if self.published is None:
+            return FIXED_TIME
+        return dt.datetime.combine(self.published, dt.time())
 
 
 def _text(value: Cell) -> str:
@@ -274,6 +288,9 @@ def _cover(title: str, name: str, source: Source, lang: str) -> Sheet:
         ("sheet.cover.shorthand", label("sheet.note.suppressed", lang, c=SUPPRESSED)),
         ("sheet.cover.no_value", label("sheet.note.no_value", lang, x=NOT_APPLICABLE)),
     ]
+    if source.published is not None:
+        when = format_date(source.published, "d MMMM y", locale=LOCALES[lang])
+        sections.insert(1, ("sheet.cover.published", when))
     rows: list[tuple[Cell, ...]] = [(title,)]
     bold = {0}
     for heading, text in sections:
@@ -348,6 +365,7 @@ def book_of(name: str, frame: pd.DataFrame, source: Source, lang: str) -> Book:
             _notes(lang),
             _table(title, safe, source, lang),
         ),
+        source.stamp,
     )
 
 
@@ -387,11 +405,11 @@ def xlsx_bytes(book: Book) -> bytes:
     properties = workbook.properties
     properties.creator = _CREATOR
     properties.lastModifiedBy = None
-    properties.created = properties.modified = FIXED_TIME
+    properties.created = properties.modified = book.stamp
     properties.title = book.title
     properties.language = HTML_LANG[book.lang]
     buffer = io.BytesIO()
-    # Workbook.save stamps the time of saving; the writer keeps the workbook's own (FIXED_TIME)
+    # Workbook.save stamps the time of saving; the writer keeps the workbook's own (book.stamp)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()
     return _reproducible(buffer.getvalue())
@@ -462,7 +480,7 @@ def _ods_content(book: Book) -> str:
 
 
 def _ods_meta(book: Book) -> str:
-    when = FIXED_TIME.isoformat()
+    when = book.stamp.isoformat()
     return (
         f'{_XML}<office:document-meta {_NS} office:version="1.2"><office:meta>'
         f"<meta:generator>{_CREATOR}</meta:generator>"
