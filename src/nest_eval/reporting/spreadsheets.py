@@ -83,8 +83,8 @@ _ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
 _UNIT_COLUMN = "unit"
 """Key of the column added to a long table: the unit of each row's indicator."""
 _TEXT_UNITS = ("text", "indicator")
-_UNIT_IN_LABEL = ("text", "year", "money", "flag", "level")
-"""Kinds of unit a column's label already says (a year, pounds, a level: "Core funding (£)")
+_UNIT_IN_LABEL = ("text", "year", "money", "percent", "flag", "level")
+"""Kinds of unit a column's label already says (a year, pounds, %, a level: "Core funding (£)")
 or its cells show (yes or no): no unit in brackets after the label."""
 
 Cell = str | int | float | bool | None
