@@ -39,6 +39,16 @@ of one family:
 
 Each relation of a sum is used only if the publication's fully shown instances of it hold.
 
+Rounded numbers
+---------------
+A number is read as written: to the decimals of its CSV cell (``0.495`` is a share between
+0.4945 and 0.4955, :func:`half_unit`), exactly when written in full. A share with its
+denominator bounds the numerator on both sides; a published interval or limit is matched within
+half a unit of its last decimal (the ``half`` of the solvers). What would need an input the
+table rounds (funnel limits and z-scores around a rounded target, a Newcombe interval around a
+rounded change, Wilson bounds without their denominator) is not solved: what the attacks find
+stays certain.
+
 Assumptions on a ``c``
 ----------------------
 The published rule is that counts of 1 to ``threshold - 1`` are written ``c``, with secondary
@@ -710,8 +720,26 @@ class _Reader:
         *,
         scale: float = 1.0,
     ) -> None:
-        """``count = share * denominator`` (``scale`` 100 for a percentage)."""
+        """``count = share * denominator`` (``scale`` 100 for a percentage).
+
+        A rounded share (:func:`half_unit`) puts the count between ``(share - h) * denominator``
+        and ``(share + h) * denominator``.
+        """
         if count is None or denominator is None or share is None:
+            return
+        h = half_unit(share)
+        if h > 0:
+            what = f"{share:g}{'%' if scale == 100 else ''} (rounded) of the denominator at {place}"
+            for bound, lo, hi in ((share + h, -math.inf, 0.0), (share - h, 0.0, math.inf)):
+                self.pub.relate(
+                    "pct",
+                    {count: scale, denominator: -bound},
+                    lo,
+                    hi,
+                    what,
+                    exact=False,
+                    template=f"share: {place.file} {place.column}",
+                )
             return
         self.pub.relate(
             "pct",
@@ -846,7 +874,8 @@ class _Reader:
         baseline = _number(self.cell(row.get("baseline")))
         if n is None or change is None or low is None or high is None or n < 1:
             return
-        found = newcombe_solutions(int(n), change, low, high, baseline=baseline)
+        half = rounding_of(change, low, high, baseline)
+        found = newcombe_solutions(int(n), change, low, high, baseline=baseline, half=half)
         count, base = spec.count_key(area), spec.baseline_key(area)
         if not found or count is None or base is None:
             return
@@ -890,7 +919,8 @@ class _Reader:
         low, high = _number(self.cell(row.get("ci_low"))), _number(self.cell(row.get("ci_high")))
         if low is None or high is None:
             return
-        found = wilson_solutions(low, high, n=int(n) if _number(n) is not None else None)
+        shown = int(n) if _number(n) is not None else None
+        found = wilson_solutions(low, high, n=shown, half=rounding_of(low, high))
         if not found:
             return
         xs, ns = sorted({x for x, _ in found}), sorted({m for _, m in found})
@@ -989,7 +1019,8 @@ class _Reader:
             ):
                 limit = _number(self.cell(row.get(column)))
                 if limit is not None and 0 < limit < 1:
-                    found = set(funnel_denominators(target, tau2, limit, level, side))
+                    half = rounding_of(target, tau2 or None, limit)  # tau2 0: not estimated
+                    found = set(funnel_denominators(target, tau2, limit, level, side, half=half))
                     ns = found if not ns else ns & found
             if ns:
                 how = f"funnel limits around {target:.4g} at {at('lower_95')}"
@@ -999,14 +1030,15 @@ class _Reader:
             value = _number(self.cell(row.get(column)))
             if value is None or not denominators or _number(self.cell(row.get("x"))) is not None:
                 continue
+            half = rounding_of(target, value, *((tau2,) if tau2 and column != "p_exact" else ()))
             if column == "p_exact":
-                xs = {x for m in denominators for x in exact_numerators(target, value, m)}
+                xs = {x for m in denominators for x in exact_numerators(target, value, m, half)}
             else:
                 adjusted = column == "z_adjusted"
                 xs = {
                     x
                     for m in denominators
-                    for x in funnel_numerators(target, tau2, value, m, adjusted)
+                    for x in funnel_numerators(target, tau2, value, m, adjusted, half)
                 }
             if xs:
                 how = f"{column} {value:.4g} with n at {at(column)}"
@@ -1540,38 +1572,72 @@ def _wilson_bounds(x: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.nda
     return centre - half, centre + half
 
 
-def _close(a: np.ndarray, b: float) -> np.ndarray:
-    """Equal to a published unrounded value (relative tolerance 1e-9)."""
-    return np.abs(a - b) <= 1e-9 * max(1.0, abs(b))
+def half_unit(value: float) -> float:
+    """Half a unit of the last decimal a published number is written to; 0 when unrounded.
+
+    A number written in full (a float's shortest representation, 10 decimals or more) is read
+    as exact.
+
+    Examples
+    --------
+    >>> half_unit(0.495), half_unit(0.4953271028037383), half_unit(28.0)
+    (0.0005, 0.0, 0.05)
+    """
+    text = repr(float(value))
+    if not math.isfinite(value) or "e" in text:
+        return 0.0
+    decimals = len(text.partition(".")[2])
+    return 0.0 if decimals >= 10 else 0.5 * 10.0**-decimals
+
+
+def _close(a: np.ndarray, b: float, half: float = 0.0) -> np.ndarray:
+    """Equal to a published value: within ``half`` (half a unit of its last decimal when it is
+    rounded), and with a relative tolerance of 1e-9."""
+    return np.abs(a - b) <= max(1e-9 * max(1.0, abs(b)), half * (1 + 1e-9))
+
+
+def rounding_of(*values: float | None) -> float:
+    """The largest :func:`half_unit` of published inputs (0 when every one is unrounded)."""
+    return max((half_unit(v) for v in values if v is not None), default=0.0)
 
 
 def wilson_solutions(
-    low: float, high: float, *, n: int | None = None, largest: int = 100_000
+    low: float, high: float, *, n: int | None = None, largest: int = 100_000, half: float = 0.0
 ) -> list[tuple[int, int]]:
     """The (numerator, denominator) pairs whose 95% Wilson interval is ``low`` to ``high``.
 
     Parameters
     ----------
     low, high : float
-        The published bounds (unrounded).
+        The published bounds.
     n : int, optional
-        The denominator when it is shown.
+        The denominator when it is shown (needed when the bounds are rounded).
     largest : int
         Largest denominator tried when it is not.
+    half : float
+        Half a unit of the last decimal the bounds are written to (0: unrounded).
 
     Returns
     -------
     list of tuple of int
     """
-    ns = np.array([n]) if n else np.arange(1, largest + 1)
-    z2 = Z95 * Z95
-    centre = (low + high) / 2
-    p = centre * (1 + z2 / ns) - z2 / (2 * ns)
-    xs = np.rint(p * ns)
+    if half > 0:
+        if not n:
+            return []  # too many denominators fit rounded bounds
+        # every numerator whose share could lie within the rounded bounds
+        h = half
+        xs = np.arange(max(0, math.floor((low - h) * n)), min(n, math.ceil((high + h) * n)) + 1)
+        ns = np.full(len(xs), n)
+    else:
+        ns = np.array([n]) if n else np.arange(1, largest + 1)
+        z2 = Z95 * Z95
+        centre = (low + high) / 2
+        p = centre * (1 + z2 / ns) - z2 / (2 * ns)
+        xs = np.rint(p * ns)
     ok = (xs >= 0) & (xs <= ns)
     xs, ns = xs[ok], ns[ok]
     lo, hi = _wilson_bounds(xs, ns.astype(float))
-    good = _close(lo, low) & _close(hi, high)
+    good = _close(lo, low, half) & _close(hi, high, half)
     return [(int(x), int(m)) for x, m in zip(xs[good], ns[good], strict=True)]
 
 
@@ -1583,6 +1649,7 @@ def newcombe_solutions(
     *,
     baseline: float | None = None,
     largest: int = 5000,
+    half: float = 0.0,
 ) -> list[tuple[int, int, int]]:
     """Current numerator, baseline numerator and denominator matching a change in a share.
 
@@ -1605,6 +1672,8 @@ def newcombe_solutions(
     list of tuple of int
         ``(a, b, m)``: current ``a / n``, baseline ``b / m``.
     """
+    if half > 0:
+        return []  # not solved around rounded inputs
     found = []
     ms = np.arange(1, largest + 1, dtype=float)
     for a in range(n + 1):
@@ -1635,7 +1704,13 @@ def _exact_limits(target: float, ns: np.ndarray, prob: float) -> np.ndarray:
 
 
 def funnel_denominators(
-    target: float, tau2: float, limit: float, level: float, side: int, largest: int = 100_000
+    target: float,
+    tau2: float,
+    limit: float,
+    level: float,
+    side: int,
+    largest: int = 100_000,
+    half: float = 0.0,
 ) -> list[int]:
     """Denominators whose published funnel limit is ``limit``.
 
@@ -1662,6 +1737,8 @@ def funnel_denominators(
     -------
     list of int
     """
+    if half > 0:
+        return []  # not solved around rounded inputs
     ns = np.arange(1, largest + 1, dtype=float)
     limits = _exact_limits(target, ns, (1 + side * level) / 2)
     if tau2 > 0:
@@ -1672,7 +1749,7 @@ def funnel_denominators(
     return [int(m) for m in ns[_close(limits, limit)]]
 
 
-def exact_numerators(target: float, p_exact: float, n: int) -> list[int]:
+def exact_numerators(target: float, p_exact: float, n: int, half: float = 0.0) -> list[int]:
     """Numerators whose smaller exact binomial tail probability at ``n`` is ``p_exact``.
 
     Parameters
@@ -1688,12 +1765,16 @@ def exact_numerators(target: float, p_exact: float, n: int) -> list[int]:
     -------
     list of int
     """
+    if half > 0:
+        return []
     xs = np.arange(0, n + 1, dtype=float)
     tails = np.minimum(binom.sf(xs - 1, n, target), binom.cdf(xs, n, target))
     return [int(x) for x in xs[np.abs(tails - p_exact) <= 1e-9 * p_exact]]
 
 
-def funnel_numerators(target: float, tau2: float, z: float, n: int, adjusted: bool) -> list[int]:
+def funnel_numerators(
+    target: float, tau2: float, z: float, n: int, adjusted: bool, half: float = 0.0
+) -> list[int]:
     """Numerators whose funnel z-score (or overdispersion-adjusted z-score) is ``z``.
 
     Parameters
@@ -1711,6 +1792,8 @@ def funnel_numerators(target: float, tau2: float, z: float, n: int, adjusted: bo
     -------
     list of int
     """
+    if half > 0:
+        return []
     xs = np.arange(0, n + 1, dtype=float)
     theta = math.asin(math.sqrt(target))
     scale = np.sqrt(1 / (4 * n) + (tau2 if adjusted else 0.0))

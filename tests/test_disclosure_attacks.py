@@ -11,6 +11,7 @@ import disclosure_attacks as attacks
 from nest_eval.config import RunConfig
 from nest_eval.domains.year import YearResults, compute_year, load_data
 from nest_eval.pipeline.runner import run_year
+from published_spreadsheets import csv_of, mismatches
 from small_pipelines import OUTCOMES_STEP, RAW, REPORT_STEPS, config_for, small_pipeline
 
 Z = 1.959963984540054
@@ -458,6 +459,20 @@ def test_what_an_attack_certain_of_its_reading_recovers_is_true(demo_year):
     wrong = [str(f) for fs in findings.values() for f in fs if holds_truth(f, results) is False]
     assert wrong == []
     assert attacks.read_publication(year_dir).notes == []
+
+
+def test_the_spreadsheets_publish_what_the_csvs_publish(demo_year):
+    """The attacks read the CSVs; each table's ODS and XLSX show the same numbers and the same
+    suppressed cells, no more, so what holds of the CSVs holds of the spreadsheets."""
+    year_dir, _ = demo_year
+    tables = year_dir / "tables"
+    spreadsheets = sorted(p for p in tables.iterdir() if p.suffix in (".ods", ".xlsx"))
+    csvs = sorted(tables.glob("*.csv"))
+    languages = json.loads((year_dir / "manifest.json").read_text())["parameters"]["languages"]
+    assert len(spreadsheets) == 2 * len(languages) * len(csvs)
+    assert {csv_of(p) for p in spreadsheets} == set(csvs)
+    shorthand = json.loads((year_dir / "manifest.json").read_text())["parameters"]["shorthand"]
+    assert [m for p in spreadsheets for m in mismatches(p, shorthand)] == []
 
 
 def test_no_attack_recovers_a_suppressed_cell_of_the_demo_year(demo_year):

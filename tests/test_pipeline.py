@@ -3,6 +3,7 @@
 import csv
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -15,10 +16,23 @@ from nest_eval.files import atomic_write_text, sha256_file
 from nest_eval.pipeline.publish import EXTERNAL_REFERENCE
 from nest_eval.pipeline.runner import main_run, run_year
 from nest_eval.pipeline.steps import expand_tasks, load_pipeline
+from nest_eval.reporting.outputs import table_downloads
 from nest_eval.reporting.tables import small_counts
 from small_pipelines import RAW, REPORT_STEPS, ROOT, config_for, small_pipeline
 
 STEPS = REPORT_STEPS
+
+
+SPREADSHEETS = (".ods", ".xlsx")
+"""Zip archives of XML: their text is read from the archive's entries."""
+
+
+def text_of(path: Path) -> str:
+    """A published file's text; a spreadsheet's is that of every entry of its archive."""
+    if path.suffix in SPREADSHEETS:
+        with zipfile.ZipFile(path) as archive:
+            return "\n".join(archive.read(name).decode("utf-8") for name in archive.namelist())
+    return path.read_text(encoding="utf-8", errors="replace")
 
 
 def published(folder: Path) -> dict[str, bytes]:
@@ -66,6 +80,11 @@ def test_the_run_publishes_the_contract_outputs(runs):
     assert any("nest_profile_gwent" in f for f in figures)
     national = pd.read_csv(year_dir / "tables" / "self_assessment_national.csv")
     assert list(national.columns) == ["element", "mean_rating", "n_rpbs"]
+    languages = json.loads(files["manifest.json"])["parameters"]["languages"]
+    tables = [Path(f).stem for f in files if f.startswith("tables/") and f.endswith(".csv")]
+    for table in tables:  # every table as ODS and XLSX in each language published
+        for lang in languages:
+            assert set(table_downloads(table, lang).values()) <= set(files), (table, lang)
     html = files["national.html"].decode()
     assert "<h2>Wales: distance travelled, 2025" in html
     assert "import nest_eval" not in html and "load_results" not in html  # no code
@@ -112,7 +131,7 @@ def test_no_identifier_and_no_comment_reaches_any_output(runs):
     pattern = re.compile("|".join(re.escape(s) for s in sorted(secrets, key=len, reverse=True)))
     for path in year_dir.rglob("*"):
         if path.is_file() and path.suffix != ".png":
-            found = pattern.search(path.read_text(encoding="utf-8", errors="replace"))
+            found = pattern.search(text_of(path))
             assert found is None, (path, found.group(0) if found else None)
 
 
@@ -289,7 +308,7 @@ def test_a_run_disclosure_control_cannot_protect_publishes_nothing(tmp_path, cap
     assert "NOT PUBLISHED" in capsys.readouterr().err
 
 
-PUBLISHABLE = {".html", ".csv", ".json", ".ipynb", ".png", ".svg", ".txt"}
+PUBLISHABLE = {".html", ".csv", ".json", ".ipynb", ".png", ".svg", ".txt", *SPREADSHEETS}
 
 
 def test_the_published_folder_holds_only_what_is_published(runs):
@@ -305,7 +324,7 @@ def test_the_published_folder_holds_only_what_is_published(runs):
             continue
         assert path.suffix in PUBLISHABLE, path
         if path.suffix != ".png":
-            text = path.read_text(encoding="utf-8")
+            text = text_of(path)
             for name in names_of_build_state:
                 assert name not in text, (path, name)
     executed = nbformat.read(year_dir / "notebooks" / "rpb" / "gwent.ipynb", as_version=4)

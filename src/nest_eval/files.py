@@ -150,7 +150,11 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """
     safe = frame.copy()
     for column in safe.columns[[dtype.kind in "OSU" for dtype in safe.dtypes]]:
-        safe[column] = safe[column].map(_escaped, na_action="ignore")
+        # cell by cell into an object column: a mapping would infer a dtype, and a column of
+        # whole and decimal numbers would come back all floats ("53.0")
+        series = safe[column]
+        escaped = [_escaped(value) for value in series]
+        safe[column] = type(series)(escaped, index=series.index, dtype=object)
     return safe
 
 

@@ -131,12 +131,22 @@ def _ingest(config: RunConfig, inputs: list, summary: RunSummary, progress: Prog
 
 
 def _publish_tables(results: Any, config: RunConfig) -> None:
-    """The contract's tables (disclosure-controlled) and the report's other tables."""
+    """The contract's tables (disclosure-controlled) and the report's others: CSV, ODS, XLSX."""
     from nest_eval.reporting.tables import published_tables
 
     tables_dir = config.year_dir() / "tables"
-    for name, frame in published_tables(results, config).items():
+    tables = published_tables(results, config)
+    for name, frame in tables.items():
         write_csv(frame, tables_dir / f"{name}.csv")
+    _publish_spreadsheets(tables, config)
+
+
+def _publish_spreadsheets(tables: dict, config: RunConfig) -> None:
+    """Each table as ODS and XLSX in each language published (GSS spreadsheet layout)."""
+    from nest_eval.reporting.spreadsheets import Source, write_spreadsheets
+
+    source = Source(config.year, config.financial, config.disclosure.shorthand)
+    write_spreadsheets(tables, config.year_dir(), source, config.languages)
 
 
 def _compute(config: RunConfig, ingest_key: str, summary: RunSummary, progress: Progress) -> str:

@@ -31,9 +31,11 @@ from nest_eval.reporting.disclosure.sources import (
 )
 from nest_eval.reporting.disclosure.stages import decide_in_stages
 from nest_eval.reporting.labels import OF_COLUMNS, row_label
+from nest_eval.reporting.precision import published_precision
 
 __all__ = [
     "QUALITY_COLUMNS",
+    "UNROUNDED",
     "ControlledTables",
     "controlled_for",
     "controlled_tables",
@@ -277,6 +279,11 @@ def quality_table(accounting: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(QUALITY_COLUMNS))
 
 
+UNROUNDED = {"self_assessment_national": ("mean_rating",)}
+"""Columns published unrounded, as the data contract fixes them (``mean_rating``); every other
+number is published to its unit's precision (:mod:`nest_eval.reporting.precision`)."""
+
+
 def published_tables(
     results: YearResults, config: RunConfig, lang: str = "en"
 ) -> dict[str, pd.DataFrame]:
@@ -299,7 +306,9 @@ def published_tables(
         ``paired_data`` (the share of children with a follow-up assessment, per RPB),
         ``access``, ``experiences``, ``enablers``, ``training``, ``rpb_comparisons``,
         ``breakdowns`` (each domain's indicators by age band, sex, deprivation, language,
-        route and service) and ``data_quality``.
+        route and service) and ``data_quality``. Numbers are rounded to their unit's
+        precision (:func:`~nest_eval.reporting.precision.published_precision`), except the
+        columns of :data:`UNROUNDED`.
     """
     controlled = controlled_for(results, config)
     tables = {
@@ -320,7 +329,11 @@ def published_tables(
         "data_quality": quality_table(results.accounting),
     }
     always = ("self_assessment_national", "distance_travelled", "outcomes_change", "data_quality")
-    published = {name: frame for name, frame in tables.items() if name in always or not frame.empty}
+    published = {
+        name: published_precision(frame, UNROUNDED.get(name, ()))
+        for name, frame in tables.items()
+        if name in always or not frame.empty
+    }
     small = small_counts(published, config.disclosure)
     if small:
         raise RuntimeError("a small count would be published: " + "; ".join(small[:10]))
