@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nest_eval.files import sha256_file
+from nest_eval.reference.messages import HTML_LANG
 
 if TYPE_CHECKING:  # imported lazily: nbformat and pandas are slow to import
     pass
@@ -87,13 +88,16 @@ def clean_notebook(nb: Any) -> Any:
     return nb
 
 
-def page(title: str, body: str) -> str:
-    """A complete, self-contained HTML page (inline styles, no external reference)."""
+def page(title: str, body: str, *, lang: str = "en") -> str:
+    """A complete, self-contained HTML page (inline styles, no external reference).
+
+    The page is in ``lang`` (its ``<html lang>``); its body is the page's ``<main>`` landmark.
+    """
     return (
-        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{HTML_LANG[lang]}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n<style>\n{CSS}\n</style>\n</head>\n"
-        f"<body>\n{body}\n</body>\n</html>\n"
+        f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
 
 
