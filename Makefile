@@ -15,6 +15,7 @@ REPORT_CMD = $(BIN)/nest-eval run --year $(YEAR) --data data/raw --out reports
 
 ## Browser the accessibility test drives (Debian's chromium, installed by `make browser`)
 CHROMIUM ?= chromium
+export CHROMIUM
 
 ## Extra flags for `make lock`, e.g. LOCK_FLAGS=--upgrade
 LOCK_FLAGS ?=
