@@ -44,6 +44,22 @@ WEIGHT_LIMITS = {"national": 1_000_000, "rpb": 600_000}
 LOCAL_SCHEMES = ("file", "data", "blob", "about")
 """URL schemes that need no network."""
 
+TOO_WIDE = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (e) =>
+    e.scrollWidth > e.clientWidth && getComputedStyle(e).overflowX !== "visible";
+  const found = [];
+  for (const e of document.querySelectorAll("body *")) {
+    if (e.getBoundingClientRect().right <= width + 0.5) continue;
+    let boxed = false;
+    for (let a = e.parentElement; a && !boxed; a = a.parentElement) boxed = scrolls(a);
+    const text = (e.textContent || "").trim().slice(0, 40);
+    if (!boxed) found.push(`${e.tagName.toLowerCase()}.${e.className} "${text}"`);
+  }
+  return found.slice(0, 3);
+}"""
+"""The first elements sticking out of the viewport, outside any box that scrolls."""
+
 
 @dataclass
 class Audit:
@@ -51,6 +67,9 @@ class Audit:
 
     violations: list[dict] = field(default_factory=list)
     scroll_width: int = 0
+    too_wide: list[str] = field(default_factory=list)
+    rules: int = 0
+    seconds: float = 0.0
     external: list[str] = field(default_factory=list)
     files: set[Path] = field(default_factory=set)
 
@@ -97,6 +116,7 @@ def _local_file(url: str) -> Path | None:
 
 
 def _audit(page, path: Path, axe: str) -> Audit:
+    started = time.perf_counter()
     audit = Audit(files={path})
 
     def route(request_route) -> None:
@@ -124,11 +144,14 @@ def _audit(page, path: Path, axe: str) -> Audit:
         page.add_script_tag(content=axe)
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         audit.violations = result["violations"]
+        audit.rules = sum(len(result[k]) for k in ("violations", "passes", "incomplete"))
         page.set_viewport_size({"width": NARROW, "height": 640})
         audit.scroll_width = page.evaluate(
             "() => new Promise(done => requestAnimationFrame(() => "
             "done(document.documentElement.scrollWidth)))"
         )
+        if audit.scroll_width > NARROW:
+            audit.too_wide = page.evaluate(TOO_WIDE)
         for name in page.evaluate(
             "() => performance.getEntriesByType('resource').map(e => e.name)"
         ):
@@ -138,6 +161,7 @@ def _audit(page, path: Path, axe: str) -> Audit:
     finally:
         page.remove_listener("request", seen)
         page.unroute("**/*")
+    audit.seconds = time.perf_counter() - started
     return audit
 
 
@@ -173,8 +197,9 @@ def audits(year_dir: Path, tab, request) -> dict[str, Audit]:
                 f"{v['id']}:{v['impact']}x{len(v['nodes'])}" for v in audit.violations
             )
             reporter.write_line(
-                f"  {name}: {audit.weight:,} bytes, scrollWidth {audit.scroll_width} px at "
-                f"{NARROW}, {len(audit.external)} external; axe: {rules or 'none'}"
+                f"  {name} ({audit.seconds:.1f} s): {audit.weight:,} bytes, scrollWidth "
+                f"{audit.scroll_width} px at {NARROW}, {len(audit.external)} external; "
+                f"axe: {rules or 'none'}"
             )
     return found
 
@@ -197,13 +222,18 @@ def test_every_page_is_published_in_every_language(audits):
 
 
 def test_axe_finds_no_violation_on_any_page(audits):
+    assert all(a.rules > 10 for a in audits.values()), "axe-core applied almost no rule"
     found = {name: _violations(a) for name, a in audits.items() if a.violations}
     report = "\n".join(f"{name}:\n  " + "\n  ".join(lines) for name, lines in found.items())
     assert not found, f"axe-core violations on {len(found)} of {len(audits)} page(s):\n{report}"
 
 
 def test_no_page_scrolls_sideways_at_320_px(audits):
-    wide = {name: a.scroll_width for name, a in audits.items() if a.scroll_width > NARROW}
+    wide = {
+        name: f"{a.scroll_width} px: {'; '.join(a.too_wide)}"
+        for name, a in audits.items()
+        if a.scroll_width > NARROW
+    }
     assert wide == {}, f"document scrollWidth above {NARROW} px at a {NARROW} px viewport"
 
 
@@ -250,4 +280,5 @@ def test_the_checks_see_what_a_page_loads_and_reaches_for(tab, tmp_path):
     assert audit.weight == html_page.stat().st_size + image.stat().st_size
     assert audit.external == ["https://example.org/x.png"]
     assert audit.scroll_width > NARROW
+    assert [e.split(" ")[0] for e in audit.too_wide] == ["div."]
     assert "image-alt" in {v["id"] for v in audit.violations}
