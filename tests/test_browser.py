@@ -229,17 +229,17 @@ def test_axe_finds_no_violation_on_any_page(audits):
 
 
 def test_no_page_scrolls_sideways_at_320_px(audits):
-    wide = {
-        name: f"{a.scroll_width} px: {'; '.join(a.too_wide)}"
+    wide = [
+        f"{name}: {a.scroll_width} px, sticking out: {'; '.join(a.too_wide)}"
         for name, a in audits.items()
         if a.scroll_width > NARROW
-    }
-    assert wide == {}, f"document scrollWidth above {NARROW} px at a {NARROW} px viewport"
+    ]
+    assert not wide, f"page scrollWidth above {NARROW} px at {NARROW} px wide:\n" + "\n".join(wide)
 
 
 def test_no_page_reaches_for_the_network(audits):
-    reached = {name: a.external for name, a in audits.items() if a.external}
-    assert reached == {}, "requests that are not file:// (blocked)"
+    reached = [f"{name}: {' '.join(a.external)}" for name, a in audits.items() if a.external]
+    assert not reached, "requests that are not file:// (blocked):\n" + "\n".join(reached)
 
 
 def test_every_page_loads_only_files_of_the_publication(audits, year_dir):
@@ -258,8 +258,10 @@ def test_report_pages_are_within_their_weight(audits):
     }
     assert any(name.startswith("rpb/") for name in checked), "no RPB report to weigh"
     assert any(name.startswith("national") for name in checked), "no national report to weigh"
-    heavy = {name: f"{w:,} > {limit:,} bytes" for name, (w, limit) in checked.items() if w > limit}
-    assert heavy == {}, "pages heavier than their limit (the page and every file it loads)"
+    heavy = [f"{name}: {w:,} > {cap:,} bytes" for name, (w, cap) in checked.items() if w > cap]
+    assert not heavy, "pages heavier than their limit (with every file they load):\n" + "\n".join(
+        heavy
+    )
 
 
 def test_the_checks_see_what_a_page_loads_and_reaches_for(tab, tmp_path):
