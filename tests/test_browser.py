@@ -264,6 +264,14 @@ def test_report_pages_are_within_their_weight(audits):
     )
 
 
+def test_the_index_names_every_published_table_plainly(year_dir):
+    from nest_eval.reference.messages import messages
+
+    names = [p.stem for p in (year_dir / "tables").glob("*.csv")]
+    assert names
+    assert [n for n in names if f"page.index.table.{n}" not in messages()] == []
+
+
 def test_the_checks_see_what_a_page_loads_and_reaches_for(tab, tmp_path):
     # a page with known files and a known external reference: the audit must find each
     (tmp_path / "figures").mkdir()

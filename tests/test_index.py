@@ -122,3 +122,23 @@ def test_every_step_of_the_pipeline_has_an_index_label():
         s.name for s in analyses if f"page.index.analysis.{Path(s.output).name}" not in messages()
     ]
     assert missing == []
+
+
+def test_a_column_with_no_file_is_left_out(tmp_path):
+    pipeline = load_pipeline(ROOT / "pipelines" / "yearly.toml")
+    tasks = expand_tasks(pipeline, ["Gwent"])
+    config = RunConfig(
+        year=2025,
+        folders=Folders(RAW, tmp_path / "p", tmp_path / "reports", tmp_path / "b"),
+        pipeline=ROOT / "pipelines" / "yearly.toml",
+    )
+    folder = config.year_dir()
+    for name in ("national.html", "rpb/gwent.html", "tables/access.csv"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("x")
+    (index,) = write_index(config, tasks, set(tasks), [])
+    text = index.read_text(encoding="utf-8")
+    assert label("page.index.report", "en") in text
+    for absent in ("page.index.easy", "page.index.notebook", "page.download.ods"):
+        assert f">{label(absent, 'en')}<" not in text
+    assert ">Gwent<" in text and "Powys" not in text

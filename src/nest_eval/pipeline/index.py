@@ -56,14 +56,21 @@ def _a(href: str, text: str, lang: str | None = None) -> str:
 
 
 def _table(caption: str, headings: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
-    """A table of links (cells are markup; the first is the row's heading)."""
-    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headings)
+    """A table of links (cells are markup; the first is the row's heading).
+
+    A column with nothing in it (no easy-read page published, say) is left out.
+    """
+    rows = list(rows)
+    if not rows:
+        return []
+    kept = [0, *(i for i in range(1, len(headings)) if any(row[i] for row in rows))]
+    head = "".join(f'<th scope="col">{html.escape(headings[i])}</th>' for i in kept)
     body = [
-        f'<tr><th scope="row">{row[0]}</th>' + "".join(f"<td>{c}</td>" for c in row[1:]) + "</tr>"
+        f'<tr><th scope="row">{row[0]}</th>'
+        + "".join(f"<td>{row[i]}</td>" for i in kept[1:])
+        + "</tr>"
         for row in rows
     ]
-    if not body:
-        return []
     name = html.escape(caption, quote=True)
     return [
         f'<div class="table-scroll" role="region" tabindex="0" aria-label="{name}">',
