@@ -142,3 +142,12 @@ def test_a_column_with_no_file_is_left_out(tmp_path):
     for absent in ("page.index.easy", "page.index.notebook", "page.download.ods"):
         assert f">{label(absent, 'en')}<" not in text
     assert ">Gwent<" in text and "Powys" not in text
+
+
+def test_the_welsh_index_says_its_welsh_awaits_review(year):
+    folder, _, _ = year
+    note = label("page.index.awaiting_review", "cy")
+    assert note in " ".join(parse(folder / "index.cy.html").text)
+    assert "page.index.heading" in messages().awaiting_review("cy")  # the catalogue's own flag
+    english = (folder / "index.html").read_text(encoding="utf-8")
+    assert label("page.index.awaiting_review", "en") not in english

@@ -173,6 +173,14 @@ def _downloads(year: _Year) -> list[str]:
     return _table(label("page.index.tables_caption", lang), headings, rows)
 
 
+def _review_note(lang: str) -> list[str]:
+    """Says so when the page's words in ``lang`` await a translator's review."""
+    pending = messages().awaiting_review(lang)
+    if not any(key.startswith("page.index.") for key in pending):
+        return []
+    return [f'<p class="note">{html.escape(label("page.index.awaiting_review", lang))}</p>']
+
+
 def index_body(
     config: RunConfig,
     tasks: Sequence[Task],
@@ -215,6 +223,7 @@ def index_body(
             )
         )
         + "</p>",
+        *_review_note(lang),
         *_section(label("page.index.reports", lang), _reports(year)),
         *_section(label("page.index.analyses", lang), _analyses(year)),
         *_section(label("page.index.tables", lang), _downloads(year)),
