@@ -13,11 +13,15 @@ YEAR ?= 2025
 ## Command run by `make reports` (the main job)
 REPORT_CMD = $(BIN)/nest-eval run --year $(YEAR) --data data/raw --out reports
 
+## Browser the accessibility test drives (Debian's chromium, installed by `make browser`)
+CHROMIUM ?= chromium
+export CHROMIUM
+
 ## Extra flags for `make lock`, e.g. LOCK_FLAGS=--upgrade
 LOCK_FLAGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv reports test lock lab notebooks messages hooks clean
+.PHONY: help venv browser reports test lock lab notebooks messages hooks clean
 
 ## Show this list of targets
 help:
@@ -38,12 +42,22 @@ $(STAMP): requirements.lock pyproject.toml
 ## Create or update the virtual environment .venv/ from requirements.lock
 venv: $(STAMP)
 
+## Install the system Chromium that the browser test (tests/test_browser.py) drives
+browser:
+	@if command -v $(CHROMIUM) >/dev/null 2>&1; then \
+		echo "$(CHROMIUM): $$(command -v $(CHROMIUM))"; \
+	else \
+		SUDO=$$(test "$$(id -u)" -eq 0 || echo sudo); \
+		$$SUDO apt-get update && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	fi
+
 ## Run the main job: the yearly reports on the embedded demo data, into reports/$(YEAR)/
 reports: $(STAMP)
 	$(REPORT_CMD)
 
-## Lint, check the import layers and run the whole test suite
-test: $(STAMP)
+## Lint, check the import layers and run the whole test suite (in Chromium too: installs it)
+test: $(STAMP) browser
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest

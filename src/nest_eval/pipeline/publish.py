@@ -91,14 +91,15 @@ def clean_notebook(nb: Any) -> Any:
 def page(title: str, body: str, lang: str = "en", style: str = "") -> str:
     """A complete, self-contained HTML page (inline styles, no external reference).
 
-    ``lang``: the page's language; ``style``: styles of the page's own, after the common ones.
+    ``lang``: the page's language (its ``<html lang>``); ``style``: styles of the page's own,
+    after the common ones. The body is the page's ``<main>`` landmark.
     """
     styles = f"{CSS}\n{style}" if style else CSS
     return (
         f'<!DOCTYPE html>\n<html lang="{HTML_LANG[lang]}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n<style>\n{styles}\n</style>\n</head>\n"
-        f"<body>\n{body}\n</body>\n</html>\n"
+        f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
 
 
