@@ -15,12 +15,14 @@ from collections.abc import Sequence
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from nest_eval.reporting.figures.funnel import FunnelSpec
 from nest_eval.reporting.figures.render import PALETTE, Frame, ReportFigure, style, wrap
+from nest_eval.reporting.figures.spec import fmt_pct, phrase
 from nest_eval.stats.funnel import FLAG_WITHIN, LEVELS, funnel_limits, level_label, limit_columns
 
 __all__ = ["draw_funnel", "plot_funnel"]
@@ -135,14 +137,97 @@ def _recolour_funnel(ax: Axes) -> None:
                 collection.set_facecolor(swaps[colour])
                 collection.set_edgecolor("white")
                 collection.set_linewidth(0.6)
+
+
+def _label_every_unit(ax: Axes, spec: FunnelSpec) -> None:
+    """Name every RPB beside its point, nudged apart so no two names overlap.
+
+    Names are placed right of their point, or left of it in the right third of the axes; the
+    names of points close together are moved apart vertically, in display units.
+    """
+    for text in list(ax.texts):
+        text.remove()  # plot_funnel's labels of flagged units only
+    units = spec.units
+    display = ax.transData.transform(
+        np.column_stack([units["n"].to_numpy(float), units["proportion"].to_numpy(float)])
+    )
+    right_edge = ax.transAxes.transform((0.68, 0))[0]
+    order = np.argsort(display[:, 1], kind="stable")
+    placed: list[tuple[float, float, bool]] = []
+    gap = 11.0 * ax.figure.dpi / 72.0  # one line of 8-point text
+    for i in order:
+        x, y = display[i]
+        left = bool(x > right_edge)
+        label_y = y
+        for px, py, pleft in placed:
+            if pleft == left and abs(px - x) < 160 * ax.figure.dpi / 72 and label_y - py < gap:
+                label_y = py + gap
+        placed.append((x, label_y, left))
+        unit = str(units["unit"].iloc[i])
+        mine = unit == spec.highlight
+        ax.annotate(
+            spec.names.get(unit, unit),
+            (units["n"].iloc[i], units["proportion"].iloc[i]),
+            xytext=(-6 if left else 6, (label_y - y) * 72 / ax.figure.dpi),
+            textcoords="offset points",
+            ha="right" if left else "left",
+            va="center",
+            fontsize=8.5 if mine else 8,
+            fontweight="bold" if mine else "normal",
+            color=PALETTE["black"],
+            arrowprops={"arrowstyle": "-", "color": "0.6", "linewidth": 0.5}
+            if label_y != y
+            else None,
+        )
+
+
+def _highlight(ax: Axes, spec: FunnelSpec) -> Artist | None:
+    """Draw the report's RPB apart: a large orange square with a black edge."""
+    if spec.highlight is None:
+        return None
+    mine = spec.units.loc[spec.units["unit"].map(str) == spec.highlight]
+    return ax.scatter(
+        mine["n"].to_numpy(float),
+        mine["proportion"].to_numpy(float),
+        s=90,
+        marker="s",
+        facecolor=PALETTE["orange"],
+        edgecolor=PALETTE["black"],
+        linewidth=1.2,
+        zorder=4,
+        label=spec.names.get(spec.highlight, spec.highlight),
+    )
+
+
+def _legend_labels(ax: Axes, spec: FunnelSpec) -> None:
+    """The legend in the figure's language: limits, target, within, outside, the report's RPB."""
+    lang = spec.texts.lang
+    words = {
+        "Within limits": phrase("funnel.legend.within", lang),
+        "Outside a limit": phrase("funnel.legend.outside", lang),
+    }
+    for level in spec.levels:
+        words[f"{level_label(level)}% limits"] = phrase(
+            "funnel.legend.limits", lang, level=level_label(level)
+        )
+    words[f"Target {float(spec.target):.1%}"] = phrase(
+        "funnel.legend.target", lang, target=fmt_pct(spec.target, 1)
+    )
+    handles, labels = ax.get_legend_handles_labels()
     legend = ax.get_legend()
     if legend is not None:
         legend.remove()
-    ax.legend(loc="best", frameon=False, fontsize=8)
+    ax.legend(
+        handles, [words.get(text, text) for text in labels], loc="best", frameon=False, fontsize=8
+    )
 
 
 def draw_funnel(spec: FunnelSpec) -> ReportFigure:
-    """Draw a report funnel plot: the units, the limits and the target, labelled outliers.
+    """Draw a report funnel plot: the units, each named, the limits and the target.
+
+    Every RPB is named beside its point; an RPB outside a limit is a vermillion diamond, and
+    the RPB whose report the plot is in (``spec.highlight``) a larger orange square with its
+    name in bold and in the legend, so colour is never the only cue.
 
     Parameters
     ----------
@@ -152,7 +237,7 @@ def draw_funnel(spec: FunnelSpec) -> ReportFigure:
     Returns
     -------
     ReportFigure
-        The figure with the specification's name, alt text and caption.
+        The figure with the specification's name, alt text, caption and table of numbers.
     """
     texts = spec.texts
     with style():
@@ -169,7 +254,12 @@ def draw_funnel(spec: FunnelSpec) -> ReportFigure:
             levels=spec.levels,
         )
         _recolour_funnel(ax)
+        _highlight(ax, spec)
+        ax.set_xlim(0, ax.get_xlim()[1] * 1.08)
+        _legend_labels(ax, spec)
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
         ax.set_title(wrap(texts.title, 70), loc="left", fontsize=10, fontweight="bold")
+        frame.figure.draw_without_rendering()
+        _label_every_unit(ax, spec)
         figure = frame.finish()
-    return ReportFigure(texts.name, figure, texts.alt, texts.caption)
+    return ReportFigure(texts.name, figure, texts.alt, texts.caption, texts.data, texts.lang)
