@@ -213,27 +213,30 @@ def funnel(
     funnel_table_for_one_indicator: pd.DataFrame,
     title: str,
     *,
-    xlabel: str = "Number of people (n)",
-    ylabel: str = "Percentage",
+    xlabel: str | None = None,
+    ylabel: str | None = None,
     name: str | None = None,
     disclosure: Disclosure | None = None,
+    highlight: str | None = None,
+    lang: str = "en",
 ) -> ReportFigure:
     """A funnel plot of one proportion across RPBs.
 
     The RPBs are points (share against number of people) with 95% and 99.8% control limits
-    around the target; only RPBs outside a limit are labelled, and none is ranked. Rows whose
+    around the target; every RPB is named beside its point, those outside a limit are marked,
+    and none is ranked. In an RPB's report that RPB is highlighted (``highlight``). Rows whose
     count or share is suppressed (``"c"``) are left out and named in a note.
 
     Parameters
     ----------
-    funnel_table_for_one_indicator, title, xlabel, ylabel, name, disclosure
+    funnel_table_for_one_indicator, title, xlabel, ylabel, name, disclosure, highlight, lang
         As for :func:`nest_eval.reporting.figures.funnel.funnel_spec`.
 
     Returns
     -------
     ReportFigure
-        The figure, with an alt text naming only the RPBs outside the limits (or saying there
-        are none).
+        The figure, with a short alt text naming only the RPBs outside the limits (or saying
+        there are none), and every RPB's numbers as its table.
 
     Raises
     ------
@@ -247,6 +250,8 @@ def funnel(
         ylabel=ylabel,
         name=name,
         disclosure=disclosure,
+        highlight=highlight,
+        lang=lang,
     )
     return draw_funnel(spec)
 

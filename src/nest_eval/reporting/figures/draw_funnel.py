@@ -165,10 +165,11 @@ def _label_every_unit(ax: Axes, spec: FunnelSpec) -> None:
         placed.append((x, label_y, left))
         unit = str(units["unit"].iloc[i])
         mine = unit == spec.highlight
+        away = 9 if mine else 6  # points from the marker's centre
         ax.annotate(
             spec.names.get(unit, unit),
             (units["n"].iloc[i], units["proportion"].iloc[i]),
-            xytext=(-6 if left else 6, (label_y - y) * 72 / ax.figure.dpi),
+            xytext=(-away if left else away, (label_y - y) * 72 / ax.figure.dpi),
             textcoords="offset points",
             ha="right" if left else "left",
             va="center",

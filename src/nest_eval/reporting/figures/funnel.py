@@ -161,9 +161,7 @@ def flag_text(flag: str, lang: str = "en") -> str:
     return phrase(f"funnel.{side}", lang, level=level.rstrip("%"))
 
 
-def _alt(
-    title: str, shown: pd.DataFrame, target: float, highlight: str | None, lang: str
-) -> str:
+def _alt(title: str, shown: pd.DataFrame, target: float, highlight: str | None, lang: str) -> str:
     """The alt text: what is plotted and which RPBs lie outside the limits (names only)."""
     flagged = shown.loc[shown["flag"] != FLAG_WITHIN, "unit"]
     if flagged.empty:
@@ -234,7 +232,8 @@ def funnel_spec(
     xlabel, ylabel : str, optional
         Axis labels; by default the catalogue's, in ``lang``.
     name : str, optional
-        File stem; ``funnel_<title slug>`` by default.
+        File stem; ``funnel_<title slug>`` by default; with ``highlight``, followed by
+        ``_<rpb slug>``.
     disclosure : Disclosure, optional
         The run's disclosure settings (for the note on suppressed values).
     highlight : str, optional
@@ -288,8 +287,9 @@ def funnel_spec(
         target=fmt_pct(target, 1),
         widened=widened,
     )
+    stem = name or file_stem("funnel", title)
     texts = FigureTexts(
-        name=name or file_stem("funnel", title),
+        name=file_stem(stem, highlight) if highlight else stem,
         title=title,
         alt=_alt(title, shown, target, highlight, lang),
         caption=caption,

@@ -70,7 +70,7 @@ def phrase(key: str, lang: str = "en", **values: object) -> str:
     Examples
     --------
     >>> phrase("data", "cy")
-    'Data’r ffigur'
+    "Data'r ffigur"
     """
     return label(f"figure.{key}", lang, **values)
 
