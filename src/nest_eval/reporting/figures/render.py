@@ -186,7 +186,7 @@ class ReportFigure:
     figure: Figure = field(repr=False, compare=False)
     alt: str
     caption: str
-    data: FigureData = FigureData()
+    data: FigureData = field(default_factory=FigureData)
     lang: str = "en"
 
     def __post_init__(self) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nest_eval.config import SHORTHANDS, Disclosure
 from nest_eval.reference.messages import label
@@ -39,8 +39,8 @@ __all__ = [
     "fmt_pct",
     "is_suppressed",
     "number",
-    "place_name",
     "phrase",
+    "place_name",
     "sentence",
     "signed",
     "suppressed_note",
@@ -209,7 +209,7 @@ class FigureTexts:
     ylabel: str = ""
     legend: tuple[LegendEntry, ...] = ()
     notes: tuple[str, ...] = ()
-    data: FigureData = FigureData()
+    data: FigureData = field(default_factory=FigureData)
     lang: str = "en"
 
 
