@@ -96,6 +96,7 @@ def nest_profile(
     *,
     baseline_year: int | None = None,
     name: str | None = None,
+    lang: str = "en",
 ) -> ReportFigure:
     """The NEST profile: journey ratings of the six core elements, an RPB against Wales.
 
@@ -108,7 +109,7 @@ def nest_profile(
 
     Parameters
     ----------
-    national_means_current, rpb_ratings, rpb, year, baseline_year, name
+    national_means_current, rpb_ratings, rpb, year, baseline_year, name, lang
         As for :func:`nest_eval.reporting.figures.profile.profile_spec`.
 
     Returns
@@ -123,6 +124,7 @@ def nest_profile(
         year,
         baseline_year=baseline_year,
         name=name,
+        lang=lang,
     )
     return draw_profile(spec)
 
@@ -136,6 +138,7 @@ def distance_chart(
     indicators: Sequence[str] | None = None,
     name: str | None = None,
     disclosure: Disclosure | None = None,
+    lang: str = "en",
 ) -> ReportFigure:
     """Distance travelled in one domain: each indicator's baseline, current value and change.
 
@@ -148,7 +151,7 @@ def distance_chart(
 
     Parameters
     ----------
-    table, rpb, domain, year, indicators, name, disclosure
+    table, rpb, domain, year, indicators, name, disclosure, lang
         As for :func:`nest_eval.reporting.figures.distance.distance_spec`.
 
     Returns
@@ -162,7 +165,8 @@ def distance_chart(
         When the table has no row for the RPB and domain.
     """
     spec = distance_spec(
-        table, rpb, domain, year=year, indicators=indicators, name=name, disclosure=disclosure
+        table, rpb, domain, year=year, indicators=indicators, name=name, disclosure=disclosure,
+        lang=lang,
     )
     return draw_distance(spec)
 
@@ -175,6 +179,7 @@ def outcome_categories(
     catalogue: Catalogue = CATALOGUE,
     name: str | None = None,
     disclosure: Disclosure | None = None,
+    lang: str = "en",
 ) -> ReportFigure:
     """Reliable change per outcome measure: improvement, no reliable change, deterioration.
 
@@ -185,7 +190,7 @@ def outcome_categories(
 
     Parameters
     ----------
-    outcomes_change_rows, rpb, year, catalogue, name, disclosure
+    outcomes_change_rows, rpb, year, catalogue, name, disclosure, lang
         As for :func:`nest_eval.reporting.figures.categories.categories_spec`.
 
     Returns
@@ -205,6 +210,7 @@ def outcome_categories(
         catalogue=catalogue,
         name=name,
         disclosure=disclosure,
+        lang=lang,
     )
     return draw_categories(spec)
 
@@ -265,6 +271,7 @@ def experience_items(
     respondent_type: str = "all",
     name: str | None = None,
     disclosure: Disclosure | None = None,
+    lang: str = "en",
 ) -> ReportFigure:
     """The share agreeing with each experience item, with Wilson intervals, an RPB against Wales.
 
@@ -275,7 +282,7 @@ def experience_items(
 
     Parameters
     ----------
-    agreement_rows, wales_rows, rpb, year, respondent_type, name, disclosure
+    agreement_rows, wales_rows, rpb, year, respondent_type, name, disclosure, lang
         As for :func:`nest_eval.reporting.figures.experiences.experience_spec`.
 
     Returns
@@ -297,5 +304,6 @@ def experience_items(
         respondent_type=respondent_type,
         name=name,
         disclosure=disclosure,
+        lang=lang,
     )
     return draw_experiences(spec)
