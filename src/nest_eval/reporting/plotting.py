@@ -165,7 +165,13 @@ def distance_chart(
         When the table has no row for the RPB and domain.
     """
     spec = distance_spec(
-        table, rpb, domain, year=year, indicators=indicators, name=name, disclosure=disclosure,
+        table,
+        rpb,
+        domain,
+        year=year,
+        indicators=indicators,
+        name=name,
+        disclosure=disclosure,
         lang=lang,
     )
     return draw_distance(spec)

@@ -240,6 +240,7 @@ def _texts(
 ) -> FigureTexts:
     lang = scope.lang
     year = f", {scope.year}" if scope.year is not None else ""
+    in_year = phrase("in_year", lang, year=scope.year) if scope.year is not None else ""
     key = "rpb" if scope.rpb is not None else "wales"
     rated = [row[1] for row in data.rows]
     not_rated = sum(cell == phrase("not_rated", lang) for cell in rated)
@@ -251,7 +252,7 @@ def _texts(
         title=phrase(f"profile.title.{key}", lang, rpb=scope.name, year=year),
         alt=concise(
             [
-                phrase(f"profile.alt.{key}", lang, rpb=scope.name, year=year),
+                phrase(f"profile.alt.{key}", lang, rpb=scope.name, in_year=in_year),
                 message,
                 phrase("alt_table", lang),
             ]
