@@ -161,7 +161,9 @@ class _Change:
 
     def change_text(self) -> str:
         """The change and its interval, written in its panel."""
-        if "change" in self.suppressed or not math.isfinite(self.change):
+        if "change" in self.suppressed:
+            return phrase("distance.change_suppressed", self.lang, shorthand=SUPPRESSED)
+        if not math.isfinite(self.change):
             return phrase("distance.change", self.lang, change=self.change_cell())
         text = phrase("distance.change", self.lang, change=self.change_cell())
         if {"ci_low", "ci_high"} & self.suppressed:
