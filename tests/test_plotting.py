@@ -204,7 +204,7 @@ def test_nest_profile_mapping_alias_and_wales(tables):
     assert "North Wales: 5 of the six elements not rated." in result.alt
     wales = plotting.nest_profile(tables["means"], year=YEAR)
     assert wales.name == "nest_profile_wales"
-    assert ("Wales mean", "RPBs that rated it") == wales.data.headings[1:]
+    assert wales.data.headings[1:] == ("Wales mean", "RPBs that rated it")
     assert any(row[1:] == ("2.3", "7") for row in wales.data.rows)
 
 
@@ -505,7 +505,7 @@ def test_figure_html_links_the_saved_file_and_shows_the_numbers(synthetic):
     table = re.search(r'<details class="figure-data"><summary>Figure data</summary>.*</details>',
                       page, re.S)  # fmt: skip
     assert table is not None
-    assert "<th scope=\"row\">Trusted adults</th><td>3 (substantial progress)</td>" in page
+    assert '<th scope="row">Trusted adults</th><td>3 (substantial progress)</td>' in page
     assert '<th scope="col">Wales mean</th>' in page
     assert 'role="region" tabindex="0"' in table.group(0)  # it scrolls in its own box
     welsh = plotting.nest_profile(
