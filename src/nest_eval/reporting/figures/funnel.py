@@ -151,7 +151,7 @@ def flag_text(flag: str, lang: str = "en") -> str:
     Examples
     --------
     >>> flag_text("above 99.8%"), flag_text("within", "cy")
-    ('above the 99.8% limit', "o fewn y terfynau")
+    ('above the 99.8% limit', 'o fewn y terfynau')
     """
     if flag == FLAG_WITHIN:
         return phrase("funnel.within", lang)
