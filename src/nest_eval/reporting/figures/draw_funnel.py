@@ -19,6 +19,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
+from matplotlib.transforms import Bbox
 
 from nest_eval.reporting.figures.funnel import FunnelSpec
 from nest_eval.reporting.figures.render import PALETTE, Frame, ReportFigure, style, wrap
@@ -139,11 +140,44 @@ def _recolour_funnel(ax: Axes) -> None:
                 collection.set_linewidth(0.6)
 
 
-def _label_every_unit(ax: Axes, spec: FunnelSpec) -> None:
-    """Name every RPB beside its point, nudged apart so no two names overlap.
+_SHIFTS = (0, -1, 1, -2, 2, -3, 3, -4, 4, -5, 5)
+"""Where a name is tried, in lines of text below (negative) or above its point, in turn."""
 
-    Names are placed right of their point, or left of it in the right third of the axes; the
-    names of points close together are moved apart vertically, in display units.
+
+def _marker_boxes(ax: Axes, display: np.ndarray, spec: FunnelSpec) -> list[Bbox]:
+    """A box around each drawn point, in display units: names are not written over them."""
+    boxes = []
+    for (x, y), unit in zip(display, spec.units["unit"].map(str), strict=True):
+        half = (7.0 if unit == spec.highlight else 4.0) * ax.figure.dpi / 72.0
+        boxes.append(Bbox.from_extents(x - half, y - half, x + half, y + half))
+    return boxes
+
+
+def _fits(
+    ax: Axes,
+    name: str,
+    xy: tuple[float, float],
+    offset: tuple[float, float],
+    style: dict[str, object],
+    others: list[Bbox],
+) -> bool:
+    """Whether a name at ``offset`` from its point lies inside the axes, overlapping nothing."""
+    label = ax.annotate(name, xy, xytext=offset, **style)  # type: ignore[arg-type]
+    box = label.get_window_extent()
+    label.remove()
+    inside = ax.bbox.x0 <= box.x0 and box.x1 <= ax.bbox.x1
+    inside = inside and ax.bbox.y0 <= box.y0 and box.y1 <= ax.bbox.y1
+    return inside and not any(box.overlaps(other) for other in others)
+
+
+def _label_every_unit(ax: Axes, spec: FunnelSpec) -> None:
+    """Name every RPB beside its point, where the name overlaps no other name and no point.
+
+    Names are placed right of their point, or left of it in the right third of the axes. From
+    the top down, each name is tried level with its point, then a line below, a line above,
+    two lines below, and so on (:data:`_SHIFTS`), and kept at the first place inside the axes
+    that overlaps nothing already placed (level with its point when none is free); a name
+    moved off its point has a leader line to it.
     """
     for text in list(ax.texts):
         text.remove()  # plot_funnel's labels of flagged units only
@@ -152,34 +186,33 @@ def _label_every_unit(ax: Axes, spec: FunnelSpec) -> None:
         np.column_stack([units["n"].to_numpy(float), units["proportion"].to_numpy(float)])
     )
     right_edge = ax.transAxes.transform((0.68, 0))[0]
-    order = np.argsort(display[:, 1], kind="stable")
-    placed: list[tuple[float, float, bool]] = []
-    gap = 11.0 * ax.figure.dpi / 72.0  # one line of 8-point text
-    for i in order:
-        x, y = display[i]
-        left = bool(x > right_edge)
-        label_y = y
-        for px, py, pleft in placed:
-            if pleft == left and abs(px - x) < 160 * ax.figure.dpi / 72 and label_y - py < gap:
-                label_y = py + gap
-        placed.append((x, label_y, left))
+    obstacles = _marker_boxes(ax, display, spec)
+    line = 10.0  # points: one line of 8-point text
+    for i in np.argsort(-display[:, 1], kind="stable"):
         unit = str(units["unit"].iloc[i])
         mine = unit == spec.highlight
-        away = 9 if mine else 6  # points from the marker's centre
-        ax.annotate(
-            spec.names.get(unit, unit),
-            (units["n"].iloc[i], units["proportion"].iloc[i]),
-            xytext=(-away if left else away, (label_y - y) * 72 / ax.figure.dpi),
-            textcoords="offset points",
-            ha="right" if left else "left",
-            va="center",
-            fontsize=8.5 if mine else 8,
-            fontweight="bold" if mine else "normal",
-            color=PALETTE["black"],
-            arrowprops={"arrowstyle": "-", "color": "0.6", "linewidth": 0.5}
-            if label_y != y
-            else None,
+        left = bool(display[i, 0] > right_edge)
+        away = (9.0 if mine else 6.0) * (-1 if left else 1)
+        style = {
+            "textcoords": "offset points",
+            "ha": "right" if left else "left",
+            "va": "center",
+            "fontsize": 8.5 if mine else 8,
+            "fontweight": "bold" if mine else "normal",
+            "color": PALETTE["black"],
+        }
+        xy = (units["n"].iloc[i], units["proportion"].iloc[i])
+        others = [box for k, box in enumerate(obstacles) if k != i]
+        name = spec.names.get(unit, unit)
+        shift = next(
+            (k for k in _SHIFTS if _fits(ax, name, xy, (away, k * line), style, others)), 0
         )
+        if shift == 0:
+            label = ax.annotate(name, xy, xytext=(away, 0.0), **style)
+        else:
+            leader = {"arrowstyle": "-", "color": "0.6", "linewidth": 0.5, "shrinkB": 3}
+            label = ax.annotate(name, xy, xytext=(away, shift * line), arrowprops=leader, **style)
+        obstacles.append(label.get_window_extent())
 
 
 def _highlight(ax: Axes, spec: FunnelSpec) -> Artist | None:
