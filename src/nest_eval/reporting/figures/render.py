@@ -494,7 +494,8 @@ def data_table(report_figure: ReportFigure) -> str:
         + "</tr>"
         for row in data.rows
     )
-    region = html.escape(f"{phrase('data', lang)}: {report_figure.caption}", quote=True)
+    subject = report_figure.caption.split(". ")[0].rstrip(".")
+    region = html.escape(f"{phrase('data', lang)}: {subject}", quote=True)
     return (
         f'<details class="figure-data"><summary>{summary}</summary>\n'
         f'<div class="table-scroll" role="region" tabindex="0" aria-label="{region}">'
