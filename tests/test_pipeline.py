@@ -1,6 +1,7 @@
 """The yearly pipeline: reproducible, self-contained, private, skipping what is unchanged."""
 
 import csv
+import html
 import json
 import re
 import zipfile
@@ -18,6 +19,7 @@ from nest_eval.pipeline.runner import main_run, run_year
 from nest_eval.pipeline.steps import expand_tasks, load_pipeline
 from nest_eval.reporting.outputs import table_downloads
 from nest_eval.reporting.tables import small_counts
+from page_weight import page_weight
 from small_pipelines import RAW, REPORT_STEPS, ROOT, config_for, small_pipeline
 
 STEPS = REPORT_STEPS
@@ -73,10 +75,7 @@ def test_the_run_publishes_the_contract_outputs(runs):
     ):
         assert name in files, name
     figures = [f for f in files if f.startswith("figures/")]
-    stems = {Path(f).with_suffix("").as_posix() for f in figures}
-    for stem in stems:  # every figure as PNG and SVG with its alt text
-        assert {f"{stem}.png", f"{stem}.svg", f"{stem}.txt"} <= set(files), stem
-        assert files[f"{stem}.txt"].strip()
+    assert figures and all(f.endswith(".svg") for f in figures)  # each figure once, as SVG
     assert any("nest_profile_gwent" in f for f in figures)
     national = pd.read_csv(year_dir / "tables" / "self_assessment_national.csv")
     assert list(national.columns) == ["element", "mean_rating", "n_rpbs"]
@@ -88,6 +87,26 @@ def test_the_run_publishes_the_contract_outputs(runs):
     html = files["national.html"].decode()
     assert "<h2>Wales: distance travelled, 2025" in html
     assert "import nest_eval" not in html and "load_results" not in html  # no code
+
+
+PAGE_BUDGET = {"national.html": 1_000_000, "rpb/gwent.html": 600_000}
+"""The most a page and every file it loads may weigh, in bytes."""
+
+
+def test_pages_load_their_figures_within_budget_with_short_alt_texts(runs):
+    _, (year_dir, _) = runs
+    for name, budget in PAGE_BUDGET.items():
+        page = year_dir / name
+        weight = page_weight(page, year_dir)
+        assert weight.missing == (), (name, weight.missing)
+        figures = [link for link in weight.loaded if link.startswith("figures/")]
+        assert figures and all(link.endswith(".svg") for link in figures), name
+        assert weight.total <= budget, (name, weight.page, weight.total)
+        text = page.read_text(encoding="utf-8")
+        assert "data:image" not in text  # nothing inlined
+        alts = [html.unescape(a) for a in re.findall(r'<img\b[^>]*\balt="([^"]*)"', text)]
+        assert len(alts) == len(figures) and all(0 < len(alt) <= 250 for alt in alts), name
+        assert text.count('<details class="figure-data">') == len(figures)  # numbers beside
 
 
 def test_two_runs_are_byte_identical(runs):

@@ -94,6 +94,20 @@ def _all_text(figure: Figure) -> str:
     return "\n".join(_texts(figure))
 
 
+def _table(result: plotting.ReportFigure) -> list[str]:
+    """The rows of a figure's table of numbers, each as its cells joined by " | "."""
+    return [" | ".join(row) for row in result.data.rows]
+
+
+def _row(result: plotting.ReportFigure, first_cell: str) -> tuple[str, ...]:
+    """The row of a figure's table that starts with ``first_cell``."""
+    return next(row for row in result.data.rows if row[0] == first_cell)
+
+
+def _short(result: plotting.ReportFigure) -> None:
+    assert len(result.alt) <= 250, result.alt
+
+
 @pytest.fixture(scope="module")
 def tables(demo_data, outcomes_with_unassessable_measure):
     sa = demo_data["self_assessment"]
@@ -159,12 +173,16 @@ def test_nest_profile_rpb_against_wales(tables):
     means = tables["means"].set_index("element")
     for element in CORE_ELEMENTS:
         value = gwent.get(element.key, np.nan)
+        row = _row(result, element.label_en)
         if pd.isna(value):
-            assert f"{element.label_en}: Gwent not rated" in result.alt
+            assert row[1] == "not rated"
         else:
-            assert f"{element.label_en}: Gwent {value:g} (" in result.alt
+            assert row[1].startswith(f"{value:g} (")
         mean, n = means.loc[element.key, ["mean_rating", "n_rpbs"]]
-        assert f"Wales mean {mean:.1f} (rated by {int(n)} of 7 RPBs)" in result.alt
+        assert row[2:] == (f"{mean:.1f}", f"{int(n)}")
+    _short(result)
+    assert result.data.headings == ("Core element", f"Gwent rating {YEAR}", "Wales mean",
+                                    "RPBs that rated it")  # fmt: skip
     # The demo data leave Gwent's trusted adults unrated: written, never plotted as a value.
     assert pd.isna(gwent.get("trusted_adults", np.nan))
     assert "Gwent: not rated" in _texts(result.figure)
@@ -180,18 +198,20 @@ def test_nest_profile_mapping_alias_and_wales(tables):
         tables["means"], {"Trusted adults": 3, "no_wrong_door": None}, "Betsi", year=YEAR
     )
     assert result.name == "nest_profile_north-wales"
-    assert "Trusted adults: North Wales 3 (substantial progress)" in result.alt
-    assert "No wrong door: North Wales not rated" in result.alt
-    assert "Wellbeing across education: North Wales not rated" in result.alt
+    assert _row(result, "Trusted adults")[1] == "3 (substantial progress)"
+    assert _row(result, "No wrong door")[1] == "not rated"
+    assert _row(result, "Wellbeing across education")[1] == "not rated"
+    assert "North Wales: 5 of the six elements not rated." in result.alt
     wales = plotting.nest_profile(tables["means"], year=YEAR)
     assert wales.name == "nest_profile_wales"
-    assert "Wales mean 2.3 (rated by 7 of 7 RPBs)" in wales.alt
+    assert wales.data.headings[1:] == ("Wales mean", "RPBs that rated it")
+    assert any(row[1:] == ("2.3", "7") for row in wales.data.rows)
 
 
 def test_nest_profile_element_no_rpb_rated():
     means = pd.DataFrame({"element": ["trusted_adults"], "mean_rating": [np.nan], "n_rpbs": [0]})
     result = plotting.nest_profile(means, year=YEAR)
-    assert "Trusted adults: Wales: not rated by any RPB" in result.alt
+    assert _row(result, "Trusted adults")[1:] == ("not rated", "0")
     assert "Wales: not rated by any RPB" in _texts(result.figure)
     assert not any(len(line.get_xdata()) for line in result.figure.axes[0].get_lines())
 
@@ -211,6 +231,7 @@ def test_distance_chart_every_domain(tables, gwent_distance, domain):
     result = gwent_distance[domain]
     assert result.name == f"distance_gwent_{domain}"
     assert "Gwent" in result.alt and "from 2024 to 2025" in result.alt
+    _short(result)
     axes = result.figure.axes
     assert len(axes) == len(rows)
     for ax, row in zip(axes, rows.itertuples(index=False), strict=True):
@@ -218,10 +239,10 @@ def test_distance_chart_every_domain(tables, gwent_distance, domain):
         assert bool(ax.containers) == has_interval  # error bar only where an interval exists
     first = rows.iloc[0]
     if distance_spec(table, "Gwent", domain, year=YEAR).panels[0].share:
-        assert f"baseline {100 * first['baseline']:.1f}%".replace("-", "−") in result.alt
+        expected = f"{100 * first['baseline']:.1f}%".replace("-", "−")
+        assert result.data.rows[0][1] == expected
     interval_rows = rows[rows["ci_low"].notna()]
-    if len(interval_rows):
-        assert "95% CI" in result.alt
+    assert sum(row[4].startswith("95% CI") for row in result.data.rows) == len(interval_rows)
 
 
 def test_distance_chart_experiences_numbers(tables, gwent_distance):
@@ -230,12 +251,14 @@ def test_distance_chart_experiences_numbers(tables, gwent_distance):
     row = table[(table["rpb"] == "Gwent") & (table["item"] == "nurturing")]
     row = row.iloc[0]
     expected = (
-        f"Share agreeing: Nurturing, higher is better: baseline "
-        f"{100 * row['baseline']:.1f}%, current {100 * row['current']:.1f}%, change "
-        f"{100 * row['change']:+.1f} percentage points (95% CI"
-    ).replace("-", "−")
-    assert expected in result.alt
-    assert "knew_who_to_turn_to" not in result.alt  # items in plain English
+        "Share agreeing: Nurturing (higher is better)",
+        f"{100 * row['baseline']:.1f}%".replace("-", "−"),
+        f"{100 * row['current']:.1f}%".replace("-", "−"),
+        f"{100 * row['change']:+.1f} pts".replace("-", "−"),
+    )
+    assert result.data.rows[0][:4] == expected
+    assert result.data.rows[0][5] == f"{row['n']:,.0f}"
+    assert "knew_who_to_turn_to" not in "".join(_table(result))  # items in plain English
 
 
 def test_distance_chart_suppressed_values(tables, tmp_path):
@@ -251,11 +274,12 @@ def test_distance_chart_suppressed_values(tables, tmp_path):
     table.to_csv(path, index=False)
     published = pd.read_csv(path)
     result = plotting.distance_chart(published, "Gwent", "experiences", year=YEAR)
-    assert SUPPRESSED_NOTE in result.alt
+    assert SUPPRESSED_NOTE in result.caption
     assert SUPPRESSED_NOTE in _all_text(result.figure)
-    assert "Share agreeing: Safe, higher is better: baseline" in result.alt
-    assert "current suppressed (c), change suppressed (c)" in result.alt
-    assert "(interval suppressed, c)" in result.alt
+    safe_row = _row(result, "Share agreeing: Safe (higher is better)")
+    assert safe_row[2:] == ("c", "c", "c", "c")
+    assert _row(result, "Share agreeing: Trusted (higher is better)")[4] == "c"
+    assert "(interval suppressed)" in _all_text(result.figure)
     assert "current: c" in _texts(result.figure)
     safe_ax = result.figure.axes[2]
     assert not safe_ax.containers  # no interval drawn for the suppressed change
@@ -266,7 +290,8 @@ def test_distance_chart_indicator_selection_and_errors(tables):
     chosen = ["median_wait_days", "share_within_28_days"]
     result = plotting.distance_chart(table, "Wales", "access", indicators=chosen, year=YEAR)
     assert len(result.figure.axes) == 2
-    assert result.alt.index("Median wait") < result.alt.index("Share first supported")
+    labels = [row[0] for row in result.data.rows]
+    assert labels[0].startswith("Median wait") and labels[1].startswith("Share first supported")
     assert result.name == "distance_wales_access"
     with pytest.raises(ValueError, match="no distance-travelled rows"):
         plotting.distance_chart(table, "Gwent", "training")
@@ -293,12 +318,14 @@ def test_outcome_categories_counts_in_alt(tables):
     assessable = (
         gbo["reliable_improvement"] + gbo["no_reliable_change"] + gbo["reliable_deterioration"]
     )
-    assert (
-        f"Goal Based Outcomes (Self-report), {assessable} assessable pairs: reliable improvement "
-        f"{gbo['reliable_improvement']} ({gbo['pct_reliable_improvement']:.0f}%)"
-    ) in result.alt
-    assert "not assessable for reliable change" in result.alt  # CORS: no figures
-    assert "of which reliable recovery" in result.alt
+    gbo_row = _row(result, "Goal Based Outcomes (Self-report)")
+    assert gbo_row[1:3] == (
+        f"{assessable}",
+        f"{gbo['reliable_improvement']} ({gbo['pct_reliable_improvement']:.0f}%)",
+    )
+    assert any("not assessable for reliable change" in row for row in _table(result))  # CORS
+    assert "Of which reliable recovery" in result.data.headings
+    _short(result)
     text = _all_text(result.figure)
     assert f"n = {assessable} assessable pairs" in text
     hatched = [p for p in result.figure.axes[0].patches if p.get_hatch()]
@@ -313,8 +340,8 @@ def test_outcome_categories_suppressed_and_one_rpb_only(tables):
     rows.loc[powys, columns] = "c"
     result = plotting.outcome_categories(rows, "Powys", year=YEAR)
     swemwbs = "Short Warwick-Edinburgh Mental Wellbeing Scale (Self-report)"
-    assert f"{swemwbs}: {SUPPRESSED_NOTE}." in result.alt
-    assert SUPPRESSED_NOTE in result.alt
+    assert _row(result, swemwbs)[1:] == ("c",) * 5
+    assert SUPPRESSED_NOTE in result.caption
     text = _all_text(result.figure)
     assert SUPPRESSED_NOTE in text and "n = c pairs" in text
     with pytest.raises(ValueError, match="several RPBs"):
@@ -349,6 +376,15 @@ def test_funnel_alt_names_only_flagged_rpbs(tables):
     quiet = plotting.funnel(_one_funnel(funnels, flagged=False), "No outliers")
     assert "No RPB lies outside the limits." in quiet.alt
     assert not any(rpb in quiet.alt for rpb in RPB_NAMES)
+    _short(result)
+    _short(quiet)
+    # Every RPB is named beside its point; its numbers and place are in the table.
+    named = {t.get_text() for t in result.figure.axes[0].texts}
+    assert named == set(rows["rpb"])
+    for row in rows.itertuples(index=False):
+        cells = _row(result, row.rpb)
+        assert cells[1:4] == (f"{100 * row.proportion:.1f}%", f"{row.x:,.0f}", f"{row.n:,.0f}")
+        assert (cells[4] == "within the limits") == (row.flag == "within")
     # Okabe–Ito colours replace matplotlib's defaults.
     ax = result.figure.axes[0]
     colours = {matplotlib.colors.to_hex(c) for p in ax.collections for c in p.get_facecolors()}
@@ -361,7 +397,7 @@ def test_funnel_suppressed_row_left_out(tables):
     rows.loc[rows.index[0], ["x", "proportion"]] = "c"
     hidden = rows.loc[rows.index[0], "rpb"]
     result = plotting.funnel(rows, "Share agreeing: nurturing")
-    assert f"Not shown: {hidden} ({SUPPRESSED_NOTE})." in result.alt
+    assert _row(result, hidden)[1:3] == ("c", "c")
     assert f"Not shown: {hidden} ({SUPPRESSED_NOTE})." in _all_text(result.figure)
     scatter = [c for c in result.figure.axes[0].collections if isinstance(c, PathCollection)]
     assert sum(len(c.get_offsets()) for c in scatter) == len(rows) - 1
@@ -382,12 +418,15 @@ def test_experience_items_rpb_against_wales(tables):
     everyone = everyone.set_index(["rpb", "item"])
     gwent = everyone.loc[("Gwent", "nurturing")]
     wales = everyone.loc[(WALES, "nurturing")]
-    assert (
-        f"The help felt nurturing: Gwent {100 * gwent['estimate']:.0f}% (95% CI "
-        f"{100 * gwent['ci_low']:.0f}% to {100 * gwent['ci_high']:.0f}%, n = {gwent['n']})"
-    ) in result.alt
-    assert f"Wales {100 * wales['estimate']:.0f}%" in result.alt
-    assert f"n = {wales['n']:,}" in result.alt
+    assert _row(result, "The help felt nurturing")[1:] == (
+        f"{100 * gwent['estimate']:.0f}% ({100 * gwent['ci_low']:.0f}% – "
+        f"{100 * gwent['ci_high']:.0f}%)",
+        f"{gwent['n']:,}",
+        f"{100 * wales['estimate']:.0f}% ({100 * wales['ci_low']:.0f}% – "
+        f"{100 * wales['ci_high']:.0f}%)",
+        f"{wales['n']:,}",
+    )
+    _short(result)
     # Items stay in questionnaire order: never sorted by value.
     labels = [t.get_text().split("\n")[0] for t in ax.get_yticklabels()]
     assert labels[0].startswith("The help felt nurturing")
@@ -399,7 +438,7 @@ def test_experience_items_suppressed(tables):
     cell = (rows["rpb"] == "Gwent") & (rows["item"] == "safe") & (rows["respondent_type"] == "all")
     rows.loc[cell, ["estimate", "ci_low", "ci_high", "n", "n_agree"]] = "c"
     result = plotting.experience_items(rows, rpb="Gwent", year=YEAR)
-    assert "The help felt safe: Gwent suppressed (c), Wales" in result.alt
+    assert _row(result, "The help felt safe")[1:3] == ("c", "c")
     assert "Gwent: c" in _texts(result.figure)
     assert SUPPRESSED_NOTE in _all_text(result.figure)
     agreement = tables["agreement"]
@@ -428,19 +467,21 @@ def test_save_twice_is_byte_identical_and_clean(tmp_path, synthetic):
     figure = synthetic[0]
     first = plotting.save_figure(figure, tmp_path / "a")
     second = plotting.save_figure(figure, tmp_path / "b")
-    assert [p.name for p in first] == [f"{figure.name}{s}" for s in (".png", ".svg", ".txt")]
-    for a, b in zip(first, second, strict=True):
-        assert a.read_bytes() == b.read_bytes()
-    png, svg, txt = (p.read_bytes() for p in first)
+    assert first.name == f"{figure.name}.svg" and plotting.figure_file(figure) == (
+        f"figures/{figure.name}.svg"
+    )
+    assert first.read_bytes() == second.read_bytes()
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == [first.name]  # one file
+    png = plotting.render(figure, "png")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert b"Software" not in png and b"atplotlib" not in png
-    svg_text = svg.decode("utf-8")
+    svg_text = first.read_text(encoding="utf-8")
     assert matplotlib.__version__ not in svg_text
     assert "atplotlib v" not in svg_text and "dc:date" not in svg_text
     assert not re.search(r"\d{4}-\d{2}-\d{2}", svg_text)
     assert 'role="img"' in svg_text and "<title " in svg_text
-    assert "<desc " in svg_text and "suppressed (c)" in svg_text
-    assert txt.decode("utf-8") == figure.alt + "\n"
+    assert "<desc " in svg_text and figure.alt.replace("'", "&#x27;") in svg_text
+    assert "<text " in svg_text and "DejaVu Sans" in svg_text  # text kept as text, not paths
     assert not list(tmp_path.glob("*/.*.tmp"))  # no temporary file left behind
 
 
@@ -452,12 +493,35 @@ def test_save_in_fresh_process_is_byte_identical(tmp_path, synthetic, fresh_proc
     _, errors = process.communicate(timeout=120)
     assert process.returncode == 0, errors
     names = sorted(p.name for p in here.iterdir())
-    assert names == sorted(p.name for p in there.iterdir()) and len(names) == 6
+    assert names == sorted(p.name for p in there.iterdir()) and len(names) == 2
     for name in names:
         assert (here / name).read_bytes() == (there / name).read_bytes(), name
 
 
-def test_figure_html_is_self_contained(synthetic):
+def test_figure_html_links_the_saved_file_and_shows_the_numbers(synthetic):
+    figure = synthetic[1]
+    page = plotting.figure_html(figure, plotting.figure_file(figure))
+    assert '<img src="figures/nest_profile_powys.svg"' in page and "base64" not in page
+    table = re.search(r'<details class="figure-data"><summary>Figure data</summary>.*</details>',
+                      page, re.S)  # fmt: skip
+    assert table is not None
+    assert '<th scope="row">Trusted adults</th><td>3 (substantial progress)</td>' in page
+    assert '<th scope="col">Wales mean</th>' in page
+    assert 'role="region" tabindex="0"' in table.group(0)  # it scrolls in its own box
+    welsh = plotting.nest_profile(
+        pd.DataFrame({"element": ["trusted_adults"], "mean_rating": [2.5], "n_rpbs": [6]}),
+        {"Trusted adults": 3},
+        "Powys",
+        YEAR,
+        lang="cy",
+    )
+    assert plotting.figure_file(welsh) == "figures/nest_profile_powys.cy.svg"
+    assert "<summary>Data'r ffigur</summary>" in plotting.figure_html(welsh, "x.svg").replace(
+        "&#x27;", "'"
+    )
+
+
+def test_figure_html_inline_when_nothing_is_saved(synthetic):
     figure = synthetic[1]
     tricky = plotting.ReportFigure(
         figure.name, figure.figure, 'Ratings "as given" & <checked>', "Caption & notes"
@@ -485,8 +549,8 @@ def test_rc_params_restored_and_font_bundled():
 
 def test_not_rated_label_in_synthetic_profile(synthetic):
     profile = synthetic[1]
-    assert "Trusted adults: Powys 3 (substantial progress); Wales mean 2.5" in profile.alt
-    assert "No wrong door: Powys not rated; Wales: not rated by any RPB." in profile.alt
+    assert _row(profile, "Trusted adults")[1:] == ("3 (substantial progress)", "2.5", "6")
+    assert _row(profile, "No wrong door")[1:] == ("not rated", "not rated", "0")
     assert "Powys: not rated" in _texts(profile.figure)
 
 

@@ -100,7 +100,7 @@ def test_the_reports_show_voices_foundations_and_the_paired_data_rate(results):
     assert "rpb_text" in powys.foundations().frame.columns
     paired = national.paired_data()
     assert paired.frame["rpb"].tolist()[-1] == "Wales" and len(paired.frame) == 8
-    assert "[figure: Funnel plot: Paired data rate" in paired.text
+    assert "[figure: Paired data rate" in paired.text and "Funnel plot of 7 RPBs" in paired.text
     assert powys.paired_data().frame["rpb"].tolist() == ["Powys", "Wales"]
 
 

@@ -187,8 +187,27 @@ def join(blocks: Iterable[Block]) -> Block:
 
 
 def figure(report_figure: plotting.ReportFigure, figures_dir: str | Path | None) -> Block:
-    """A figure for the page (PNG inline), saved as PNG, SVG and alt text when asked."""
-    png = plotting.render(report_figure, "png")
+    """A figure for the page, with its numbers in a table beside it.
+
+    Parameters
+    ----------
+    report_figure : ReportFigure
+        The figure, in the report's language.
+    figures_dir : str, pathlib.Path or None
+        Where the year's figures are saved. When given, the figure is saved there once
+        (``figures/<name>.svg``, ``<name>.cy.svg`` in Welsh) and the page links it relative to
+        the year folder; when None (in JupyterLab) it is drawn inline.
+
+    Returns
+    -------
+    Block
+        The ``<figure>``; its text is the alt text and the table of numbers.
+    """
+    src = None
     if figures_dir:
-        plotting.save_figure(report_figure, figures_dir, png=png)
-    return Block(plotting.figure_html(report_figure, png=png), f"[figure: {report_figure.alt}]")
+        plotting.save_figure(report_figure, figures_dir)
+        src = plotting.figure_file(report_figure)
+    data = report_figure.data
+    rows = [" | ".join(data.headings), *(" | ".join(row) for row in data.rows)] if data.rows else []
+    text = "\n".join([f"[figure: {report_figure.alt}]", *rows])
+    return Block(plotting.figure_html(report_figure, src), text)

@@ -60,6 +60,7 @@ from nest_eval.reporting.figures.render import (
     PALETTE,
     WIDTH,
     ReportFigure,
+    figure_file,
     figure_html,
     render,
     save_figure,
@@ -75,6 +76,7 @@ __all__ = [
     "ReportFigure",
     "distance_chart",
     "experience_items",
+    "figure_file",
     "figure_html",
     "funnel",
     "nest_profile",
@@ -94,6 +96,7 @@ def nest_profile(
     *,
     baseline_year: int | None = None,
     name: str | None = None,
+    lang: str = "en",
 ) -> ReportFigure:
     """The NEST profile: journey ratings of the six core elements, an RPB against Wales.
 
@@ -106,7 +109,7 @@ def nest_profile(
 
     Parameters
     ----------
-    national_means_current, rpb_ratings, rpb, year, baseline_year, name
+    national_means_current, rpb_ratings, rpb, year, baseline_year, name, lang
         As for :func:`nest_eval.reporting.figures.profile.profile_spec`.
 
     Returns
@@ -121,6 +124,7 @@ def nest_profile(
         year,
         baseline_year=baseline_year,
         name=name,
+        lang=lang,
     )
     return draw_profile(spec)
 
@@ -134,6 +138,7 @@ def distance_chart(
     indicators: Sequence[str] | None = None,
     name: str | None = None,
     disclosure: Disclosure | None = None,
+    lang: str = "en",
 ) -> ReportFigure:
     """Distance travelled in one domain: each indicator's baseline, current value and change.
 
@@ -146,7 +151,7 @@ def distance_chart(
 
     Parameters
     ----------
-    table, rpb, domain, year, indicators, name, disclosure
+    table, rpb, domain, year, indicators, name, disclosure, lang
         As for :func:`nest_eval.reporting.figures.distance.distance_spec`.
 
     Returns
@@ -160,7 +165,14 @@ def distance_chart(
         When the table has no row for the RPB and domain.
     """
     spec = distance_spec(
-        table, rpb, domain, year=year, indicators=indicators, name=name, disclosure=disclosure
+        table,
+        rpb,
+        domain,
+        year=year,
+        indicators=indicators,
+        name=name,
+        disclosure=disclosure,
+        lang=lang,
     )
     return draw_distance(spec)
 
@@ -173,6 +185,7 @@ def outcome_categories(
     catalogue: Catalogue = CATALOGUE,
     name: str | None = None,
     disclosure: Disclosure | None = None,
+    lang: str = "en",
 ) -> ReportFigure:
     """Reliable change per outcome measure: improvement, no reliable change, deterioration.
 
@@ -183,7 +196,7 @@ def outcome_categories(
 
     Parameters
     ----------
-    outcomes_change_rows, rpb, year, catalogue, name, disclosure
+    outcomes_change_rows, rpb, year, catalogue, name, disclosure, lang
         As for :func:`nest_eval.reporting.figures.categories.categories_spec`.
 
     Returns
@@ -203,6 +216,7 @@ def outcome_categories(
         catalogue=catalogue,
         name=name,
         disclosure=disclosure,
+        lang=lang,
     )
     return draw_categories(spec)
 
@@ -211,27 +225,30 @@ def funnel(
     funnel_table_for_one_indicator: pd.DataFrame,
     title: str,
     *,
-    xlabel: str = "Number of people (n)",
-    ylabel: str = "Percentage",
+    xlabel: str | None = None,
+    ylabel: str | None = None,
     name: str | None = None,
     disclosure: Disclosure | None = None,
+    highlight: str | None = None,
+    lang: str = "en",
 ) -> ReportFigure:
     """A funnel plot of one proportion across RPBs.
 
     The RPBs are points (share against number of people) with 95% and 99.8% control limits
-    around the target; only RPBs outside a limit are labelled, and none is ranked. Rows whose
+    around the target; every RPB is named beside its point, those outside a limit are marked,
+    and none is ranked. In an RPB's report that RPB is highlighted (``highlight``). Rows whose
     count or share is suppressed (``"c"``) are left out and named in a note.
 
     Parameters
     ----------
-    funnel_table_for_one_indicator, title, xlabel, ylabel, name, disclosure
+    funnel_table_for_one_indicator, title, xlabel, ylabel, name, disclosure, highlight, lang
         As for :func:`nest_eval.reporting.figures.funnel.funnel_spec`.
 
     Returns
     -------
     ReportFigure
-        The figure, with an alt text naming only the RPBs outside the limits (or saying there
-        are none).
+        The figure, with a short alt text naming only the RPBs outside the limits (or saying
+        there are none), and every RPB's numbers as its table.
 
     Raises
     ------
@@ -245,6 +262,8 @@ def funnel(
         ylabel=ylabel,
         name=name,
         disclosure=disclosure,
+        highlight=highlight,
+        lang=lang,
     )
     return draw_funnel(spec)
 
@@ -258,6 +277,7 @@ def experience_items(
     respondent_type: str = "all",
     name: str | None = None,
     disclosure: Disclosure | None = None,
+    lang: str = "en",
 ) -> ReportFigure:
     """The share agreeing with each experience item, with Wilson intervals, an RPB against Wales.
 
@@ -268,7 +288,7 @@ def experience_items(
 
     Parameters
     ----------
-    agreement_rows, wales_rows, rpb, year, respondent_type, name, disclosure
+    agreement_rows, wales_rows, rpb, year, respondent_type, name, disclosure, lang
         As for :func:`nest_eval.reporting.figures.experiences.experience_spec`.
 
     Returns
@@ -290,5 +310,6 @@ def experience_items(
         respondent_type=respondent_type,
         name=name,
         disclosure=disclosure,
+        lang=lang,
     )
     return draw_experiences(spec)

@@ -10,7 +10,7 @@ is ``c``. :func:`categories_spec` builds the specification; it draws nothing.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -18,14 +18,19 @@ from nest_eval.config import Disclosure
 from nest_eval.reference.measures import CATALOGUE, Catalogue
 from nest_eval.reference.vocabulary import WALES
 from nest_eval.reporting.figures.spec import (
+    SUPPRESSED,
+    FigureData,
     FigureTexts,
     LegendEntry,
     canonical_rpb,
+    concise,
     file_stem,
     finite,
     fmt_count,
     is_suppressed,
     number,
+    phrase,
+    place_name,
     suppressed_note,
 )
 from nest_eval.reporting.labels import value_label
@@ -102,13 +107,15 @@ class CategoriesSpec:
     rows: tuple[CategoryRow, ...]
 
 
-def _measure_label(measure: str, respondent: object, catalogue: Catalogue) -> str:
-    try:
-        name = catalogue[measure].label()
-    except (KeyError, ValueError):
-        name = measure
+def _measure_label(measure: str, respondent: object, catalogue: Catalogue, lang: str) -> str:
+    name = value_label("measure", measure, lang)
+    if name == measure:
+        try:
+            name = catalogue[measure].label()
+        except (KeyError, ValueError):
+            name = measure
     if isinstance(respondent, str) and respondent:
-        return f"{name} ({value_label('respondent', respondent)})"
+        return f"{name} ({value_label('respondent', respondent, lang)})"
     return name
 
 
@@ -129,7 +136,7 @@ class _Counts:
         return not self.suppressed and math.isfinite(self.assessable) and self.assessable > 0
 
 
-def _counts(row: dict[str, object], catalogue: Catalogue) -> _Counts:
+def _counts(row: dict[str, object], catalogue: Catalogue, lang: str) -> _Counts:
     counts = tuple(number(row.get(c)) for c in CATEGORIES)
     pcts = tuple(number(row.get(f"pct_{c}")) for c in CATEGORIES)
     main = [*CATEGORIES[:3], *(f"pct_{c}" for c in CATEGORIES[:3])]
@@ -137,7 +144,7 @@ def _counts(row: dict[str, object], catalogue: Catalogue) -> _Counts:
     if not finite(*pcts[:3]) and math.isfinite(assessable) and assessable > 0:
         pcts = tuple(100.0 * c / assessable for c in counts)
     return _Counts(
-        label=_measure_label(str(row["measure"]), row.get("respondent"), catalogue),
+        label=_measure_label(str(row["measure"]), row.get("respondent"), catalogue, lang),
         n_pairs=row.get("n_pairs"),
         counts=counts,  # type: ignore[arg-type]
         pcts=pcts,  # type: ignore[arg-type]
@@ -149,39 +156,48 @@ def _counts(row: dict[str, object], catalogue: Catalogue) -> _Counts:
     )
 
 
-def _row(item: _Counts, note: str) -> tuple[CategoryRow, str]:
-    """The row of one measure, and the sentence of the alt text about it."""
+def _share(count: float, pct: float) -> str:
+    """A count with its percentage, e.g. ``"42 (35%)"``."""
+    return f"{count:,.0f} ({pct:.0f}%)" if finite(count, pct) else "–"
+
+
+def _row(item: _Counts, note: str, lang: str) -> tuple[CategoryRow, tuple[str, ...]]:
+    """The row of one measure, and its row of the figure's table."""
+    pairs = phrase("categories.pairs", lang, n=fmt_count(item.n_pairs))
     if item.suppressed:
-        row = CategoryRow(item.label, f"n = {fmt_count(item.n_pairs)} pairs", message=note)
-        return row, f"{item.label}: {note}."
+        row = CategoryRow(item.label, pairs, message=note)
+        return row, (item.label, fmt_count(item.n_pairs), *([SUPPRESSED] * 4))
     if not item.drawn:
-        detail = f"n = {fmt_count(item.n_pairs)} pairs"
-        row = CategoryRow(item.label, detail, message="not assessable for reliable change")
-        alt = f"{item.label}: {fmt_count(item.n_pairs)} pairs, not assessable for reliable change."
-        return row, alt
+        message = phrase("categories.not_assessable", lang)
+        row = CategoryRow(item.label, pairs, message=message)
+        return row, (item.label, fmt_count(item.n_pairs), *([message] * 4))
     imp, none_, det, rec = item.counts
     pcts, a = item.pcts, item.assessable
-    recovered = "c" if item.recovery_suppressed else "?" if math.isnan(rec) else f"{rec:,.0f}"
-    detail = (
-        f"n = {a:,.0f} assessable pairs\n"
-        f"improved {imp:,.0f} (recovered {recovered}), deteriorated {det:,.0f}"
+    recovered = (
+        SUPPRESSED if item.recovery_suppressed else "?" if math.isnan(rec) else f"{rec:,.0f}"
+    )
+    detail = phrase(
+        "categories.detail",
+        lang,
+        n=f"{a:,.0f}",
+        improved=f"{imp:,.0f}",
+        recovered=recovered,
+        deteriorated=f"{det:,.0f}",
     )
     segments = tuple(
         Segment(key, pct, f"{pct:.0f}%") for key, pct in zip(CATEGORIES[:3], pcts[:3], strict=True)
     )
     marked = math.isfinite(pcts[3]) and pcts[3] > 0 and not item.recovery_suppressed
-    if item.recovery_suppressed:
-        rec_text = "of which reliable recovery suppressed (c)"
-    elif math.isfinite(rec):
-        rec_text = f"of which reliable recovery {rec:,.0f} ({pcts[3]:.0f}%)"
-    else:
-        rec_text = "reliable recovery not available"
-    alt = (
-        f"{item.label}, {a:,.0f} assessable pairs: reliable improvement {imp:,.0f} "
-        f"({pcts[0]:.0f}%), {rec_text}; no reliable change {none_:,.0f} ({pcts[1]:.0f}%); "
-        f"reliable deterioration {det:,.0f} ({pcts[2]:.0f}%)."
+    recovery = SUPPRESSED if item.recovery_suppressed else _share(rec, pcts[3])
+    cells = (
+        item.label,
+        f"{a:,.0f}",
+        _share(imp, pcts[0]),
+        recovery,
+        _share(none_, pcts[1]),
+        _share(det, pcts[2]),
     )
-    return CategoryRow(item.label, detail, segments, pcts[3] if marked else math.nan), alt
+    return CategoryRow(item.label, detail, segments, pcts[3] if marked else math.nan), cells
 
 
 def _scope_rows(rows: pd.DataFrame, rpb: str | None) -> tuple[pd.DataFrame, str | None]:
@@ -201,43 +217,38 @@ def _scope_rows(rows: pd.DataFrame, rpb: str | None) -> tuple[pd.DataFrame, str 
     return rows, rpb
 
 
-_LEGEND = (
-    LegendEntry("reliable_improvement", "Reliable improvement"),
-    LegendEntry("reliable_recovery", "of which reliable recovery"),
-    LegendEntry("no_reliable_change", "No reliable change"),
-    LegendEntry("reliable_deterioration", "Reliable deterioration"),
+def _legend(lang: str) -> tuple[LegendEntry, ...]:
+    return tuple(LegendEntry(key, phrase(f"categories.{key}", lang)) for key in _LEGEND_ORDER)
+
+
+_LEGEND_ORDER = (
+    "reliable_improvement",
+    "reliable_recovery",
+    "no_reliable_change",
+    "reliable_deterioration",
 )
 
 
 def _texts(
-    scope: str,
+    place: str,
     year: int | None,
-    alt_parts: list[str],
     notes: list[str],
     note: str,
     name: str | None,
+    lang: str,
 ) -> FigureTexts:
-    cohort = f" for the {year} cohort" if year is not None else ""
+    cohort = phrase("categories.cohort", lang, year=year) if year is not None else ""
     note = f" {note}." if note else ""
+    values = {"rpb": place, "cohort": cohort}
     return FigureTexts(
-        name=name or file_stem("outcome_categories", scope),
-        title=f"Reliable change in outcomes, {scope}"
-        + (f", {year} cohort" if year is not None else ""),
-        alt=(
-            f"Stacked bar chart of reliable change in outcome measures for {scope}{cohort}: "
-            "for each measure, the percentage of assessable pairs with reliable improvement "
-            "(of which reliable recovery), no reliable change and reliable deterioration. "
-            + " ".join(alt_parts)
-            + note
-        ),
-        caption=(
-            f"Reliable change between first and last assessment, {scope}{cohort}: percentage "
-            "of assessable pairs (Jacobson–Truax reliable change index). Reliable recovery "
-            "(hatched) is part of reliable improvement." + note
-        ),
-        xlabel="Percentage of assessable pairs (first and last assessment)",
-        legend=_LEGEND,
+        name=name or "",
+        title=phrase("categories.title", lang, **values),
+        alt=concise([phrase("categories.alt", lang, **values), phrase("alt_table", lang)]),
+        caption=phrase("categories.caption", lang, **values) + note,
+        xlabel=phrase("categories.xlabel", lang),
+        legend=_legend(lang),
         notes=tuple(notes),
+        lang=lang,
     )
 
 
@@ -249,6 +260,7 @@ def categories_spec(
     catalogue: Catalogue = CATALOGUE,
     name: str | None = None,
     disclosure: Disclosure | None = None,
+    lang: str = "en",
 ) -> CategoriesSpec:
     """Reliable change per outcome measure: improvement, no reliable change, deterioration.
 
@@ -267,11 +279,14 @@ def categories_spec(
         File stem; ``outcome_categories_<rpb slug>`` by default.
     disclosure : Disclosure, optional
         The run's disclosure settings (for the note on suppressed values).
+    lang : str
+        Language of the texts (``"en"`` or ``"cy"``).
 
     Returns
     -------
     CategoriesSpec
-        The rows and texts, with an alt text giving every measure's counts and percentages.
+        The rows and texts, with a short alt text and every measure's counts and percentages
+        in the figure's table.
 
     Raises
     ------
@@ -280,16 +295,23 @@ def categories_spec(
     """
     rows, rpb = _scope_rows(outcomes_change_rows, rpb)
     scope = rpb or WALES
-    items = [_counts(row, catalogue) for row in rows.to_dict("records")]
+    items = [_counts(row, catalogue, lang) for row in rows.to_dict("records")]
     suppressed = any(it.suppressed or it.recovery_suppressed for it in items)
     notes = []
     if any(not it.suppressed and not it.drawn for it in items):
-        notes.append(
-            "Not assessable: no published reliability or reliable-change threshold for the measure."
-        )
-    note = suppressed_note(disclosure or Disclosure())
+        notes.append(phrase("categories.note_not_assessable", lang))
+    note = suppressed_note(disclosure or Disclosure(), lang)
     if suppressed:
         notes.append(note + ".")
-    drawn = [_row(item, note) for item in items]
-    texts = _texts(scope, year, [alt for _, alt in drawn], notes, note if suppressed else "", name)
+    drawn = [_row(item, note, lang) for item in items]
+    texts = _texts(place_name(scope, lang), year, notes, note if suppressed else "", name, lang)
+    headings = tuple(
+        phrase(f"categories.data.{key}", lang)
+        for key in ("measure", "assessable", *_LEGEND_ORDER[:1], "recovery", *_LEGEND_ORDER[2:])
+    )
+    texts = replace(
+        texts,
+        name=name or file_stem("outcome_categories", scope),
+        data=FigureData(headings, tuple(cells for _, cells in drawn)),
+    )
     return CategoriesSpec(texts, tuple(row for row, _ in drawn))

@@ -23,9 +23,11 @@ from nest_eval.config import Disclosure
 from nest_eval.reference.indicators import indicator as indicator_spec
 from nest_eval.reporting.figures.spec import (
     SUPPRESSED,
+    FigureData,
     FigureTexts,
     LegendEntry,
     canonical_rpb,
+    concise,
     file_stem,
     finite,
     fmt_change,
@@ -34,6 +36,8 @@ from nest_eval.reporting.figures.spec import (
     fmt_pct,
     is_suppressed,
     number,
+    phrase,
+    place_name,
     suppressed_note,
 )
 from nest_eval.reporting.labels import row_label, value_label
@@ -120,37 +124,62 @@ class _Change:
     better: str
     share: bool
     suppressed: frozenset[str]
+    lang: str = "en"
 
     def value_text(self, value: float, column: str, missing: str) -> str:
         if column in self.suppressed:
-            return "suppressed (c)"
+            return SUPPRESSED
         if not math.isfinite(value):
             return missing
         return fmt_pct(value, 1) if self.share else fmt_number(value)
 
-    def change_text(self, long: bool) -> str:
-        unit = (" percentage points" if long else " pts") if self.share else ""
-        scale = 100.0 if self.share else 1.0
-        decimals = 1 if self.share else None
+    def _signed(self, value: float) -> str:
+        scale, decimals = (100.0, 1) if self.share else (1.0, None)
+        text = fmt_change(scale * value, decimals)
+        return phrase("distance.pp", self.lang, value=text) if self.share else text
+
+    def change_cell(self) -> str:
+        """The change alone, for the table: signed, in points for a share."""
         if "change" in self.suppressed:
-            return "change suppressed (c)"
+            return SUPPRESSED
         if not math.isfinite(self.change):
-            return "change not available"
-        text = f"change {fmt_change(scale * self.change, decimals)}{unit}"
+            return phrase("distance.not_available", self.lang)
+        return self._signed(self.change)
+
+    def interval_cell(self) -> str:
+        """The 95% interval of the change, for the table."""
         if {"ci_low", "ci_high"} & self.suppressed:
-            return text + " (interval suppressed, c)"
+            return SUPPRESSED
+        if math.isfinite(self.change) and finite(self.low, self.high):
+            return phrase(
+                "distance.interval",
+                self.lang,
+                low=self._signed(self.low),
+                high=self._signed(self.high),
+            )
+        return phrase("distance.no_interval", self.lang)
+
+    def change_text(self) -> str:
+        """The change and its interval, written in its panel."""
+        if "change" in self.suppressed:
+            return phrase("distance.change_suppressed", self.lang, shorthand=SUPPRESSED)
+        if not math.isfinite(self.change):
+            return phrase("distance.change", self.lang, change=self.change_cell())
+        text = phrase("distance.change", self.lang, change=self.change_cell())
+        if {"ci_low", "ci_high"} & self.suppressed:
+            return f"{text} ({phrase('distance.interval_suppressed', self.lang)})"
         if finite(self.low, self.high):
-            low = fmt_change(scale * self.low, decimals)
-            high = fmt_change(scale * self.high, decimals)
-            return text + f" (95% CI {low} to {high})"
-        return text + (" (no interval)" if long else "")
+            return f"{text} ({self.interval_cell()})"
+        return text
 
     @property
     def better_text(self) -> str:
-        return f"{self.better} is better" if self.better in {"higher", "lower"} else ""
+        if self.better in {"higher", "lower"}:
+            return phrase(f"distance.{self.better}_better", self.lang)
+        return ""
 
 
-def _change(row: dict[str, object]) -> _Change:
+def _change(row: dict[str, object], lang: str) -> _Change:
     suppressed = frozenset(c for c in _VALUE_COLUMNS if is_suppressed(row.get(c)))
     baseline, current = number(row.get("baseline")), number(row.get("current"))
     change = number(row.get("change"))
@@ -158,7 +187,7 @@ def _change(row: dict[str, object]) -> _Change:
         change = current - baseline
     indicator = str(row["indicator"])
     return _Change(
-        label=row_label(row),
+        label=row_label(row, lang),
         baseline=baseline,
         current=current,
         change=change,
@@ -168,6 +197,7 @@ def _change(row: dict[str, object]) -> _Change:
         better=str(row.get("better") or ""),
         share=_is_share(indicator),
         suppressed=suppressed,
+        lang=lang,
     )
 
 
@@ -178,7 +208,7 @@ def _panel(item: _Change, ratings: bool, missing_word: str) -> ChangePanel:
     for column, value in (("baseline", b), ("current", item.current)):
         if not math.isfinite(value):
             word = SUPPRESSED if column in item.suppressed else missing_word
-            absent.append(f"{column}: {word}")
+            absent.append(f"{phrase(f'distance.{column}', item.lang)}: {word}")
     return ChangePanel(
         label=item.label,
         better=f" ({item.better_text})" if item.better_text else "",
@@ -187,18 +217,20 @@ def _panel(item: _Change, ratings: bool, missing_word: str) -> ChangePanel:
         interval=(b + item.low, b + item.high) if has_interval else None,
         share=item.share,
         ratings=ratings,
-        change=item.change_text(long=False),
+        change=item.change_text(),
         absent="; ".join(absent),
     )
 
 
-def _alt_part(item: _Change, ratings: bool, missing_word: str) -> str:
-    better = f", {item.better_text}" if item.better_text else ""
+def _data_row(item: _Change, ratings: bool, missing_word: str) -> tuple[str, ...]:
+    """The row of one indicator in the figure's table."""
     return (
-        f"{item.label}{better}: baseline "
-        f"{item.value_text(item.baseline, 'baseline', missing_word)}, current "
-        f"{item.value_text(item.current, 'current', missing_word)}, "
-        f"{item.change_text(long=True)}" + ("" if ratings else f", n = {fmt_count(item.n)}") + "."
+        item.label + (f" ({item.better_text})" if item.better_text else ""),
+        item.value_text(item.baseline, "baseline", missing_word),
+        item.value_text(item.current, "current", missing_word),
+        item.change_cell(),
+        item.interval_cell(),
+        "–" if ratings else fmt_count(item.n),
     )
 
 
@@ -222,33 +254,24 @@ def _single_year(values: pd.Series) -> int | None:
 
 
 def _texts(
-    items: list[_Change], rpb: str, domain: str, years: tuple[int | None, int | None],
-    ratings: bool, note: str,
+    items: list[_Change], place: str, domain: str, years: tuple[int | None, int | None],
+    note: str, lang: str,
 ) -> tuple[str, str, str]:  # fmt: skip
     """Title, alt text and caption."""
     base_year, year = years
-    missing_word = "not rated" if ratings else "no data"
-    domain_text = value_label("domain", domain).lower()
+    domain_text = value_label("domain", domain, lang).lower()
     suppressed = f" {note}." if any(it.suppressed for it in items) else ""
     period = (
-        f"from {base_year} to {year}"
+        phrase("distance.period", lang, baseline=base_year, year=year)
         if base_year is not None and year is not None
-        else "from the baseline to the current year"
+        else phrase("distance.period_unknown", lang)
     )
-    parts = [_alt_part(item, ratings, missing_word) for item in items]
-    alt = (
-        f"Small-multiple chart of distance travelled in {domain_text} for {rpb}, {period}: "
-        f"{len(items)} indicators, each in its own panel on its own scale, with an arrow from "
-        "the baseline to the current value and the 95% interval of the change where there is "
-        "one. " + " ".join(parts) + suppressed
+    values = {"domain": domain_text, "rpb": place, "period": period, "n": len(items)}
+    alt = concise(
+        [phrase("distance.alt", lang, **values), phrase("alt_table", lang)],
     )
-    caption = (
-        f"Distance travelled in {domain_text}, {rpb}, {period}. Open circle: baseline; filled "
-        "circle: current value; bar: 95% interval of the change, drawn from the baseline (a bar "
-        "crossing the dotted baseline line means the change cannot be told from no change). "
-        "Each panel has its own scale." + suppressed
-    )
-    return f"Distance travelled, {rpb}: {domain_text}", alt, caption
+    caption = phrase("distance.caption", lang, **values) + suppressed
+    return phrase("distance.title", lang, **values), alt, caption
 
 
 def distance_spec(
@@ -260,6 +283,7 @@ def distance_spec(
     indicators: Sequence[str] | None = None,
     name: str | None = None,
     disclosure: Disclosure | None = None,
+    lang: str = "en",
 ) -> DistanceSpec:
     """Distance travelled in one domain: each indicator's baseline, current value and change.
 
@@ -280,12 +304,14 @@ def distance_spec(
         File stem; ``distance_<rpb slug>_<domain>`` by default.
     disclosure : Disclosure, optional
         The run's disclosure settings (for the note on suppressed values).
+    lang : str
+        Language of the texts (``"en"`` or ``"cy"``).
 
     Returns
     -------
     DistanceSpec
-        The panels and texts, with an alt text giving every indicator's values, change and
-        interval.
+        The panels and texts, with a short alt text and every indicator's values, change and
+        interval in the figure's table.
 
     Raises
     ------
@@ -294,20 +320,32 @@ def distance_spec(
     """
     rpb = canonical_rpb(rpb)
     rows = _select(table, rpb, domain, indicators)
-    items = [_change(row) for row in rows.to_dict("records")]
+    items = [_change(row, lang) for row in rows.to_dict("records")]
     base_year = _single_year(rows["baseline_year"]) if "baseline_year" in rows else None
     ratings = _on_journey_scale(rows)
-    missing_word = "not rated" if ratings else "no data"
-    note = suppressed_note(disclosure or Disclosure())
-    notes = ["Each panel has its own scale. Indicators without a bar have no interval."]
+    missing_word = phrase("not_rated" if ratings else "no_data", lang)
+    note = suppressed_note(disclosure or Disclosure(), lang)
+    notes = [phrase("distance.note", lang)]
     if any(it.suppressed for it in items):
         notes.append(note + ".")
-    title, alt, caption = _texts(items, rpb, domain, (base_year, year), ratings, note)
+    place = place_name(rpb, lang)
+    title, alt, caption = _texts(items, place, domain, (base_year, year), note, lang)
+    baseline = phrase("distance.legend.baseline", lang, year=_in_brackets(base_year))
+    current = phrase("distance.legend.current", lang, year=_in_brackets(year))
     legend = (
-        LegendEntry("baseline", f"Baseline ({base_year})" if base_year is not None else "Baseline"),
-        LegendEntry("current", f"Current ({year})" if year is not None else "Current"),
-        LegendEntry("interval", "95% interval of the change, from the baseline"),
+        LegendEntry("baseline", baseline),
+        LegendEntry("current", current),
+        LegendEntry("interval", phrase("distance.legend.interval", lang)),
     )
+    headings = (
+        phrase("distance.data.indicator", lang),
+        baseline,
+        current,
+        phrase("distance.data.change", lang),
+        phrase("distance.data.interval", lang),
+        phrase("distance.data.n", lang),
+    )
+    data = FigureData(headings, tuple(_data_row(item, ratings, missing_word) for item in items))
     texts = FigureTexts(
         name=name or file_stem("distance", rpb, domain),
         title=title,
@@ -315,5 +353,11 @@ def distance_spec(
         caption=caption,
         legend=legend,
         notes=tuple(notes),
+        data=data,
+        lang=lang,
     )
     return DistanceSpec(texts, tuple(_panel(item, ratings, missing_word) for item in items))
+
+
+def _in_brackets(year: int | None) -> str:
+    return f" ({year})" if year is not None else ""

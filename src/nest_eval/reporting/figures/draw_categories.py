@@ -129,4 +129,4 @@ def draw_categories(spec: CategoriesSpec) -> ReportFigure:
         handles = [Patch(**_LEGEND[entry.key], label=entry.label) for entry in texts.legend]
         frame.title(texts.title)
         figure = frame.finish(handles, ncols=2)
-    return ReportFigure(texts.name, figure, texts.alt, texts.caption)
+    return ReportFigure(texts.name, figure, texts.alt, texts.caption, texts.data, texts.lang)

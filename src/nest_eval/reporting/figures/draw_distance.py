@@ -210,4 +210,4 @@ def draw_distance(spec: DistanceSpec) -> ReportFigure:
         ]
         frame.title(texts.title)
         figure = frame.finish(handles, ncols=3)
-    return ReportFigure(texts.name, figure, texts.alt, texts.caption)
+    return ReportFigure(texts.name, figure, texts.alt, texts.caption, texts.data, texts.lang)

@@ -140,4 +140,4 @@ def draw_experiences(spec: ExperienceSpec) -> ReportFigure:
         ]
         frame.title(texts.title)
         figure = frame.finish(handles, ncols=len(handles))
-    return ReportFigure(texts.name, figure, texts.alt, texts.caption)
+    return ReportFigure(texts.name, figure, texts.alt, texts.caption, texts.data, texts.lang)

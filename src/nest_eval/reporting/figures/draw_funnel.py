@@ -15,12 +15,15 @@ from collections.abc import Sequence
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
+from matplotlib.transforms import Bbox
 
 from nest_eval.reporting.figures.funnel import FunnelSpec
 from nest_eval.reporting.figures.render import PALETTE, Frame, ReportFigure, style, wrap
+from nest_eval.reporting.figures.spec import fmt_pct, phrase
 from nest_eval.stats.funnel import FLAG_WITHIN, LEVELS, funnel_limits, level_label, limit_columns
 
 __all__ = ["draw_funnel", "plot_funnel"]
@@ -135,14 +138,130 @@ def _recolour_funnel(ax: Axes) -> None:
                 collection.set_facecolor(swaps[colour])
                 collection.set_edgecolor("white")
                 collection.set_linewidth(0.6)
+
+
+_SHIFTS = (0, -1, 1, -2, 2, -3, 3, -4, 4, -5, 5)
+"""Where a name is tried, in lines of text below (negative) or above its point, in turn."""
+
+
+def _marker_boxes(ax: Axes, display: np.ndarray, spec: FunnelSpec) -> list[Bbox]:
+    """A box around each drawn point, in display units: names are not written over them."""
+    boxes = []
+    for (x, y), unit in zip(display, spec.units["unit"].map(str), strict=True):
+        half = (7.0 if unit == spec.highlight else 4.0) * ax.figure.dpi / 72.0
+        boxes.append(Bbox.from_extents(x - half, y - half, x + half, y + half))
+    return boxes
+
+
+def _fits(
+    ax: Axes,
+    name: str,
+    xy: tuple[float, float],
+    offset: tuple[float, float],
+    style: dict[str, object],
+    others: list[Bbox],
+) -> bool:
+    """Whether a name at ``offset`` from its point lies inside the axes, overlapping nothing."""
+    label = ax.annotate(name, xy, xytext=offset, **style)  # type: ignore[arg-type]
+    box = label.get_window_extent()
+    label.remove()
+    inside = ax.bbox.x0 <= box.x0 and box.x1 <= ax.bbox.x1
+    inside = inside and ax.bbox.y0 <= box.y0 and box.y1 <= ax.bbox.y1
+    return inside and not any(box.overlaps(other) for other in others)
+
+
+def _label_every_unit(ax: Axes, spec: FunnelSpec) -> None:
+    """Name every RPB beside its point, where the name overlaps no other name and no point.
+
+    Names are placed right of their point, or left of it in the right third of the axes. From
+    the top down, each name is tried level with its point, then a line below, a line above,
+    two lines below, and so on (:data:`_SHIFTS`), and kept at the first place inside the axes
+    that overlaps nothing already placed (level with its point when none is free); a name
+    moved off its point has a leader line to it.
+    """
+    for text in list(ax.texts):
+        text.remove()  # plot_funnel's labels of flagged units only
+    units = spec.units
+    display = ax.transData.transform(
+        np.column_stack([units["n"].to_numpy(float), units["proportion"].to_numpy(float)])
+    )
+    right_edge = ax.transAxes.transform((0.68, 0))[0]
+    obstacles = _marker_boxes(ax, display, spec)
+    line = 10.0  # points: one line of 8-point text
+    for i in np.argsort(-display[:, 1], kind="stable"):
+        unit = str(units["unit"].iloc[i])
+        mine = unit == spec.highlight
+        left = bool(display[i, 0] > right_edge)
+        away = (9.0 if mine else 6.0) * (-1 if left else 1)
+        style = {
+            "textcoords": "offset points",
+            "ha": "right" if left else "left",
+            "va": "center",
+            "fontsize": 8.5 if mine else 8,
+            "fontweight": "bold" if mine else "normal",
+            "color": PALETTE["black"],
+        }
+        xy = (units["n"].iloc[i], units["proportion"].iloc[i])
+        others = [box for k, box in enumerate(obstacles) if k != i]
+        name = spec.names.get(unit, unit)
+        shift = next(
+            (k for k in _SHIFTS if _fits(ax, name, xy, (away, k * line), style, others)), 0
+        )
+        if shift == 0:
+            label = ax.annotate(name, xy, xytext=(away, 0.0), **style)
+        else:
+            leader = {"arrowstyle": "-", "color": "0.6", "linewidth": 0.5, "shrinkB": 3}
+            label = ax.annotate(name, xy, xytext=(away, shift * line), arrowprops=leader, **style)
+        obstacles.append(label.get_window_extent())
+
+
+def _highlight(ax: Axes, spec: FunnelSpec) -> Artist | None:
+    """Draw the report's RPB apart: a large orange square with a black edge."""
+    if spec.highlight is None:
+        return None
+    mine = spec.units.loc[spec.units["unit"].map(str) == spec.highlight]
+    return ax.scatter(
+        mine["n"].to_numpy(float),
+        mine["proportion"].to_numpy(float),
+        s=90,
+        marker="s",
+        facecolor=PALETTE["orange"],
+        edgecolor=PALETTE["black"],
+        linewidth=1.2,
+        zorder=4,
+        label=spec.names.get(spec.highlight, spec.highlight),
+    )
+
+
+def _legend_labels(ax: Axes, spec: FunnelSpec) -> None:
+    """The legend in the figure's language: limits, target, within, outside, the report's RPB."""
+    lang = spec.texts.lang
+    words = {
+        "Within limits": phrase("funnel.legend.within", lang),
+        "Outside a limit": phrase("funnel.legend.outside", lang),
+    }
+    for level in spec.levels:
+        words[f"{level_label(level)}% limits"] = phrase(
+            "funnel.legend.limits", lang, level=level_label(level)
+        )
+    words[f"Target {float(spec.target):.1%}"] = phrase(
+        "funnel.legend.target", lang, target=fmt_pct(spec.target, 1)
+    )
+    handles, labels = ax.get_legend_handles_labels()
     legend = ax.get_legend()
     if legend is not None:
         legend.remove()
-    ax.legend(loc="best", frameon=False, fontsize=8)
+    ax.legend(
+        handles, [words.get(text, text) for text in labels], loc="best", frameon=False, fontsize=8
+    )
 
 
 def draw_funnel(spec: FunnelSpec) -> ReportFigure:
-    """Draw a report funnel plot: the units, the limits and the target, labelled outliers.
+    """Draw a report funnel plot: the units, each named, the limits and the target.
+
+    Every RPB is named beside its point; an RPB outside a limit is a vermillion diamond, and
+    the RPB whose report the plot is in (``spec.highlight``) a larger orange square with its
+    name in bold and in the legend, so colour is never the only cue.
 
     Parameters
     ----------
@@ -152,7 +271,7 @@ def draw_funnel(spec: FunnelSpec) -> ReportFigure:
     Returns
     -------
     ReportFigure
-        The figure with the specification's name, alt text and caption.
+        The figure with the specification's name, alt text, caption and table of numbers.
     """
     texts = spec.texts
     with style():
@@ -169,7 +288,12 @@ def draw_funnel(spec: FunnelSpec) -> ReportFigure:
             levels=spec.levels,
         )
         _recolour_funnel(ax)
+        _highlight(ax, spec)
+        ax.set_xlim(0, ax.get_xlim()[1] * 1.08)
+        _legend_labels(ax, spec)
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
         ax.set_title(wrap(texts.title, 70), loc="left", fontsize=10, fontweight="bold")
+        frame.figure.draw_without_rendering()
+        _label_every_unit(ax, spec)
         figure = frame.finish()
-    return ReportFigure(texts.name, figure, texts.alt, texts.caption)
+    return ReportFigure(texts.name, figure, texts.alt, texts.caption, texts.data, texts.lang)

@@ -137,4 +137,4 @@ def draw_profile(spec: ProfileSpec) -> ReportFigure:
         handles = [Line2D([], [], **_MARKS[entry.key], label=entry.label) for entry in texts.legend]
         frame.title(texts.title)
         figure = frame.finish(handles, ncols=len(handles))
-    return ReportFigure(texts.name, figure, texts.alt, texts.caption)
+    return ReportFigure(texts.name, figure, texts.alt, texts.caption, texts.data, texts.lang)

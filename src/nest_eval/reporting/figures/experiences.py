@@ -10,7 +10,7 @@ distance-travelled chart. :func:`experience_spec` builds the specification; it d
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -19,16 +19,20 @@ from nest_eval.reference.contract import EXPERIENCE_ITEMS
 from nest_eval.reference.messages import label
 from nest_eval.reference.vocabulary import WALES
 from nest_eval.reporting.figures.spec import (
+    FigureData,
     FigureTexts,
     LegendEntry,
     Point,
     canonical_rpb,
+    concise,
     file_stem,
     finite,
     fmt_count,
     fmt_pct,
     is_suppressed,
     number,
+    phrase,
+    place_name,
     suppressed_note,
 )
 from nest_eval.reporting.labels import value_label
@@ -103,37 +107,39 @@ def _agreement_row(rows: pd.DataFrame, rpb: str, item: str) -> dict[str, object]
     return match.iloc[0].to_dict() if len(match) else None
 
 
-def _point(row: dict[str, object] | None, scope: str) -> tuple[Point, str]:
-    """One series' share agreeing with an item, and the words of the alt text about it."""
+def _point(row: dict[str, object] | None, name: str, lang: str) -> tuple[Point, str]:
+    """One series' share agreeing with an item, and its cell of the figure's table."""
     share = number(row["estimate"]) if row else math.nan
     low = number(row.get("ci_low")) if row else math.nan
     high = number(row.get("ci_high")) if row else math.nan
-    n = row.get("n") if row else None
     if row and is_suppressed(row.get("estimate")):
         shorthand = str(row.get("estimate")).strip()
-        return Point(math.nan, f"{scope}: {shorthand}"), f"{scope} suppressed ({shorthand})"
+        return Point(math.nan, f"{name}: {shorthand}"), shorthand
     if not math.isfinite(share):
-        return Point(math.nan, f"{scope}: no answers"), f"{scope} no answers"
+        words = phrase("experiences.no_answers", lang)
+        return Point(math.nan, f"{name}: {words}"), words
     if finite(low, high):
-        interval = f" (95% CI {fmt_pct(low)} to {fmt_pct(high)}, n = {fmt_count(n)})"
+        cell = f"{fmt_pct(share)} ({fmt_pct(low)} – {fmt_pct(high)})"
     else:
-        interval = f" (no interval, n = {fmt_count(n)})"
-    return Point(share, fmt_pct(share), low, high), f"{scope} {fmt_pct(share)}{interval}"
+        cell = fmt_pct(share)
+    return Point(share, fmt_pct(share), low, high), cell
 
 
-def _item_row(rows: pd.DataFrame, scopes: list[str], item: str) -> tuple[ExperienceRow, str]:
-    """The row of one item, and the sentence of the alt text about it."""
-    points, texts, ns = [], [], []
+def _item_row(
+    rows: pd.DataFrame, scopes: list[str], item: str, lang: str
+) -> tuple[ExperienceRow, tuple[str, ...]]:
+    """The row of one item, and its row of the figure's table."""
+    points, cells, ns = [], [], []
     for scope in scopes:
         row = _agreement_row(rows, scope, item)
         n = fmt_count(row.get("n") if row else None)
-        ns.append(f"{scope} n = {n}" if len(scopes) == 2 else f"n = {n}")
-        point, text = _point(row, scope)
+        name = place_name(scope, lang)
+        ns.append(f"{name} n = {n}" if len(scopes) == 2 else f"n = {n}")
+        point, cell = _point(row, name, lang)
         points.append(point)
-        texts.append(text)
-    statement = label(f"experience_statement.{item}").rstrip(".")
-    alt = f"{statement}: {', '.join(texts)}."
-    return ExperienceRow(statement, "; ".join(ns), tuple(points)), alt
+        cells.extend([cell, n])
+    statement = label(f"experience_statement.{item}", lang).rstrip(".")
+    return ExperienceRow(statement, "; ".join(ns), tuple(points)), (statement, *cells)
 
 
 def _texts(
@@ -141,34 +147,44 @@ def _texts(
     scopes: list[str],
     year: int | None,
     respondent_type: str,
-    alt_parts: list[str],
     note: str,
     name: str | None,
+    lang: str,
 ) -> FigureTexts:
-    versus = f"{rpb} against Wales" if len(scopes) == 2 else rpb
+    place = place_name(rpb, lang)
     everyone = respondent_type == "all"
-    words = "" if everyone else value_label("respondent_type", respondent_type).lower()
-    respondents = "all respondents" if everyone else words
-    who = "" if everyone else f" ({words})"
-    in_year = f" in {year}" if year is not None else ""
+    words = "" if everyone else value_label("respondent_type", respondent_type, lang).lower()
+    values = {
+        "rpb": place,
+        "versus": phrase("experiences.versus", lang, rpb=place) if len(scopes) == 2 else place,
+        "respondents": phrase("experiences.everyone", lang) if everyone else words,
+        "who": "" if everyone else f" ({words})",
+        "year": f", {year}" if year is not None else "",
+        "in_year": phrase("in_year", lang, year=year) if year is not None else "",
+    }
     suppressed = bool(note)
     note = f" {note}." if note else ""
     return FigureTexts(
         name=name or file_stem("experience_items", rpb, "" if everyone else respondent_type),
-        title=f"Experiences of help{who}, {rpb}" + (f", {year}" if year is not None else ""),
-        alt=(
-            f"Point-and-interval chart of the share of {respondents} agreeing (4 or 5 on a 1–5 "
-            f"scale) with each of eight statements about the help they had{in_year}, {versus}, "
-            "with 95% Wilson intervals. " + " ".join(alt_parts) + note
+        title=phrase("experiences.title", lang, **values),
+        alt=concise([phrase("experiences.alt", lang, **values), phrase("alt_table", lang)]),
+        caption=phrase("experiences.caption", lang, **values) + note,
+        xlabel=phrase("experiences.xlabel", lang),
+        legend=tuple(
+            LegendEntry("wales" if s == WALES else "rpb", place_name(s, lang)) for s in scopes
         ),
-        caption=(
-            f"Share agreeing with each experience statement{in_year}, {versus} ({respondents}), "
-            "with 95% Wilson score intervals; statements in questionnaire order." + note
-        ),
-        xlabel="Share agreeing (4 or 5 on a 1–5 scale), with 95% interval",
-        legend=tuple(LegendEntry("wales" if s == WALES else "rpb", s) for s in scopes),
         notes=(note.strip(),) if suppressed else (),
+        lang=lang,
     )
+
+
+def _headings(scopes: list[str], lang: str) -> tuple[str, ...]:
+    headings = [phrase("experiences.data.statement", lang)]
+    for scope in scopes:
+        name = place_name(scope, lang)
+        headings.append(phrase("experiences.data.share", lang, rpb=name))
+        headings.append(phrase("experiences.data.n", lang, rpb=name))
+    return tuple(headings)
 
 
 def experience_spec(
@@ -180,6 +196,7 @@ def experience_spec(
     respondent_type: str = "all",
     name: str | None = None,
     disclosure: Disclosure | None = None,
+    lang: str = "en",
 ) -> ExperienceSpec:
     """The share agreeing with each experience item, with Wilson intervals, an RPB against Wales.
 
@@ -206,12 +223,14 @@ def experience_spec(
         ``"all"``) by default.
     disclosure : Disclosure, optional
         The run's disclosure settings (for the note on suppressed values).
+    lang : str
+        Language of the texts (``"en"`` or ``"cy"``).
 
     Returns
     -------
     ExperienceSpec
-        The rows and texts, with an alt text giving every item's shares, intervals and
-        numbers.
+        The rows and texts, with a short alt text and every item's shares, intervals and
+        numbers in the figure's table.
 
     Raises
     ------
@@ -224,8 +243,8 @@ def experience_spec(
     scopes = [rpb] if rpb == WALES or not has_wales else [rpb, WALES]
     cells = rows.loc[rows["_rpb"].isin(scopes), ["estimate", "ci_low", "ci_high"]].to_numpy()
     suppressed = any(is_suppressed(v) for v in cells.ravel())
-    note = suppressed_note(disclosure or Disclosure()) if suppressed else ""
-    items = [_item_row(rows, scopes, item) for item in EXPERIENCE_ITEMS]
-    alt_parts = [alt for _, alt in items]
-    texts = _texts(rpb, scopes, year, respondent_type, alt_parts, note, name)
-    return ExperienceSpec(texts, tuple(row for row, _ in items))
+    note = suppressed_note(disclosure or Disclosure(), lang) if suppressed else ""
+    items = [_item_row(rows, scopes, item, lang) for item in EXPERIENCE_ITEMS]
+    texts = _texts(rpb, scopes, year, respondent_type, note, name, lang)
+    data = FigureData(_headings(scopes, lang), tuple(cells for _, cells in items))
+    return ExperienceSpec(replace(texts, data=data), tuple(row for row, _ in items))

@@ -19,12 +19,19 @@ import pandas as pd
 
 from nest_eval.config import Disclosure
 from nest_eval.reporting.figures.spec import (
+    SUPPRESSED,
+    FigureData,
     FigureTexts,
+    canonical_rpb,
+    concise,
     file_stem,
     finite,
+    fmt_count,
     fmt_pct,
     is_suppressed,
     number,
+    phrase,
+    place_name,
     suppressed_note,
 )
 from nest_eval.stats.funnel import FLAG_WITHIN, level_label, limit_columns
@@ -49,6 +56,10 @@ class FunnelSpec:
         Between-unit variance widening the limits for overdispersion (0 for none).
     levels : tuple of float
         Coverage of the control limits, e.g. ``(0.95, 0.998)``.
+    highlight : str or None
+        The RPB whose report the plot is in, drawn apart (colour, marker and label).
+    names : dict of str to str
+        The name drawn beside each unit, in the figure's language.
     """
 
     texts: FigureTexts
@@ -56,6 +67,8 @@ class FunnelSpec:
     target: float
     tau2: float
     levels: tuple[float, ...]
+    highlight: str | None = None
+    names: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 def _levels_of(table: pd.DataFrame) -> tuple[float, ...]:
@@ -116,68 +129,95 @@ def _past_a_line(shown: pd.DataFrame, levels: tuple[float, ...]) -> list[tuple[s
     return found
 
 
-def _past_text(past: list[tuple[str, str]], shown: pd.DataFrame) -> str:
+def _name(unit: object, lang: str) -> str:
+    """An RPB's (or Wales's) name in ``lang``; any other unit as it is."""
+    try:
+        return place_name(canonical_rpb(str(unit)), lang)
+    except (KeyError, ValueError):
+        return str(unit)
+
+
+def _past_text(past: list[tuple[str, str]], lang: str) -> str:
     """A sentence naming the RPBs past a line but not flagged, or nothing."""
     if not past:
         return ""
-    rows = shown.set_index(shown["unit"].astype(str))
-    described = [
-        f"{unit}, {fmt_pct(rows.at[unit, 'proportion'], 1)} of {rows.at[unit, 'n']:,.0f}, "
-        f"past the {level}% line"
-        for unit, level in past
-    ]
-    return (
-        "Just past a line but not outside the limits (the lines are interpolated between whole "
-        f"counts, and its exact probability is not below the line's level): "
-        f"{'; '.join(described)}."
-    )
+    described = [phrase("funnel.past_one", lang, rpb=_name(u, lang), level=lv) for u, lv in past]
+    return phrase("funnel.past", lang, rpbs="; ".join(described))
 
 
-def _alt(
-    title: str,
-    shown: pd.DataFrame,
-    hidden: list[str],
-    limits: tuple[float, float, tuple[float, ...]],
-    note: str,
-) -> str:
-    """The alt text: the limits, the RPBs outside them, and any just past a line."""
-    target, tau2, levels = limits
-    flagged = shown.loc[shown["flag"] != FLAG_WITHIN]
+def flag_text(flag: str, lang: str = "en") -> str:
+    """A funnel flag (``within``, ``above 95%``, ``below 99.8%``) in words, in ``lang``.
+
+    Examples
+    --------
+    >>> flag_text("above 99.8%"), flag_text("within", "cy")
+    ('above the 99.8% limit', 'o fewn y terfynau')
+    """
+    if flag == FLAG_WITHIN:
+        return phrase("funnel.within", lang)
+    side, _, level = str(flag).partition(" ")
+    if side not in {"above", "below"}:
+        return str(flag)
+    return phrase(f"funnel.{side}", lang, level=level.rstrip("%"))
+
+
+def _alt(title: str, shown: pd.DataFrame, target: float, highlight: str | None, lang: str) -> str:
+    """The alt text: what is plotted and which RPBs lie outside the limits (names only)."""
+    flagged = shown.loc[shown["flag"] != FLAG_WITHIN, "unit"]
     if flagged.empty:
-        outside = "No RPB lies outside the limits."
+        outside = phrase("funnel.alt_none_outside", lang)
     else:
-        described = [
-            f"{row.unit}, {fmt_pct(row.proportion, 1)} of {row.n:,.0f}, {row.flag.split()[0]} "
-            f"the {row.flag.split()[1]} limit"
-            for row in flagged.itertuples(index=False)
-        ]
-        outside = "Outside the limits: " + "; ".join(described) + "."
-    past = _past_text(_past_a_line(shown, levels), shown)
-    return (
-        f"Funnel plot: {title}. Each of {len(shown)} RPBs is a point, its percentage against "
-        f"its number of people, with exact binomial {_level_text(levels)} control limits "
-        f"around the target of {fmt_pct(target, 1)}{_widened(tau2)}. {outside}"
-        + (f" {past}" if past else "")
-        + (f" Not shown: {', '.join(hidden)} ({note})." if hidden else "")
+        names = ", ".join(_name(u, lang) for u in flagged)
+        outside = phrase("funnel.alt_outside", lang, rpbs=names)
+    what = phrase("funnel.alt", lang, count=len(shown), target=fmt_pct(target, 1))
+    marked = phrase("funnel.alt_highlight", lang, rpb=_name(highlight, lang)) if highlight else ""
+    return concise(
+        [what, outside, marked, phrase("alt_table", lang)],
+        optional=[phrase("funnel.alt_title", lang, title=title)],
     )
 
 
-def _level_text(levels: tuple[float, ...]) -> str:
-    return " and ".join(f"{level_label(v)}%" for v in sorted(levels))
+def _data(
+    table: pd.DataFrame, hidden: list[str], lang: str, shorthand: str = SUPPRESSED
+) -> FigureData:
+    """Each RPB's percentage, numbers and place against the limits, as a table."""
+    rows = []
+    for record in table.to_dict(orient="records"):
+        unit = str(record["unit"])
+        if unit in hidden:
+            rows.append((_name(unit, lang), shorthand, shorthand, fmt_count(record["n"]), "–"))
+            continue
+        share = number(record["proportion"])
+        rows.append(
+            (
+                _name(unit, lang),
+                fmt_pct(share, 1),
+                fmt_count(record.get("x", share * number(record["n"]))),
+                fmt_count(record["n"]),
+                flag_text(str(record["flag"]), lang),
+            )
+        )
+    headings = tuple(
+        phrase(f"funnel.data.{key}", lang) for key in ("rpb", "percentage", "x", "n", "flag")
+    )
+    return FigureData(headings, tuple(rows))
 
 
-def _widened(tau2: float) -> str:
-    return ", widened for overdispersion" if tau2 > 0 else ""
+def _level_text(levels: tuple[float, ...], lang: str) -> str:
+    joiner = f" {phrase('and', lang)} "
+    return joiner.join(f"{level_label(v)}%" for v in sorted(levels))
 
 
 def funnel_spec(
     funnel_table_for_one_indicator: pd.DataFrame,
     title: str,
     *,
-    xlabel: str = "Number of people (n)",
-    ylabel: str = "Percentage",
+    xlabel: str | None = None,
+    ylabel: str | None = None,
     name: str | None = None,
     disclosure: Disclosure | None = None,
+    highlight: str | None = None,
+    lang: str = "en",
 ) -> FunnelSpec:
     """A funnel plot of one proportion across RPBs.
 
@@ -188,20 +228,24 @@ def funnel_spec(
         :func:`nest_eval.domains.comparisons.rpb_funnels` (``rpb`` instead of ``unit``;
         target and ``tau2`` read from their columns when ``attrs`` are lost).
     title : str
-        Title of the plot: what the proportion is, in plain English.
-    xlabel, ylabel : str
-        Axis labels.
+        Title of the plot: what the proportion is, in plain words in ``lang``.
+    xlabel, ylabel : str, optional
+        Axis labels; by default the catalogue's, in ``lang``.
     name : str, optional
-        File stem; ``funnel_<title slug>`` by default.
+        File stem; ``funnel_<title slug>`` by default; with ``highlight``, followed by
+        ``_<rpb slug>``.
     disclosure : Disclosure, optional
         The run's disclosure settings (for the note on suppressed values).
+    highlight : str, optional
+        The RPB (any alias) whose report the plot is in: drawn apart and named in the alt text.
+    lang : str
+        Language of the texts (``"en"`` or ``"cy"``).
 
     Returns
     -------
     FunnelSpec
-        The units and texts, with an alt text naming the RPBs outside the limits (or saying
-        there are none) and, in a sentence of their own, any not flagged whose point lies just
-        past a line.
+        The units and texts, with a short alt text naming the RPBs outside the limits (or
+        saying there are none) and every RPB's numbers in a table (:class:`FigureData`).
 
     Raises
     ------
@@ -222,28 +266,38 @@ def funnel_spec(
         raise ValueError("a funnel plot needs at least two units with counts")
     if target is None:
         raise ValueError("target unknown: pass a table from funnel_table or rpb_funnels")
-    notes = [
-        "Exact binomial limits. Only RPBs outside a limit (exact probability below its level) "
-        "are labelled; RPBs are not ranked."
-    ]
-    past = _past_text(_past_a_line(shown, levels), shown)
+    highlight = canonical_rpb(highlight) if highlight else None
+    if highlight is not None and highlight not in set(shown["unit"].map(str)):
+        highlight = None
+    notes = [phrase("funnel.note", lang)]
+    past = _past_text(_past_a_line(shown, levels), lang)
     if past:
         notes.append(past)
-    note = suppressed_note(disclosure or Disclosure())
+    disclosure = disclosure or Disclosure()
+    note = suppressed_note(disclosure, lang)
     if hidden:
-        notes.append(f"Not shown: {', '.join(hidden)} ({note}).")
-    caption = (
-        f"{title}: funnel plot with exact binomial {_level_text(levels)} control limits around "
-        f"{fmt_pct(target, 1)}{_widened(tau2)}. Only RPBs outside a limit are labelled; RPBs "
-        "are not ranked."
-    )
-    texts = FigureTexts(
-        name=name or file_stem("funnel", title),
+        names = ", ".join(_name(u, lang) for u in hidden)
+        notes.append(phrase("funnel.not_shown", lang, rpbs=names, note=note))
+    widened = phrase("funnel.widened", lang) if tau2 > 0 else ""
+    caption = phrase(
+        "funnel.caption",
+        lang,
         title=title,
-        alt=_alt(title, shown, hidden, (target, tau2, levels), note),
-        caption=caption,
-        xlabel=xlabel,
-        ylabel=ylabel,
-        notes=tuple(notes),
+        levels=_level_text(levels, lang),
+        target=fmt_pct(target, 1),
+        widened=widened,
     )
-    return FunnelSpec(texts, shown, target, tau2, levels)
+    stem = name or file_stem("funnel", title)
+    texts = FigureTexts(
+        name=file_stem(stem, highlight) if highlight else stem,
+        title=title,
+        alt=_alt(title, shown, target, highlight, lang),
+        caption=caption,
+        xlabel=xlabel if xlabel is not None else phrase("funnel.xlabel", lang),
+        ylabel=ylabel if ylabel is not None else phrase("funnel.ylabel", lang),
+        notes=tuple(notes),
+        data=_data(table, hidden, lang, disclosure.shorthand),
+        lang=lang,
+    )
+    names = {str(u): _name(u, lang) for u in shown["unit"]}
+    return FunnelSpec(texts, shown, target, tau2, levels, highlight, names)

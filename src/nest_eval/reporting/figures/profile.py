@@ -26,13 +26,17 @@ from nest_eval.reference.vocabulary import (
     resolve_element,
 )
 from nest_eval.reporting.figures.spec import (
+    FigureData,
     FigureTexts,
     LegendEntry,
     Point,
     canonical_rpb,
+    concise,
     file_stem,
     fmt_number,
     number,
+    phrase,
+    place_name,
 )
 
 __all__ = ["ProfileRow", "ProfileSpec", "profile_spec"]
@@ -129,101 +133,135 @@ def _profile_rpb(
     return None if rpb == WALES else rpb
 
 
-def _level_name(rating: float) -> str:
+def _level_name(rating: float, lang: str) -> str:
     """Journey-level name of a rating; a half point lies between two levels."""
-    names = {level.level: level.label() for level in JOURNEY_LEVELS}
+    names = {level.level: level.label(lang) for level in JOURNEY_LEVELS}
     if rating in names:
         return names[int(rating)]
     low, high = math.floor(rating), math.ceil(rating)
     if low in names and high in names:
-        return f"between {names[low]} and {names[high]}"
-    return "outside the journey scale"
+        return phrase("profile.between", lang, low=names[low], high=names[high])
+    return phrase("profile.outside_scale", lang)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """Whose profile, in which language: the RPB (None for Wales) and its name, the years."""
+
+    rpb: str | None
+    year: int | None
+    baseline_year: int | None
+    lang: str
+
+    @property
+    def name(self) -> str:
+        return place_name(self.rpb if self.rpb is not None else WALES, self.lang)
 
 
 def _element_row(
     element: Element,
     means: pd.DataFrame,
-    rpb: str | None,
+    scope: _Scope,
     own: Mapping[str, float],
     before: Mapping[str, float],
-    baseline_year: int | None,
-) -> tuple[ProfileRow, str]:
-    """The row of one element, and the sentence of the alt text about it."""
+) -> tuple[ProfileRow, tuple[str, ...]]:
+    """The row of one element, and its row of the figure's table."""
+    lang = scope.lang
     row = means.loc[element.key] if element.key in means.index else None
     mean = number(row["mean_rating"]) if row is not None else math.nan
     n_rated = number(row["n_rpbs"]) if row is not None else math.nan
     rated = (
-        f"rated by {n_rated:.0f} of {len(RPB_NAMES)} RPBs"
+        phrase("profile.rated_by", lang, n=f"{n_rated:.0f}", total=len(RPB_NAMES))
         if math.isfinite(n_rated)
-        else "RPBs rating it: unknown"
+        else phrase("profile.rated_unknown", lang)
     )
+    count = f"{n_rated:.0f}" if math.isfinite(n_rated) else phrase("unknown", lang)
+    name = element.label(lang)
     if math.isfinite(mean):
         wales = Point(mean, fmt_number(mean, 1))
-        wales_text = f"Wales mean {fmt_number(mean, 1)} ({rated})"
     else:
-        wales = Point(math.nan, "Wales: not rated by any RPB")
-        wales_text = "Wales: not rated by any RPB"
-    if rpb is None:
-        return ProfileRow(element.label_en, rated, wales), f"{element.label_en}: {wales_text}."
+        wales = Point(math.nan, phrase("profile.wales_not_rated", lang))
+    wales_cell = fmt_number(mean, 1) if math.isfinite(mean) else phrase("not_rated", lang)
+    if scope.rpb is None:
+        return ProfileRow(name, rated, wales), (name, wales_cell, count)
     value = own.get(element.key, math.nan)
     earlier = before.get(element.key, math.nan)
     if math.isfinite(value):
         own_point = Point(value, f"{value:g}")
-        own_text = f"{rpb} {value:g} ({_level_name(value)})"
-        if math.isfinite(earlier):
-            own_text += f", {earlier:g} in {baseline_year}"
+        own_cell = f"{value:g} ({_level_name(value, lang)})"
     else:
-        own_point = Point(math.nan, f"{rpb}: not rated")
-        own_text = f"{rpb} not rated"
-    profile_row = ProfileRow(element.label_en, rated, wales, own_point, earlier)
-    return profile_row, f"{element.label_en}: {own_text}; {wales_text}."
+        own_point = Point(math.nan, phrase("profile.rpb_not_rated", lang, rpb=scope.name))
+        own_cell = phrase("not_rated", lang)
+    cells = [name, own_cell]
+    if before:
+        cells.append(f"{earlier:g}" if math.isfinite(earlier) else phrase("not_rated", lang))
+    profile_row = ProfileRow(name, rated, wales, own_point, earlier)
+    return profile_row, (*cells, wales_cell, count)
 
 
-def _legend(
-    rpb: str | None, year: int | None, baseline_year: int | None, with_baseline: bool
-) -> tuple[LegendEntry, ...]:
-    wales = LegendEntry("wales", "Wales mean (of the RPBs that rated the element)")
-    if rpb is None:
+def _legend(scope: _Scope, with_baseline: bool) -> tuple[LegendEntry, ...]:
+    lang = scope.lang
+    wales = LegendEntry("wales", phrase("profile.legend.wales", lang))
+    if scope.rpb is None:
         return (wales,)
-    own = f"{rpb} in {year}" if with_baseline and year is not None else f"{rpb}'s rating"
+    if with_baseline and scope.year is not None:
+        own = phrase("profile.legend.rpb_in", lang, rpb=scope.name, year=scope.year)
+    else:
+        own = phrase("profile.legend.rpb", lang, rpb=scope.name)
     entries = [LegendEntry("rpb", own)]
     if with_baseline:
-        entries.append(LegendEntry("baseline", f"{rpb} in {baseline_year}"))
+        entries.append(
+            LegendEntry(
+                "baseline",
+                phrase("profile.legend.rpb_in", lang, rpb=scope.name, year=scope.baseline_year),
+            )
+        )
     return (*entries, wales)
 
 
+def _headings(scope: _Scope, with_baseline: bool) -> tuple[str, ...]:
+    lang = scope.lang
+    own = [phrase("profile.data.element", lang)]
+    if scope.rpb is not None:
+        year = scope.year if scope.year is not None else ""
+        own.append(phrase("profile.data.rating", lang, rpb=scope.name, year=year).strip())
+        if with_baseline:
+            own.append(
+                phrase("profile.data.rating", lang, rpb=scope.name, year=scope.baseline_year)
+            )
+    return (*own, phrase("profile.data.wales", lang), phrase("profile.data.rated", lang))
+
+
 def _texts(
-    rpb: str | None,
-    year: int | None,
+    scope: _Scope,
     legend: tuple[LegendEntry, ...],
-    alt_parts: list[str],
+    data: FigureData,
     name: str | None,
 ) -> FigureTexts:
-    scope = rpb if rpb is not None else WALES
-    cycle = f", {year}" if year is not None else ""
-    in_year = f" in {year}" if year is not None else ""
-    scale = "1 (basic level), 2 (early progress), 3 (substantial progress) to 4 (embedded)"
-    subject = f"{rpb}'s own rating against the Wales mean" if rpb is not None else "the Wales mean"
+    lang = scope.lang
+    year = f", {scope.year}" if scope.year is not None else ""
+    in_year = phrase("in_year", lang, year=scope.year) if scope.year is not None else ""
+    key = "rpb" if scope.rpb is not None else "wales"
+    rated = [row[1] for row in data.rows]
+    not_rated = sum(cell == phrase("not_rated", lang) for cell in rated)
+    message = (
+        phrase("profile.alt_not_rated", lang, rpb=scope.name, n=not_rated) if not_rated else ""
+    )
     return FigureTexts(
-        name=name or file_stem("nest_profile", scope),
-        title=(
-            f"NEST profile{cycle}: {rpb} and the Wales mean"
-            if rpb is not None
-            else f"NEST profile{cycle}: Wales"
+        name=name or file_stem("nest_profile", scope.rpb or WALES),
+        title=phrase(f"profile.title.{key}", lang, rpb=scope.name, year=year),
+        alt=concise(
+            [
+                phrase(f"profile.alt.{key}", lang, rpb=scope.name, in_year=in_year),
+                message,
+                phrase("alt_table", lang),
+            ]
         ),
-        alt=(
-            f"Dot chart of NEST journey ratings{in_year} for the six core elements, on the "
-            f"scale {scale}, showing {subject}. " + " ".join(alt_parts)
-        ),
-        caption=(
-            f"NEST profile{cycle}: journey ratings of the six core elements for {scope}"
-            + (" against the Wales mean" if rpb is not None else "")
-            + ". Ratings are the RPBs' self-assessments (a census, so no interval applies); "
-            "the Wales mean is over the RPBs that rated each element, and an element without "
-            "a rating is shown as not rated."
-        ),
-        xlabel="NEST journey rating (1 = basic level, 4 = embedded)",
+        caption=phrase(f"profile.caption.{key}", lang, rpb=scope.name, year=year),
+        xlabel=phrase("profile.xlabel", lang),
         legend=legend,
+        data=data,
+        lang=lang,
     )
 
 
@@ -235,6 +273,7 @@ def profile_spec(
     *,
     baseline_year: int | None = None,
     name: str | None = None,
+    lang: str = "en",
 ) -> ProfileSpec:
     """The NEST profile of an RPB against the Wales mean, or of Wales alone.
 
@@ -258,11 +297,14 @@ def profile_spec(
         this year's: the distance travelled.
     name : str, optional
         File stem; ``nest_profile_<rpb slug>`` (``nest_profile_wales``) by default.
+    lang : str
+        Language of the texts (``"en"`` or ``"cy"``).
 
     Returns
     -------
     ProfileSpec
-        The rows and texts, with an alt text giving every element's ratings.
+        The rows and texts, with a short alt text and every element's ratings in the
+        figure's table.
 
     Raises
     ------
@@ -280,14 +322,16 @@ def profile_spec(
         if rpb is not None and baseline_year is not None
         else {}
     )
-    rows, alt_parts = [], []
+    scope = _Scope(rpb, year, baseline_year, lang)
+    rows, cells = [], []
     for element in CORE_ELEMENTS:
-        row, alt_part = _element_row(element, means, rpb, own, before, baseline_year)
+        row, data_row = _element_row(element, means, scope, own, before)
         rows.append(row)
-        alt_parts.append(alt_part)
-    legend = _legend(rpb, year, baseline_year, with_baseline=bool(before))
+        cells.append(data_row)
+    with_baseline = bool(before)
+    data = FigureData(_headings(scope, with_baseline), tuple(cells))
     return ProfileSpec(
-        texts=_texts(rpb, year, legend, alt_parts, name),
+        texts=_texts(scope, _legend(scope, with_baseline), data, name),
         rows=tuple(rows),
-        levels=tuple((level.level, level.label()) for level in JOURNEY_LEVELS),
+        levels=tuple((level.level, level.label(lang)) for level in JOURNEY_LEVELS),
     )

@@ -16,17 +16,21 @@ Nothing here imports matplotlib.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from nest_eval.config import SHORTHANDS, Disclosure
+from nest_eval.reference.messages import label
 from nest_eval.reference.vocabulary import WALES, normalise_label, resolve_rpb, rpb_slug
 
 __all__ = [
     "SUPPRESSED",
+    "FigureData",
     "FigureTexts",
     "LegendEntry",
     "Point",
     "canonical_rpb",
+    "concise",
     "file_stem",
     "finite",
     "fmt_change",
@@ -35,6 +39,8 @@ __all__ = [
     "fmt_pct",
     "is_suppressed",
     "number",
+    "phrase",
+    "place_name",
     "sentence",
     "signed",
     "suppressed_note",
@@ -44,7 +50,43 @@ SUPPRESSED = "c"
 """The value that disclosure control writes in place of a withheld figure."""
 
 
-def suppressed_note(disclosure: Disclosure) -> str:
+def phrase(key: str, lang: str = "en", **values: object) -> str:
+    """A text of the figures from the catalogue: the entry ``figure.<key>`` in ``lang``.
+
+    Parameters
+    ----------
+    key : str
+        The key under ``figure.``, e.g. ``"funnel.xlabel"``.
+    lang : str
+        ``"en"`` or ``"cy"``.
+    **values : object
+        Values of the ``{name}`` placeholders.
+
+    Returns
+    -------
+    str
+        The text.
+
+    Examples
+    --------
+    >>> phrase("data", "cy")
+    "Data'r ffigur"
+    """
+    return label(f"figure.{key}", lang, **values)
+
+
+def place_name(name: str, lang: str = "en") -> str:
+    """The name of an RPB (canonical) or of Wales in ``lang``.
+
+    Examples
+    --------
+    >>> place_name("Cardiff and Vale", "cy"), place_name(WALES, "cy")
+    ("Caerdydd a'r Fro", 'Cymru')
+    """
+    return label(f"rpb.{name}", lang)
+
+
+def suppressed_note(disclosure: Disclosure, lang: str = "en") -> str:
     """The note a figure carries when any of its values is suppressed, from the run's settings.
 
     Examples
@@ -52,7 +94,64 @@ def suppressed_note(disclosure: Disclosure) -> str:
     >>> suppressed_note(Disclosure(threshold=5, shorthand="[c]"))
     '[c] = suppressed (fewer than 5)'
     """
-    return f"{disclosure.shorthand} = suppressed (fewer than {disclosure.threshold})"
+    return phrase(
+        "suppressed", lang, shorthand=disclosure.shorthand, threshold=disclosure.threshold
+    )
+
+
+ALT_LENGTH = 250
+"""The longest alt text of a figure, in characters: the numbers go in the figure's table."""
+
+
+def concise(parts: Sequence[str], optional: Sequence[str] = (), limit: int = ALT_LENGTH) -> str:
+    """An alt text of the sentences given, within ``limit`` characters.
+
+    The optional sentences are put first while they fit; a required one that does not fit is
+    cut at a word, with an ellipsis.
+
+    Parameters
+    ----------
+    parts : sequence of str
+        Sentences, in order (empty ones left out).
+    optional : sequence of str
+        Sentences put before ``parts`` when the whole still fits.
+    limit : int
+        Longest text, in characters.
+
+    Returns
+    -------
+    str
+        The alt text.
+
+    Examples
+    --------
+    >>> concise(["Bar chart.", "The numbers are in the table."], ["Of change."], limit=40)
+    'Bar chart. The numbers are in the table.'
+    """
+    text = " ".join(p for p in parts if p)
+    for extra in optional:
+        longer = f"{extra} {text}" if extra else text
+        if len(longer) <= limit:
+            text = longer
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+@dataclass(frozen=True)
+class FigureData:
+    """The numbers of a figure as a small table, shown beside it for every reader.
+
+    Attributes
+    ----------
+    headings : tuple of str
+        Column headings.
+    rows : tuple of tuple of str
+        The cells, already written as text (``c`` for a suppressed value).
+    """
+
+    headings: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
 
 
 _MINUS = "\N{MINUS SIGN}"
@@ -96,6 +195,10 @@ class FigureTexts:
         Legend entries, in order.
     notes : tuple of str
         Notes under the legend, one paragraph each.
+    data : FigureData
+        The numbers the figure draws, as a table.
+    lang : str
+        The language of the texts.
     """
 
     name: str
@@ -106,6 +209,8 @@ class FigureTexts:
     ylabel: str = ""
     legend: tuple[LegendEntry, ...] = ()
     notes: tuple[str, ...] = ()
+    data: FigureData = field(default_factory=FigureData)
+    lang: str = "en"
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def funnels(ctx: Context) -> Block:
             download="rpb_comparisons",
         )
     )  # fmt: skip
-    if ctx.rpb is None:
+    if not table.empty:
         for _, group in shown.groupby(_KEYS, sort=False, dropna=False):
             drawn = group[group["shown"]]
             if len(drawn) >= 3 and drawn["indicator"].iloc[0] not in _DRAWN_ELSEWHERE:
@@ -99,6 +99,8 @@ def funnels(ctx: Context) -> Block:
                     first["label"],
                     name=_figure_name(first),
                     disclosure=ctx.config.disclosure,
+                    highlight=ctx.rpb,
+                    lang=ctx.lang,
                 )
                 blocks.append(figure(chart, ctx.figures_dir))
     return join(blocks)
