@@ -74,6 +74,7 @@ def _chart(ctx: Context, rows: pd.DataFrame, domain: str) -> Block:
         year=ctx.year,
         name=f"distance_{ctx.slug}_{domain}",
         disclosure=ctx.config.disclosure,
+        lang=ctx.lang,
     )
     return figure(chart, ctx.figures_dir)
 

@@ -44,6 +44,7 @@ def experiences(ctx: Context) -> Block:
         year=ctx.year,
         name=f"experiences_{ctx.slug}",
         disclosure=ctx.config.disclosure,
+        lang=ctx.lang,
     )
     block = block + figure(chart, ctx.figures_dir)
     by_type = mine[(mine["respondent_type"] != "all") & (mine["indicator"] == "experience_index")]

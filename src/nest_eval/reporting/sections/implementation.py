@@ -103,6 +103,7 @@ def nest_profile(ctx: Context) -> Block:
         year=ctx.year,
         baseline_year=ctx.results.baseline_year,
         name=f"nest_profile_{ctx.slug}",
+        lang=ctx.lang,
     )
     return block + figure(chart, ctx.figures_dir)
 

@@ -158,6 +158,7 @@ def outcomes(ctx: Context) -> Block:
         year=ctx.year,
         name=f"outcomes_{ctx.slug}",
         disclosure=ctx.config.disclosure,
+        lang=ctx.lang,
     )
     return _change_table(ctx, rows) + figure(chart, ctx.figures_dir) + adjusted(ctx)
 
@@ -253,6 +254,7 @@ def paired_data(ctx: Context) -> Block:
                 xlabel=_t(ctx, "funnel_xlabel"),
                 name="funnel_paired_data_rate",
                 disclosure=ctx.config.disclosure,
+                lang=ctx.lang,
             )
             blocks.append(figure(chart, ctx.figures_dir))
     return join(blocks)
