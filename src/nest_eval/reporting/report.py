@@ -43,7 +43,7 @@ def _check_computed_with(results: YearResults, config: RunConfig) -> None:
 
     The settings compared are those the results depend on (:meth:`RunConfig.computation`).
     """
-    settings = config.parameters()
+    settings = config.results_parameters()
     computation = [k for k in config.computation() if k in settings]
     differ = [k for k in computation if results.parameters.get(k) != settings[k]]
     if differ:
