@@ -130,6 +130,14 @@ class Report:
         """The clearest changes in the area, in plain words with their 95% intervals."""
         return front.main_points(self.context)
 
+    def banners(self) -> Block | None:
+        """What a page without the title must say first; None when there is nothing to say.
+
+        The SYNTHETIC DATA banner on the demo data, the notice that the Welsh awaits review
+        (Welsh reports) and what the year's data leaves out (for the analysis notebooks).
+        """
+        return overview.banners(self.context)
+
     def left_out(self) -> Block | None:
         """What the year's data leaves out of the report, and why; None when nothing is."""
         return overview.left_out(self.context)

@@ -27,6 +27,7 @@ from nest_eval.reporting.sections.front import date_text
 __all__ = [
     "DOMAINS",
     "at_a_glance",
+    "banners",
     "distance_heading",
     "glance_table",
     "headline_table",
@@ -100,6 +101,21 @@ def distance_heading(ctx: Context) -> Block:
     )
 
 
+def _joined(parts: list[Block | None]) -> Block | None:
+    shown = [part for part in parts if part is not None]
+    if not shown:
+        return None
+    block = shown[0]
+    for part in shown[1:]:
+        block = block + part
+    return block
+
+
+def banners(ctx: Context) -> Block | None:
+    """The banners of a page without the title: synthetic data, Welsh awaiting review, left out."""
+    return _joined([front.synthetic_banner(ctx), front.review_notice(ctx), left_out(ctx)])
+
+
 def title(ctx: Context) -> Block:
     """The report's title and what a reader must know first.
 
@@ -107,18 +123,16 @@ def title(ctx: Context) -> Block:
     notice that the Welsh awaits review (Welsh reports), the period, census date and baseline
     with how small counts are shown, and what the year's data leaves out.
     """
-    parts = [
-        front.heading(ctx),
-        front.synthetic_banner(ctx),
-        front.review_notice(ctx),
-        distance_heading(ctx),
-        left_out(ctx),
-    ]
-    shown = [part for part in parts if part is not None]
-    block = shown[0]
-    for part in shown[1:]:
-        block = block + part
-    return block
+    rest = _joined(
+        [
+            front.synthetic_banner(ctx),
+            front.review_notice(ctx),
+            distance_heading(ctx),
+            left_out(ctx),
+        ]
+    )
+    heading = front.heading(ctx)
+    return heading if rest is None else heading + rest
 
 
 def _counts(part: pd.DataFrame) -> dict[str, int]:
