@@ -191,25 +191,19 @@ def at_a_glance(ctx: Context) -> Block:
     (no value in one of the years) or suppressed (the change or its interval is withheld).
     """
     scope = value_label("rpb", ctx.scope, ctx.lang)
-    intro = paragraph(
-        f"{scope}, {ctx.year}: distance travelled since the baseline year in each domain. An "
-        "indicator counts as improved or worsened only where its 95% interval excludes no "
-        "change. A change without an interval (journey ratings, which are the RPBs' own "
-        "ratings; medians and counts) is counted as having no interval, not as a change, and "
-        "one whose change or interval is suppressed is counted as suppressed."
-    )
+    intro = paragraph(label("report.overview.glance_intro", ctx.lang, area=scope, year=ctx.year))
     shown = {key: value_label("reading", key, ctx.lang) for key in READINGS}
     shown["suppressed"] += f" ({ctx.shorthand})"
     readings = [Col(key, heading, "count_indicators") for key, heading in shown.items()]
     counts = html_table(
         glance_table(ctx),
         (
-            Col("domain", "Domain"),
-            Col("baseline", "Baseline year", "text"),
-            Col("indicators", "Indicators", "count_indicators"),
+            Col("domain"),
+            Col("baseline", label("report.overview.baseline_year", ctx.lang), "text"),
+            Col("indicators", None, "count_indicators"),
             *readings,
         ),
-        caption=f"Distance travelled at a glance: {scope}",
+        caption=label("report.overview.glance_caption", ctx.lang, area=scope),
         lang=ctx.lang,
     )
     headlines = headline_table(ctx)
@@ -220,8 +214,9 @@ def at_a_glance(ctx: Context) -> Block:
         + counts
         + html_table(
             headlines,
-            (*VIEW, Col("reading", "Reading", "text")),
-            caption=f"Distance travelled, headline indicators: {scope}",
+            (*VIEW, Col("reading", label("report.overview.reading", ctx.lang), "text")),
+            caption=label("report.overview.headline_caption", ctx.lang, area=scope),
             lang=ctx.lang,
+            download="distance_travelled",
         )
     )
