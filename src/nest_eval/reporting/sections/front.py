@@ -295,25 +295,24 @@ def about(ctx: Context) -> Block:
     the revisions note.
     """
     lang = ctx.lang
-    status_text = _status(ctx)
-    contact_html, contact_text = _contact(ctx)
-    licence_html, licence_text = _licence(lang)
-    items = [
-        ("period", html.escape(_period(ctx)), _period(ctx)),
-        ("published", html.escape(date_text(ctx.config.publication_date(), lang)), None),
-        ("status", html.escape(status_text), status_text),
-        ("contact", contact_html, contact_text),
-        ("licence", licence_html, licence_text),
-        ("cite", html.escape(citation(ctx)), citation(ctx)),
-        ("revisions", html.escape(_revisions(ctx)), _revisions(ctx)),
-    ]
+    plain = {  # each item as text; its HTML is the text escaped, unless it holds a link
+        "period": _period(ctx),
+        "published": date_text(ctx.config.publication_date(), lang),
+        "status": _status(ctx),
+        "contact": "",
+        "licence": "",
+        "cite": citation(ctx),
+        "revisions": _revisions(ctx),
+    }
+    shown = {key: html.escape(text) for key, text in plain.items()}
+    shown["contact"], plain["contact"] = _contact(ctx)
+    shown["licence"], plain["licence"] = _licence(lang)
     title = label("front.about.heading", lang)
     rows, lines = [], [title]
-    for key, shown, text in items:
+    for key, text in plain.items():
         term = label(f"front.about.{key}", lang)
-        plain = text if text is not None else date_text(ctx.config.publication_date(), lang)
-        rows.append(f"<dt>{html.escape(term)}</dt><dd>{shown}</dd>")
-        lines.append(f"{term}: {plain}")
+        rows.append(f"<dt>{html.escape(term)}</dt><dd>{shown[key]}</dd>")
+        lines.append(f"{term}: {text}")
     return Block(
         f'<h2 id="about-these-statistics">{html.escape(title)}</h2>'
         f'<dl class="about-statistics">{"".join(rows)}</dl>',
