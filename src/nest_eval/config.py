@@ -6,6 +6,12 @@ pipeline receives it; the notebooks receive its publishable part as their one ``
 parameter (:meth:`RunConfig.parameters`, :meth:`RunConfig.from_parameters`), and every sentence
 of a report that states a setting (the disclosure threshold, the baseline, the year type) is
 written from it. Each field has one default, here.
+
+The settings fall in three parts: those the year's results depend on
+(:meth:`RunConfig.computation`), those their disclosure decision depends on as well
+(:meth:`RunConfig.results_parameters`), and the publication's own (:meth:`RunConfig.publication`:
+publication date, statistics status, contact, publisher, revision date), which the reports state
+but no result depends on, so changing them never recomputes the results.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from typing import Any
 from nest_eval.files import sha256_file
 from nest_eval.reference.messages import LANGUAGES
 from nest_eval.reference.overrides import Reference, load_reference
+from nest_eval.reference.publication import STATUSES, default_publication_date
 
 __all__ = [
     "ROUNDING_BASES",
@@ -176,6 +183,20 @@ class RunConfig:
         Publish even when data is left out (a share quarantined above ``max_quarantined``, an
         absent dataset, one with no row in the year); every report then says what was left
         out and why. Default False: such a run publishes nothing.
+    published : datetime.date or None
+        The publication date the reports state. None: derived from the reporting year
+        (:func:`nest_eval.reference.publication.default_publication_date`), never the clock.
+    status : str
+        The statistics' status, a key of ``publication.toml``'s ``statuses`` (default
+        ``official_statistics_in_development``).
+    contact_email, contact_team : str or None
+        Who to contact about the statistics. None: the demo's placeholders (an address at
+        example.org, a team name marked as a placeholder), which the reports say are
+        placeholders.
+    publisher : str or None
+        The publisher named in the citation. None: the contact team.
+    revised : datetime.date or None
+        When the publication was last revised; None: first release, nothing revised.
     """
 
     year: int = 2025
@@ -193,6 +214,12 @@ class RunConfig:
     pipeline: Path = Path("pipelines/yearly.toml")
     max_quarantined: float = 0.05
     accept_quarantine: bool = False
+    published: dt.date | None = None
+    status: str = "official_statistics_in_development"
+    contact_email: str | None = None
+    contact_team: str | None = None
+    publisher: str | None = None
+    revised: dt.date | None = None
 
     def __post_init__(self) -> None:
         if self.sd not in SD_CHOICES:
@@ -205,6 +232,30 @@ class RunConfig:
         if self.jobs < 1:
             raise ConfigError(f"jobs must be at least 1, not {self.jobs}")
         self._check_quarantine_settings()
+        self._check_publication_settings()
+
+    def _check_publication_settings(self) -> None:
+        if self.status not in STATUSES:
+            raise ConfigError(f"status must be one of {STATUSES}, not {self.status!r}")
+        for name in ("published", "revised"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, dt.date):
+                raise ConfigError(f"{name} must be a date (YYYY-MM-DD), not {value!r}")
+        if self.revised is not None and self.revised <= self.publication_date():
+            raise ConfigError(
+                f"revised ({self.revised}) must be after the publication date "
+                f"({self.publication_date()})"
+            )
+        if self.contact_email is not None and "@" not in self.contact_email:
+            raise ConfigError(f"contact_email must be an email address, not {self.contact_email!r}")
+        for name in ("contact_team", "publisher"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise ConfigError(f"{name} must be a name, not {value!r}")
+
+    def publication_date(self) -> dt.date:
+        """The publication date: as set, or derived from the reporting year (never the clock)."""
+        return self.published or default_publication_date(self.year, self.financial)
 
     def _check_quarantine_settings(self) -> None:
         share = self.max_quarantined
@@ -233,10 +284,10 @@ class RunConfig:
             ),
         }
 
-    def parameters(self) -> dict[str, Any]:
-        """The publishable settings, as the notebooks' ``settings`` parameter.
+    def results_parameters(self) -> dict[str, Any]:
+        """The publishable settings the year's results and their disclosure decision rest on.
 
-        No folder or file path is included: what is published names no build state.
+        The results stored by a run record these; a report refuses results computed with others.
         """
         settings = {k: v for k, v in self.computation().items() if k != "reference_config_sha256"}
         return {
@@ -246,6 +297,29 @@ class RunConfig:
             "max_quarantined": self.max_quarantined,
             "accept_quarantine": self.accept_quarantine,
         }
+
+    def publication(self) -> dict[str, Any]:
+        """The publication's settings, which reports state and no result depends on.
+
+        The publication date is given as the date in use (set or derived), ISO-formatted.
+        """
+        return {
+            "published": self.publication_date().isoformat(),
+            "status": self.status,
+            "contact_email": self.contact_email,
+            "contact_team": self.contact_team,
+            "publisher": self.publisher,
+            "revised": self.revised.isoformat() if self.revised else None,
+        }
+
+    def parameters(self) -> dict[str, Any]:
+        """The publishable settings, as the notebooks' ``settings`` parameter.
+
+        The results' settings (:meth:`results_parameters`) and the publication's
+        (:meth:`publication`). No folder or file path is included: what is published names no
+        build state.
+        """
+        return {**self.results_parameters(), **self.publication()}
 
     @classmethod
     def from_parameters(cls, settings: Mapping[str, Any]) -> RunConfig:
@@ -272,8 +346,14 @@ class RunConfig:
         for name in ("reference_config", "pipeline"):
             if values.get(name) is not None:
                 values[name] = Path(values[name])
-        if isinstance(values.get("as_of"), str):
-            values["as_of"] = dt.date.fromisoformat(values["as_of"])
+        for name in ("as_of", "published", "revised"):
+            if isinstance(values.get(name), str):
+                try:
+                    values[name] = dt.date.fromisoformat(values[name])
+                except ValueError:
+                    raise ConfigError(
+                        f"{where}: {name} is not a date (YYYY-MM-DD): {values[name]!r}"
+                    ) from None
         for name in ("languages", "rpbs"):
             if name in values:
                 values[name] = tuple(values[name])

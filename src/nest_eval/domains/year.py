@@ -103,8 +103,9 @@ class YearResults:
 
     Attributes are plain tables as returned by the analysis modules (see
     :func:`compute_year`), so reading stored results needs pandas only; ``parameters`` holds
-    the run configuration's publishable settings (:meth:`RunConfig.parameters`). ``breakdowns``
-    holds each domain's indicators by the groups of its dimensions
+    the run configuration's settings the results rest on (:meth:`RunConfig.results_parameters`;
+    not the publication's, so a new publication date reuses them). ``breakdowns`` holds each
+    domain's indicators by the groups of its dimensions
     (:func:`~nest_eval.domains.breakdowns.year_breakdowns`), ``paired_data`` the share of the
     cohort's children with a follow-up assessment per RPB
     (:func:`~nest_eval.domains.outcomes.paired_data`), ``foundations`` the RPBs' ratings of the
@@ -232,7 +233,7 @@ def compute_year(
         catalogue_figures=catalogue.figures_table(),
         accounting=accounting,
         breakdowns=year_breakdowns(tables, shared, config.disclosure.threshold),
-        parameters=config.parameters(),
+        parameters=config.results_parameters(),
         data_years=dataset_years(tables, config.financial),
         census_date=census.date().isoformat(),
     )
@@ -436,10 +437,10 @@ def load_results(config: RunConfig, data_dir: str | Path) -> YearResults:
     if stored:
         with Path(stored).open("rb") as handle:
             results = pickle.load(handle)
-        if results.parameters != config.parameters():
+        if results.parameters != config.results_parameters():
             raise ValueError(
                 f"the stored results were computed with {results.parameters}, "
-                f"not {config.parameters()}"
+                f"not {config.results_parameters()}"
             )
         return results
     return compute_year(load_data(data_dir, config.reference()), config)

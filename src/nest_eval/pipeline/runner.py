@@ -156,7 +156,7 @@ def _compute(config: RunConfig, ingest_key: str, summary: RunSummary, progress: 
         {
             "ingest": ingest_key,
             "computation": config.computation(),
-            "disclosure": config.parameters(),
+            "disclosure": config.results_parameters(),
         }
     )
     results_file = build / "results.pkl"

@@ -25,7 +25,8 @@ no dataset has an accepted row, or none has one in the reporting year, there is 
 publish, accepted or not (:meth:`Completeness.blocks`).
 
 Everything here is written from the accounting record and the settings, so the same inputs and
-settings give the same findings and the same banner.
+settings give the same findings and the same banner; its sentences come from the message
+catalogue (``front.left_out.<kind>``) in the report's language.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from dataclasses import dataclass, field
 
 from nest_eval.config import RunConfig
 from nest_eval.reference.contract import DATASET_NAMES
+from nest_eval.reference.messages import label
 
 __all__ = ["Completeness", "Finding", "assess", "banner", "percent"]
 
@@ -201,25 +203,29 @@ def assess(
     )
 
 
-def percent(share: float) -> str:
+def percent(share: float, lang: str = "en") -> str:
     """A share as a percentage to a tenth, as short as it goes (``0.05`` → ``5%``)."""
     value = round(share * 100, 1)
-    return "under 0.1%" if value == 0 and share > 0 else f"{value:g}%"
+    return label("front.left_out.under_tenth", lang) if value == 0 and share > 0 else f"{value:g}%"
 
 
-def _years_text(years: Sequence[int]) -> str:
+def _years_text(years: Sequence[int], lang: str) -> str:
     """The years a dataset has rows for, in brackets (nothing when it has none)."""
-    return f" (rows for {', '.join(str(y) for y in years)})" if years else ""
+    if not years:
+        return ""
+    return label("front.left_out.years", lang, years=", ".join(str(y) for y in years))
 
 
-def _rule_text(finding: Finding, rules: Mapping[str, str]) -> str:
+def _rule_text(finding: Finding, rules: Mapping[str, str], lang: str) -> str:
     if finding.rule is None:
         return ""
     meaning = rules.get(finding.rule)
-    return f"; the rule most often broken: {finding.rule}" + (f', "{meaning}"' if meaning else "")
+    if not meaning:
+        return label("front.left_out.rule", lang, rule=finding.rule)
+    return label("front.left_out.rule_meaning", lang, rule=finding.rule, meaning=meaning)
 
 
-def describe(finding: Finding, completeness: Completeness) -> str:
+def describe(finding: Finding, completeness: Completeness, lang: str = "en") -> str:
     """One sentence saying what a finding leaves out and why.
 
     Parameters
@@ -228,40 +234,36 @@ def describe(finding: Finding, completeness: Completeness) -> str:
         One of ``completeness.findings``.
     completeness : Completeness
         The assessment it belongs to (the year, the limit, the rules' meanings).
+    lang : str
+        ``"en"`` or ``"cy"`` (messages ``front.left_out.<kind>``).
 
     Returns
     -------
     str
     """
-    name, rules = finding.dataset, completeness.rules
-    quarantined = f"{finding.rows_quarantined:,} of {finding.rows_read:,} rows"
-    texts = {
-        "absent": f"{name}: absent, no file of it in the data; its part of the report is empty.",
-        "not_loaded": (
-            f"{name}: not loaded ({finding.rows_read:,} row(s) read; a file could not be read "
-            "or lacks a required column); its part of the report is empty."
-        ),
-        "no_rows": f"{name}: its files hold no data row; its part of the report is empty.",
-        "all_quarantined": (
-            f"{name}: all {quarantined} quarantined{_rule_text(finding, rules)}; its part of "
-            "the report is empty."
-        ),
-        "quarantined": (
-            f"{name}: {quarantined} ({percent(finding.share)}) quarantined, more than the "
-            f"run's limit of {percent(completeness.max_quarantined)}{_rule_text(finding, rules)}"
-            "; its figures rest on the other rows only."
-        ),
-        "no_rows_in_year": (
-            f"{name}: no row for {completeness.year}{_years_text(finding.years)}; its part of "
-            "the report is empty."
-        ),
-    }
-    return texts[finding.kind]
+    rows = label(
+        "front.left_out.rows",
+        lang,
+        quarantined=f"{finding.rows_quarantined:,}",
+        read=f"{finding.rows_read:,}",
+    )
+    return label(
+        f"front.left_out.{finding.kind}",
+        lang,
+        dataset=finding.dataset,
+        read=f"{finding.rows_read:,}",
+        rows=rows,
+        share=percent(finding.share, lang),
+        limit=percent(completeness.max_quarantined, lang),
+        rule=_rule_text(finding, completeness.rules, lang),
+        year=completeness.year,
+        years=_years_text(finding.years, lang),
+    )
 
 
-def banner(completeness: Completeness) -> list[str]:
+def banner(completeness: Completeness, lang: str = "en") -> list[str]:
     """The sentences of the banner every report of the year carries: one per finding.
 
     Empty when nothing is left out.
     """
-    return [describe(f, completeness) for f in completeness.findings]
+    return [describe(f, completeness, lang) for f in completeness.findings]

@@ -29,6 +29,7 @@ from nest_eval.reporting.sections import (
     distance,
     evidence,
     experiences,
+    front,
     implementation,
     outcomes,
     overview,
@@ -43,7 +44,7 @@ def _check_computed_with(results: YearResults, config: RunConfig) -> None:
 
     The settings compared are those the results depend on (:meth:`RunConfig.computation`).
     """
-    settings = config.parameters()
+    settings = config.results_parameters()
     computation = [k for k in config.computation() if k in settings]
     differ = [k for k in computation if results.parameters.get(k) != settings[k]]
     if differ:
@@ -105,8 +106,37 @@ class Report:
         return self.context.results
 
     def title(self) -> Block:
-        """The title, area, year and baseline, how small counts are shown, data left out."""
+        """The report's ``h1`` naming the area and year, and what a reader must know first.
+
+        The SYNTHETIC DATA banner on the demo data, the notice that the Welsh awaits review
+        (Welsh reports), the period, census date and baseline, how small counts are shown,
+        and what the year's data leaves out.
+        """
         return overview.title(self.context)
+
+    def title_text(self) -> str:
+        """The report's title as plain text, e.g. ``Gwent: NYTH/NEST evaluation 2025``."""
+        return front.title_text(self.context)
+
+    def front_matter(self) -> Block:
+        """Main points from the data, then about these statistics.
+
+        Period covered, publication date, statistics status, contact, licence, how to cite and
+        the revisions note.
+        """
+        return front.front_matter(self.context)
+
+    def main_points(self) -> Block:
+        """The clearest changes in the area, in plain words with their 95% intervals."""
+        return front.main_points(self.context)
+
+    def banners(self) -> Block | None:
+        """What a page without the title must say first; None when there is nothing to say.
+
+        The SYNTHETIC DATA banner on the demo data, the notice that the Welsh awaits review
+        (Welsh reports) and what the year's data leaves out (for the analysis notebooks).
+        """
+        return overview.banners(self.context)
 
     def left_out(self) -> Block | None:
         """What the year's data leaves out of the report, and why; None when nothing is."""

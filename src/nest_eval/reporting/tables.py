@@ -208,7 +208,7 @@ def controlled_for(results: YearResults, config: RunConfig) -> ControlledTables:
     The pipeline takes the decision when it computes the year and stores it with the results,
     so the reports of a run (each in its own kernel) share it instead of taking it again.
     """
-    settings = json.dumps(config.parameters(), sort_keys=True)
+    settings = json.dumps(config.results_parameters(), sort_keys=True)
     found = results.derived.get(("controlled_tables", settings))
     if found is None:
         found = controlled_tables(results, config)

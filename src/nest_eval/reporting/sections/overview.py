@@ -1,7 +1,9 @@
 """The report's title and its headline: distance travelled at a glance.
 
-The title carries, when the year's data leaves anything out (a dataset absent, or quarantined
-beyond the run's limit: :mod:`nest_eval.reporting.completeness`), a banner saying what and why.
+The title names the area and year (:mod:`~nest_eval.reporting.sections.front`) and carries the
+banners a reader must see first: SYNTHETIC DATA on the demo data, the Welsh awaiting review in
+a Welsh report and, when the year's data leaves anything out (a dataset absent, or quarantined
+beyond the run's limit: :mod:`nest_eval.reporting.completeness`), what and why.
 """
 
 from __future__ import annotations
@@ -12,14 +14,26 @@ import pandas as pd
 
 from nest_eval.domains.periods import period_end, period_start
 from nest_eval.reference.indicators import indicator
+from nest_eval.reference.messages import label
 from nest_eval.reporting.blocks import Block, Col, html_table, paragraph
 from nest_eval.reporting.completeness import assess, banner
 from nest_eval.reporting.context import Context
 from nest_eval.reporting.labels import value_label
 from nest_eval.reporting.readings import READINGS, reading
+from nest_eval.reporting.sections import front
 from nest_eval.reporting.sections.distance import VIEW, distance_view
+from nest_eval.reporting.sections.front import date_text
 
-__all__ = ["DOMAINS", "at_a_glance", "glance_table", "headline_table", "left_out", "title"]
+__all__ = [
+    "DOMAINS",
+    "at_a_glance",
+    "banners",
+    "distance_heading",
+    "glance_table",
+    "headline_table",
+    "left_out",
+    "title",
+]
 
 DOMAINS = ("implementation", "outcomes", "experiences", "access")
 """The domains of distance travelled, in report order."""
@@ -27,10 +41,13 @@ DOMAINS = ("implementation", "outcomes", "experiences", "access")
 
 def _period(ctx: Context) -> str:
     """The reporting period in words, from the run's settings."""
-    start = period_start(ctx.year, ctx.config.financial)
-    end = period_end(ctx.year, ctx.config.financial)
-    kind = "financial year" if ctx.config.financial else "calendar year"
-    return f"{kind}, {start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+    financial = ctx.config.financial
+    return label(
+        f"front.note.period.{'financial' if financial else 'calendar'}",
+        ctx.lang,
+        start=date_text(period_start(ctx.year, financial), ctx.lang),
+        end=date_text(period_end(ctx.year, financial), ctx.lang),
+    )
 
 
 def left_out(ctx: Context) -> Block | None:
@@ -40,10 +57,10 @@ def left_out(ctx: Context) -> Block | None:
     run's settings (:func:`nest_eval.reporting.completeness.banner`).
     """
     results = ctx.results
-    lines = banner(assess(results.accounting, results.data_years, ctx.config))
+    lines = banner(assess(results.accounting, results.data_years, ctx.config), ctx.lang)
     if not lines:
         return None
-    intro = "Data left out of this report: the figures resting on these datasets are incomplete."
+    intro = label("front.left_out.intro", ctx.lang)
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     return Block(
         f'<div class="left-out" role="note"><p><strong>{html.escape(intro)}</strong></p>'
@@ -52,26 +69,70 @@ def left_out(ctx: Context) -> Block | None:
     )
 
 
-def title(ctx: Context) -> Block:
-    """The report's title: area, period, baseline, how small counts are shown, data left out."""
+def _suppression(ctx: Context) -> str:
+    """How small counts are shown, from the run's disclosure settings."""
+    zeros = "_zeros" if ctx.config.disclosure.zeros else ""
+    return label(
+        f"front.note.suppression{zeros}",
+        ctx.lang,
+        threshold=ctx.threshold,
+        shorthand=ctx.shorthand,
+    )
+
+
+def distance_heading(ctx: Context) -> Block:
+    """The area, year, period, census date and baseline, and how small counts are shown."""
     scope = value_label("rpb", ctx.scope, ctx.lang)
-    base = f"; baseline {ctx.results.baseline_year}" if ctx.results.baseline_year else ""
-    zeros = ", zeros included," if ctx.config.disclosure.zeros else ""
-    suppression = (
-        f"Counts below {ctx.threshold} below Wales level{zeros} are suppressed and written "
-        f"{ctx.shorthand}."
+    baseline = ctx.results.baseline_year
+    base = label("front.note.baseline", ctx.lang, year=baseline) if baseline else ""
+    census = date_text(pd.Timestamp(ctx.results.census_date).date(), ctx.lang)
+    as_of = label("front.note.as_of", ctx.lang, census=census, baseline=base)
+    heading = label("front.note.heading", ctx.lang, area=scope, year=ctx.year)
+    note = label(
+        "front.note.reporting_year", ctx.lang, year=ctx.year, period=_period(ctx), as_of=as_of
     )
-    heading = Block(
-        f"<h2>{html.escape(scope)}: distance travelled, {ctx.year}</h2>"
-        f'<p class="note">Reporting year {ctx.year} ({_period(ctx)}), as of '
-        f"{ctx.census_date}{html.escape(base)}. "
-        "Every change is shown with its 95% interval where it has one. "
-        f"{html.escape(suppression)} Generated by nest-eval from the data contract's "
-        "datasets.</p>",
-        f"{scope}: distance travelled, {ctx.year}, as of {ctx.census_date}{base}\n{suppression}",
+    suppression = _suppression(ctx)
+    generated = label("front.note.generated", ctx.lang)
+    return Block(
+        f"<h2>{html.escape(heading)}</h2>"
+        f'<p class="note">{html.escape(note)} {html.escape(suppression)} '
+        f"{html.escape(generated)}</p>",
+        f"{heading}, {as_of}\n{suppression}",
     )
-    banner_block = left_out(ctx)
-    return heading if banner_block is None else heading + banner_block
+
+
+def _joined(parts: list[Block | None]) -> Block | None:
+    shown = [part for part in parts if part is not None]
+    if not shown:
+        return None
+    block = shown[0]
+    for part in shown[1:]:
+        block = block + part
+    return block
+
+
+def banners(ctx: Context) -> Block | None:
+    """The banners of a page without the title: synthetic data, Welsh awaiting review, left out."""
+    return _joined([front.synthetic_banner(ctx), front.review_notice(ctx), left_out(ctx)])
+
+
+def title(ctx: Context) -> Block:
+    """The report's title and what a reader must know first.
+
+    The ``h1`` naming the area and year, the SYNTHETIC DATA banner on the demo data, the
+    notice that the Welsh awaits review (Welsh reports), the period, census date and baseline
+    with how small counts are shown, and what the year's data leaves out.
+    """
+    rest = _joined(
+        [
+            front.synthetic_banner(ctx),
+            front.review_notice(ctx),
+            distance_heading(ctx),
+            left_out(ctx),
+        ]
+    )
+    heading = front.heading(ctx)
+    return heading if rest is None else heading + rest
 
 
 def _counts(part: pd.DataFrame) -> dict[str, int]:
@@ -130,25 +191,19 @@ def at_a_glance(ctx: Context) -> Block:
     (no value in one of the years) or suppressed (the change or its interval is withheld).
     """
     scope = value_label("rpb", ctx.scope, ctx.lang)
-    intro = paragraph(
-        f"{scope}, {ctx.year}: distance travelled since the baseline year in each domain. An "
-        "indicator counts as improved or worsened only where its 95% interval excludes no "
-        "change. A change without an interval (journey ratings, which are the RPBs' own "
-        "ratings; medians and counts) is counted as having no interval, not as a change, and "
-        "one whose change or interval is suppressed is counted as suppressed."
-    )
+    intro = paragraph(label("report.overview.glance_intro", ctx.lang, area=scope, year=ctx.year))
     shown = {key: value_label("reading", key, ctx.lang) for key in READINGS}
     shown["suppressed"] += f" ({ctx.shorthand})"
     readings = [Col(key, heading, "count_indicators") for key, heading in shown.items()]
     counts = html_table(
         glance_table(ctx),
         (
-            Col("domain", "Domain"),
-            Col("baseline", "Baseline year", "text"),
-            Col("indicators", "Indicators", "count_indicators"),
+            Col("domain"),
+            Col("baseline", label("report.overview.baseline_year", ctx.lang), "text"),
+            Col("indicators", None, "count_indicators"),
             *readings,
         ),
-        caption=f"Distance travelled at a glance: {scope}",
+        caption=label("report.overview.glance_caption", ctx.lang, area=scope),
         lang=ctx.lang,
     )
     headlines = headline_table(ctx)
@@ -159,8 +214,9 @@ def at_a_glance(ctx: Context) -> Block:
         + counts
         + html_table(
             headlines,
-            (*VIEW, Col("reading", "Reading", "text")),
-            caption=f"Distance travelled, headline indicators: {scope}",
+            (*VIEW, Col("reading", label("report.overview.reading", ctx.lang), "text")),
+            caption=label("report.overview.headline_caption", ctx.lang, area=scope),
             lang=ctx.lang,
+            download="distance_travelled",
         )
     )
