@@ -12,7 +12,7 @@ from nest_eval.reporting.context import Context
 from nest_eval.reporting.format import estimate_text, format_value
 from nest_eval.reporting.labels import row_label, value_label
 
-__all__ = ["VIEW", "change_by_rpb", "distance", "distance_view", "view_columns"]
+__all__ = ["change_by_rpb", "distance", "distance_view", "view_columns"]
 
 
 def view_columns(lang: str = "en") -> tuple[Col, ...]:
@@ -28,10 +28,6 @@ def view_columns(lang: str = "en") -> tuple[Col, ...]:
         Col("n"),
         Col("better_text", label("report.distance.better_if", lang), "text"),
     )
-
-
-VIEW = view_columns("en")
-"""The columns of a distance-travelled table in English (:func:`view_columns` for a language)."""
 
 
 def _baseline_text(value: object, year: object, key: str, lang: str) -> str:

@@ -21,7 +21,7 @@ from nest_eval.reporting.context import Context
 from nest_eval.reporting.labels import value_label
 from nest_eval.reporting.readings import READINGS, reading
 from nest_eval.reporting.sections import front
-from nest_eval.reporting.sections.distance import VIEW, distance_view
+from nest_eval.reporting.sections.distance import distance_view, view_columns
 from nest_eval.reporting.sections.front import date_text
 
 __all__ = [
@@ -214,7 +214,10 @@ def at_a_glance(ctx: Context) -> Block:
         + counts
         + html_table(
             headlines,
-            (*VIEW, Col("reading", label("report.overview.reading", ctx.lang), "text")),
+            (
+                *view_columns(ctx.lang),
+                Col("reading", label("report.overview.reading", ctx.lang), "text"),
+            ),
             caption=label("report.overview.headline_caption", ctx.lang, area=scope),
             lang=ctx.lang,
             download="distance_travelled",
