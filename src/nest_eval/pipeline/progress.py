@@ -54,7 +54,9 @@ class _BarCounter(_LineCounter):
         from tqdm import tqdm
 
         super().__init__(progress)
-        self.bar = tqdm(total=total, unit="notebook", file=sys.stderr, leave=False)
+        self.bar = tqdm(
+            total=total, unit="notebook", file=sys.stderr, leave=False, mininterval=0, miniters=1
+        )
 
     def advance(self, line: str) -> None:
         self.bar.write(line, file=self.progress.stream or sys.stdout)
