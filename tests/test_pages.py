@@ -52,7 +52,7 @@ def test_a_page_has_its_language_landmarks_and_a_table_of_contents():
     assert '<html lang="cy-GB">' in document
     body = document.split("<body>", 1)[1]
     assert body.lstrip().startswith('<a class="skip-link" href="#main">')
-    order = [body.index(tag) for tag in ("<header", "<nav", '<main id="main">', "<footer")]
+    order = [body.index(tag) for tag in ("<header", '<main id="main">', "<h1>", "<nav", "<footer")]
     assert order == sorted(order)
     pattern = r'class="twin" href="([^"]+)" hreflang="([^"]+)" lang="([^"]+)">([^<]+)<'
     twin = re.search(pattern, body)

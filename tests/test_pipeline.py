@@ -71,7 +71,7 @@ def test_the_run_publishes_the_contract_outputs(runs):
     national = pd.read_csv(year_dir / "tables" / "self_assessment_national.csv")
     assert list(national.columns) == ["element", "mean_rating", "n_rpbs"]
     html = files["national.html"].decode()
-    assert "<h2>Wales: distance travelled, 2025" in html
+    assert re.search(r"<h2 id=\"[^\"]+\">Wales: distance travelled, 2025", html)
     assert "import nest_eval" not in html and "load_results" not in html  # no code
 
 

@@ -53,7 +53,7 @@ header.page-header{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:cent
 border-bottom:1px solid #b1b4b6;padding:.6rem 0;margin-bottom:1rem}
 header.page-header .twin{margin-left:auto}
 header a,nav a,footer a,li>a,.downloads a{display:inline-block;min-height:24px;min-width:24px;
-padding:.15rem 0}
+padding:.15rem 0;vertical-align:top}
 nav.toc{border-left:4px solid #0b4f8a;padding:.2rem 1rem;margin:1rem 0;background:#f3f6f9}
 nav.toc .toc-title{font-weight:bold;margin:.4rem 0}
 nav.toc ol{margin:.2rem 0 .6rem;padding-left:1.4rem}nav.toc li{margin:.15rem 0}
@@ -233,6 +233,17 @@ def _contents(found: list[tuple[str, str]], lang: str) -> str:
     )
 
 
+def _with_contents(body: str, contents: str) -> str:
+    """The body with its table of contents after the title (the first ``h1``), else first."""
+    if not contents:
+        return body
+    end = body.find("</h1>")
+    if end < 0:
+        return f"{contents}\n{body}"
+    end += len("</h1>")
+    return f"{body[:end]}\n{contents}\n{body[end:]}"
+
+
 def _header(path: str, lang: str, languages: Sequence[str]) -> str:
     links = [
         f'<a href="{localised("index.html", lang)}">{html.escape(label("page.index", lang))}</a>'
@@ -271,9 +282,9 @@ def page(
 
     The page has ``<html lang>`` set for its language, a skip link, a ``<header>`` linking
     back to the index in the same language and to the twin page in each other language
-    published (``hreflang`` and ``lang`` set, its name in that language), a ``<nav>`` table
-    of contents of the body's ``h2`` sections (each given an id), the body in
-    ``<main id="main">`` and a ``<footer>``. Styles are inline (:data:`CSS`); nothing is
+    published (``hreflang`` and ``lang`` set, its name in that language), the body in
+    ``<main id="main">`` with a ``<nav>`` table of contents of its ``h2`` sections (each given
+    an id) after its title, and a ``<footer>``. Styles are inline (:data:`CSS`); nothing is
     fetched from anywhere. Every relative link, written relative to the year folder, is
     rebased for where the page is published (:func:`rebase`).
 
@@ -301,8 +312,9 @@ def page(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n"
         f'<a class="skip-link" href="#main">{html.escape(label("page.skip", lang))}</a>\n'
-        f"{_header(path, lang, languages)}\n{_contents(found, lang)}\n"
-        f'<main id="main">\n{body}\n</main>\n{_footer(lang)}\n</body>\n</html>\n'
+        f"{_header(path, lang, languages)}\n"
+        f'<main id="main">\n{_with_contents(body, _contents(found, lang))}\n</main>\n'
+        f"{_footer(lang)}\n</body>\n</html>\n"
     )
     return rebase(document, localised(path, lang))
 
