@@ -251,12 +251,14 @@ def test_a_failing_notebook_does_not_stop_the_others(tmp_path, capsys):
     )
     captured = capsys.readouterr()
     assert status == 1
-    assert "bad: ValueError: broken on purpose" in captured.err
-    failed = tmp_path / "build" / "2025" / "failed" / "bad.ipynb"
-    assert str(failed) in captured.err and failed.exists()
+    assert "bad [en]: ValueError: broken on purpose" in captured.err
+    assert "bad [cy]: ValueError: broken on purpose" in captured.err
+    for name in ("bad.ipynb", "bad.cy.ipynb"):
+        failed = tmp_path / "build" / "2025" / "failed" / name
+        assert str(failed) in captured.err and failed.exists()
     assert not (out / "2025" / "failed").exists()  # build state is never published
-    assert (out / "2025" / "good.html").exists()
-    assert not (out / "2025" / "bad.html").exists()
+    assert (out / "2025" / "good.html").exists() and (out / "2025" / "good.cy.html").exists()
+    assert not (out / "2025" / "bad.html").exists() and not (out / "2025" / "bad.cy.html").exists()
     executed = nbformat.read(out / "2025" / "notebooks" / "good.ipynb", as_version=4)
     assert executed.cells[-1].outputs[0]["text"].strip() == "2025"  # parameter injected
     assert "Not produced in this run" in (out / "2025" / "index.html").read_text()

@@ -180,6 +180,16 @@ def _compute(config: RunConfig, ingest_key: str, summary: RunSummary, progress: 
     return results_key
 
 
+def _figures_dir(lang: str) -> str:
+    """Where a notebook run in ``lang`` saves its figure files, relative to the year folder.
+
+    English figures under ``figures/``, each other language's under ``figures/<lang>/``: a
+    figure's file name does not yet say its language, and the two runs of a notebook, in
+    parallel, would otherwise write different text under one name.
+    """
+    return "figures" if lang == SOURCE_LANGUAGE else f"figures/{lang}"
+
+
 def _task_job(config: RunConfig, pipeline: Pipeline, task: Task, lang: str) -> dict[str, Any]:
     return {
         "notebook": str(task.notebook),
@@ -189,7 +199,7 @@ def _task_job(config: RunConfig, pipeline: Pipeline, task: Task, lang: str) -> d
         "title": task.title_in(lang),
         "parameters": {
             "settings": config.parameters(),
-            "figures_dir": "figures",
+            "figures_dir": _figures_dir(lang),
             **dict(task.parameters),
             "lang": lang,
         },
