@@ -68,8 +68,9 @@ lock: $(STAMP)
 		--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" \
 		--quiet $(LOCK_FLAGS) -o requirements.lock
 
-## Merge a changed English message source into the Welsh catalogue (changed entries are flagged)
+## Notebook markdown into the English messages, then merged into the Welsh (changes flagged)
 messages: $(STAMP)
+	$(BIN)/nest-eval messages
 	$(BIN)/pybabel update --input-file src/nest_eval/reference/locale/nest_eval.pot \
 		--output-dir src/nest_eval/reference/locale --domain nest_eval --locale cy --width 100
 

@@ -118,10 +118,20 @@ def test_as_of_fixes_the_census_date(demo_data):
     assert mid_year.parameters["as_of"] == "2025-06-30"
 
 
-def test_a_language_not_yet_published_is_refused_not_ignored(tmp_path, capsys):
-    from nest_eval.cli import main
+def test_both_languages_are_published_unless_the_run_chooses(tmp_path):
+    from nest_eval.cli import _parser, _run_config
 
-    status = main(["run", "--year", "2025", "--language", "en", "cy", "--out", str(tmp_path)])
-    assert status == 1
-    assert "published in English only so far" in capsys.readouterr().err
-    assert not any(tmp_path.iterdir())
+    pipeline = tmp_path / "p.toml"
+    pipeline.write_text("[settings]\n")
+
+    def languages(*options: str) -> tuple[str, ...]:
+        args = _parser().parse_args(
+            ["run", "--year", "2025", "--pipeline", str(pipeline), *options]
+        )
+        return _run_config(args).languages
+
+    assert languages() == ("en", "cy")
+    assert languages("--language", "en") == ("en",)
+    assert languages("--language", "cy") == ("cy",)
+    with pytest.raises(SystemExit):
+        languages("--language", "fr")

@@ -73,6 +73,10 @@ def test_the_run_publishes_the_contract_outputs(runs):
         "tables/outcomes_change.csv",
         "notebooks/national.ipynb",
         "notebooks/rpb/gwent.ipynb",
+        "national.cy.html",
+        "rpb/gwent.cy.html",
+        "notebooks/national.cy.ipynb",
+        "notebooks/rpb/gwent.cy.ipynb",
     ):
         assert name in files, name
     figures = [f for f in files if f.startswith("figures/")]
@@ -86,7 +90,7 @@ def test_the_run_publishes_the_contract_outputs(runs):
         for lang in languages:
             assert set(table_downloads(table, lang).values()) <= set(files), (table, lang)
     html = files["national.html"].decode()
-    assert "<h2>Wales: distance travelled, 2025" in html
+    assert re.search(r"<h2 id=\"[^\"]+\">Wales: distance travelled, 2025", html)
     assert "import nest_eval" not in html and "load_results" not in html  # no code
 
 
@@ -222,7 +226,12 @@ def test_unchanged_rerun_skips_every_step_and_changes_nothing(runs):
     lines = []
     config = config_for(year_dir.parent.parent, pipeline, rpbs=("Gwent",))
     summary = run_year(config, progress=lines.append)
-    assert [o.status for o in summary.outcomes] == ["skipped", "skipped"]
+    assert [(o.task.step, o.lang, o.status) for o in summary.outcomes] == [
+        ("national", "en", "skipped"),
+        ("national", "cy", "skipped"),
+        ("rpb", "en", "skipped"),
+        ("rpb", "cy", "skipped"),
+    ]
     assert not summary.ingest_ran and not summary.compute_ran
     assert published(year_dir) == before
     assert "ingest: unchanged, skipped" in lines
@@ -284,12 +293,14 @@ def test_a_failing_notebook_does_not_stop_the_others(tmp_path, capsys):
     )
     captured = capsys.readouterr()
     assert status == 1
-    assert "bad: ValueError: broken on purpose" in captured.err
-    failed = tmp_path / "build" / "2025" / "failed" / "bad.ipynb"
-    assert str(failed) in captured.err and failed.exists()
+    assert "bad [en]: ValueError: broken on purpose" in captured.err
+    assert "bad [cy]: ValueError: broken on purpose" in captured.err
+    for name in ("bad.ipynb", "bad.cy.ipynb"):
+        failed = tmp_path / "build" / "2025" / "failed" / name
+        assert str(failed) in captured.err and failed.exists()
     assert not (out / "2025" / "failed").exists()  # build state is never published
-    assert (out / "2025" / "good.html").exists()
-    assert not (out / "2025" / "bad.html").exists()
+    assert (out / "2025" / "good.html").exists() and (out / "2025" / "good.cy.html").exists()
+    assert not (out / "2025" / "bad.html").exists() and not (out / "2025" / "bad.cy.html").exists()
     executed = nbformat.read(out / "2025" / "notebooks" / "good.ipynb", as_version=4)
     assert executed.cells[-1].outputs[0]["text"].strip() == "2025"  # parameter injected
     assert "Not produced in this run" in (out / "2025" / "index.html").read_text()
@@ -354,7 +365,7 @@ def test_the_published_folder_holds_only_what_is_published(runs):
     tagged = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
     injected = tagged[0]
     assigned = {line.split(" = ")[0] for line in injected.source.splitlines() if " = " in line}
-    assert assigned == {"settings", "figures_dir", "rpb"}
+    assert assigned == {"settings", "figures_dir", "rpb", "lang"}
 
 
 def test_an_upgrade_of_python_or_a_package_reruns_every_step(tmp_path, monkeypatch):
@@ -376,3 +387,73 @@ def test_an_upgrade_of_python_or_a_package_reruns_every_step(tmp_path, monkeypat
     manifest = json.loads((config.year_dir() / "manifest.json").read_text())
     assert manifest["python"] == keys.environment()["python"]
     assert manifest["packages"]["pandas"] == pd.__version__
+
+
+PAGES = {"national.html": "national", "rpb/gwent.html": "rpb/gwent"}
+
+
+def _attributes(html: str, name: str) -> list[str]:
+    return re.findall(rf'\s{name}="([^"]*)"', html)
+
+
+def test_each_page_is_published_in_both_languages_linking_to_its_twin(runs):
+    from nest_eval.reference.messages import label
+
+    _, (year_dir, _) = runs
+    for english, output in PAGES.items():
+        depth = "../" * english.count("/")
+        for lang, twin, twin_lang in (("en", "cy", "cy-GB"), ("cy", "en", "en-GB")):
+            name = english if lang == "en" else english.replace(".html", ".cy.html")
+            html = (year_dir / name).read_text(encoding="utf-8")
+            own = {"en": "en-GB", "cy": "cy-GB"}[lang]
+            assert f'<html lang="{own}">' in html, name
+            twin_name = english if twin == "en" else english.replace(".html", ".cy.html")
+            assert (
+                f'<a class="twin" href="{depth}{twin_name}" hreflang="{twin_lang}" '
+                f'lang="{twin_lang}">{label("page.language", twin)}</a>'
+            ) in html, name
+            index = "index.html" if lang == "en" else "index.cy.html"
+            assert f'href="{depth}{index}">{label("page.index", lang)}</a>' in html, name
+            assert '<main id="main">' in html and "<footer" in html and "<nav" in html
+        executed = nbformat.read(year_dir / "notebooks" / f"{output}.cy.ipynb", as_version=4)
+        injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.tags)
+        assert 'lang = "cy"' in injected.source
+        stem = "national_report" if output == "national" else "rpb_report"
+        glance = next(c for c in executed.cells if "text:at_a_glance" in c.metadata.get("tags", []))
+        assert glance.source == label(f"notebook.{stem}.at_a_glance", "cy") == "## Cipolwg"
+    welsh = (year_dir / "rpb" / "gwent.cy.html").read_text(encoding="utf-8")
+    assert '<h2 id="Cipolwg">Cipolwg</h2>' in welsh or ">Cipolwg</h2>" in welsh
+    assert label("page.step.rpb", "cy", rpb="Gwent") in welsh  # the title
+
+
+def test_every_table_of_contents_entry_leads_to_a_heading_of_its_page(runs):
+    _, (year_dir, _) = runs
+    for path in year_dir.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        ids = _attributes(html, "id")
+        assert len(ids) == len(set(ids)), (path, sorted(i for i in ids if ids.count(i) > 1))
+        nav = re.search(r'<nav class="toc"[^>]*>(.*?)</nav>', html, re.S)
+        if path.name.startswith(("national", "gwent")):
+            assert nav and len(re.findall("<li>", nav.group(1))) >= 10, path
+        anchors = re.findall(r'href="#([^"]*)"', html)
+        assert anchors and set(anchors) <= set(ids), (path, set(anchors) - set(ids))
+        if nav:
+            headings = re.findall(r'<h2 id="([^"]+)"', html)
+            assert re.findall(r'href="#([^"]*)"', nav.group(1)) == headings, path
+
+
+def test_every_relative_link_of_every_page_resolves_to_a_published_file(runs):
+    _, (year_dir, _) = runs
+    pending = {"index.cy.html"}  # the Welsh index is written by the index page's own code
+    checked = 0
+    for path in year_dir.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        for link in _attributes(html, "href") + _attributes(html, "src"):
+            if re.match(r"^(#|[A-Za-z][A-Za-z0-9+.-]*:)", link):
+                continue
+            target = (path.parent / link.split("#")[0]).resolve()
+            assert target.is_relative_to(year_dir.resolve()), (path, link)
+            relative = target.relative_to(year_dir.resolve()).as_posix()
+            assert target.is_file() or relative in pending, (path, link)
+            checked += 1
+    assert checked > 20

@@ -24,6 +24,9 @@ Subcommands
     (as root too); options after ``--`` go to JupyterLab unchanged.
 ``notebooks [PATH ...]``
     Re-execute the committed notebooks in place on the demo data (their committed outputs).
+``messages [--check]``
+    Write the notebooks' markdown (their narrative) into the English message source
+    ``nest_eval.pot``, for translation; ``--check`` only says whether it is up to date.
 
 Exit status: 0 when every dataset present loaded; 1 when a dataset could not be loaded (or,
 with ``--strict``, when any row was quarantined), or when ``run`` refuses to publish (its data
@@ -140,9 +143,48 @@ def _run_config(args: argparse.Namespace):
     return RunConfig.from_sources(args.pipeline, given)
 
 
+def _rpb_names() -> dict[str, str]:
+    """Every RPB's English and Welsh name (folded for matching), to its canonical name."""
+    from nest_eval.reference.messages import label
+    from nest_eval.reference.vocabulary import RPB_NAMES, normalise_label
+
+    return {
+        normalise_label(label(f"rpb.{rpb}", lang)): label(f"rpb.{rpb}", lang)
+        for rpb in RPB_NAMES
+        for lang in LANGUAGES
+    }
+
+
+def _unknown_rpbs(names: Sequence[str]) -> list[str]:
+    """A message for each name in ``--rpb`` that is no RPB, with the closest names if any.
+
+    The suggestions come from :func:`difflib.get_close_matches` over the RPBs' English and
+    Welsh names.
+    """
+    import difflib
+
+    from nest_eval.reference.vocabulary import UnknownNameError, normalise_label, resolve_rpb
+
+    known = _rpb_names()
+    problems = []
+    for name in names:
+        try:
+            resolve_rpb(name)
+        except UnknownNameError as exc:
+            close = difflib.get_close_matches(normalise_label(name), known, n=3, cutoff=0.6)
+            hint = " or ".join(repr(known[c]) for c in close)
+            problems.append(f"--rpb {exc}" + (f"; did you mean {hint}?" if hint else ""))
+    return problems
+
+
 def _run(args: argparse.Namespace) -> int:
     from nest_eval.pipeline.runner import main_run
 
+    unknown = _unknown_rpbs(args.rpb or ())
+    if unknown:
+        for problem in unknown:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return main_run(_run_config(args))
     except NotADirectoryError as exc:
@@ -199,6 +241,24 @@ def _notebooks(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _messages(args: argparse.Namespace) -> int:
+    from importlib import resources
+
+    from nest_eval.pipeline.narrative import source_block, update_source
+    from nest_eval.pipeline.steps import load_pipeline
+
+    pot = Path(str(resources.files("nest_eval.reference") / "locale" / "nest_eval.pot"))
+    notebooks = sorted({step.notebook for step in load_pipeline(args.pipeline).steps})
+    if args.check:
+        current = source_block(notebooks) in pot.read_text(encoding="utf-8")
+        print(f"{pot}: notebook narrative {'up to date' if current else 'OUT OF DATE'}")
+        return EXIT_OK if current else EXIT_DATA
+    changed = update_source(pot, notebooks)
+    print(f"{pot}: notebook narrative of {len(notebooks)} notebook(s) "
+          f"{'written' if changed else 'unchanged'}")  # fmt: skip
+    return EXIT_OK
+
+
 def _run_options(run: argparse.ArgumentParser) -> None:
     """Options of ``run``: each setting of the run configuration (None: not given)."""
     run.add_argument("--year", type=int, required=True, help="reporting year")
@@ -252,7 +312,11 @@ def _run_options(run: argparse.ArgumentParser) -> None:
         help="TOML overrides of the reference data (measures figures, codings, locale, dates)",
     )
     run.add_argument(
-        "--language", nargs="+", choices=LANGUAGES, help="languages published (default en)"
+        "--language",
+        nargs="+",
+        choices=LANGUAGES,
+        help="languages published (default: en cy, English and Welsh, each page linking to "
+        "its twin)",
     )
     run.add_argument(
         "--max-quarantined",
@@ -337,6 +401,22 @@ def _parser() -> argparse.ArgumentParser:
     lab.set_defaults(jupyter=[])  # options after `--`, passed to JupyterLab (see main)
     notebooks = sub.add_parser("notebooks", help="re-execute the committed notebooks in place")
     notebooks.add_argument("paths", nargs="*", help="notebooks (default: notebooks/*.ipynb)")
+    messages = sub.add_parser(
+        "messages",
+        help="write the notebooks' markdown into the English message source (.pot)",
+        description="Each markdown cell of the notebooks the pipeline publishes, keyed by its "
+        "text:<name> tag, becomes "
+        "the message notebook.<stem>.<name> of nest_eval.pot, for a translator; `make "
+        "messages` then merges it into the Welsh catalogue.",
+    )
+    messages.add_argument(
+        "--pipeline",
+        default="pipelines/yearly.toml",
+        help="pipeline file whose notebooks are published (default pipelines/yearly.toml)",
+    )
+    messages.add_argument(
+        "--check", action="store_true", help="only check that the .pot is up to date"
+    )
     return parser
 
 
@@ -367,6 +447,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _lab(args)
         if args.command == "notebooks":
             return _notebooks(args)
+        if args.command == "messages":
+            return _messages(args)
     except (OSError, ValueError) as exc:
         # Configuration and file-system problems: a message, not a traceback.
         print(f"error: {exc}", file=sys.stderr)

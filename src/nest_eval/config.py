@@ -165,7 +165,8 @@ class RunConfig:
     reference_config : pathlib.Path or None
         An evaluator's overrides of the reference data (measures figures, codings).
     languages : tuple of str
-        Languages published.
+        Languages published (default English and Welsh): each report and analysis once per
+        language, each page linking to its twin.
     folders : Folders
         Where the run reads and writes.
     rpbs : tuple of str
@@ -206,7 +207,7 @@ class RunConfig:
     sd: str = "reference"
     disclosure: Disclosure = field(default_factory=Disclosure)
     reference_config: Path | None = None
-    languages: tuple[str, ...] = ("en",)
+    languages: tuple[str, ...] = LANGUAGES
     folders: Folders = field(default_factory=Folders)
     rpbs: tuple[str, ...] = ()
     jobs: int = 2

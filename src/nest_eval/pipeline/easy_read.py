@@ -55,5 +55,6 @@ def write_easy_read(results: YearResults, config: RunConfig, rpb: str | None, la
     """
     title, body = easy_read_page(Context(results, config, rpb=rpb, lang=lang))
     target = config.year_dir() / easy_read_name(rpb, lang)
-    atomic_write_text(target, page(title, body, lang=lang, style=CSS))
+    path = easy_read_name(rpb, "en")
+    atomic_write_text(target, page(title, body, lang, path, config.languages, style=CSS))
     return target

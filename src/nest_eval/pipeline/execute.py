@@ -1,5 +1,11 @@
 """Running one notebook with Papermill, in its own kernel, and publishing what it produced.
 
+A task runs once per language: the notebook receives the language as its ``lang`` parameter,
+and for a language other than English its markdown cells are first replaced by their
+translation (:func:`nest_eval.pipeline.narrative.translated`, in the build folder). Its page and
+executed notebook are published under the language's names
+(:func:`nest_eval.reporting.outputs.localised`: ``rpb/gwent.cy.html``).
+
 Each task runs in a worker process. The kernel is named explicitly and registered when missing
 (:func:`ensure_kernel`). The notebook's only parameters are the run's publishable settings and
 its grid values; the year's precomputed results reach the kernel through the environment
@@ -19,6 +25,7 @@ from typing import Any
 
 from nest_eval.domains.year import RESULTS_ENV
 from nest_eval.files import atomic_write_text
+from nest_eval.reporting.outputs import SOURCE_LANGUAGE, localised
 
 __all__ = ["ensure_kernel", "execute"]
 
@@ -66,15 +73,32 @@ def _failure(exc: Exception, scratch: Path, failed: Path, seconds: float) -> dic
     }
 
 
-def _publish(scratch: Path, year_dir: Path, stem: str, title: str) -> Path:
+def _source(job: dict[str, Any], build: Path, name: str) -> str:
+    """The notebook to execute: the committed one, or its copy in ``lang`` in the build folder."""
+    if job["lang"] == SOURCE_LANGUAGE:
+        return job["notebook"]
+    import nbformat
+
+    from nest_eval.pipeline.narrative import translated
+
+    notebook = Path(job["notebook"])
+    nb = translated(nbformat.read(notebook, as_version=4), notebook.stem, job["lang"])
+    source = build / "sources" / f"{name}.ipynb"
+    atomic_write_text(source, nbformat.writes(nb) + "\n")
+    return str(source)
+
+
+def _publish(scratch: Path, job: dict[str, Any]) -> Path:
     import nbformat
 
     from nest_eval.pipeline.publish import clean_notebook, notebook_html
 
+    year_dir, output, lang = Path(job["year_dir"]), job["output"], job["lang"]
     nb = clean_notebook(nbformat.read(scratch, as_version=4))
-    executed = year_dir / "notebooks" / f"{stem}.ipynb"
+    executed = year_dir / localised(f"notebooks/{output}.ipynb", lang)
     atomic_write_text(executed, nbformat.writes(nb) + "\n")
-    atomic_write_text(year_dir / f"{stem}.html", notebook_html(nb, title))
+    page = notebook_html(nb, job["title"], lang, f"{output}.html", job["languages"])
+    atomic_write_text(year_dir / localised(f"{output}.html", lang), page)
     scratch.unlink(missing_ok=True)
     return executed
 
@@ -85,9 +109,11 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
     Parameters
     ----------
     job : dict
-        ``notebook``, ``output`` (its stem under the year folder), ``title``, ``parameters``,
-        ``kernel``, ``year_dir`` (published folder), ``build_dir`` (build state) and
-        ``results`` (the stored results the kernel reads).
+        ``notebook``, ``output`` (its stem under the year folder, in the source language),
+        ``lang`` (the language published; its notebook parameter too), ``languages`` (every
+        language of the run, for the links to the twin pages), ``title`` (in ``lang``),
+        ``parameters``, ``kernel``, ``year_dir`` (published folder), ``build_dir`` (build
+        state) and ``results`` (the stored results the kernel reads).
 
     Returns
     -------
@@ -98,15 +124,16 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
     import papermill
 
     year_dir, build = Path(job["year_dir"]), Path(job["build_dir"])
-    stem = job["output"]
+    stem = localised(job["output"] + ".ipynb", job["lang"]).removesuffix(".ipynb")
     scratch = build / "executing" / f"{stem}.ipynb"
     scratch.parent.mkdir(parents=True, exist_ok=True)
     os.environ[RESULTS_ENV] = str(Path(job["results"]).resolve())
     start = time.perf_counter()
     try:
+        source = _source(job, build, stem)
         with _stderr_to(build / "logs" / f"{stem}.log"):
             papermill.execute_notebook(
-                job["notebook"],
+                source,
                 str(scratch),
                 parameters=job["parameters"],
                 kernel_name=job["kernel"],
@@ -118,7 +145,7 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
     except Exception as exc:  # the notebook failed: keep what it produced
         failed = build / "failed" / f"{stem}.ipynb"
         return _failure(exc, scratch, failed, time.perf_counter() - start)
-    executed = _publish(scratch, year_dir, stem, job["title"])
+    executed = _publish(scratch, job)
     (build / "failed" / f"{stem}.ipynb").unlink(missing_ok=True)
     return {
         "status": "ran",

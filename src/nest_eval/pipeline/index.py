@@ -267,6 +267,6 @@ def write_index(
         target = config.year_dir() / localised("index.html", lang)
         title = label("page.index.title", lang, year=config.year)
         body = index_body(config, tasks, available, failed, lang)
-        atomic_write_text(target, page(title, body, lang=lang))
+        atomic_write_text(target, page(title, body, lang, "index.html", config.languages))
         written.append(target)
     return written

@@ -11,6 +11,7 @@ from nest_eval.files import atomic_write_text
 from nest_eval.pipeline.keys import environment
 from nest_eval.pipeline.publish import file_manifest
 from nest_eval.pipeline.steps import Pipeline, Task
+from nest_eval.reporting.outputs import localised
 
 __all__ = ["write_manifest"]
 
@@ -20,6 +21,14 @@ def _read_json(path: Path) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def _outputs(task: Task, lang: str) -> list[str]:
+    """What a task publishes in ``lang``: its page and executed notebook."""
+    return [
+        localised(f"{task.output}.html", lang),
+        localised(f"notebooks/{task.output}.ipynb", lang),
+    ]
 
 
 def write_manifest(
@@ -32,8 +41,9 @@ def write_manifest(
     """Write ``manifest.json`` of the published year.
 
     It records the input files with their SHA-256 and row accounting, the run's publishable
-    settings, the code and package versions, every step and every published file with its
-    SHA-256. It names no folder of the machine that ran it, so it is the same wherever the run
+    settings (the languages published among them), the code and package versions, every step
+    with what it published in each language, and every published file with its SHA-256. It
+    names no folder of the machine that ran it, so it is the same wherever the run
     is made.
 
     Returns
@@ -66,6 +76,7 @@ def write_manifest(
                 "output": t.output,
                 "notebook": t.notebook.relative_to(pipeline.root).as_posix(),
                 "parameters": dict(t.parameters),
+                "outputs": {lang: _outputs(t, lang) for lang in config.languages},
             }
             for t in tasks
         ],

@@ -9,13 +9,15 @@ A run for year *Y* with a :class:`~nest_eval.config.RunConfig` does, in order:
 3. **compute** the year's results once (:func:`nest_eval.domains.year.compute_year`), stored
    under the build folder (``<build>/<Y>/``, never published), and publish the contract's
    tables, disclosure-controlled, under ``<reports>/<Y>/tables/``;
-4. run every **notebook** task of the pipeline file with Papermill, each in its own kernel
-   process, ``jobs`` at a time, and publish its executed notebook and HTML (no code). A task
-   whose notebook, parameters and inputs hash to the key its last successful run recorded is
-   skipped;
+4. run every **notebook** task of the pipeline file with Papermill, once per language of the
+   run (English and Welsh by default), each in its own kernel process, ``jobs`` at a time, and
+   publish its executed notebook and HTML page (no code) under that language's names
+   (``rpb/gwent.html``, ``rpb/gwent.cy.html``). A task whose notebook, parameters (its
+   language among them) and inputs hash to the key its last successful run in that language
+   recorded is skipped;
 5. write the **easy-read** pages for children and young people, for Wales and each RPB, in
    each language (:mod:`nest_eval.pipeline.easy_read`);
-6. write ``index.html`` and ``manifest.json``.
+6. write ``index.html`` (and its Welsh twin) and ``manifest.json``.
 
 ``<reports>/<Y>/`` holds only what is published: results, state, logs, executing and failed
 notebooks live under the build folder, and nothing published names it. A failing notebook does
@@ -43,8 +45,10 @@ from nest_eval.pipeline.gate import DataGateError, check_data
 from nest_eval.pipeline.index import write_index
 from nest_eval.pipeline.keys import key
 from nest_eval.pipeline.manifest import write_manifest
+from nest_eval.pipeline.progress import reporter, steps
 from nest_eval.pipeline.steps import Pipeline, Task, expand_tasks, load_pipeline
 from nest_eval.reporting.disclosure.protect import DisclosureError
+from nest_eval.reporting.outputs import SOURCE_LANGUAGE, localised
 
 __all__ = ["RunSummary", "TaskOutcome", "main_run", "run_year"]
 
@@ -60,6 +64,12 @@ class TaskOutcome:
     seconds: float = 0.0
     error: str = ""
     executed: str = ""
+    lang: str = SOURCE_LANGUAGE
+
+    @property
+    def label(self) -> str:
+        """The task and its language, for progress lines."""
+        return f"{self.task.label} [{self.lang}]"
 
 
 @dataclass
@@ -183,15 +193,23 @@ def _compute(config: RunConfig, ingest_key: str, summary: RunSummary, progress: 
     return results_key
 
 
-def _task_job(config: RunConfig, pipeline: Pipeline, task: Task) -> dict[str, Any]:
+FIGURES_DIR = "figures"
+"""Where the notebooks save figure files, relative to the year folder (a Welsh figure's file
+has ``.cy`` before its extension, so the two languages never write one file)."""
+
+
+def _task_job(config: RunConfig, pipeline: Pipeline, task: Task, lang: str) -> dict[str, Any]:
     return {
         "notebook": str(task.notebook),
         "output": task.output,
-        "title": task.title,
+        "lang": lang,
+        "languages": list(config.languages),
+        "title": task.title_in(lang),
         "parameters": {
             "settings": config.parameters(),
-            "figures_dir": "figures",
+            "figures_dir": FIGURES_DIR,
             **dict(task.parameters),
+            "lang": lang,
         },
         "kernel": pipeline.kernel,
         "year_dir": str(config.year_dir()),
@@ -200,35 +218,47 @@ def _task_job(config: RunConfig, pipeline: Pipeline, task: Task) -> dict[str, An
     }
 
 
-def _published(config: RunConfig, task: Task) -> list[Path]:
+def _published(config: RunConfig, task: Task, lang: str) -> list[Path]:
+    """What a task publishes in ``lang``: its page and its executed notebook."""
     year_dir = config.year_dir()
-    return [year_dir / f"{task.output}.html", year_dir / "notebooks" / f"{task.output}.ipynb"]
+    return [
+        year_dir / localised(f"{task.output}.html", lang),
+        year_dir / localised(f"notebooks/{task.output}.ipynb", lang),
+    ]
+
+
+Run = tuple[Task, str, Path, str, dict[str, Any]]
+"""A task to run in one language: the task, the language, its state file, key and job."""
 
 
 def _pending(
     config: RunConfig, pipeline: Pipeline, tasks: Sequence[Task], results_key: str,
     summary: RunSummary, progress: Progress,
-) -> list[tuple[Task, Path, str, dict[str, Any]]]:  # fmt: skip
-    """The tasks to run, with their state file, key and job; the others are skipped."""
+) -> list[Run]:  # fmt: skip
+    """The tasks to run in each language; the others are skipped."""
     pending = []
     for task in tasks:
-        job = _task_job(config, pipeline, task)
-        task_key = key(
-            {
-                "notebook": sha256_bytes(task.notebook.read_bytes()),
-                "parameters": job["parameters"],
-                "results": results_key,
-                "kernel": pipeline.kernel,
-            }
-        )
-        state = config.build_dir() / "state" / f"{task.output.replace('/', '__')}.json"
-        present = all(p.exists() for p in _published(config, task))
-        if not config.force and present and _read_json(state).get("key") == task_key:
-            summary.outcomes.append(TaskOutcome(task, "skipped"))
-            progress(f"  {task.label}: unchanged, skipped")
-            continue
-        state.unlink(missing_ok=True)
-        pending.append((task, state, task_key, job))
+        for lang in config.languages:
+            job = _task_job(config, pipeline, task, lang)
+            task_key = key(
+                {
+                    "notebook": sha256_bytes(task.notebook.read_bytes()),
+                    "parameters": job["parameters"],
+                    "title": job["title"],
+                    "languages": job["languages"],
+                    "results": results_key,
+                    "kernel": pipeline.kernel,
+                }
+            )
+            name = localised(f"{task.output}.json", lang).replace("/", "__")
+            state = config.build_dir() / "state" / name
+            present = all(p.exists() for p in _published(config, task, lang))
+            if not config.force and present and _read_json(state).get("key") == task_key:
+                summary.outcomes.append(TaskOutcome(task, "skipped", lang=lang))
+                progress(f"  {task.label} [{lang}]: unchanged, skipped")
+                continue
+            state.unlink(missing_ok=True)
+            pending.append((task, lang, state, task_key, job))
     return pending
 
 
@@ -243,20 +273,22 @@ def _run_notebooks(
     ensure_kernel(pipeline.kernel)
     total = len(pending)
     progress(f"running {total} notebook(s), {config.jobs} at a time")
+    counter = steps(progress, total)
     with ProcessPoolExecutor(max_workers=min(config.jobs, total)) as pool:
-        futures = {pool.submit(execute, job): (task, state, k) for task, state, k, job in pending}
+        futures = {pool.submit(execute, run[-1]): run for run in pending}
         for done, future in enumerate(as_completed(futures), start=1):
-            task, state, task_key = futures[future]
-            result = future.result()
-            outcome = TaskOutcome(task, **result)
+            task, lang, state, task_key, _ = futures[future]
+            outcome = TaskOutcome(task, lang=lang, **future.result())
             summary.outcomes.append(outcome)
             if outcome.status == "ran":
                 _write_json(state, {"key": task_key})
-                progress(f"  [{done}/{total}] {task.label}: done ({outcome.seconds:.1f} s)")
+                line = f"  [{done}/{total}] {outcome.label}: done ({outcome.seconds:.1f} s)"
             else:
-                for stale in _published(config, task):
+                for stale in _published(config, task, lang):
                     stale.unlink(missing_ok=True)
-                progress(f"  [{done}/{total}] {task.label}: FAILED ({outcome.error})")
+                line = f"  [{done}/{total}] {outcome.label}: FAILED ({outcome.error})"
+            counter.advance(line)
+    counter.close()
 
 
 def _clear_old_build_state(year_dir: Path) -> None:
@@ -286,8 +318,6 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
     ------
     NotADirectoryError
         When the raw-data folder does not exist.
-    ValueError
-        When the run asks for a language the reports are not yet published in.
     DataGateError
         When the data would leave the year's reports empty or incomplete (nothing published).
     DisclosureError
@@ -295,11 +325,6 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
     """
     if not config.folders.data.is_dir():
         raise NotADirectoryError(f"{config.folders.data}: no such folder")
-    if config.languages != ("en",):
-        raise ValueError(
-            f"languages {', '.join(config.languages)}: the reports are published in English "
-            "only so far (the labels are in both languages; the Welsh reports are not built)"
-        )
     pipeline = load_pipeline(config.pipeline)
     tasks = expand_tasks(pipeline, config.rpbs)
     summary = RunSummary(config.year, config.year_dir())
@@ -314,9 +339,13 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
         for rpb in easy_read_scopes(config):
             write_easy_read(results, config, rpb, lang)
     order = {t: i for i, t in enumerate(tasks)}
-    summary.outcomes.sort(key=lambda o: order[o.task])
-    failed = [o.task for o in summary.failed]
-    available = {t for t in tasks if all(p.exists() for p in _published(config, t))}
+    summary.outcomes.sort(key=lambda o: (order[o.task], config.languages.index(o.lang)))
+    failed = list(dict.fromkeys(o.task for o in summary.failed))
+    available = {
+        t
+        for t in tasks
+        if all(p.exists() for lang in config.languages for p in _published(config, t, lang))
+    }
     write_index(config, tasks, available, failed)
     write_manifest(config, pipeline, tasks, inputs, results_key[:16])
     return summary
@@ -335,7 +364,7 @@ def _report(summary: RunSummary, elapsed: float) -> int:
     for outcome in summary.failed:
         where = outcome.executed or "(no executed notebook)"
         print(
-            f"  {outcome.task.label}: {outcome.error}\n    executed notebook: {where}",
+            f"  {outcome.label}: {outcome.error}\n    executed notebook: {where}",
             file=sys.stderr,
         )
     return 1
@@ -350,11 +379,15 @@ def _refused(config: RunConfig, message: str, log_name: str) -> int:
     return 1
 
 
-def main_run(config: RunConfig) -> int:
-    """Entry point for ``nest-eval run`` (see :mod:`nest_eval.cli`): run, then summarise."""
+def main_run(config: RunConfig, progress: Progress | None = None) -> int:
+    """Entry point for ``nest-eval run`` (see :mod:`nest_eval.cli`): run, then summarise.
+
+    ``progress`` receives the run's events (default :func:`~nest_eval.pipeline.progress.reporter`:
+    a progress bar on a terminal, plain lines otherwise).
+    """
     started = time.perf_counter()
     try:
-        summary = run_year(config)
+        summary = run_year(config, progress or reporter())
     except DataGateError as error:
         return _refused(config, str(error), "data_gate.log")
     except DisclosureError as error:  # cells named by key, never values

@@ -3,16 +3,19 @@
 ``pipelines/yearly.toml`` declares, for each step, the notebook it runs, where its output is
 published and the grid of parameters it runs over (``grid = { rpb = "all" }``: once per RPB). Its
 ``[settings]`` table holds the project's defaults of the run configuration
-(:meth:`nest_eval.config.RunConfig.from_sources`).
+(:meth:`nest_eval.config.RunConfig.from_sources`). A step's title, in each language, is the
+catalogue entry ``page.step.<name>`` (``{rpb}`` in it is the RPB's name in that language); a
+step with no entry is titled by its ``title`` in the pipeline file, or its name.
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from nest_eval.reference.messages import label, messages
 from nest_eval.reference.vocabulary import RPB_NAMES, resolve_rpb, rpb_slug
 
 __all__ = ["Pipeline", "StepSpec", "Task", "expand_tasks", "load_pipeline"]
@@ -54,6 +57,20 @@ class Task:
         """Short name for progress lines."""
         extra = " ".join(value for _, value in self.parameters)
         return f"{self.step} {extra}".strip()
+
+    def title_in(self, lang: str) -> str:
+        """The task's title in ``lang``: the catalogue's ``page.step.<step>``, else ``title``.
+
+        >>> from pathlib import Path
+        >>> task = Task("rpb", "", Path("rpb_report.ipynb"), "rpb/gwent", (("rpb", "Gwent"),))
+        >>> task.title_in("cy")
+        'Gwerthusiad NYTH/NEST: adroddiad rhanbarthol Gwent'
+        """
+        key = f"page.step.{self.step}"
+        if key not in messages():
+            return self.title
+        values = {name: label(f"rpb.{value}", lang) for name, value in self.parameters}
+        return label(key, lang, **values)
 
     @property
     def is_report(self) -> bool:
@@ -137,4 +154,4 @@ def expand_tasks(pipeline: Pipeline, rpbs: Sequence[str] | None = None) -> list[
             tasks += _rpb_tasks(step, chosen)
         else:
             tasks.append(Task(step.name, step.title, step.notebook, step.output))
-    return tasks
+    return [replace(task, title=task.title_in("en")) for task in tasks]
