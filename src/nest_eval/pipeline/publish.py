@@ -68,6 +68,9 @@ figure{margin:1rem 0}img,svg,video{max-width:100%;height:auto}
 figcaption{font-size:.9rem;color:#444}.note{font-size:.9rem;color:#444}
 .flag{font-weight:bold}
 .left-out{border:2px solid #D55E00;background:#FFF4EC;padding:.2rem 1rem;margin:1rem 0}
+.synthetic{border:3px solid #7A2E00;background:#FFF4EC;padding:.2rem 1rem;margin:1rem 0}
+.synthetic strong{text-transform:uppercase;letter-spacing:.04em}
+.translation-review{border-left:4px solid #0072B2;background:#F0F4F8;padding:.4rem .8rem}
 a.anchor-link{display:none}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;max-width:100%}
 code{overflow-wrap:anywhere}
