@@ -36,14 +36,18 @@ class Prose(HTMLParser):
         self.figures: list[dict] = []
         self._open: list[str] = []
 
+    VOID = frozenset({"meta", "link", "br", "img", "hr", "input", "source", "wbr"})
+
     def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:  # no end tag: never on the stack
+            return
         attributes = dict(attrs)
         if tag == "figure":
             self.figures.append({"alt": None, "words": ""})
         if tag == "div" and attributes.get("role") == "img":
             self.figures[-1]["alt"] = attributes.get("aria-label")
             tag = "visual"
-        if tag in ("p", "li"):
+        if tag in ("p", "li") and "main" in self._open:  # the page's text, not its chrome
             self.blocks.append("")
         self._open.append(tag)
 
@@ -51,7 +55,7 @@ class Prose(HTMLParser):
         self._open.pop()
 
     def handle_data(self, data):
-        if "visual" in self._open or not self._open or self._open[-1] not in ("p", "li"):
+        if "visual" in self._open or "main" not in self._open or self._open[-1] not in ("p", "li"):
             return
         self.blocks[-1] += data
         if "figure" in self._open:
@@ -189,7 +193,8 @@ def _page_for(rows: list[dict], lang: str = "en") -> str:
     table = pd.DataFrame([{"rpb": "Wales", "item": None, "baseline_year": 2024, **r}
                           for r in rows], columns=columns)  # fmt: skip
     ctx = SimpleNamespace(lang=lang, scope="Wales", year=2025,
-                          tables=SimpleNamespace(distance=table))  # fmt: skip
+                          tables=SimpleNamespace(distance=table),
+                          results=SimpleNamespace(accounting={}))  # fmt: skip
     return easy_read_page(ctx)[1]
 
 

@@ -95,9 +95,13 @@ def test_the_index_links_every_page_of_its_language_and_nothing_else(year, name,
         or f == "manifest.json"
         or re.fullmatch(rf"[^.]+{re.escape(suffix)}\.(html|ipynb|ods|xlsx)", f)
     }
-    assert set(links.hrefs) == expected | {twin}
-    assert all((folder / href).is_file() for href in links.hrefs)
-    assert links.hrefs[0] == twin  # the twin link comes first, before the heading
+    files_linked = [h for h in links.hrefs if not h.startswith("#")]  # not the page's anchors
+    assert set(files_linked) == expected | {twin, name}  # the header links itself and its twin
+    assert all((folder / href).is_file() for href in files_linked)
+    assert files_linked[:2] == [name, twin]  # the header's links come first, before the heading
+    anchors = {h[1:] for h in links.hrefs if h.startswith("#")}
+    page = (folder / name).read_text(encoding="utf-8")
+    assert all(f'id="{anchor}"' in page for anchor in anchors)
 
 
 def test_the_index_says_it_in_its_language_with_plain_labels(year):
@@ -136,7 +140,7 @@ def test_a_column_with_no_file_is_left_out(tmp_path):
     for name in ("national.html", "rpb/gwent.html", "tables/access.csv"):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text("x")
-    (index,) = write_index(config, tasks, set(tasks), [])
+    index = write_index(config, tasks, set(tasks), [])[0]  # English, then Welsh
     text = index.read_text(encoding="utf-8")
     assert label("page.index.report", "en") in text
     for absent in ("page.index.easy", "page.index.notebook", "page.download.ods"):

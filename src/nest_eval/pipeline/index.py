@@ -25,7 +25,8 @@ from nest_eval.pipeline.publish import page
 from nest_eval.pipeline.steps import Task
 from nest_eval.reference.messages import HTML_LANG, label, messages
 from nest_eval.reference.vocabulary import RPB_NAMES, rpb_slug
-from nest_eval.reporting.outputs import localised, table_downloads, twin_language
+from nest_eval.reporting.outputs import localised, table_downloads
+from nest_eval.reporting.sections.front import synthetic_block
 
 __all__ = ["index_body", "write_index"]
 
@@ -187,6 +188,7 @@ def index_body(
     available: set[Task],
     failed: Sequence[Task],
     lang: str,
+    synthetic: bool = False,
 ) -> str:
     """The body of the index page in ``lang`` (what :func:`nest_eval.pipeline.publish.page` wraps).
 
@@ -202,6 +204,8 @@ def index_body(
         The tasks that failed in this run.
     lang : str
         The page's language.
+    synthetic : bool
+        Whether the run is on the demo data (the page then carries the SYNTHETIC DATA banner).
 
     Returns
     -------
@@ -209,10 +213,9 @@ def index_body(
         HTML.
     """
     year = _Year(config.year_dir(), lang, tuple(t for t in tasks if t in available))
-    twin = twin_language(lang)
     body = [
-        f"<p>{_a(localised('index.html', twin), label('page.index.language', twin), twin)}</p>",
         f"<h1>{html.escape(label('page.index.heading', lang, year=config.year))}</h1>",
+        synthetic_block(lang).html if synthetic else "",
         '<p class="note">'
         + html.escape(
             label(
@@ -242,7 +245,11 @@ def index_body(
 
 
 def write_index(
-    config: RunConfig, tasks: Sequence[Task], available: set[Task], failed: Sequence[Task]
+    config: RunConfig,
+    tasks: Sequence[Task],
+    available: set[Task],
+    failed: Sequence[Task],
+    synthetic: bool = False,
 ) -> list[Path]:
     """Write the index page of the published year in each language of the run.
 
@@ -256,6 +263,8 @@ def write_index(
         The tasks whose output is published.
     failed : sequence of Task
         The tasks that failed in this run.
+    synthetic : bool
+        Whether the run is on the demo data (the SYNTHETIC DATA banner).
 
     Returns
     -------
@@ -266,7 +275,7 @@ def write_index(
     for lang in config.languages:
         target = config.year_dir() / localised("index.html", lang)
         title = label("page.index.title", lang, year=config.year)
-        body = index_body(config, tasks, available, failed, lang)
+        body = index_body(config, tasks, available, failed, lang, synthetic)
         atomic_write_text(target, page(title, body, lang, "index.html", config.languages))
         written.append(target)
     return written

@@ -237,14 +237,16 @@ def _contents(found: list[tuple[str, str]], lang: str) -> str:
 
 
 def _with_contents(body: str, contents: str) -> str:
-    """The body with its table of contents after the title (the first ``h1``), else first."""
+    """The body with its table of contents before its first section (the first ``h2``).
+
+    What comes before it (the title, and banners such as SYNTHETIC DATA) stays first.
+    """
     if not contents:
         return body
-    end = body.find("</h1>")
-    if end < 0:
-        return f"{contents}\n{body}"
-    end += len("</h1>")
-    return f"{body[:end]}\n{contents}\n{body[end:]}"
+    start = body.find("<h2")
+    if start < 0:
+        return f"{body}\n{contents}"
+    return f"{body[:start]}{contents}\n{body[start:]}"
 
 
 def _header(path: str, lang: str, languages: Sequence[str]) -> str:

@@ -49,6 +49,7 @@ from nest_eval.pipeline.progress import reporter, steps
 from nest_eval.pipeline.steps import Pipeline, Task, expand_tasks, load_pipeline
 from nest_eval.reporting.disclosure.protect import DisclosureError
 from nest_eval.reporting.outputs import SOURCE_LANGUAGE, localised
+from nest_eval.reporting.sections.front import on_demo_data
 
 __all__ = ["RunSummary", "TaskOutcome", "main_run", "run_year"]
 
@@ -148,15 +149,32 @@ def _publish_tables(results: Any, config: RunConfig) -> None:
     tables = published_tables(results, config)
     for name, frame in tables.items():
         write_csv(frame, tables_dir / f"{name}.csv")
-    _publish_spreadsheets(tables, config)
 
 
-def _publish_spreadsheets(tables: dict, config: RunConfig) -> None:
-    """Each table as ODS and XLSX in each language published (GSS spreadsheet layout)."""
+def _publish_spreadsheets(config: RunConfig, results_key: str, progress: Progress) -> None:
+    """Each table as ODS and XLSX in each language published (GSS spreadsheet layout).
+
+    Written again when the results, the publication's settings (its date on the cover) or the
+    languages changed since they were last written; skipped otherwise.
+    """
     from nest_eval.reporting.spreadsheets import Source, write_spreadsheets
+    from nest_eval.reporting.tables import published_tables
 
-    source = Source(config.year, config.financial, config.disclosure.shorthand)
+    state = config.build_dir() / "spreadsheets_state.json"
+    wanted = key(
+        {"results": results_key, "publication": config.publication(), "languages": config.languages}
+    )
+    present = (config.year_dir() / "tables" / "distance_travelled.xlsx").exists()
+    if _read_json(state).get("key") == wanted and present and not config.force:
+        return
+    started = time.perf_counter()
+    tables = published_tables(stored_results(config), config)
+    source = Source(
+        config.year, config.financial, config.disclosure.shorthand, config.publication_date()
+    )
     write_spreadsheets(tables, config.year_dir(), source, config.languages)
+    _write_json(state, {"key": wanted})
+    progress(f"spreadsheets {config.year}: ODS and XLSX ({time.perf_counter() - started:.1f} s)")
 
 
 def _compute(config: RunConfig, ingest_key: str, summary: RunSummary, progress: Progress) -> str:
@@ -333,6 +351,7 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
     ingest_key = _ingest(config, inputs, summary, progress)
     check_data(config, progress)
     results_key = _compute(config, ingest_key, summary, progress)
+    _publish_spreadsheets(config, results_key, progress)
     _run_notebooks(config, pipeline, tasks, results_key, summary, progress)
     results = stored_results(config)
     for lang in config.languages:
@@ -346,7 +365,7 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
         for t in tasks
         if all(p.exists() for lang in config.languages for p in _published(config, t, lang))
     }
-    write_index(config, tasks, available, failed)
+    write_index(config, tasks, available, failed, on_demo_data(results.accounting))
     write_manifest(config, pipeline, tasks, inputs, results_key[:16])
     return summary
 

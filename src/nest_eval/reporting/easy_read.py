@@ -32,6 +32,7 @@ from nest_eval.reporting.context import Context
 from nest_eval.reporting.format import format_value
 from nest_eval.reporting.labels import value_label
 from nest_eval.reporting.readings import reading
+from nest_eval.reporting.sections.front import on_demo_data, synthetic_block
 
 __all__ = [
     "CSS",
@@ -359,8 +360,10 @@ def easy_read_page(ctx: Context) -> tuple[str, str]:
     changes = [f for f in found if f is not None]
     counts = Counter(how for _, how in changes)
     figures, hidden = _figures(rows, ctx.year, lang)
+    synthetic = on_demo_data(ctx.results.accounting)
     parts = [
         f"<h1>{_text(title)}</h1>",
+        synthetic_block(lang, "easy.synthetic").html if synthetic else "",
         _intro(rows, area, ctx.year, lang),
         _heading("easy.heading.changed", lang),
         _items([sentence for sentence, _ in changes])

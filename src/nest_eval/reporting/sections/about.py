@@ -317,10 +317,12 @@ _SETTING_WORDS = {
 
 def reproducibility(ctx: Context, run_id: str | None = None) -> Block:
     """Code version, run identifier, the run's settings and how to regenerate the report."""
+    results_settings = ctx.config.results_parameters()
     settings = [
         _t(ctx, "setting", setting=_t(ctx, f"setting.{name}"),
            value=setting_value(name, value, ctx.lang))
         for name, value in ctx.results.parameters.items()
+        if name in results_settings  # the publication's are stated in the front matter
     ]  # fmt: skip
     lines = [
         _t(ctx, "version", version=__version__, sha=code_fingerprint()[:16]),

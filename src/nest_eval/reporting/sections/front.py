@@ -51,9 +51,11 @@ __all__ = [
     "heading",
     "main_point_rows",
     "main_points",
+    "on_demo_data",
     "point_sentence",
     "review_notice",
     "synthetic_banner",
+    "synthetic_block",
     "title_text",
 ]
 
@@ -96,10 +98,20 @@ def synthetic_banner(ctx: Context) -> Block | None:
     The run is on the demo data when a file it ingested has the content of a committed demo
     file (:func:`nest_eval.demo.fingerprints.demo_files_in`), whatever its name.
     """
-    if not demo_files_in(ctx.results.accounting):
+    if not on_demo_data(ctx.results.accounting):
         return None
-    title = label("front.synthetic.heading", ctx.lang)
-    body = label("front.synthetic.text", ctx.lang)
+    return synthetic_block(ctx.lang)
+
+
+def on_demo_data(accounting: Mapping) -> bool:
+    """Whether a run's data includes the committed demo data (its accounting record)."""
+    return bool(demo_files_in(accounting))
+
+
+def synthetic_block(lang: str, key: str = "front.synthetic.text") -> Block:
+    """The SYNTHETIC DATA banner in ``lang``, its text the message ``key``."""
+    title = label("front.synthetic.heading", lang)
+    body = label(key, lang)
     return Block(
         f'<div class="synthetic" role="note"><p><strong>{html.escape(title)}</strong> '
         f"{html.escape(body)}</p></div>",
