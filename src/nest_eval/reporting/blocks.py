@@ -8,10 +8,14 @@ is its label and each cell is formatted by its unit (:mod:`nest_eval.reporting.f
 
 from __future__ import annotations
 
+import csv
 import html
+import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -22,7 +26,17 @@ from nest_eval.reporting.format import MISSING, format_value
 from nest_eval.reporting.labels import column_label, value_label
 from nest_eval.reporting.outputs import table_downloads
 
-__all__ = ["Block", "Col", "download_links", "figure", "heading", "html_table", "join", "paragraph"]
+__all__ = [
+    "Block",
+    "Col",
+    "download_links",
+    "figure",
+    "heading",
+    "html_table",
+    "inline_download",
+    "join",
+    "paragraph",
+]
 
 
 @dataclass(frozen=True)
@@ -114,6 +128,23 @@ def download_links(table: str, lang: str) -> str:
     return f'<p class="download">{html.escape(label("page.download", lang))} {links}</p>'
 
 
+def inline_download(caption: str, rows: Sequence[Sequence[str]], lang: str) -> str:
+    """A link downloading a table as it is shown (headings first) as CSV, held in the page.
+
+    For a table no published table holds (a view the report derives): the file is the page's
+    own text, so the page still loads nothing.
+    """
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    name = re.sub(r"[^a-z0-9]+", "-", caption.lower()).strip("-")[:60] or "table"
+    href = "data:text/csv;charset=utf-8," + quote(buffer.getvalue(), safe="")
+    shown = html.escape(label("page.download.csv", lang))
+    return (
+        f'<p class="download">{html.escape(label("page.download", lang))} '
+        f'<a href="{href}" download="{name}.csv">{shown}</a></p>'
+    )
+
+
 def html_table(
     frame: pd.DataFrame,
     columns: Sequence[Col],
@@ -135,7 +166,8 @@ def html_table(
         Language of headings and labels.
     download : str, optional
         The published table this one shows (its name under ``tables/``): links to its files
-        follow the table.
+        follow the table. Without one, the table as shown is downloadable as CSV
+        (:func:`inline_download`).
 
     Returns
     -------
@@ -145,9 +177,10 @@ def html_table(
     """
     headings = [c.heading or column_label(c.key, lang) for c in columns]
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headings)
-    rows_html, rows_text = [], []
+    rows_html, rows_text, rows_cells = [], [], []
     for record in frame.to_dict(orient="records"):
         texts = [_cell(c, record, lang) for c in columns]
+        rows_cells.append(texts)
         cells = [
             f"<td{_NUMERIC if _unit(c, record).kind != 'text' else ''}>{html.escape(text)}</td>"
             for c, text in zip(columns, texts, strict=True)
@@ -161,7 +194,11 @@ def html_table(
         f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>"
         + "".join(rows_html)
         + "</tbody></table></div>"
-        + (download_links(download, lang) if download else "")
+        + (
+            download_links(download, lang)
+            if download
+            else inline_download(caption, [headings, *rows_cells], lang)
+        )
     )
     text = "\n".join([caption, " | ".join(headings), *rows_text]).strip()
     return Block(table, text, (frame.reset_index(drop=True),))
