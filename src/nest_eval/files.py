@@ -15,10 +15,12 @@ Kept free of heavy imports so that checking whether anything changed stays fast.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import tempfile
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,10 +28,12 @@ if TYPE_CHECKING:  # imported lazily: pandas is slow to import
     import pandas as pd
 
 __all__ = [
+    "ZIP_TIME",
     "atomic_write",
     "atomic_write_bytes",
     "atomic_write_text",
     "code_fingerprint",
+    "reproducible_zip",
     "sha256_bytes",
     "sha256_file",
     "spreadsheet_safe",
@@ -165,3 +169,28 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     """
     text = spreadsheet_safe(frame).to_csv(index=False, lineterminator="\n")
     return atomic_write_text(path, text)
+
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+"""The time every entry of a reproducible archive records (the earliest a zip entry can)."""
+
+
+def reproducible_zip(archive: bytes, stored: Collection[str] = ()) -> bytes:
+    """A zip archive (XLSX, ODS) rewritten so that equal content gives equal bytes.
+
+    Every entry gets the same time (:data:`ZIP_TIME`) and permissions, in the archive's order;
+    entries named in ``stored`` are left uncompressed (an ODS file's ``mimetype``).
+    """
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(archive)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            fixed = zipfile.ZipInfo(entry.filename, date_time=ZIP_TIME)
+            fixed.compress_type = (
+                zipfile.ZIP_STORED if entry.filename in stored else zipfile.ZIP_DEFLATED
+            )
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(entry.filename))
+    return out.getvalue()

@@ -38,7 +38,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from nest_eval.files import atomic_write_bytes
+from nest_eval.files import atomic_write_bytes, reproducible_zip
 from nest_eval.reference.codings import VOCABULARIES, Vocabularies
 from nest_eval.reference.contract import (
     CONTRACT_VERSION,
@@ -89,7 +89,6 @@ FIXED_TIME = dt.datetime(2000, 1, 1)
 LAST_ROW = 1_048_576
 """Excel's last row: validation and formats cover every row under the header."""
 
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can record
 _CREATOR = "nest-eval"
 _RATE_AS_GIVEN = (0, 100)  # ingest reads a proportion 0-1 or a percentage 0-100
 _TEXT_KINDS = ("id", "text", "comment", "rpb", "element", "measure", "category", "yes_no")
@@ -482,21 +481,6 @@ def template_workbook(dataset: Dataset, vocabularies: Vocabularies = VOCABULARIE
     return book
 
 
-def _reproducible(archive: bytes) -> bytes:
-    """The archive rewritten with fixed entry times, so equal content gives equal bytes."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(archive)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for entry in source.infolist():
-            fixed = zipfile.ZipInfo(entry.filename, date_time=_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(entry.filename))
-    return out.getvalue()
-
-
 def template_bytes(dataset: Dataset, vocabularies: Vocabularies = VOCABULARIES) -> bytes:
     """The ``.xlsx`` bytes of a dataset's template; the same code gives the same bytes."""
     buffer = io.BytesIO()
@@ -504,7 +488,7 @@ def template_bytes(dataset: Dataset, vocabularies: Vocabularies = VOCABULARIES) 
     # keeps the workbook's own (FIXED_TIME).
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(template_workbook(dataset, vocabularies), archive).save()
-    return _reproducible(buffer.getvalue())
+    return reproducible_zip(buffer.getvalue())
 
 
 def write_templates(

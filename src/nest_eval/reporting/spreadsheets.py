@@ -48,7 +48,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from nest_eval.files import atomic_write_bytes, spreadsheet_safe
+from nest_eval.files import atomic_write_bytes, reproducible_zip, spreadsheet_safe
 from nest_eval.reference.indicators import COLUMNS, INDICATORS
 from nest_eval.reference.messages import HTML_LANG, LOCALES, label
 from nest_eval.reporting.labels import column_label, group_label, row_label, value_label
@@ -77,7 +77,6 @@ NOT_APPLICABLE = "[x]"
 FIXED_TIME = dt.datetime(2000, 1, 1)
 """Creation and modification time recorded in every spreadsheet (reproducible bytes)."""
 
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can record
 _CREATOR = "nest-eval"
 _ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
 _UNIT_COLUMN = "unit"
@@ -372,23 +371,6 @@ def book_of(name: str, frame: pd.DataFrame, source: Source, lang: str) -> Book:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _reproducible(archive: bytes, stored: Sequence[str] = ()) -> bytes:
-    """The archive rewritten with fixed entry times (``stored`` entries left uncompressed)."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(archive)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for entry in source.infolist():
-            fixed = zipfile.ZipInfo(entry.filename, date_time=_ZIP_TIME)
-            fixed.compress_type = (
-                zipfile.ZIP_STORED if entry.filename in stored else zipfile.ZIP_DEFLATED
-            )
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(entry.filename))
-    return out.getvalue()
-
-
 def xlsx_bytes(book: Book) -> bytes:
     """The ``.xlsx`` bytes of a book (Office Open XML, written by openpyxl)."""
     workbook = Workbook()
@@ -412,7 +394,7 @@ def xlsx_bytes(book: Book) -> bytes:
     # Workbook.save stamps the time of saving; the writer keeps the workbook's own (book.stamp)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()
-    return _reproducible(buffer.getvalue())
+    return reproducible_zip(buffer.getvalue())
 
 
 _NS = (
@@ -513,7 +495,7 @@ def ods_bytes(book: Book) -> bytes:
         archive.writestr("META-INF/manifest.xml", _ods_manifest())
         archive.writestr("meta.xml", _ods_meta(book))
         archive.writestr("content.xml", _ods_content(book))
-    return _reproducible(buffer.getvalue(), stored=("mimetype",))
+    return reproducible_zip(buffer.getvalue(), stored=("mimetype",))
 
 
 def write_spreadsheets(
