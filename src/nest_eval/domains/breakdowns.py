@@ -216,7 +216,8 @@ def breakdown(
 
 def _outcome_summary(group: pd.DataFrame, scope: pd.DataFrame) -> list[dict[str, object]]:
     """Outcomes of a group, for every measure and respondent with episodes in the area."""
-    measures = sorted(set(zip(scope["measure"], scope["respondent"], strict=True)))
+    pairs = scope[["measure", "respondent"]].drop_duplicates()
+    measures = sorted(pairs.itertuples(index=False, name=None))
     return _outcomes.indicator_records(group, measures)
 
 
