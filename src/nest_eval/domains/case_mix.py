@@ -172,7 +172,7 @@ def model_samples(
         kept = tuple(r for r in RPB_NAMES if paired.get(r, 0) >= min_paired_per_rpb)
         if not kept:
             continue
-        present = set(children["rpb"])
+        present = set(children["rpb"].unique())
         yield ModelSample(
             measure=str(measure),
             respondent=str(respondent),

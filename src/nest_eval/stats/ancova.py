@@ -308,7 +308,7 @@ def _case_mix(
 ) -> pd.Series | None:
     """The case mix's mean covariate row; None where it has a level the fit has not seen."""
     for name, known in levels.items():
-        if not set(case_mix[name].astype(str)) <= set(known):
+        if not set(case_mix[name].astype(str).unique()) <= set(known):
             return None
     columns, names = _covariate_columns(case_mix, covariates, levels)
     return pd.Series(columns.mean(axis=0), index=names)
