@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from nest_eval.config import RunConfig
 from nest_eval.reference.overrides import DEFAULT_REFERENCE, Reference
@@ -38,6 +39,9 @@ __all__ = [
     "save_results",
 ]
 
+
+BLAS_THREADS = 1
+"""Threads of the linear algebra (BLAS, LAPACK) while a year is computed."""
 
 RESULTS_ENV = "NEST_EVAL_RESULTS"
 """Environment variable naming the stored results a notebook's kernel reads (set by the
@@ -184,8 +188,18 @@ def compute_year(
     default baselines, and the episodes, reliable change, change summaries and ANCOVA models of
     the reporting cohort and the outcome baseline cohorts, and the reporting cohort's mixed
     models) and passed to every table built on it, so each model is fitted once.
+
+    Linear algebra runs on one thread (:data:`BLAS_THREADS`): the models have tens of columns,
+    so threads cost more than they save, above all on a machine shared with other work, and on
+    one thread the results do not depend on the number of cores (a threaded dot product sums
+    in an order that does, which moves the last bit of a standard error).
     """
-    config = config or RunConfig()
+    with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
+        return _compute_year(data, config or RunConfig())
+
+
+def _compute_year(data: LoadedData | Mapping[str, pd.DataFrame], config: RunConfig) -> YearResults:
+    """:func:`compute_year`, with the linear algebra's threads limited."""
     from nest_eval.domains.breakdowns import year_breakdowns
     from nest_eval.domains.case_mix import (
         ADJUSTED_CHANGE_SPECIFICATION,
