@@ -6,9 +6,9 @@ Subcommands
     Check a raw-data folder against the contract and print the accounting; writes nothing.
 ``ingest DIR --out DIR``
     Validate, then write typed Parquet, the quarantine and the accounting record.
-``demo-data DIR --seed N [--scale default|wales|small-rpb|random]``
+``demo-data DIR --seed N [--scale default|wales|small-rpb|random|N]``
     Write synthetic demo data for all six datasets, with its truth file (``random``: sizes
-    drawn from the seed).
+    drawn from the seed; a number: that many times ``wales``).
 ``data-dictionary [--out FILE]``
     Print (or write) the data dictionary generated from the contract.
 ``template DIR [--dataset NAME ...] [--force]``
@@ -78,6 +78,20 @@ def _validate(args: argparse.Namespace, write_to: str | None) -> int:
         print("--strict: quarantined rows are an error.", file=sys.stderr)
         return EXIT_DATA
     return EXIT_OK
+
+
+def _scale(text: str) -> str:
+    """A demo-data scale: a scale's name, or a multiplier of ``wales`` (checked here)."""
+    from nest_eval.demo.model import SCALE_NAMES, multiplier
+
+    try:
+        if text in SCALE_NAMES or multiplier(text) is not None:
+            return text
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not one of {', '.join(SCALE_NAMES)} nor a number"
+    )
 
 
 def _demo_data(args: argparse.Namespace) -> int:
@@ -365,10 +379,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
     demo.add_argument(
         "--scale",
-        choices=("default", "wales", "small-rpb", "random"),
+        type=_scale,
         default="default",
+        metavar="{default,wales,small-rpb,random,N}",
         help="data volume: small-rpb holds Powys to 3-12 people per group and year; random "
-        "draws mixed sizes from --seed",
+        "draws mixed sizes from --seed; a number N is N times wales (10: about 1,000,000 "
+        "children; 1 is wales)",
     )
     dictionary = sub.add_parser("data-dictionary", help="print the data dictionary")
     dictionary.add_argument("--out", help="write to this file instead of printing")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
@@ -37,6 +37,8 @@ __all__ = [
     "FOUNDATION_RATINGS",
     "JOURNEY_RATINGS",
     "MESSY_RPB_SHARE",
+    "MULTIPLIED_SCALE",
+    "MULTIPLIER_RANGE",
     "OUTCOME_MODELS",
     "PARAMETERS",
     "POPULATION_SHARE",
@@ -52,6 +54,8 @@ __all__ = [
     "OutcomeModel",
     "demo_scale",
     "model_text",
+    "multiplied_scale",
+    "multiplier",
     "random_scale",
     "read_model",
 ]
@@ -235,7 +239,8 @@ class DemoScale:
     Attributes
     ----------
     name : str
-        Scale name: a key of :data:`SCALES`, or :data:`RANDOM_SCALE`.
+        Scale name: a key of :data:`SCALES`, :data:`RANDOM_SCALE`, or ``wales x <factor>``
+        (:func:`multiplied_scale`).
     n_children : int
         Children (and young people) with outcome measures.
     experiences_per_year : int
@@ -436,13 +441,81 @@ def random_scale(seed: int) -> DemoScale:
     )
 
 
-def demo_scale(name: str, seed: int) -> DemoScale:
-    """The sizes of a scale: one of :data:`SCALES`, or the random scale of a seed.
+MULTIPLIED_SCALE = "wales"
+"""The scale a multiplier multiplies (``--scale 10``: ten times its sizes)."""
+
+MULTIPLIER_RANGE = (0.01, 100.0)
+"""The smallest and largest multiplier of :data:`MULTIPLIED_SCALE` (inclusive)."""
+
+_MULTIPLIED_SIZES = ("n_children", "experiences_per_year", "access_per_year", "training_later")
+
+
+def multiplier(name: str) -> float | None:
+    """The multiplier a scale name gives, or None when it is not a number.
 
     Parameters
     ----------
     name : str
-        One of :data:`SCALE_NAMES`.
+        A scale: a name of :data:`SCALE_NAMES`, or a positive number (``"10"``, ``"0.05"``).
+
+    Returns
+    -------
+    float or None
+
+    Raises
+    ------
+    ValueError
+        When the number is not within :data:`MULTIPLIER_RANGE`.
+    """
+    try:
+        value = float(name)
+    except (TypeError, ValueError):
+        return None
+    low, high = MULTIPLIER_RANGE
+    if not low <= value <= high:  # NaN and infinities too
+        raise ValueError(f"a scale multiplier must be from {low:g} to {high:g}, not {name!r}")
+    return value
+
+
+def multiplied_scale(factor: float) -> DemoScale:
+    """The :data:`MULTIPLIED_SCALE` scale with its sizes multiplied by ``factor``.
+
+    Each size (children, responses and requests per year, later learners) is multiplied and
+    rounded to the nearest whole number; the RPB weights and everything else are the scale's.
+    A factor of 1 is that scale itself (the same sizes and name, so the same files).
+
+    Parameters
+    ----------
+    factor : float
+        Positive multiplier (:data:`MULTIPLIER_RANGE`).
+
+    Returns
+    -------
+    DemoScale
+        Named ``wales`` for a factor of 1, otherwise ``wales x <factor>`` (``wales x 10``).
+
+    Examples
+    --------
+    >>> multiplied_scale(10).n_children, multiplied_scale(10).name
+    (1000000, 'wales x 10')
+    >>> multiplied_scale(1) == SCALES["wales"]
+    True
+    """
+    base = SCALES[MULTIPLIED_SCALE]
+    if factor == 1:
+        return base
+    sizes = {name: max(1, round(getattr(base, name) * factor)) for name in _MULTIPLIED_SIZES}
+    return replace(base, name=f"{MULTIPLIED_SCALE} x {factor:g}", **sizes)
+
+
+def demo_scale(name: str, seed: int) -> DemoScale:
+    """The sizes of a scale: one of :data:`SCALES`, the random scale of a seed, or a multiple.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`SCALE_NAMES`, or a positive number: that many times the ``wales`` scale
+        (:func:`multiplied_scale`; ``"1"`` is ``wales``).
     seed : int
         The seed of the data; used only by the ``random`` scale (:func:`random_scale`).
 
@@ -454,14 +527,19 @@ def demo_scale(name: str, seed: int) -> DemoScale:
     Raises
     ------
     ValueError
-        When the scale is unknown.
+        When the scale is unknown, or a multiplier out of :data:`MULTIPLIER_RANGE`.
     """
     if name == RANDOM_SCALE:
         return random_scale(seed)
+    factor = multiplier(name)
+    if factor is not None:
+        return multiplied_scale(factor)
     try:
         return SCALES[name]
     except KeyError:
-        raise ValueError(f"unknown scale {name!r}; choose one of {sorted(SCALE_NAMES)}") from None
+        raise ValueError(
+            f"unknown scale {name!r}; choose one of {sorted(SCALE_NAMES)} or a multiplier"
+        ) from None
 
 
 # --------------------------------------------------------------------------------------------
