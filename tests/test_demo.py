@@ -499,6 +499,56 @@ def test_command_line_offers_every_scale(tmp_path):
         demo.generate_demo_data(scale="tiny")
 
 
+# --------------------------------------------------------------------------------------------
+# Multiples of the Wales scale
+# --------------------------------------------------------------------------------------------
+
+
+def _csv_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_a_multiplier_gives_the_same_bytes_for_the_same_seed(tmp_path):
+    first, again, other = tmp_path / "first", tmp_path / "again", tmp_path / "other"
+    assert cli.main(["demo-data", str(first), "--seed", "4", "--scale", "0.02"]) == 0
+    assert cli.main(["demo-data", str(again), "--seed", "4", "--scale", "0.02"]) == 0
+    assert cli.main(["demo-data", str(other), "--seed", "5", "--scale", "0.02"]) == 0
+    assert _csv_bytes(first) == _csv_bytes(again)
+    assert _csv_bytes(first)["outcomes.csv"] != _csv_bytes(other)["outcomes.csv"]
+    truth = json.loads((first / "truth.json").read_text(encoding="utf-8"))
+    assert truth["scale"] == "wales x 0.02"
+    assert truth["sizes"]["n_children"] == 2_000
+
+
+def test_rows_grow_with_the_multiplier():
+    wales = demo.SCALES["wales"]
+    small, double = (demo.generate_demo_data(seed=8, scale=m) for m in ("0.02", "0.04"))
+    for data, factor in ((small, 0.02), (double, 0.04)):
+        assert data.outcomes["person_id"].nunique() == round(wales.n_children * factor)
+        assert len(data.experiences) == 2 * round(wales.experiences_per_year * factor)
+        assert len(data.access) == 2 * round(wales.access_per_year * factor)
+        assert data.truth["planted_problems"] == []
+    ratio = len(double.outcomes) / len(small.outcomes)
+    assert 1.8 < ratio < 2.2  # assessments per child do not depend on the size
+
+
+def test_a_multiplier_of_one_is_the_wales_scale():
+    assert demo.multiplied_scale(1) == demo.SCALES["wales"]
+    assert demo.demo_scale("1", seed=3) == demo.demo_scale("wales", seed=3)
+    ten = demo.demo_scale("10", seed=3)
+    assert (ten.n_children, ten.experiences_per_year) == (1_000_000, 150_000)
+    assert ten.rpb_weights == demo.SCALES["wales"].rpb_weights
+
+
+@pytest.mark.parametrize("given", ["0", "-2", "101", "nan", "inf"])
+def test_a_multiplier_out_of_range_is_refused(given, tmp_path, capsys):
+    with pytest.raises(ValueError, match=r"multiplier must be from 0\.01 to 100"):
+        demo.demo_scale(given, seed=1)
+    with pytest.raises(SystemExit):
+        cli._parser().parse_args(["demo-data", str(tmp_path), "--scale", given])
+    assert "multiplier must be" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("given", "wrong", "message"),
     [

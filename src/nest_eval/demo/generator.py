@@ -71,6 +71,8 @@ from nest_eval.demo.model import (
     THETA_MULTIPLIERS,
     DemoScale,
     OutcomeModel,
+    demo_scale,
+    multiplied_scale,
     random_scale,
 )
 
@@ -90,7 +92,9 @@ __all__ = [
     "DemoData",
     "DemoScale",
     "OutcomeModel",
+    "demo_scale",
     "generate_demo_data",
+    "multiplied_scale",
     "random_scale",
     "write_demo_data",
 ]
