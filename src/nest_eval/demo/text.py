@@ -71,10 +71,20 @@ def text_frame(
     missing = [c for c in names if c not in columns]
     if missing:
         raise KeyError(f"{name}: no values for {missing}")
-    data = {c: np.asarray(columns[c], dtype=object).astype(str) for c in names}
+    data = {c: _shared_text(np.asarray(columns[c], dtype=object).astype(str)) for c in names}
     if order is not None:
         data = {c: v[order] for c, v in data.items()}
-    return pd.DataFrame(data, columns=names, dtype=object)
+    return pd.DataFrame(data, columns=names, dtype=object, copy=False)
+
+
+def _shared_text(values: np.ndarray) -> np.ndarray:
+    """Text as an object array whose equal values are one string object.
+
+    A column of few distinct values (an RPB, a measure, a date) then takes a pointer per row
+    rather than a string per row, which keeps the largest data sets in memory.
+    """
+    codes, uniques = pd.factorize(values.astype(object), sort=False)
+    return np.asarray(uniques, dtype=object)[codes]
 
 
 def format_dates(dates: np.ndarray, uk: np.ndarray) -> np.ndarray:
