@@ -497,10 +497,13 @@ def change_per_year(
     lme4. J Stat Softw 67(1):1–48.
     """
     keys = ["person_id", "measure", "respondent"]
+    rows = outcomes[[*keys, "date", "score"]]
+    by_model = dict(iter(rows.groupby(["measure", "respondent"], sort=False, observed=True)))
     results = []
     for sample in model_samples(episode_table, cohort, min_children, min_paired_per_rpb):
         info = sample.children[[*keys, "rpb", "first_date"]]
-        data = outcomes[[*keys, "date", "score"]].merge(info, on=keys, how="inner")
+        assessments = by_model.get((sample.measure, sample.respondent), rows.iloc[:0])
+        data = assessments.merge(info, on=keys, how="inner")
         data["t"] = (data["date"] - data["first_date"]).dt.days / DAYS_PER_YEAR
         results.append(_fit_per_year(sample, data))
     return results
