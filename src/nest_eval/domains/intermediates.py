@@ -91,9 +91,10 @@ class YearIntermediates:
 
 def _years_by_rpb(frame: pd.DataFrame, years: pd.Series) -> dict[str, list[int]]:
     found = {
-        rpb: sorted({int(y) for y in years[frame["rpb"] == rpb].dropna()}) for rpb in RPB_NAMES
+        rpb: sorted({int(y) for y in years[frame["rpb"] == rpb].dropna().unique()})
+        for rpb in RPB_NAMES
     }
-    found[WALES] = sorted({int(y) for y in years.dropna()})
+    found[WALES] = sorted({int(y) for y in years.dropna().unique()})
     return found
 
 

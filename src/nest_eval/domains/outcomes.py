@@ -356,12 +356,16 @@ def _band_groups(sub: pd.DataFrame) -> dict[tuple[str | None, float | None], np.
     sex = sub["sex"].astype(object).where(sub["sex"].notna(), None).to_numpy()
     age = pd.to_numeric(sub["age0"], errors="coerce").to_numpy(dtype=float)
     # Bands use completed years: group by the whole year of age to look them up once.
-    whole = np.floor(age)
-    groups: dict[tuple[str | None, float | None], list[int]] = {}
-    for position, (s, a) in enumerate(zip(sex, whole, strict=True)):
-        key = (s, None if np.isnan(a) else float(a))
-        groups.setdefault(key, []).append(position)
-    return {k: np.asarray(v) for k, v in groups.items()}
+    sex_codes, sexes = pd.factorize(sex)  # -1: not recorded
+    age_codes, ages = pd.factorize(np.floor(age))
+    combined = (sex_codes + 1) * (len(ages) + 1) + (age_codes + 1)
+    order = np.argsort(combined, kind="stable")
+    keys, starts = np.unique(combined[order], return_index=True)
+    groups = {}
+    for key, positions in zip(keys, np.split(order, starts[1:]), strict=True):
+        s, a = divmod(int(key), len(ages) + 1)
+        groups[(sexes[s - 1] if s else None, float(ages[a - 1]) if a else None)] = positions
+    return groups
 
 
 def corc_categories(assessed: pd.DataFrame) -> pd.DataFrame:

@@ -132,5 +132,5 @@ def dataset_years(
         values = frame[column]
         if pd.api.types.is_datetime64_any_dtype(values):
             values = period_year(values, financial)
-        years[name] = sorted({int(y) for y in values.dropna()})
+        years[name] = sorted({int(y) for y in values.dropna().unique()})
     return years
