@@ -448,7 +448,8 @@ def _per_year_design(
     """
     rpb = data["rpb"].to_numpy()
     t = data["t"].to_numpy(dtype=float)
-    rows = covariates.loc[data["person_id"].to_numpy()].to_numpy()
+    # Every assessment is of a child of the covariates (an inner merge on the children).
+    rows = covariates.to_numpy()[covariates.index.get_indexer(data["person_id"].to_numpy())]
     centred = rows - covariates.to_numpy().mean(axis=0)
     columns = [(rpb == r).astype(float) for r in kept] + [(rpb == r) * t for r in kept]
     names = [f"rpb[{r}]" for r in kept] + [f"rpb[{r}]:t" for r in kept]
