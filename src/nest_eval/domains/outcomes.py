@@ -457,13 +457,14 @@ def change_summary(assessed: pd.DataFrame) -> pd.DataFrame:
     41:257–278.
     """
     frames = []
-    for rpb_value, scope in [
-        *((r, assessed[assessed["rpb"] == r]) for r in RPB_NAMES),
-        (WALES, assessed),
-    ]:
-        if scope.empty:
-            continue
-        for (measure, respondent), group in scope.groupby(["measure", "respondent"], sort=True):
+    by_rpb = dict(iter(assessed.groupby(["rpb", "measure", "respondent"], sort=True)))
+    wales = dict(iter(assessed.groupby(["measure", "respondent"], sort=True)))
+    for rpb_value in (*RPB_NAMES, WALES):
+        if rpb_value == WALES:
+            groups = wales
+        else:
+            groups = {key[1:]: group for key, group in by_rpb.items() if key[0] == rpb_value}
+        for (measure, respondent), group in groups.items():
             frames.append(
                 {
                     "rpb": rpb_value,
