@@ -37,6 +37,7 @@ What the reader decides, so that no row can hide:
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import errno
 import io
@@ -47,6 +48,7 @@ import stat
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -452,6 +454,9 @@ def _read_csv(name: str, data: bytes) -> RawTable:
         ) from None
     if "\x00" in text:
         raise ReadError(f"{name}: contains NUL bytes; it is not a CSV text file")
+    plain = _plain_table(name, text)
+    if plain is not None:
+        return plain
     records = list(_CsvScanner(text).records())
     table = _table_from_records(name, records)
     table.lines = _line_account(text, records, table)
@@ -462,6 +467,65 @@ def _read_csv(name: str, data: bytes) -> RawTable:
             f"({table.lines['total']} lines = {table.lines['header']} header + "
             f"{table.lines['rows']} rows + {within} within rows + {table.lines['blank']} blank)"
         )
+    return table
+
+
+def _plain_lines(text: str) -> list[str] | None:
+    """The lines of a CSV text that any reader splits alike, or None when it needs scanning.
+
+    That is a text with no quote and no line ending in a lone carriage return, whose first line
+    is a header of named cells, with no blank line (nothing but commas and spaces), and every
+    line of which has the header's number of fields.
+    """
+    if '"' in text or text.count("\r") != text.count("\r\n"):
+        return None
+    lines = text.replace("\r\n", "\n").split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the line ending of the last line
+    if len(lines) < 2:
+        return None
+    header = lines[0].split(",")
+    if not all(cell.strip() for cell in header):
+        return None
+    commas = len(header) - 1
+    if any(count != commas for count in map(str.count, lines, repeat(","))):
+        return None
+    if not all(line.replace(",", "").strip() for line in lines):
+        return None
+    return lines
+
+
+def _plain_table(name: str, text: str) -> RawTable | None:
+    """The table of a CSV text whose lines are plain (:func:`_plain_lines`), or None.
+
+    Such a text is what the careful reader (:class:`_CsvScanner`) reads as one row per line,
+    each line split at its commas, with nothing to quarantine and nothing to note. pandas' C
+    parser reads it so, with quoting off and nothing converted: the same cells, with the same row
+    numbers (the line numbers). A byte-order mark inside the text is left to the careful reader.
+    """
+    lines = _plain_lines(text) if "\ufeff" not in text else None
+    if lines is None:
+        return None
+    header = lines[0].split(",")
+    rows = len(lines) - 1
+    frame = pd.read_csv(
+        io.StringIO(text),
+        engine="c",
+        header=None,
+        skiprows=1,
+        names=range(len(header)),
+        dtype=object,
+        na_filter=False,
+        keep_default_na=False,
+        quoting=csv.QUOTE_NONE,
+        skip_blank_lines=False,
+    )
+    if len(frame) != rows:  # pragma: no cover - the lines were checked
+        return None
+    frame.index = pd.Index(range(2, rows + 2), name="row", dtype="int64")
+    table = RawTable(name, [cell.strip() for cell in header], frame)
+    frame.columns = table.headers
+    table.lines = {"total": len(lines), "header": 1, "blank": 0, "rows": rows, "within_rows": 0}
     return table
 
 
