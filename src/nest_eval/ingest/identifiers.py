@@ -21,6 +21,7 @@ integer exactly (``9.434765919E9``). An NHS number inside longer free text is fo
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -191,6 +192,24 @@ def is_nhs_number(value: object) -> bool:
     return digits is not None and nhs_check_digit(digits[:9]) == int(digits[9])
 
 
+_NOT_IN_A_NUMBER = frozenset(string.ascii_lowercase) - set("e" + "".join(NHS_PREFIXES))
+"""Latin letters that neither a prefix nor a number in scientific notation has."""
+
+
+def _may_be(value: object) -> bool:
+    """False for a value that :func:`is_nhs_number` cannot accept, told without normalising.
+
+    A value of fewer than ten characters has fewer than ten digits: only scientific notation
+    (``9.43E9``) can make it an NHS number, which needs an ``e`` and no Latin letter other than
+    those of a prefix (a letter stays a letter whatever the normalisation).
+    """
+    text = str(value)
+    if len(text) >= 10:
+        return True
+    lower = text.lower()
+    return "e" in lower and _NOT_IN_A_NUMBER.isdisjoint(lower)
+
+
 def looks_like_nhs_number(values: pd.Series) -> pd.Series:
     """Vectorised :func:`is_nhs_number` over a Series of cells (read as text).
 
@@ -204,7 +223,9 @@ def looks_like_nhs_number(values: pd.Series) -> pd.Series:
     pandas.Series of bool
         True where the cell denotes a valid NHS number; same index.
     """
-    found = [value for value in pd.unique(values.dropna()) if is_nhs_number(value)]
+    found = [
+        value for value in pd.unique(values.dropna()) if _may_be(value) and is_nhs_number(value)
+    ]
     return values.isin(found) if found else pd.Series(False, index=values.index)
 
 
