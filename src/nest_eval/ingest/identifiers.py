@@ -210,6 +210,17 @@ def _may_be(value: object) -> bool:
     return "e" in lower and _NOT_IN_A_NUMBER.isdisjoint(lower)
 
 
+def _candidates(values: pd.Series) -> list[object]:
+    """The distinct values of a column that :func:`_may_be` lets through, text columns at once."""
+    distinct = values.dropna().unique()
+    if not isinstance(values.dtype, pd.StringDtype):
+        return [value for value in distinct if _may_be(value)]
+    text = pd.Series(distinct, dtype=values.dtype)
+    letters = "".join(sorted(_NOT_IN_A_NUMBER))
+    scientific = text.str.contains("[eE]") & ~text.str.contains(f"[{letters}{letters.upper()}]")
+    return text[(text.str.len() >= 10) | scientific].tolist()
+
+
 def looks_like_nhs_number(values: pd.Series) -> pd.Series:
     """Vectorised :func:`is_nhs_number` over a Series of cells (read as text).
 
@@ -223,9 +234,7 @@ def looks_like_nhs_number(values: pd.Series) -> pd.Series:
     pandas.Series of bool
         True where the cell denotes a valid NHS number; same index.
     """
-    found = [
-        value for value in pd.unique(values.dropna()) if _may_be(value) and is_nhs_number(value)
-    ]
+    found = [value for value in _candidates(values) if is_nhs_number(value)]
     return values.isin(found) if found else pd.Series(False, index=values.index)
 
 

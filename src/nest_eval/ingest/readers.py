@@ -37,7 +37,6 @@ What the reader decides, so that no row can hide:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import errno
 import io
@@ -53,6 +52,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from nest_eval.files import sha256_file
 from nest_eval.ingest.templates import TEMPLATE_SHEETS
@@ -78,6 +79,11 @@ _QUOTED = re.compile(r'[^"]*(?:""[^"]*)*')
 _UNQUOTED = re.compile(r"[^,\r\n]*")
 _NEWLINE = re.compile(r"\r\n|\n|\r")
 _ROW_TEXT_LIMIT = 200
+_BLANK = (
+    ",\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""A comma and every character ``str.strip`` removes: a line of nothing else is blank."""
 
 
 class ReadError(Exception):
@@ -454,7 +460,7 @@ def _read_csv(name: str, data: bytes) -> RawTable:
         ) from None
     if "\x00" in text:
         raise ReadError(f"{name}: contains NUL bytes; it is not a CSV text file")
-    plain = _plain_table(name, text)
+    plain = _plain_table(name, text, data)
     if plain is not None:
         return plain
     records = list(_CsvScanner(text).records())
@@ -490,38 +496,41 @@ def _plain_lines(text: str) -> list[str] | None:
     commas = len(header) - 1
     if any(count != commas for count in map(str.count, lines, repeat(","))):
         return None
-    if not all(line.replace(",", "").strip() for line in lines):
+    if not all(map(str.strip, lines, repeat(_BLANK))):
         return None
     return lines
 
 
-def _plain_table(name: str, text: str) -> RawTable | None:
+def _plain_table(name: str, text: str, data: bytes) -> RawTable | None:
     """The table of a CSV text whose lines are plain (:func:`_plain_lines`), or None.
 
     Such a text is what the careful reader (:class:`_CsvScanner`) reads as one row per line,
-    each line split at its commas, with nothing to quarantine and nothing to note. pandas' C
-    parser reads it so, with quoting off and nothing converted: the same cells, with the same row
-    numbers (the line numbers). A byte-order mark inside the text is left to the careful reader.
+    each line split at its commas, with nothing to quarantine and nothing to note. Arrow's CSV
+    reader reads its bytes so, with quoting off and every cell kept as text: the same cells, with
+    the same row numbers (the line numbers). A byte-order mark inside the text is left to the
+    careful reader.
     """
     lines = _plain_lines(text) if "\ufeff" not in text else None
     if lines is None:
         return None
     header = lines[0].split(",")
-    rows = len(lines) - 1
-    frame = pd.read_csv(
-        io.StringIO(text),
-        engine="c",
-        header=None,
-        skiprows=1,
-        names=range(len(header)),
-        dtype=object,
-        na_filter=False,
-        keep_default_na=False,
-        quoting=csv.QUOTE_NONE,
-        skip_blank_lines=False,
+    names = [str(i) for i in range(len(header))]
+    read = pa_csv.read_csv(
+        io.BytesIO(data),
+        read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names),
+        parse_options=pa_csv.ParseOptions(
+            quote_char=False, escape_char=False, newlines_in_values=False, ignore_empty_lines=False
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
     )
-    if len(frame) != rows:  # pragma: no cover - the lines were checked
+    rows = len(lines) - 1
+    if read.num_rows != rows:  # pragma: no cover - the lines were checked
         return None
+    frame = read.to_pandas()
     frame.index = pd.Index(range(2, rows + 2), name="row", dtype="int64")
     table = RawTable(name, [cell.strip() for cell in header], frame)
     frame.columns = table.headers
