@@ -572,7 +572,9 @@ def _tables_alike(a, b):
         ("a,b\n1,2\n3\n", False),  # a short row
         ("a,b\n1,2,3\n", False),  # a field more
         ("a,,c\n1,2,3\n", False),  # an unnamed column
-        ("a,b\r1,2\r\n", False),  # a lone carriage return
+        ("a,b\r1,2\r\n3,4\n", True),  # line endings of every kind
+        ("a\n1\n\n2\n", False),  # a blank line in a file of one column
+        ("a,b\n1,2\n\x1c,\u3000\n", False),  # a line of blank fields, spaces of every kind
         ('a,b\n1,"2"\n', False),  # a quote
         ("a,b\n\ufeff1,2\n", False),  # a byte-order mark inside
         ("a,b\n", False),  # no data row
@@ -601,14 +603,19 @@ def test_plain_csv_of_random_unquoted_cells_is_read_as_the_careful_reader_reads_
 
     from nest_eval.ingest import readers
 
+    plain = []
+    fast = readers._plain_table
+    monkeypatch.setattr(readers, "_plain_table", lambda *a: plain.append(fast(*a)) or plain[-1])
     rng = random.Random(3)
-    pieces = ["a", "b c", "", " ", "\u00a0", "é", "1,5", "NA", "\t", "\u2028"]
-    for attempt in range(40):
+    pieces = ["a", " b c ", "é", "NA", "\u2028", "\u200b", "7", "x\u00a0y", "", " "]
+    odd = [["1,5"], ["\u00a0", "\t", "\x1c", "", ""], []]  # fields out of line, blank rows
+    for attempt in range(60):
+        cells = pieces + odd[attempt % 3]
         width = rng.randint(1, 5)
         lines = [",".join(f"h{i}" for i in range(width))] + [
-            ",".join(rng.choice(pieces) for _ in range(width)) for _ in range(rng.randint(1, 30))
+            ",".join(rng.choice(cells) for _ in range(width)) for _ in range(rng.randint(1, 12))
         ]
-        end = rng.choice(["\n", "\r\n"])
+        end = rng.choice(["\n", "\r\n", "\r"])
         path = tmp_path / f"t{attempt}.csv"
         path.write_bytes((end.join(lines) + rng.choice([end, ""])).encode())
         (quick,) = read_table(path)
@@ -616,3 +623,11 @@ def test_plain_csv_of_random_unquoted_cells_is_read_as_the_careful_reader_reads_
             patched.setattr(readers, "_plain_table", lambda *a: None)
             (careful,) = read_table(path)
         _tables_alike(quick, careful)
+    assert 15 <= sum(table is not None for table in plain) <= 45  # both readers were tried
+
+
+def test_a_blank_line_is_what_str_strip_leaves_empty():
+    from nest_eval.ingest import readers
+
+    spaces = {c for c in map(chr, range(0x110000)) if c.isspace()}
+    assert set(readers._BLANK) == spaces | {","}

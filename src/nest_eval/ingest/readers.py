@@ -47,12 +47,12 @@ import stat
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pa_compute
 import pyarrow.csv as pa_csv
 
 from nest_eval.files import sha256_file
@@ -84,6 +84,8 @@ _BLANK = (
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 """A comma and every character ``str.strip`` removes: a line of nothing else is blank."""
+_BLANK_CELL = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in _BLANK) + "]*$"
+"""A cell of nothing but those characters, for Arrow's regular expressions (RE2)."""
 
 
 class ReadError(Exception):
@@ -476,65 +478,70 @@ def _read_csv(name: str, data: bytes) -> RawTable:
     return table
 
 
-def _plain_lines(text: str) -> list[str] | None:
-    """The lines of a CSV text that any reader splits alike, or None when it needs scanning.
+def _plain_header(text: str) -> list[str] | None:
+    """The header of a CSV text with nothing for the careful reader to catch before it is read.
 
-    That is a text with no quote and no line ending in a lone carriage return, whose first line
-    is a header of named cells, with no blank line (nothing but commas and spaces), and every
-    line of which has the header's number of fields.
+    That is a text with no quote and no byte-order mark inside, whose first line is a header of
+    named cells followed by a line ending. None otherwise.
     """
-    if '"' in text or text.count("\r") != text.count("\r\n"):
+    if '"' in text or "\ufeff" in text:
         return None
-    lines = text.replace("\r\n", "\n").split("\n")
-    if lines[-1] == "":
-        lines.pop()  # the line ending of the last line
-    if len(lines) < 2:
+    end = _NEWLINE.search(text)
+    if end is None:
         return None
-    header = lines[0].split(",")
-    if not all(cell.strip() for cell in header):
-        return None
-    commas = len(header) - 1
-    if any(count != commas for count in map(str.count, lines, repeat(","))):
-        return None
-    if not all(map(str.strip, lines, repeat(_BLANK))):
-        return None
-    return lines
+    header = text[: end.start()].split(",")
+    return header if all(cell.strip() for cell in header) else None
+
+
+def _any_blank_row(read: pa.Table) -> bool:
+    """Whether a row of Arrow's reading holds nothing but spaces in every cell."""
+    blank = None
+    for column in read.columns:
+        cell = pa_compute.match_substring_regex(column, _BLANK_CELL)
+        blank = cell if blank is None else pa_compute.and_(blank, cell)
+    return bool(pa_compute.any(blank).as_py())
 
 
 def _plain_table(name: str, text: str, data: bytes) -> RawTable | None:
-    """The table of a CSV text whose lines are plain (:func:`_plain_lines`), or None.
+    """The table of a plain CSV text, or None when the careful reader must read it.
 
-    Such a text is what the careful reader (:class:`_CsvScanner`) reads as one row per line,
+    A plain text (:func:`_plain_header`) whose every line has the header's number of fields and
+    holds a value is what the careful reader (:class:`_CsvScanner`) reads as one row per line,
     each line split at its commas, with nothing to quarantine and nothing to note. Arrow's CSV
     reader reads its bytes so, with quoting off and every cell kept as text: the same cells, with
-    the same row numbers (the line numbers). A byte-order mark inside the text is left to the
-    careful reader.
+    the same row numbers (the line numbers). A line with another number of fields stops Arrow's
+    reader; a blank line (nothing but commas and spaces) is found after.
     """
-    lines = _plain_lines(text) if "\ufeff" not in text else None
-    if lines is None:
+    header = _plain_header(text)
+    if header is None:
         return None
-    header = lines[0].split(",")
     names = [str(i) for i in range(len(header))]
-    read = pa_csv.read_csv(
-        io.BytesIO(data),
-        read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names),
-        parse_options=pa_csv.ParseOptions(
-            quote_char=False, escape_char=False, newlines_in_values=False, ignore_empty_lines=False
-        ),
-        convert_options=pa_csv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()),
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    )
-    rows = len(lines) - 1
-    if read.num_rows != rows:  # pragma: no cover - the lines were checked
+    try:
+        read = pa_csv.read_csv(
+            io.BytesIO(data),
+            read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names),
+            parse_options=pa_csv.ParseOptions(
+                quote_char=False,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:  # a line without the header's number of fields
+        return None
+    rows = read.num_rows
+    if not rows or _any_blank_row(read):
         return None
     frame = read.to_pandas()
     frame.index = pd.Index(range(2, rows + 2), name="row", dtype="int64")
     table = RawTable(name, [cell.strip() for cell in header], frame)
     frame.columns = table.headers
-    table.lines = {"total": len(lines), "header": 1, "blank": 0, "rows": rows, "within_rows": 0}
+    table.lines = {"total": rows + 1, "header": 1, "blank": 0, "rows": rows, "within_rows": 0}
     return table
 
 
