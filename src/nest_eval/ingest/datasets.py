@@ -44,6 +44,7 @@ from nest_eval.ingest.readers import RawTable, ReadError, file_sha256, read_tabl
 from nest_eval.ingest.screening import FREE_TEXT_KINDS, mask, screen_columns
 from nest_eval.ingest.validation import RULES, parse_rows
 from nest_eval.reference.contract import CONTRACT_VERSION, DATASETS, Dataset, normalise_column_name
+from nest_eval.reference.distinct import row_groups
 from nest_eval.reference.overrides import DEFAULT_REFERENCE, Reference
 
 __all__ = [
@@ -314,11 +315,9 @@ def _ingest_dataset(dataset: Dataset, paths: list[Path], reference: Reference) -
     outcome.notes.extend(parsed.notes)
     outcome.readings = parsed.readings
     values = parsed.values
-    problems, bad = _with_conflicting_duplicates(dataset, parsed.problems, values)
-
-    clean = values.loc[~values.index.isin(bad)]
-    duplicated = clean.duplicated(keep="first")
-    outcome.duplicates = _duplicates_table(raw, clean, duplicated)
+    problems, bad, clean, groups = _with_conflicting_duplicates(dataset, parsed.problems, values)
+    duplicated = pd.Series(groups).duplicated(keep="first").set_axis(clean.index)
+    outcome.duplicates = _duplicates_table(raw, clean, duplicated, groups)
     outcome.accepted = _accepted_rows(raw, clean, duplicated)
     outcome.quarantine = _quarantine_table(dataset.name, raw, problems, bad, read_problems)
 
@@ -381,18 +380,23 @@ def _read_problems(table: RawTable) -> list[dict[str, object]]:
 
 def _with_conflicting_duplicates(
     dataset: Dataset, problems: pd.DataFrame, values: pd.DataFrame
-) -> tuple[pd.DataFrame, set[int]]:
+) -> tuple[pd.DataFrame, set[int], pd.DataFrame, np.ndarray]:
     """Add the conflicting duplicates among rows that passed every other rule to the problems.
 
-    Returns the problems and the rows to quarantine.
+    Returns the problems, the rows to quarantine, the clean rows (every other row) and their
+    groups of identical rows (:func:`~nest_eval.reference.distinct.row_groups`).
     """
     bad = set(problems["rid"].tolist())
     candidates = values.loc[~values.index.isin(bad)]
-    conflicts = _conflicting_rows(dataset, candidates)
+    groups = row_groups(candidates)
+    conflicts = _conflicting_rows(dataset, candidates, groups)
     if len(conflicts):
         problems = pd.concat([problems, conflicts], ignore_index=True)
         bad |= set(conflicts["rid"].tolist())
-    return problems, bad
+        keep = ~candidates.index.isin(conflicts["rid"])
+        candidates = candidates.loc[keep]
+        groups, _ = pd.factorize(groups[keep])
+    return problems, bad, candidates, groups.astype("int64")
 
 
 def _origin(raw: pd.DataFrame, rids: pd.Index | pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -401,13 +405,19 @@ def _origin(raw: pd.DataFrame, rids: pd.Index | pd.Series) -> tuple[np.ndarray, 
 
 
 def _duplicates_table(
-    raw: pd.DataFrame, clean: pd.DataFrame, duplicated: pd.Series
+    raw: pd.DataFrame, clean: pd.DataFrame, duplicated: pd.Series, groups: np.ndarray
 ) -> pd.DataFrame:
-    """The exact duplicates collapsed: where each came from, and the row kept in its place."""
-    kept_of = _kept_index(clean)
-    dups = clean.index[duplicated.to_numpy()]
+    """The exact duplicates collapsed: where each came from, and the row kept in its place.
+
+    ``groups`` numbers the groups of identical rows in order of first appearance
+    (:func:`~nest_eval.reference.distinct.row_groups`), so the rows not duplicated are the
+    groups' first rows, in group order.
+    """
+    repeated = duplicated.to_numpy()
+    first = clean.index[~repeated]
+    dups = clean.index[repeated]
     file, row = _origin(raw, dups)
-    kept_file, kept_row = _origin(raw, kept_of[dups])
+    kept_file, kept_row = _origin(raw, first[groups[repeated]])
     return pd.DataFrame({"file": file, "row": row, "kept_file": kept_file, "kept_row": kept_row})
 
 
@@ -451,34 +461,28 @@ def _quarantine_table(
     return quarantine.reset_index(drop=True)
 
 
-def _kept_index(clean: pd.DataFrame) -> pd.Series:
-    """For every row, the index of the first identical row (itself when first)."""
-    if clean.empty:
-        return pd.Series(dtype="int64")
-    groups = clean.groupby(list(clean.columns), dropna=False, sort=False).ngroup()
-    first = pd.Series(clean.index, index=clean.index).groupby(groups.to_numpy()).transform("first")
-    return pd.Series(first.to_numpy(), index=clean.index)
+def _conflicting_rows(dataset: Dataset, values: pd.DataFrame, groups: np.ndarray) -> pd.DataFrame:
+    """Rows sharing a key but differing elsewhere: every such row, as a problem.
 
-
-def _conflicting_rows(dataset: Dataset, values: pd.DataFrame) -> pd.DataFrame:
-    """Rows sharing a key but differing elsewhere: every such row, as a problem."""
+    ``groups`` are the rows' groups of identical rows
+    (:func:`~nest_eval.reference.distinct.row_groups`).
+    """
     key = [c for c in dataset.key if c in values]
     if not key or len(key) < len(dataset.key):
         return pd.DataFrame(columns=["rid", "column", "value", "rule", "message"])
-    scope = values
+    in_scope = values[key].notna().all(axis=1).to_numpy(dtype=bool, copy=True)
     if dataset.key_when is not None:
         column, wanted = dataset.key_when
-        scope = values.loc[(values[column] == wanted).fillna(False)]
-    scope = scope.dropna(subset=key)
+        in_scope &= (values[column] == wanted).fillna(False).to_numpy(dtype=bool)
+    scope = values.loc[in_scope]
     if scope.empty:
         return pd.DataFrame(columns=["rid", "column", "value", "rule", "message"])
-    distinct = scope.drop_duplicates()
-    counts = distinct.groupby(key, dropna=False).size()
-    conflicting_keys = counts[counts > 1].index
-    if len(conflicting_keys) == 0:
+    keys, rows = row_groups(scope[key]), groups[in_scope]
+    pairs = pd.unique(keys * (rows.max() + 1) + rows)  # the distinct rows of each key
+    conflicting = np.bincount(pairs // (rows.max() + 1), minlength=keys.max() + 1)[keys] > 1
+    if not conflicting.any():
         return pd.DataFrame(columns=["rid", "column", "value", "rule", "message"])
-    key_index = pd.MultiIndex.from_frame(scope[key]) if len(key) > 1 else pd.Index(scope[key[0]])
-    rows = scope.loc[key_index.isin(conflicting_keys)]
+    rows = scope.loc[conflicting]
     key_text = rows[key].astype(str).agg(" / ".join, axis=1)
     messages = pd.Series("", index=rows.index, dtype=object)
     for _, group in rows.groupby(key, dropna=False, sort=False):

@@ -199,15 +199,16 @@ _NOT_IN_A_NUMBER = frozenset(string.ascii_lowercase) - set("e" + "".join(NHS_PRE
 def _may_be(value: object) -> bool:
     """False for a value that :func:`is_nhs_number` cannot accept, told without normalising.
 
-    A value of fewer than ten characters has fewer than ten digits: only scientific notation
-    (``9.43E9``) can make it an NHS number, which needs an ``e`` and no Latin letter other than
-    those of a prefix (a letter stays a letter whatever the normalisation).
+    An ASCII value (which normalising leaves as it is) needs ten digits, or scientific notation
+    (``9.43E9``): an ``e`` and no Latin letter other than those of a prefix. A value with other
+    characters is always checked.
     """
     text = str(value)
-    if len(text) >= 10:
+    if not text.isascii():
         return True
     lower = text.lower()
-    return "e" in lower and _NOT_IN_A_NUMBER.isdisjoint(lower)
+    digits = sum(map(text.count, string.digits))
+    return digits >= 10 or ("e" in lower and _NOT_IN_A_NUMBER.isdisjoint(lower))
 
 
 def _candidates(values: pd.Series) -> list[object]:
@@ -218,7 +219,8 @@ def _candidates(values: pd.Series) -> list[object]:
     text = pd.Series(distinct, dtype=values.dtype)
     letters = "".join(sorted(_NOT_IN_A_NUMBER))
     scientific = text.str.contains("[eE]") & ~text.str.contains(f"[{letters}{letters.upper()}]")
-    return text[(text.str.len() >= 10) | scientific].tolist()
+    other = text.str.contains("[^\\x00-\\x7f]")
+    return text[other | (text.str.count("[0-9]") >= 10) | scientific].tolist()
 
 
 def looks_like_nhs_number(values: pd.Series) -> pd.Series:
