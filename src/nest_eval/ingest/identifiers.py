@@ -217,10 +217,19 @@ def _candidates(values: pd.Series) -> list[object]:
     if not isinstance(values.dtype, pd.StringDtype):
         return [value for value in distinct if _may_be(value)]
     text = pd.Series(distinct, dtype=values.dtype)
-    letters = "".join(sorted(_NOT_IN_A_NUMBER))
-    scientific = text.str.contains("[eE]") & ~text.str.contains(f"[{letters}{letters.upper()}]")
-    other = text.str.contains("[^\\x00-\\x7f]")
-    return text[other | (text.str.count("[0-9]") >= 10) | scientific].tolist()
+    return text[text.str.contains(_MAY_BE)].tolist()
+
+
+_MAY_BE = "|".join(
+    [
+        "[^\\x00-\\x7f]",  # a character beyond ASCII
+        "[0-9](?:[^0-9]*[0-9]){9}",  # ten digits
+        "^[^{0}]*[eE][^{0}]*$".format(  # an e, and no other letter than a prefix's
+            "".join(sorted(_NOT_IN_A_NUMBER)) + "".join(sorted(_NOT_IN_A_NUMBER)).upper()
+        ),
+    ]
+)
+"""What :func:`_may_be` lets through, as one regular expression."""
 
 
 def looks_like_nhs_number(values: pd.Series) -> pd.Series:

@@ -494,12 +494,18 @@ def _plain_header(text: str) -> list[str] | None:
 
 
 def _any_blank_row(read: pa.Table) -> bool:
-    """Whether a row of Arrow's reading holds nothing but spaces in every cell."""
-    blank = None
+    """Whether a row of Arrow's reading holds nothing but spaces in every cell.
+
+    Each column is only looked at in the rows whose earlier cells are all blank.
+    """
+    rows = None
     for column in read.columns:
-        cell = pa_compute.match_substring_regex(column, _BLANK_CELL)
-        blank = cell if blank is None else pa_compute.and_(blank, cell)
-    return bool(pa_compute.any(blank).as_py())
+        cells = column if rows is None else column.take(rows)
+        blank = pa_compute.indices_nonzero(pa_compute.match_substring_regex(cells, _BLANK_CELL))
+        rows = blank if rows is None else rows.take(blank)
+        if not len(rows):
+            return False
+    return True
 
 
 def _plain_table(name: str, text: str, data: bytes) -> RawTable | None:
