@@ -213,7 +213,8 @@ def _may_be(value: object) -> bool:
 
 def _candidates(values: pd.Series) -> list[object]:
     """The distinct values of a column that :func:`_may_be` lets through, text columns at once."""
-    distinct = values.dropna().unique()
+    distinct = pd.unique(values)
+    distinct = distinct[~pd.isna(distinct)]
     if not isinstance(values.dtype, pd.StringDtype):
         return [value for value in distinct if _may_be(value)]
     text = pd.Series(distinct, dtype=values.dtype)

@@ -172,14 +172,28 @@ class _Context:
         default_factory=lambda: {key: [] for key in READINGS}
     )
     orders: dict[str, _dates.FileOrder] = field(default_factory=dict)
+    date_parts: dict[str, tuple[pd.Series, pd.DataFrame]] = field(default_factory=dict)
+    """Each date column's values and their :func:`~nest_eval.ingest.dates.date_parts`."""
+    _groups: list[tuple[Locale, pd.Series]] | None = None
 
     def groups(self) -> Iterator[tuple[Locale, pd.Series]]:
         """Each locale in use, with the rows of the files written in it."""
-        by_locale: dict[Locale, list[str]] = {}
-        for source, locale in self.locales.items():
-            by_locale.setdefault(locale, []).append(source)
-        for locale, sources in by_locale.items():
-            yield locale, self.files.isin(sources)
+        if self._groups is None:
+            by_locale: dict[Locale, list[str]] = {}
+            for source, locale in self.locales.items():
+                by_locale.setdefault(locale, []).append(source)
+            self._groups = [
+                (locale, self.files.isin(sources)) for locale, sources in by_locale.items()
+            ]
+        yield from self._groups
+
+    def parts(self, column: str, given: pd.Series) -> pd.DataFrame:
+        """The :func:`~nest_eval.ingest.dates.date_parts` of a column's values, read once."""
+        known = self.date_parts.get(column)
+        if known is None or not known[0].equals(given):
+            known = given, _dates.date_parts(given)
+            self.date_parts[column] = known
+        return known[1]
 
 
 def _resolver(resolve: Callable[[str], str], given: pd.Series, blank: pd.Series) -> pd.Series:
@@ -218,13 +232,18 @@ def _to_number(
     plainly is counted.
     """
     shown = text if shown is None else shown
-    number = pd.Series(np.nan, index=text.index, dtype="float64")
-    rule = pd.Series(None, index=text.index, dtype=object)
-    how = pd.Series(None, index=text.index, dtype=object)
+    values = np.full(len(text), np.nan)
+    rules = np.full(len(text), None, dtype=object)
+    hows = np.full(len(text), None, dtype=object)
     for locale, rows in ctx.groups():
-        chosen = rows & ~blank
+        chosen = (rows & ~blank).to_numpy(dtype=bool)
         read = read_numbers(text[chosen], locale.decimal, locale.thousands)
-        number[chosen], rule[chosen], how[chosen] = read["value"], read["rule"], read["reading"]
+        values[chosen] = read["value"].to_numpy()
+        rules[chosen] = read["rule"].to_numpy()
+        hows[chosen] = read["reading"].to_numpy()
+    number = pd.Series(values, index=text.index, dtype="float64")
+    rule = pd.Series(rules, index=text.index, dtype=object)
+    how = pd.Series(hows, index=text.index, dtype=object)
     for key in NUMBER_RULES:
         ctx.problems.add(rule == key, col.name, shown, key, _NUMBER_MESSAGES[key])
     _count_numbers(col, how, shown, ctx)
@@ -387,7 +406,7 @@ def _date_orders(
         return {}
     counts = []
     for column in columns:
-        parts = _dates.date_parts(read[column])
+        parts = ctx.parts(column, read[column])
         found = _dates.evidence(parts).assign(slash_dates=parts["slash"])
         counts.append(found.astype(int).groupby(ctx.files.to_numpy()).sum())
     per_file = pd.concat(counts).groupby(level=0).sum()
@@ -482,7 +501,7 @@ _OTHER_ORDER = {
 
 def _parse_dates(col: Column, given: pd.Series, ctx: _Context) -> pd.Series:
     """The dates of a column, each file's slash dates read in the file's order."""
-    parts = _dates.date_parts(given)
+    parts = ctx.parts(col.name, given)
     month_first = _per_row(ctx, lambda o: o.order == "month-first")
     found = _dates.evidence(parts)
     other = found["day_first"].where(month_first, found["month_first"])
