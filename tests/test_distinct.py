@@ -46,3 +46,43 @@ def test_work_per_distinct_value_is_work_per_row():
     pd.testing.assert_series_equal(
         per_distinct(values, lambda s: s.str.upper()), values.str.upper()
     )
+
+
+def _conflicts_row_by_row(key, key_when, values):
+    """Conflicting rows as pandas finds them: distinct rows per key, in the key's scope."""
+    scope = values
+    if key_when is not None:
+        scope = values.loc[(values[key_when[0]] == key_when[1]).fillna(False)]
+    scope = scope.dropna(subset=key)
+    counts = scope.drop_duplicates().groupby(key, dropna=False).size()
+    many = counts[counts > 1].index
+    index = pd.MultiIndex.from_frame(scope[key]) if len(key) > 1 else pd.Index(scope[key[0]])
+    return sorted(scope.index[index.isin(many)])
+
+
+def test_conflicting_duplicates_are_the_rows_pandas_finds():
+    from types import SimpleNamespace
+
+    from nest_eval.ingest.datasets import _conflicting_rows, _key_and_row_groups
+
+    rng = np.random.default_rng(4)
+    for seed in range(20):
+        rows = 400
+        values = pd.DataFrame(
+            {
+                "rpb": pd.Series(rng.choice(["a", "b", "c"], rows), dtype="string"),
+                "year": pd.array(rng.integers(2023, 2025, rows), dtype="Int64"),
+                "rating": rng.integers(1, 3, rows).astype(float),
+                "level": pd.Series(rng.choice(["region", "project"], rows), dtype="string"),
+            },
+            index=rng.permutation(rows) * 3,
+        )
+        values.loc[rng.random(rows) < 0.05, "rpb"] = pd.NA
+        values.loc[rng.random(rows) < 0.05, "level"] = pd.NA
+        key_when = ("level", "region") if seed % 2 else None
+        key = ("rpb", "year") if seed % 3 else ("rpb",)
+        dataset = SimpleNamespace(key=key, key_when=key_when)
+        keys, groups = _key_and_row_groups(dataset, values)
+        found = _conflicting_rows(dataset, values, groups, keys)
+        assert sorted(found["rid"]) == _conflicts_row_by_row(list(key), key_when, values)
+        assert (groups == row_groups(values)).all()

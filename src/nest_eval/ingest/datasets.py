@@ -44,7 +44,7 @@ from nest_eval.ingest.readers import RawTable, ReadError, file_sha256, read_tabl
 from nest_eval.ingest.screening import FREE_TEXT_KINDS, mask, screen_columns
 from nest_eval.ingest.validation import RULES, parse_rows
 from nest_eval.reference.contract import CONTRACT_VERSION, DATASETS, Dataset, normalise_column_name
-from nest_eval.reference.distinct import row_groups
+from nest_eval.reference.distinct import column_codes, combine
 from nest_eval.reference.overrides import DEFAULT_REFERENCE, Reference
 
 __all__ = [
@@ -388,8 +388,8 @@ def _with_conflicting_duplicates(
     """
     bad = set(problems["rid"].tolist())
     candidates = values.loc[~values.index.isin(bad)]
-    groups = row_groups(candidates)
-    conflicts = _conflicting_rows(dataset, candidates, groups)
+    keys, groups = _key_and_row_groups(dataset, candidates)
+    conflicts = _conflicting_rows(dataset, candidates, groups, keys)
     if len(conflicts):
         problems = pd.concat([problems, conflicts], ignore_index=True)
         bad |= set(conflicts["rid"].tolist())
@@ -397,6 +397,23 @@ def _with_conflicting_duplicates(
         candidates = candidates.loc[keep]
         groups, _ = pd.factorize(groups[keep])
     return problems, bad, candidates, groups.astype("int64")
+
+
+def _key_and_row_groups(
+    dataset: Dataset, values: pd.DataFrame
+) -> tuple[np.ndarray | None, np.ndarray]:
+    """The rows' groups of equal keys (None without the whole key) and of identical rows.
+
+    Both are numbered in order of first appearance (:mod:`nest_eval.reference.distinct`); the
+    rows are grouped by key first, then by the other columns within each key.
+    """
+    codes = column_codes(values)
+    if not dataset.key or any(c not in codes for c in dataset.key):
+        return None, combine(list(codes.values()), len(values))
+    keys = combine([codes[c] for c in dataset.key], len(values))
+    rest = [codes[c] for c in codes if c not in dataset.key]
+    distinct_keys = int(keys.max()) + 1 if len(keys) else 0
+    return keys, combine([(keys, distinct_keys), *rest], len(values))
 
 
 def _origin(raw: pd.DataFrame, rids: pd.Index | pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -461,28 +478,33 @@ def _quarantine_table(
     return quarantine.reset_index(drop=True)
 
 
-def _conflicting_rows(dataset: Dataset, values: pd.DataFrame, groups: np.ndarray) -> pd.DataFrame:
+def _conflicting_rows(
+    dataset: Dataset, values: pd.DataFrame, groups: np.ndarray, keys: np.ndarray | None
+) -> pd.DataFrame:
     """Rows sharing a key but differing elsewhere: every such row, as a problem.
 
-    ``groups`` are the rows' groups of identical rows
-    (:func:`~nest_eval.reference.distinct.row_groups`).
+    ``groups`` are the rows' groups of identical rows and ``keys`` their groups of equal keys
+    (:func:`_key_and_row_groups`). Identical rows are all in the key's scope or all out of it,
+    so a key is conflicting when the rows in scope with it are of more than one group.
     """
-    key = [c for c in dataset.key if c in values]
-    if not key or len(key) < len(dataset.key):
+    if keys is None:
         return pd.DataFrame(columns=["rid", "column", "value", "rule", "message"])
+    key = list(dataset.key)
     in_scope = values[key].notna().all(axis=1).to_numpy(dtype=bool, copy=True)
     if dataset.key_when is not None:
         column, wanted = dataset.key_when
         in_scope &= (values[column] == wanted).fillna(False).to_numpy(dtype=bool)
-    scope = values.loc[in_scope]
-    if scope.empty:
+    if not in_scope.any():
         return pd.DataFrame(columns=["rid", "column", "value", "rule", "message"])
-    keys, rows = row_groups(scope[key]), groups[in_scope]
-    pairs = pd.unique(keys * (rows.max() + 1) + rows)  # the distinct rows of each key
-    conflicting = np.bincount(pairs // (rows.max() + 1), minlength=keys.max() + 1)[keys] > 1
+    key_of_group = np.zeros(groups.max() + 1, dtype="int64")
+    key_of_group[groups] = keys
+    group_in_scope = np.zeros(groups.max() + 1, dtype=bool)
+    group_in_scope[groups[in_scope]] = True
+    groups_per_key = np.bincount(key_of_group[group_in_scope], minlength=keys.max() + 1)
+    conflicting = in_scope & (groups_per_key[keys] > 1)
     if not conflicting.any():
         return pd.DataFrame(columns=["rid", "column", "value", "rule", "message"])
-    rows = scope.loc[conflicting]
+    rows = values.loc[conflicting]
     key_text = rows[key].astype(str).agg(" / ".join, axis=1)
     messages = pd.Series("", index=rows.index, dtype=object)
     for _, group in rows.groupby(key, dropna=False, sort=False):

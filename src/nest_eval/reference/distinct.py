@@ -14,7 +14,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-__all__ = ["per_distinct", "row_groups"]
+__all__ = ["column_codes", "combine", "per_distinct", "row_groups"]
 
 Result = TypeVar("Result", pd.Series, pd.DataFrame)
 
@@ -50,18 +50,68 @@ def per_distinct(values: pd.Series, func: Callable[[pd.Series], Result]) -> Resu
     return result
 
 
-def row_groups(frame: pd.DataFrame) -> np.ndarray:
-    """The group of identical rows each row belongs to, numbered in order of first appearance.
-
-    Rows are identical when equal in every column, a missing value equal to a missing value (as
-    :meth:`pandas.DataFrame.duplicated` compares them): each column is factorised and the codes
-    combined column by column (mixed radix), renumbered only when the next column would take
-    them past 64 bits, and once at the end.
+def column_codes(frame: pd.DataFrame) -> dict[str, tuple[np.ndarray, int]]:
+    """Each column's values numbered (missing values one number), with how many there are.
 
     Parameters
     ----------
     frame : pandas.DataFrame
-        The rows.
+        The rows (column names unique).
+
+    Returns
+    -------
+    dict of str to (numpy.ndarray, int)
+        Per column, a number per row and the count of distinct values, for :func:`combine`.
+    """
+    codes = {}
+    for column in frame.columns:
+        numbers, uniques = pd.factorize(frame[column], use_na_sentinel=False)
+        codes[column] = numbers.astype("int64"), len(uniques)
+    return codes
+
+
+def combine(codes: list[tuple[np.ndarray, int]], rows: int) -> np.ndarray:
+    """Groups of rows equal in every one of the columns whose :func:`column_codes` are given.
+
+    The codes are combined column by column (mixed radix), renumbered only when the next
+    column would take them past 64 bits, and once at the end.
+
+    Parameters
+    ----------
+    codes : list of (numpy.ndarray, int)
+        Some columns' codes.
+    rows : int
+        The number of rows.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        One group number per row, from 0, in order of first appearance.
+    """
+    groups = np.zeros(rows, dtype="int64")
+    bound = 1  # every group number is below it
+    for numbers, count in codes:
+        count = max(count, 1)
+        if bound * count >= _LIMIT:
+            groups, seen = pd.factorize(groups)
+            bound = len(seen)
+        groups = groups * count + numbers
+        bound *= count
+    groups, _ = pd.factorize(groups)
+    return groups.astype("int64")
+
+
+def row_groups(frame: pd.DataFrame) -> np.ndarray:
+    """The group of identical rows each row belongs to, numbered in order of first appearance.
+
+    Rows are identical when equal in every column, a missing value equal to a missing value (as
+    :meth:`pandas.DataFrame.duplicated` compares them): each column's values are numbered
+    (:func:`column_codes`) and the numbers combined (:func:`combine`).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The rows (column names unique).
 
     Returns
     -------
@@ -73,17 +123,7 @@ def row_groups(frame: pd.DataFrame) -> np.ndarray:
     >>> row_groups(pd.DataFrame({"a": [1, 2, 1, None], "b": ["x", "y", "x", None]}))
     array([0, 1, 0, 2])
     """
-    groups = np.zeros(len(frame), dtype="int64")
-    bound = 1  # every group number is below it
-    for column in range(frame.shape[1]):
-        codes, uniques = pd.factorize(frame.iloc[:, column], use_na_sentinel=False)
-        if bound * max(len(uniques), 1) >= _LIMIT:
-            groups, seen = pd.factorize(groups)
-            bound = len(seen)
-        groups = groups * len(uniques) + codes
-        bound *= max(len(uniques), 1)
-    groups, _ = pd.factorize(groups)
-    return groups.astype("int64")
+    return combine(list(column_codes(frame).values()), len(frame))
 
 
 _LIMIT = 2**62
