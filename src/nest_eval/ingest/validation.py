@@ -29,6 +29,7 @@ from nest_eval.reference import measures as _measures
 from nest_eval.reference import vocabulary
 from nest_eval.reference.codings import fold_series
 from nest_eval.reference.contract import DATE_ORDER_RULES, Column, Dataset
+from nest_eval.reference.distinct import per_distinct
 from nest_eval.reference.overrides import DEFAULT_REFERENCE, Reference
 from nest_eval.reference.reading import Locale
 
@@ -197,14 +198,18 @@ class _Context:
 
 
 def _resolver(resolve: Callable[[str], str], given: pd.Series, blank: pd.Series) -> pd.Series:
-    """Resolve the distinct non-blank values once; unknown names map to NA."""
-    mapping: dict[str, object] = {}
-    for value in pd.unique(given[~blank]):
-        try:
-            mapping[value] = resolve(value)
-        except (vocabulary.UnknownNameError, ValueError):
-            mapping[value] = pd.NA
-    return given.map(mapping).astype("string")
+    """Resolve the distinct non-blank values once; unknown names (and blanks) map to NA."""
+
+    def each(values: pd.Series) -> pd.Series:
+        resolved: list[object] = []
+        for value in values:
+            try:
+                resolved.append(pd.NA if pd.isna(value) else resolve(value))
+            except (vocabulary.UnknownNameError, ValueError):
+                resolved.append(pd.NA)
+        return pd.Series(resolved, dtype="string")
+
+    return per_distinct(given.mask(blank, pd.NA).astype("string"), each)
 
 
 _NUMBER_MESSAGES = {
@@ -462,29 +467,44 @@ def _record_order(order: _dates.FileOrder, ctx: _Context) -> None:
 
 
 def _parse_category(col: Column, given: pd.Series, blank: pd.Series, ctx: _Context) -> pd.Series:
-    """Canonical values of a ``category`` or ``yes_no`` column (``yes_no`` read as booleans)."""
+    """Canonical values of a ``category`` or ``yes_no`` column (``yes_no`` read as booleans).
+
+    Each distinct value is resolved, and counted when coded, once.
+    """
     vocab = ctx.reference.vocabularies[col.vocabulary or ""]
-    resolved = vocab.resolve_series(given.mask(blank, pd.NA))
+    codes, distinct = pd.factorize(given.mask(blank, pd.NA).astype("string"), use_na_sentinel=False)
+    values = pd.Series(distinct, dtype="string")
+    canonical = vocab.resolve_series(values)
+    resolved = canonical.take(codes).set_axis(given.index)
     unknown = resolved.isna() & ~blank
-    _count_codings(col, given, resolved, ctx)
+    _count_codings(col, values, canonical, np.bincount(codes, minlength=len(values)), ctx)
     if col.kind == "yes_no":
         ctx.problems.add(unknown, col.name, given, "bad_yes_no", RULES["bad_yes_no"])
-        return resolved.map({"yes": True, "no": False}, na_action="ignore").astype("boolean")
+        answers = canonical.map({"yes": True, "no": False}, na_action="ignore").astype("boolean")
+        return answers.take(codes).set_axis(given.index)
     ctx.problems.add(
         unknown, col.name, given, "not_allowed", f"must be one of {', '.join(vocab.values)}"
     )
     return resolved
 
 
-def _count_codings(col: Column, given: pd.Series, resolved: pd.Series, ctx: _Context) -> None:
-    """Count every value read as a canonical value it does not spell, by value and source."""
+def _count_codings(
+    col: Column, values: pd.Series, canonical: pd.Series, counts: np.ndarray, ctx: _Context
+) -> None:
+    """Count every value read as a canonical value it does not spell, by value and source.
+
+    ``values`` are a column's distinct values, ``canonical`` their canonical values and
+    ``counts`` the rows of each.
+    """
     vocab = ctx.reference.vocabularies[col.vocabulary or ""]
-    coded = resolved.notna() & (fold_series(given) != fold_series(resolved))
+    coded = (canonical.notna() & (fold_series(values) != fold_series(canonical))).to_numpy(
+        dtype=bool, na_value=False
+    )
     if not coded.any():
         return
-    pairs = pd.DataFrame({"from": given[coded], "to": resolved[coded]}).value_counts()
+    pairs = zip(values[coded], canonical[coded], counts[coded], strict=True)
     said = []
-    for (frm, to), count in sorted(pairs.items()):
+    for frm, to, count in sorted(pairs):
         source = vocab.source_of(frm)
         ctx.readings["codings"].append(
             {"column": col.name, "from": frm, "to": to, "count": int(count), "source": source}
