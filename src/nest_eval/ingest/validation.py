@@ -384,22 +384,26 @@ def _refuse_nhs_numbers(
 def _blank_missing(dataset: Dataset, stripped: pd.DataFrame, ctx: _Context) -> pd.DataFrame:
     """The contract columns' cells with each file's missing-value markers blanked, counted."""
     columns = [c.name for c in dataset.columns if c.name in stripped]
-    missing = pd.DataFrame(False, index=stripped.index, columns=columns)
-    for locale, rows in ctx.groups():
-        marked = stripped[columns].isin(list(locale.missing)).to_numpy()
-        missing |= marked & rows.to_numpy()[:, None]
+    groups = [(list(locale.missing), rows.to_numpy(dtype=bool)) for locale, rows in ctx.groups()]
+    read = stripped.copy(deep=False)
     counted = []
     for column in columns:
-        for value, count in stripped.loc[missing[column], column].value_counts().items():
+        missing = np.zeros(len(stripped), dtype=bool)
+        for markers, rows in groups:
+            missing |= stripped[column].isin(markers).to_numpy(dtype=bool) & rows
+        if not missing.any():
+            continue
+        for value, count in stripped.loc[missing, column].value_counts().items():
             record = {"column": column, "value": str(value), "count": int(count)}
             ctx.readings["missing"].append(record)
             counted.append(f"{column} {value!r} ({count})")
+        read[column] = stripped[column].mask(missing, "")
     if counted:
         ctx.notes.append(
             "read as missing (as R and SPSS write a missing value; Welsh 'na' is no): "
             + ", ".join(counted)
         )
-    return stripped.mask(missing.reindex(columns=stripped.columns, fill_value=False), "")
+    return read
 
 
 def _date_orders(
