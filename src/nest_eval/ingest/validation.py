@@ -658,19 +658,20 @@ def _check_scores(
                 )
             continue
         entry = catalogue[code]
-        values = score[rows]
-        bad = (values < entry.score_min) | (values > entry.score_max)
+        chosen = rows.to_numpy(dtype=bool)
+        values = score.to_numpy(dtype="float64")  # NaN compares False: never out of range
+        bad = chosen & ((values < entry.score_min) | (values > entry.score_max))
         problems.add(
-            bad.reindex(score.index, fill_value=False),
+            pd.Series(bad, index=score.index),
             "score",
             score_given,
             "out_of_range",
             f"{code} scores must be between {entry.score_min:g} and {entry.score_max:g}",
         )
         if entry.integer_scores:
-            fractional = values.notna() & (values != np.floor(values))
+            fractional = chosen & ~np.isnan(values) & (values != np.floor(values))
             problems.add(
-                fractional.reindex(score.index, fill_value=False),
+                pd.Series(fractional, index=score.index),
                 "score",
                 score_given,
                 "not_whole_number",
