@@ -24,7 +24,7 @@ import pandas as pd
 
 from nest_eval.ingest import dates as _dates
 from nest_eval.ingest.identifiers import WITHHELD, looks_like_nhs_number
-from nest_eval.ingest.numbers import NUMBER_RULES, read_numbers
+from nest_eval.ingest.numbers import NUMBER_RULES, read_number
 from nest_eval.reference import measures as _measures
 from nest_eval.reference import vocabulary
 from nest_eval.reference.codings import fold_series
@@ -238,33 +238,48 @@ def _to_number(
     """
     shown = text if shown is None else shown
     values = np.full(len(text), np.nan)
-    rules = np.full(len(text), None, dtype=object)
-    hows = np.full(len(text), None, dtype=object)
+    rules = np.zeros(len(text), dtype="int8")  # 0: read; i: NUMBER_RULES[i - 1]
+    hows = np.zeros(len(text), dtype="int8")  # 0: plainly; i: _READINGS_ORDER[i - 1]
     for locale, rows in ctx.groups():
         chosen = (rows & ~blank).to_numpy(dtype=bool)
-        read = read_numbers(text[chosen], locale.decimal, locale.thousands)
-        values[chosen] = read["value"].to_numpy()
-        rules[chosen] = read["rule"].to_numpy()
-        hows[chosen] = read["reading"].to_numpy()
+        codes, distinct = pd.factorize(text[chosen], use_na_sentinel=False)
+        read = [read_number(value, locale.decimal, locale.thousands) for value in distinct]
+        values[chosen] = np.array([r.value for r in read], dtype="float64")[codes]
+        rules[chosen] = np.array([_code(NUMBER_RULES, r.rule) for r in read], dtype="int8")[codes]
+        hows[chosen] = np.array([_code(_READINGS_ORDER, r.reading) for r in read], "int8")[codes]
+    for code, key in enumerate(NUMBER_RULES, start=1):
+        rule = pd.Series(rules == code, index=text.index)
+        ctx.problems.add(rule, col.name, shown, key, _NUMBER_MESSAGES[key])
+    _count_numbers(col, hows, shown, ctx)
+    bad = pd.Series(rules > 0, index=text.index)
     number = pd.Series(values, index=text.index, dtype="float64")
-    rule = pd.Series(rules, index=text.index, dtype=object)
-    how = pd.Series(hows, index=text.index, dtype=object)
-    for key in NUMBER_RULES:
-        ctx.problems.add(rule == key, col.name, shown, key, _NUMBER_MESSAGES[key])
-    _count_numbers(col, how, shown, ctx)
-    bad = rule.notna()
     return number.where(~bad), bad
 
 
-def _count_numbers(col: Column, how: pd.Series, shown: pd.Series, ctx: _Context) -> None:
-    """Count the numbers read other than plainly, by how, with an example of each."""
-    for reading, count in how.value_counts(sort=False).sort_index().items():
-        example = str(shown[how == reading].iloc[0])
+_READINGS_ORDER = tuple(sorted(_NUMBER_READINGS))
+"""How numbers are read other than plainly, in the order they are counted."""
+
+
+def _code(keys: tuple[str, ...], key: str | None) -> int:
+    """0 for None, else the 1-based place of ``key`` in ``keys``."""
+    return 0 if key is None else keys.index(key) + 1
+
+
+def _count_numbers(col: Column, hows: np.ndarray, shown: pd.Series, ctx: _Context) -> None:
+    """Count the numbers read other than plainly, by how, with an example of each.
+
+    ``hows`` codes how each value was read (:data:`_READINGS_ORDER`).
+    """
+    for code, reading in enumerate(_READINGS_ORDER, start=1):
+        rows = np.flatnonzero(hows == code)
+        if not len(rows):
+            continue
+        count, example = len(rows), str(shown.iloc[rows[0]])
         ctx.readings["numbers"].append(
-            {"column": col.name, "reading": reading, "count": int(count), "example": example}
+            {"column": col.name, "reading": reading, "count": count, "example": example}
         )
         ctx.notes.append(
-            f"{count} value(s) of {col.name} {_NUMBER_READINGS[str(reading)]} (e.g. {example!r})"
+            f"{count} value(s) of {col.name} {_NUMBER_READINGS[reading]} (e.g. {example!r})"
         )
 
 
