@@ -428,14 +428,17 @@ def _date_orders(
     columns = [c.name for c in dataset.columns if c.kind == "date" and c.name in read]
     if not columns:
         return {}
-    counts = []
+    files, sources = pd.factorize(ctx.files, sort=True)
+    kinds = ("day_first", "month_first", "ambiguous", "slash_dates")
+    per_file = np.zeros((len(kinds), len(sources)), dtype="int64")
     for column in columns:
         parts = ctx.parts(column, read[column])
         found = _dates.evidence(parts).assign(slash_dates=parts["slash"])
-        counts.append(found.astype(int).groupby(ctx.files.to_numpy()).sum())
-    per_file = pd.concat(counts).groupby(level=0).sum()
+        for i, kind in enumerate(kinds):
+            per_file[i] += np.bincount(files[found[kind].to_numpy()], minlength=len(sources))
     orders = {}
-    for source, row in per_file.iterrows():
+    for j, source in enumerate(sources):
+        row = pd.Series(per_file[:, j], index=kinds)
         if row["slash_dates"]:
             orders[str(source)] = _dates.decide_order(
                 str(source), ctx.locales[str(source)].dates, row
