@@ -20,6 +20,11 @@ What the reader decides, so that no row can hide:
   not allowed to swallow them: the row where the quote opens is quarantined
   (``unclosed_quote``) and reading resumes on the next line, so each following line is a row of
   its own. Fields have no size limit.
+- **A plain CSV file is read by Arrow.** A file with no quote, no byte-order mark after its
+  start, a header of named cells, every line with the header's number of fields and no blank
+  line is read by the careful reader as one row per line, each line split at its commas, with
+  nothing to quarantine: Arrow's CSV reader reads it so, with the same cells and row numbers.
+  Every other file is read by the careful reader, which finds what follows.
 - **A row must have the header's fields.** Fewer fields is ``short_row``; more (other than
   blank trailing fields) is ``ragged_row``; text after a closing quote is ``text_after_quote``.
 - **A column without a header is not read.** A column whose header cell is blank, or one more
