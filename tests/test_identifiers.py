@@ -537,3 +537,26 @@ def test_command_line_names_file_column_and_count_never_the_values(raw, tmp_path
     for path in (tmp_path / "processed").iterdir():
         for secret in [*NHS[:3], "jo@example.org"]:
             assert secret.encode() not in path.read_bytes(), path.name
+
+
+def test_looks_like_nhs_number_checks_every_value_it_must():
+    """The quick tests before normalising let through every value is_nhs_number accepts."""
+    import pandas as pd
+
+    from nest_eval.ingest import identifiers
+
+    rng = random.Random(5)
+    alphabet = [*"0123456789eE.+-_ ,:nhsNHSoumberPKk()'\"", "⑩", "\u00a0", "９", "Ｅ", "\u2212"]
+    alphabet += ["İ", "\u212a"]
+    values = ["".join(rng.choices(alphabet, k=rng.randint(0, 16))) for _ in range(30000)]
+    values += ["9434765919", "NHS no: 943.476.5919", "9.434765919E9", "nhs 9.434765919e9"]
+    values += ["９４３４７６５９１９", "943\u00a0476\u00a05919", "P9434765919x"]
+    accepted = {v for v in values if identifiers.is_nhs_number(v)}
+    assert len(accepted) >= 6
+    for dtype in ("string", "str", object):
+        column = pd.Series([*values, None], dtype=dtype)
+        through = set(identifiers._candidates(column))
+        assert through == {v for v in set(values) if identifiers._may_be(v)}
+        assert accepted <= through
+        found = identifiers.looks_like_nhs_number(column)
+        assert set(column[found.to_numpy()]) == accepted

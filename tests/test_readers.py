@@ -544,3 +544,90 @@ def test_well_formed_csv_reads_as_the_csv_module_writes_it(tmp_path):
     assert not table.rejected
     assert table.frame.values.tolist() == rows
     assert table.lines["total"] == path.read_bytes().count(b"\n")
+
+
+def _tables_alike(a, b):
+    assert (a.source, a.headers, a.rejected, a.notes, a.lines) == (
+        b.source,
+        b.headers,
+        b.rejected,
+        b.notes,
+        b.lines,
+    )
+    assert a.frame.index.tolist() == b.frame.index.tolist()
+    assert a.frame.index.name == b.frame.index.name and a.frame.index.dtype == b.frame.index.dtype
+    assert list(a.frame.columns) == list(b.frame.columns)
+    assert a.frame.values.tolist() == b.frame.values.tolist()
+    assert all(isinstance(cell, str) for cell in a.frame.to_numpy().ravel())
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("a,b\n1,2\n3,\n", True),
+        ("a, b \r\n 1 ,x y\r\n,é\r\n", True),
+        ("a,b\n1,2\n3,4", True),  # no line ending after the last line
+        ("a,b\n1,2\n\n3,4\n", False),  # a blank line
+        ("a,b\n1,2\n , \n", False),  # a line of blank fields
+        ("a,b\n1,2\n3\n", False),  # a short row
+        ("a,b\n1,2,3\n", False),  # a field more
+        ("a,,c\n1,2,3\n", False),  # an unnamed column
+        ("a,b\r1,2\r\n3,4\n", True),  # line endings of every kind
+        ("a\n1\n\n2\n", False),  # a blank line in a file of one column
+        ("a,b\n1,2\n\x1c,\u3000\n", False),  # a line of blank fields, spaces of every kind
+        ('a,b\n1,"2"\n', False),  # a quote
+        ("a,b\n\ufeff1,2\n", False),  # a byte-order mark inside
+        ("a,b\n", False),  # no data row
+        ("\na,b\n1,2\n", False),  # a blank line before the header
+    ],
+)
+def test_plain_csv_is_read_as_the_careful_reader_reads_it(tmp_path, monkeypatch, text, plain):
+    from nest_eval.ingest import readers
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode())
+    used = []
+    fast = readers._plain_table
+    monkeypatch.setattr(readers, "_plain_table", lambda *a: used.append(fast(*a)) or used[-1])
+    (quick,) = read_table(path)
+    assert (used[0] is not None) == plain
+    monkeypatch.setattr(readers, "_plain_table", lambda *a: None)
+    (careful,) = read_table(path)
+    _tables_alike(quick, careful)
+
+
+def test_plain_csv_of_random_unquoted_cells_is_read_as_the_careful_reader_reads_it(
+    tmp_path, monkeypatch
+):
+    import random
+
+    from nest_eval.ingest import readers
+
+    plain = []
+    fast = readers._plain_table
+    monkeypatch.setattr(readers, "_plain_table", lambda *a: plain.append(fast(*a)) or plain[-1])
+    rng = random.Random(3)
+    pieces = ["a", " b c ", "é", "NA", "\u2028", "\u200b", "7", "x\u00a0y", "", " "]
+    odd = [["1,5"], ["\u00a0", "\t", "\x1c", "", ""], []]  # fields out of line, blank rows
+    for attempt in range(60):
+        cells = pieces + odd[attempt % 3]
+        width = rng.randint(1, 5)
+        lines = [",".join(f"h{i}" for i in range(width))] + [
+            ",".join(rng.choice(cells) for _ in range(width)) for _ in range(rng.randint(1, 12))
+        ]
+        end = rng.choice(["\n", "\r\n", "\r"])
+        path = tmp_path / f"t{attempt}.csv"
+        path.write_bytes((end.join(lines) + rng.choice([end, ""])).encode())
+        (quick,) = read_table(path)
+        with monkeypatch.context() as patched:
+            patched.setattr(readers, "_plain_table", lambda *a: None)
+            (careful,) = read_table(path)
+        _tables_alike(quick, careful)
+    assert 15 <= sum(table is not None for table in plain) <= 45  # both readers were tried
+
+
+def test_a_blank_line_is_what_str_strip_leaves_empty():
+    from nest_eval.ingest import readers
+
+    spaces = {c for c in map(chr, range(0x110000)) if c.isspace()}
+    assert set(readers._BLANK) == spaces | {","}

@@ -44,6 +44,7 @@ from nest_eval.ingest.readers import RawTable, ReadError, file_sha256, read_tabl
 from nest_eval.ingest.screening import FREE_TEXT_KINDS, mask, screen_columns
 from nest_eval.ingest.validation import RULES, parse_rows
 from nest_eval.reference.contract import CONTRACT_VERSION, DATASETS, Dataset, normalise_column_name
+from nest_eval.reference.distinct import column_codes, combine
 from nest_eval.reference.overrides import DEFAULT_REFERENCE, Reference
 
 __all__ = [
@@ -314,11 +315,9 @@ def _ingest_dataset(dataset: Dataset, paths: list[Path], reference: Reference) -
     outcome.notes.extend(parsed.notes)
     outcome.readings = parsed.readings
     values = parsed.values
-    problems, bad = _with_conflicting_duplicates(dataset, parsed.problems, values)
-
-    clean = values.loc[~values.index.isin(bad)]
-    duplicated = clean.duplicated(keep="first")
-    outcome.duplicates = _duplicates_table(raw, clean, duplicated)
+    problems, bad, clean, groups = _with_conflicting_duplicates(dataset, parsed.problems, values)
+    duplicated = pd.Series(groups).duplicated(keep="first").set_axis(clean.index)
+    outcome.duplicates = _duplicates_table(raw, clean, duplicated, groups)
     outcome.accepted = _accepted_rows(raw, clean, duplicated)
     outcome.quarantine = _quarantine_table(dataset.name, raw, problems, bad, read_problems)
 
@@ -381,18 +380,40 @@ def _read_problems(table: RawTable) -> list[dict[str, object]]:
 
 def _with_conflicting_duplicates(
     dataset: Dataset, problems: pd.DataFrame, values: pd.DataFrame
-) -> tuple[pd.DataFrame, set[int]]:
+) -> tuple[pd.DataFrame, set[int], pd.DataFrame, np.ndarray]:
     """Add the conflicting duplicates among rows that passed every other rule to the problems.
 
-    Returns the problems and the rows to quarantine.
+    Returns the problems, the rows to quarantine, the clean rows (every other row) and their
+    groups of identical rows (:func:`~nest_eval.reference.distinct.row_groups`).
     """
     bad = set(problems["rid"].tolist())
     candidates = values.loc[~values.index.isin(bad)]
-    conflicts = _conflicting_rows(dataset, candidates)
+    keys, groups = _key_and_row_groups(dataset, candidates)
+    conflicts = _conflicting_rows(dataset, candidates, groups, keys)
     if len(conflicts):
         problems = pd.concat([problems, conflicts], ignore_index=True)
         bad |= set(conflicts["rid"].tolist())
-    return problems, bad
+        keep = ~candidates.index.isin(conflicts["rid"])
+        candidates = candidates.loc[keep]
+        groups, _ = pd.factorize(groups[keep])
+    return problems, bad, candidates, groups.astype("int64")
+
+
+def _key_and_row_groups(
+    dataset: Dataset, values: pd.DataFrame
+) -> tuple[np.ndarray | None, np.ndarray]:
+    """The rows' groups of equal keys (None without the whole key) and of identical rows.
+
+    Both are numbered in order of first appearance (:mod:`nest_eval.reference.distinct`); the
+    rows are grouped by key first, then by the other columns within each key.
+    """
+    codes = column_codes(values)
+    if not dataset.key or any(c not in codes for c in dataset.key):
+        return None, combine(list(codes.values()), len(values))
+    keys = combine([codes[c] for c in dataset.key], len(values))
+    rest = [codes[c] for c in codes if c not in dataset.key]
+    distinct_keys = int(keys.max()) + 1 if len(keys) else 0
+    return keys, combine([(keys, distinct_keys), *rest], len(values))
 
 
 def _origin(raw: pd.DataFrame, rids: pd.Index | pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -401,13 +422,19 @@ def _origin(raw: pd.DataFrame, rids: pd.Index | pd.Series) -> tuple[np.ndarray, 
 
 
 def _duplicates_table(
-    raw: pd.DataFrame, clean: pd.DataFrame, duplicated: pd.Series
+    raw: pd.DataFrame, clean: pd.DataFrame, duplicated: pd.Series, groups: np.ndarray
 ) -> pd.DataFrame:
-    """The exact duplicates collapsed: where each came from, and the row kept in its place."""
-    kept_of = _kept_index(clean)
-    dups = clean.index[duplicated.to_numpy()]
+    """The exact duplicates collapsed: where each came from, and the row kept in its place.
+
+    ``groups`` numbers the groups of identical rows in order of first appearance
+    (:func:`~nest_eval.reference.distinct.row_groups`), so the rows not duplicated are the
+    groups' first rows, in group order.
+    """
+    repeated = duplicated.to_numpy()
+    first = clean.index[~repeated]
+    dups = clean.index[repeated]
     file, row = _origin(raw, dups)
-    kept_file, kept_row = _origin(raw, kept_of[dups])
+    kept_file, kept_row = _origin(raw, first[groups[repeated]])
     return pd.DataFrame({"file": file, "row": row, "kept_file": kept_file, "kept_row": kept_row})
 
 
@@ -451,34 +478,33 @@ def _quarantine_table(
     return quarantine.reset_index(drop=True)
 
 
-def _kept_index(clean: pd.DataFrame) -> pd.Series:
-    """For every row, the index of the first identical row (itself when first)."""
-    if clean.empty:
-        return pd.Series(dtype="int64")
-    groups = clean.groupby(list(clean.columns), dropna=False, sort=False).ngroup()
-    first = pd.Series(clean.index, index=clean.index).groupby(groups.to_numpy()).transform("first")
-    return pd.Series(first.to_numpy(), index=clean.index)
+def _conflicting_rows(
+    dataset: Dataset, values: pd.DataFrame, groups: np.ndarray, keys: np.ndarray | None
+) -> pd.DataFrame:
+    """Rows sharing a key but differing elsewhere: every such row, as a problem.
 
-
-def _conflicting_rows(dataset: Dataset, values: pd.DataFrame) -> pd.DataFrame:
-    """Rows sharing a key but differing elsewhere: every such row, as a problem."""
-    key = [c for c in dataset.key if c in values]
-    if not key or len(key) < len(dataset.key):
+    ``groups`` are the rows' groups of identical rows and ``keys`` their groups of equal keys
+    (:func:`_key_and_row_groups`). Identical rows are all in the key's scope or all out of it,
+    so a key is conflicting when the rows in scope with it are of more than one group.
+    """
+    if keys is None:
         return pd.DataFrame(columns=["rid", "column", "value", "rule", "message"])
-    scope = values
+    key = list(dataset.key)
+    in_scope = values[key].notna().all(axis=1).to_numpy(dtype=bool, copy=True)
     if dataset.key_when is not None:
         column, wanted = dataset.key_when
-        scope = values.loc[(values[column] == wanted).fillna(False)]
-    scope = scope.dropna(subset=key)
-    if scope.empty:
+        in_scope &= (values[column] == wanted).fillna(False).to_numpy(dtype=bool)
+    if not in_scope.any():
         return pd.DataFrame(columns=["rid", "column", "value", "rule", "message"])
-    distinct = scope.drop_duplicates()
-    counts = distinct.groupby(key, dropna=False).size()
-    conflicting_keys = counts[counts > 1].index
-    if len(conflicting_keys) == 0:
+    key_of_group = np.zeros(groups.max() + 1, dtype="int64")
+    key_of_group[groups] = keys
+    group_in_scope = np.zeros(groups.max() + 1, dtype=bool)
+    group_in_scope[groups[in_scope]] = True
+    groups_per_key = np.bincount(key_of_group[group_in_scope], minlength=keys.max() + 1)
+    conflicting = in_scope & (groups_per_key[keys] > 1)
+    if not conflicting.any():
         return pd.DataFrame(columns=["rid", "column", "value", "rule", "message"])
-    key_index = pd.MultiIndex.from_frame(scope[key]) if len(key) > 1 else pd.Index(scope[key[0]])
-    rows = scope.loc[key_index.isin(conflicting_keys)]
+    rows = values.loc[conflicting]
     key_text = rows[key].astype(str).agg(" / ".join, axis=1)
     messages = pd.Series("", index=rows.index, dtype=object)
     for _, group in rows.groupby(key, dropna=False, sort=False):

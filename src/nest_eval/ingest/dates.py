@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from nest_eval.reference.distinct import per_distinct
 from nest_eval.reference.reading import DateWindow
 
 __all__ = ["FileOrder", "date_parts", "decide_order", "evidence", "read_dates"]
@@ -71,8 +72,14 @@ def date_parts(given: pd.Series) -> pd.DataFrame:
     """The parts of each value: ``year``, ``first``, ``second`` and whether ``slash``.
 
     ISO dates give their month as ``first`` and day as ``second``; slash dates their two
-    numbers in writing order. Values of neither shape have no parts.
+    numbers in writing order. Values of neither shape have no parts. Each distinct value is
+    read once.
     """
+    return per_distinct(given, _parts_each)
+
+
+def _parts_each(given: pd.Series) -> pd.DataFrame:
+    """:func:`date_parts`, value by value."""
     iso = given.str.extract(_ISO).astype("float64")
     slash = given.str.extract(_SLASH).astype("float64")
     return pd.DataFrame(

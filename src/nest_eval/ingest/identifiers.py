@@ -21,6 +21,7 @@ integer exactly (``9.434765919E9``). An NHS number inside longer free text is fo
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -191,6 +192,47 @@ def is_nhs_number(value: object) -> bool:
     return digits is not None and nhs_check_digit(digits[:9]) == int(digits[9])
 
 
+_NOT_IN_A_NUMBER = frozenset(string.ascii_lowercase) - set("e" + "".join(NHS_PREFIXES))
+"""Latin letters that neither a prefix nor a number in scientific notation has."""
+
+
+def _may_be(value: object) -> bool:
+    """False for a value that :func:`is_nhs_number` cannot accept, told without normalising.
+
+    An ASCII value (which normalising leaves as it is) needs ten digits, or scientific notation
+    (``9.43E9``): an ``e`` and no Latin letter other than those of a prefix. A value with other
+    characters is always checked.
+    """
+    text = str(value)
+    if not text.isascii():
+        return True
+    lower = text.lower()
+    digits = sum(map(text.count, string.digits))
+    return digits >= 10 or ("e" in lower and _NOT_IN_A_NUMBER.isdisjoint(lower))
+
+
+def _candidates(values: pd.Series) -> list[object]:
+    """The distinct values of a column that :func:`_may_be` lets through, text columns at once."""
+    distinct = pd.unique(values)
+    distinct = distinct[~pd.isna(distinct)]
+    if not isinstance(values.dtype, pd.StringDtype):
+        return [value for value in distinct if _may_be(value)]
+    text = pd.Series(distinct, dtype=values.dtype)
+    return text[text.str.contains(_MAY_BE)].tolist()
+
+
+_MAY_BE = "|".join(
+    [
+        "[^\\x00-\\x7f]",  # a character beyond ASCII
+        "[0-9](?:[^0-9]*[0-9]){9}",  # ten digits
+        "^[^{0}]*[eE][^{0}]*$".format(  # an e, and no other letter than a prefix's
+            "".join(sorted(_NOT_IN_A_NUMBER)) + "".join(sorted(_NOT_IN_A_NUMBER)).upper()
+        ),
+    ]
+)
+"""What :func:`_may_be` lets through, as one regular expression."""
+
+
 def looks_like_nhs_number(values: pd.Series) -> pd.Series:
     """Vectorised :func:`is_nhs_number` over a Series of cells (read as text).
 
@@ -204,7 +246,7 @@ def looks_like_nhs_number(values: pd.Series) -> pd.Series:
     pandas.Series of bool
         True where the cell denotes a valid NHS number; same index.
     """
-    found = [value for value in pd.unique(values.dropna()) if is_nhs_number(value)]
+    found = [value for value in _candidates(values) if is_nhs_number(value)]
     return values.isin(found) if found else pd.Series(False, index=values.index)
 
 

@@ -150,12 +150,16 @@ def read_numbers(given: pd.Series, decimal: str = ".", thousands: str = "") -> p
     pandas.DataFrame
         ``value`` (float), ``rule`` and ``reading`` (text or None), indexed as ``given``.
     """
-    read = {text: read_number(text, decimal, thousands) for text in pd.unique(given)}
+    codes, distinct = pd.factorize(given, use_na_sentinel=False)
+    read = [read_number(text, decimal, thousands) for text in distinct]
+    value = np.array([number.value for number in read], dtype="float64")
+    rule = np.array([number.rule for number in read], dtype=object)
+    reading = np.array([number.reading for number in read], dtype=object)
     return pd.DataFrame(
         {
-            "value": given.map(lambda t: read[t].value).astype("float64"),
-            "rule": given.map(lambda t: read[t].rule).astype(object),
-            "reading": given.map(lambda t: read[t].reading).astype(object),
+            "value": pd.Series(value[codes], index=given.index, dtype="float64"),
+            "rule": pd.Series(rule[codes], index=given.index, dtype=object),
+            "reading": pd.Series(reading[codes], index=given.index, dtype=object),
         },
         index=given.index,
     )

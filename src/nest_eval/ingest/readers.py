@@ -20,6 +20,11 @@ What the reader decides, so that no row can hide:
   not allowed to swallow them: the row where the quote opens is quarantined
   (``unclosed_quote``) and reading resumes on the next line, so each following line is a row of
   its own. Fields have no size limit.
+- **A plain CSV file is read by Arrow.** A file with no quote, no byte-order mark after its
+  start, a header of named cells, every line with the header's number of fields and no blank
+  line is read by the careful reader as one row per line, each line split at its commas, with
+  nothing to quarantine: Arrow's CSV reader reads it so, with the same cells and row numbers.
+  Every other file is read by the careful reader, which finds what follows.
 - **A row must have the header's fields.** Fewer fields is ``short_row``; more (other than
   blank trailing fields) is ``ragged_row``; text after a closing quote is ``text_after_quote``.
 - **A column without a header is not read.** A column whose header cell is blank, or one more
@@ -51,6 +56,9 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pa_compute
+import pyarrow.csv as pa_csv
 
 from nest_eval.files import sha256_file
 from nest_eval.ingest.templates import TEMPLATE_SHEETS
@@ -76,6 +84,13 @@ _QUOTED = re.compile(r'[^"]*(?:""[^"]*)*')
 _UNQUOTED = re.compile(r"[^,\r\n]*")
 _NEWLINE = re.compile(r"\r\n|\n|\r")
 _ROW_TEXT_LIMIT = 200
+_BLANK = (
+    ",\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""A comma and every character ``str.strip`` removes: a line of nothing else is blank."""
+_BLANK_CELL = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in _BLANK) + "]*$"
+"""A cell of nothing but those characters, for Arrow's regular expressions (RE2)."""
 
 
 class ReadError(Exception):
@@ -452,6 +467,9 @@ def _read_csv(name: str, data: bytes) -> RawTable:
         ) from None
     if "\x00" in text:
         raise ReadError(f"{name}: contains NUL bytes; it is not a CSV text file")
+    plain = _plain_table(name, text, data)
+    if plain is not None:
+        return plain
     records = list(_CsvScanner(text).records())
     table = _table_from_records(name, records)
     table.lines = _line_account(text, records, table)
@@ -462,6 +480,79 @@ def _read_csv(name: str, data: bytes) -> RawTable:
             f"({table.lines['total']} lines = {table.lines['header']} header + "
             f"{table.lines['rows']} rows + {within} within rows + {table.lines['blank']} blank)"
         )
+    return table
+
+
+def _plain_header(text: str) -> list[str] | None:
+    """The header of a CSV text with nothing for the careful reader to catch before it is read.
+
+    That is a text with no quote and no byte-order mark inside, whose first line is a header of
+    named cells followed by a line ending. None otherwise.
+    """
+    if '"' in text or "\ufeff" in text:
+        return None
+    end = _NEWLINE.search(text)
+    if end is None:
+        return None
+    header = text[: end.start()].split(",")
+    return header if all(cell.strip() for cell in header) else None
+
+
+def _any_blank_row(read: pa.Table) -> bool:
+    """Whether a row of Arrow's reading holds nothing but spaces in every cell.
+
+    Each column is only looked at in the rows whose earlier cells are all blank.
+    """
+    rows = None
+    for column in read.columns:
+        cells = column if rows is None else column.take(rows)
+        blank = pa_compute.indices_nonzero(pa_compute.match_substring_regex(cells, _BLANK_CELL))
+        rows = blank if rows is None else rows.take(blank)
+        if not len(rows):
+            return False
+    return True
+
+
+def _plain_table(name: str, text: str, data: bytes) -> RawTable | None:
+    """The table of a plain CSV text, or None when the careful reader must read it.
+
+    A plain text (:func:`_plain_header`) whose every line has the header's number of fields and
+    holds a value is what the careful reader (:class:`_CsvScanner`) reads as one row per line,
+    each line split at its commas, with nothing to quarantine and nothing to note. Arrow's CSV
+    reader reads its bytes so, with quoting off and every cell kept as text: the same cells, with
+    the same row numbers (the line numbers). A line with another number of fields stops Arrow's
+    reader; a blank line (nothing but commas and spaces) is found after.
+    """
+    header = _plain_header(text)
+    if header is None:
+        return None
+    names = [str(i) for i in range(len(header))]
+    try:
+        read = pa_csv.read_csv(
+            io.BytesIO(data),
+            read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names),
+            parse_options=pa_csv.ParseOptions(
+                quote_char=False,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:  # a line without the header's number of fields
+        return None
+    rows = read.num_rows
+    if not rows or _any_blank_row(read):
+        return None
+    frame = read.to_pandas()
+    frame.index = pd.Index(range(2, rows + 2), name="row", dtype="int64")
+    table = RawTable(name, [cell.strip() for cell in header], frame)
+    frame.columns = table.headers
+    table.lines = {"total": rows + 1, "header": 1, "blank": 0, "rows": rows, "within_rows": 0}
     return table
 
 

@@ -24,11 +24,12 @@ import pandas as pd
 
 from nest_eval.ingest import dates as _dates
 from nest_eval.ingest.identifiers import WITHHELD, looks_like_nhs_number
-from nest_eval.ingest.numbers import NUMBER_RULES, read_numbers
+from nest_eval.ingest.numbers import NUMBER_RULES, read_number
 from nest_eval.reference import measures as _measures
 from nest_eval.reference import vocabulary
 from nest_eval.reference.codings import fold_series
 from nest_eval.reference.contract import DATE_ORDER_RULES, Column, Dataset
+from nest_eval.reference.distinct import per_distinct
 from nest_eval.reference.overrides import DEFAULT_REFERENCE, Reference
 from nest_eval.reference.reading import Locale
 
@@ -172,25 +173,43 @@ class _Context:
         default_factory=lambda: {key: [] for key in READINGS}
     )
     orders: dict[str, _dates.FileOrder] = field(default_factory=dict)
+    date_parts: dict[str, tuple[pd.Series, pd.DataFrame]] = field(default_factory=dict)
+    """Each date column's values and their :func:`~nest_eval.ingest.dates.date_parts`."""
+    _groups: list[tuple[Locale, pd.Series]] | None = None
 
     def groups(self) -> Iterator[tuple[Locale, pd.Series]]:
         """Each locale in use, with the rows of the files written in it."""
-        by_locale: dict[Locale, list[str]] = {}
-        for source, locale in self.locales.items():
-            by_locale.setdefault(locale, []).append(source)
-        for locale, sources in by_locale.items():
-            yield locale, self.files.isin(sources)
+        if self._groups is None:
+            by_locale: dict[Locale, list[str]] = {}
+            for source, locale in self.locales.items():
+                by_locale.setdefault(locale, []).append(source)
+            self._groups = [
+                (locale, self.files.isin(sources)) for locale, sources in by_locale.items()
+            ]
+        yield from self._groups
+
+    def parts(self, column: str, given: pd.Series) -> pd.DataFrame:
+        """The :func:`~nest_eval.ingest.dates.date_parts` of a column's values, read once."""
+        known = self.date_parts.get(column)
+        if known is None or not known[0].equals(given):
+            known = given, _dates.date_parts(given)
+            self.date_parts[column] = known
+        return known[1]
 
 
 def _resolver(resolve: Callable[[str], str], given: pd.Series, blank: pd.Series) -> pd.Series:
-    """Resolve the distinct non-blank values once; unknown names map to NA."""
-    mapping: dict[str, object] = {}
-    for value in pd.unique(given[~blank]):
-        try:
-            mapping[value] = resolve(value)
-        except (vocabulary.UnknownNameError, ValueError):
-            mapping[value] = pd.NA
-    return given.map(mapping).astype("string")
+    """Resolve the distinct non-blank values once; unknown names (and blanks) map to NA."""
+
+    def each(values: pd.Series) -> pd.Series:
+        resolved: list[object] = []
+        for value in values:
+            try:
+                resolved.append(pd.NA if pd.isna(value) else resolve(value))
+            except (vocabulary.UnknownNameError, ValueError):
+                resolved.append(pd.NA)
+        return pd.Series(resolved, dtype="string")
+
+    return per_distinct(given.mask(blank, pd.NA).astype("string"), each)
 
 
 _NUMBER_MESSAGES = {
@@ -218,29 +237,49 @@ def _to_number(
     plainly is counted.
     """
     shown = text if shown is None else shown
-    number = pd.Series(np.nan, index=text.index, dtype="float64")
-    rule = pd.Series(None, index=text.index, dtype=object)
-    how = pd.Series(None, index=text.index, dtype=object)
+    values = np.full(len(text), np.nan)
+    rules = np.zeros(len(text), dtype="int8")  # 0: read; i: NUMBER_RULES[i - 1]
+    hows = np.zeros(len(text), dtype="int8")  # 0: plainly; i: _READINGS_ORDER[i - 1]
     for locale, rows in ctx.groups():
-        chosen = rows & ~blank
-        read = read_numbers(text[chosen], locale.decimal, locale.thousands)
-        number[chosen], rule[chosen], how[chosen] = read["value"], read["rule"], read["reading"]
-    for key in NUMBER_RULES:
-        ctx.problems.add(rule == key, col.name, shown, key, _NUMBER_MESSAGES[key])
-    _count_numbers(col, how, shown, ctx)
-    bad = rule.notna()
+        chosen = (rows & ~blank).to_numpy(dtype=bool)
+        codes, distinct = pd.factorize(text[chosen], use_na_sentinel=False)
+        read = [read_number(value, locale.decimal, locale.thousands) for value in distinct]
+        values[chosen] = np.array([r.value for r in read], dtype="float64")[codes]
+        rules[chosen] = np.array([_code(NUMBER_RULES, r.rule) for r in read], dtype="int8")[codes]
+        hows[chosen] = np.array([_code(_READINGS_ORDER, r.reading) for r in read], "int8")[codes]
+    for code, key in enumerate(NUMBER_RULES, start=1):
+        rule = pd.Series(rules == code, index=text.index)
+        ctx.problems.add(rule, col.name, shown, key, _NUMBER_MESSAGES[key])
+    _count_numbers(col, hows, shown, ctx)
+    bad = pd.Series(rules > 0, index=text.index)
+    number = pd.Series(values, index=text.index, dtype="float64")
     return number.where(~bad), bad
 
 
-def _count_numbers(col: Column, how: pd.Series, shown: pd.Series, ctx: _Context) -> None:
-    """Count the numbers read other than plainly, by how, with an example of each."""
-    for reading, count in how.value_counts(sort=False).sort_index().items():
-        example = str(shown[how == reading].iloc[0])
+_READINGS_ORDER = tuple(sorted(_NUMBER_READINGS))
+"""How numbers are read other than plainly, in the order they are counted."""
+
+
+def _code(keys: tuple[str, ...], key: str | None) -> int:
+    """0 for None, else the 1-based place of ``key`` in ``keys``."""
+    return 0 if key is None else keys.index(key) + 1
+
+
+def _count_numbers(col: Column, hows: np.ndarray, shown: pd.Series, ctx: _Context) -> None:
+    """Count the numbers read other than plainly, by how, with an example of each.
+
+    ``hows`` codes how each value was read (:data:`_READINGS_ORDER`).
+    """
+    for code, reading in enumerate(_READINGS_ORDER, start=1):
+        rows = np.flatnonzero(hows == code)
+        if not len(rows):
+            continue
+        count, example = len(rows), str(shown.iloc[rows[0]])
         ctx.readings["numbers"].append(
-            {"column": col.name, "reading": reading, "count": int(count), "example": example}
+            {"column": col.name, "reading": reading, "count": count, "example": example}
         )
         ctx.notes.append(
-            f"{count} value(s) of {col.name} {_NUMBER_READINGS[str(reading)]} (e.g. {example!r})"
+            f"{count} value(s) of {col.name} {_NUMBER_READINGS[reading]} (e.g. {example!r})"
         )
 
 
@@ -360,22 +399,26 @@ def _refuse_nhs_numbers(
 def _blank_missing(dataset: Dataset, stripped: pd.DataFrame, ctx: _Context) -> pd.DataFrame:
     """The contract columns' cells with each file's missing-value markers blanked, counted."""
     columns = [c.name for c in dataset.columns if c.name in stripped]
-    missing = pd.DataFrame(False, index=stripped.index, columns=columns)
-    for locale, rows in ctx.groups():
-        marked = stripped[columns].isin(list(locale.missing)).to_numpy()
-        missing |= marked & rows.to_numpy()[:, None]
+    groups = [(list(locale.missing), rows.to_numpy(dtype=bool)) for locale, rows in ctx.groups()]
+    read = stripped.copy(deep=False)
     counted = []
     for column in columns:
-        for value, count in stripped.loc[missing[column], column].value_counts().items():
+        missing = np.zeros(len(stripped), dtype=bool)
+        for markers, rows in groups:
+            missing |= stripped[column].isin(markers).to_numpy(dtype=bool) & rows
+        if not missing.any():
+            continue
+        for value, count in stripped.loc[missing, column].value_counts().items():
             record = {"column": column, "value": str(value), "count": int(count)}
             ctx.readings["missing"].append(record)
             counted.append(f"{column} {value!r} ({count})")
+        read[column] = stripped[column].mask(missing, "")
     if counted:
         ctx.notes.append(
             "read as missing (as R and SPSS write a missing value; Welsh 'na' is no): "
             + ", ".join(counted)
         )
-    return stripped.mask(missing.reindex(columns=stripped.columns, fill_value=False), "")
+    return read
 
 
 def _date_orders(
@@ -385,14 +428,17 @@ def _date_orders(
     columns = [c.name for c in dataset.columns if c.kind == "date" and c.name in read]
     if not columns:
         return {}
-    counts = []
+    files, sources = pd.factorize(ctx.files, sort=True)
+    kinds = ("day_first", "month_first", "ambiguous", "slash_dates")
+    per_file = np.zeros((len(kinds), len(sources)), dtype="int64")
     for column in columns:
-        parts = _dates.date_parts(read[column])
+        parts = ctx.parts(column, read[column])
         found = _dates.evidence(parts).assign(slash_dates=parts["slash"])
-        counts.append(found.astype(int).groupby(ctx.files.to_numpy()).sum())
-    per_file = pd.concat(counts).groupby(level=0).sum()
+        for i, kind in enumerate(kinds):
+            per_file[i] += np.bincount(files[found[kind].to_numpy()], minlength=len(sources))
     orders = {}
-    for source, row in per_file.iterrows():
+    for j, source in enumerate(sources):
+        row = pd.Series(per_file[:, j], index=kinds)
         if row["slash_dates"]:
             orders[str(source)] = _dates.decide_order(
                 str(source), ctx.locales[str(source)].dates, row
@@ -443,29 +489,44 @@ def _record_order(order: _dates.FileOrder, ctx: _Context) -> None:
 
 
 def _parse_category(col: Column, given: pd.Series, blank: pd.Series, ctx: _Context) -> pd.Series:
-    """Canonical values of a ``category`` or ``yes_no`` column (``yes_no`` read as booleans)."""
+    """Canonical values of a ``category`` or ``yes_no`` column (``yes_no`` read as booleans).
+
+    Each distinct value is resolved, and counted when coded, once.
+    """
     vocab = ctx.reference.vocabularies[col.vocabulary or ""]
-    resolved = vocab.resolve_series(given.mask(blank, pd.NA))
+    codes, distinct = pd.factorize(given.mask(blank, pd.NA).astype("string"), use_na_sentinel=False)
+    values = pd.Series(distinct, dtype="string")
+    canonical = vocab.resolve_series(values)
+    resolved = canonical.take(codes).set_axis(given.index)
     unknown = resolved.isna() & ~blank
-    _count_codings(col, given, resolved, ctx)
+    _count_codings(col, values, canonical, np.bincount(codes, minlength=len(values)), ctx)
     if col.kind == "yes_no":
         ctx.problems.add(unknown, col.name, given, "bad_yes_no", RULES["bad_yes_no"])
-        return resolved.map({"yes": True, "no": False}, na_action="ignore").astype("boolean")
+        answers = canonical.map({"yes": True, "no": False}, na_action="ignore").astype("boolean")
+        return answers.take(codes).set_axis(given.index)
     ctx.problems.add(
         unknown, col.name, given, "not_allowed", f"must be one of {', '.join(vocab.values)}"
     )
     return resolved
 
 
-def _count_codings(col: Column, given: pd.Series, resolved: pd.Series, ctx: _Context) -> None:
-    """Count every value read as a canonical value it does not spell, by value and source."""
+def _count_codings(
+    col: Column, values: pd.Series, canonical: pd.Series, counts: np.ndarray, ctx: _Context
+) -> None:
+    """Count every value read as a canonical value it does not spell, by value and source.
+
+    ``values`` are a column's distinct values, ``canonical`` their canonical values and
+    ``counts`` the rows of each.
+    """
     vocab = ctx.reference.vocabularies[col.vocabulary or ""]
-    coded = resolved.notna() & (fold_series(given) != fold_series(resolved))
+    coded = (canonical.notna() & (fold_series(values) != fold_series(canonical))).to_numpy(
+        dtype=bool, na_value=False
+    )
     if not coded.any():
         return
-    pairs = pd.DataFrame({"from": given[coded], "to": resolved[coded]}).value_counts()
+    pairs = zip(values[coded], canonical[coded], counts[coded], strict=True)
     said = []
-    for (frm, to), count in sorted(pairs.items()):
+    for frm, to, count in sorted(pairs):
         source = vocab.source_of(frm)
         ctx.readings["codings"].append(
             {"column": col.name, "from": frm, "to": to, "count": int(count), "source": source}
@@ -482,7 +543,7 @@ _OTHER_ORDER = {
 
 def _parse_dates(col: Column, given: pd.Series, ctx: _Context) -> pd.Series:
     """The dates of a column, each file's slash dates read in the file's order."""
-    parts = _dates.date_parts(given)
+    parts = ctx.parts(col.name, given)
     month_first = _per_row(ctx, lambda o: o.order == "month-first")
     found = _dates.evidence(parts)
     other = found["day_first"].where(month_first, found["month_first"])
@@ -615,19 +676,20 @@ def _check_scores(
                 )
             continue
         entry = catalogue[code]
-        values = score[rows]
-        bad = (values < entry.score_min) | (values > entry.score_max)
+        chosen = rows.to_numpy(dtype=bool)
+        values = score.to_numpy(dtype="float64")  # NaN compares False: never out of range
+        bad = chosen & ((values < entry.score_min) | (values > entry.score_max))
         problems.add(
-            bad.reindex(score.index, fill_value=False),
+            pd.Series(bad, index=score.index),
             "score",
             score_given,
             "out_of_range",
             f"{code} scores must be between {entry.score_min:g} and {entry.score_max:g}",
         )
         if entry.integer_scores:
-            fractional = values.notna() & (values != np.floor(values))
+            fractional = chosen & ~np.isnan(values) & (values != np.floor(values))
             problems.add(
-                fractional.reindex(score.index, fill_value=False),
+                pd.Series(fractional, index=score.index),
                 "score",
                 score_given,
                 "not_whole_number",

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from nest_eval.reference.distinct import per_distinct
 from nest_eval.reference.loader import Overrides, ReferenceFileError, read_data
 
 __all__ = [
@@ -106,8 +107,14 @@ class Vocabulary:
             ) from None
 
     def resolve_series(self, given: pd.Series) -> pd.Series:
-        """Canonical values of a column of codings; missing where a value is no coding."""
-        return fold_series(given).map(self.codings, na_action="ignore").astype("string")
+        """Canonical values of a column of codings; missing where a value is no coding.
+
+        Each distinct value is resolved once.
+        """
+        return per_distinct(given.astype("string"), self._resolve_each)
+
+    def _resolve_each(self, given: pd.Series) -> pd.Series:
+        return _fold_each(given).map(self.codings, na_action="ignore").astype("string")
 
     def codings_of(self, value: str) -> tuple[str, ...]:
         """The contract's codings of a canonical value, as written there."""
@@ -120,7 +127,15 @@ class Vocabulary:
 
 
 def fold_series(given: pd.Series) -> pd.Series:
-    """:func:`fold_coding` of every value of a column (missing stays missing)."""
+    """:func:`fold_coding` of every value of a column (missing stays missing).
+
+    Each distinct value is folded once.
+    """
+    return per_distinct(given.astype("string"), _fold_each)
+
+
+def _fold_each(given: pd.Series) -> pd.Series:
+    """:func:`fold_coding` of every value of a text column, row by row."""
     folded = given.astype("string").str.strip().str.lower()
     folded = folded.str.replace(_APOSTROPHES, "", regex=True)
     return folded.str.replace(_SEPARATORS, " ", regex=True).str.strip()
