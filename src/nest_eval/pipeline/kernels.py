@@ -40,7 +40,7 @@ _LAUNCHER = "ipykernel_launcher"
 
 
 def _fork_server() -> ForkServerContext:
-    """This process's fork server context, preloading :data:`PRELOAD` (started on first use)."""
+    """The fork server context, preloading :data:`PRELOAD` (started on first use)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([PRELOAD])
     return context
@@ -93,7 +93,10 @@ def _serve(argv: list[str], cwd: str | None, env: dict[str, str]) -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     from ipykernel.kernelapp import IPKernelApp
 
-    IPKernelApp.launch_instance(argv=argv)
+    # End with the fork server (which ends with the process that started it), as a kernel
+    # launched the usual way ends with its parent.
+    watch = f"--IPKernelApp.parent_handle={os.getppid()}"
+    IPKernelApp.launch_instance(argv=[*argv, watch])
 
 
 class _Forked:

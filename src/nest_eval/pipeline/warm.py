@@ -14,12 +14,12 @@ import os
 
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
 
-import ipykernel.ipkernel  # noqa: E402,F401
-import ipykernel.kernelapp  # noqa: E402,F401
-from matplotlib.figure import Figure  # noqa: E402
+import ipykernel.ipkernel
+import ipykernel.kernelapp  # noqa: F401
+from matplotlib.figure import Figure
 
-import nest_eval.reporting.report  # noqa: E402,F401
-from nest_eval.reporting.figures.render import style  # noqa: E402
+import nest_eval.reporting.report  # noqa: F401
+from nest_eval.reporting.figures.render import style
 
 
 def _load_fonts() -> None:
