@@ -26,6 +26,7 @@ from typing import Any
 from nest_eval.domains.year import RESULTS_ENV
 from nest_eval.files import atomic_write_text
 from nest_eval.pipeline.kernels import LOG_ENV, WarmKernelManager, start_fork_server
+from nest_eval.reporting.figures.cache import CACHE_ENV
 from nest_eval.reporting.outputs import SOURCE_LANGUAGE, localised
 
 __all__ = ["ensure_kernel", "execute"]
@@ -131,6 +132,7 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
     os.environ[RESULTS_ENV] = str(Path(job["results"]).resolve())
     log = build / "logs" / f"{stem}.log"
     os.environ[LOG_ENV] = str(log.resolve())
+    os.environ[CACHE_ENV] = str((build / "figure_cache").resolve())
     start = time.perf_counter()
     try:
         source = _source(job, build, stem)

@@ -76,8 +76,24 @@ def kernel_arguments(argv: list[str]) -> list[str] | None:
     return None
 
 
+def _let_the_fork_server_end() -> None:
+    """Close this fork's copy of the fork server's keep-alive pipe.
+
+    A process forked by the fork server inherits the pipe whose closing tells the server that
+    no process needs it any more; a kernel holding it would keep the server, and so itself
+    (it ends with the server), alive after the process that started them ended.
+    """
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    if getattr(server, "_forkserver_alive_fd", None) is not None:
+        os.close(server._forkserver_alive_fd)
+        server._forkserver_alive_fd = None
+
+
 def _serve(argv: list[str], cwd: str | None, env: dict[str, str]) -> None:
     """In the forked process: become the kernel, as ``python -m ipykernel_launcher`` would."""
+    _let_the_fork_server_end()
     os.environ.clear()
     os.environ.update(env)
     log = os.environ.pop(LOG_ENV, None)
