@@ -53,9 +53,7 @@ def _run(tmp_path, name, manager, monkeypatch, value):
     return json.loads(out.cells[0].outputs[0]["text"]), work
 
 
-def test_each_notebook_gets_a_fresh_process_with_its_folder_and_environment(
-    tmp_path, monkeypatch
-):
+def test_each_notebook_gets_a_fresh_process_with_its_folder_and_environment(tmp_path, monkeypatch):
     first, work1 = _run(tmp_path, "one", WarmKernelManager, monkeypatch, "first")
     second, work2 = _run(tmp_path, "two", WarmKernelManager, monkeypatch, "second")
     assert first["pid"] != second["pid"]
