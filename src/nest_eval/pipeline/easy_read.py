@@ -8,7 +8,6 @@ self-contained page (:func:`nest_eval.pipeline.publish.page`) with the easy-read
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from nest_eval.reporting.context import Context
 from nest_eval.reporting.easy_read import CSS, easy_read_page
 from nest_eval.reporting.outputs import localised
 
-__all__ = ["easy_read_name", "easy_read_scopes", "stored_results", "write_easy_read"]
+__all__ = ["easy_read_name", "easy_read_scopes", "write_easy_read"]
 
 
 def easy_read_name(rpb: str | None, lang: str) -> str:
@@ -37,12 +36,6 @@ def easy_read_scopes(config: RunConfig) -> Iterator[str | None]:
     """The areas with an easy-read page: Wales (None), then the run's RPBs (default all)."""
     yield None
     yield from (resolve_rpb(r) for r in config.rpbs) if config.rpbs else RPB_NAMES
-
-
-def stored_results(config: RunConfig) -> YearResults:
-    """The year's results the run computed and stored under its build folder."""
-    with (config.build_dir() / "results.pkl").open("rb") as handle:
-        return pickle.load(handle)
 
 
 def write_easy_read(results: YearResults, config: RunConfig, rpb: str | None, lang: str) -> Path:

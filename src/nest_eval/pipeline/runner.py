@@ -14,9 +14,11 @@ A run for year *Y* with a :class:`~nest_eval.config.RunConfig` does, in order:
    publish its executed notebook and HTML page (no code) under that language's names
    (``rpb/gwent.html``, ``rpb/gwent.cy.html``). A task whose notebook, parameters (its
    language among them) and inputs hash to the key its last successful run in that language
-   recorded is skipped;
+   recorded is skipped. Each kernel is forked from a process that has already imported the
+   report's libraries (:mod:`nest_eval.pipeline.kernels`), and a figure drawn by an earlier
+   run with the same specification is reused (:mod:`nest_eval.reporting.figures.cache`);
 5. write the **easy-read** pages for children and young people, for Wales and each RPB, in
-   each language (:mod:`nest_eval.pipeline.easy_read`);
+   each language (:mod:`nest_eval.pipeline.easy_read`), unless their inputs are unchanged;
 6. write ``index.html`` (and its Welsh twin) and ``manifest.json``.
 
 ``<reports>/<Y>/`` holds only what is published: results, state, logs, executing and failed
@@ -38,8 +40,9 @@ from pathlib import Path
 from typing import Any
 
 from nest_eval.config import RunConfig
+from nest_eval.domains.year import read_results
 from nest_eval.files import atomic_write_text, sha256_bytes, sha256_file, write_csv
-from nest_eval.pipeline.easy_read import easy_read_scopes, stored_results, write_easy_read
+from nest_eval.pipeline.easy_read import easy_read_name, easy_read_scopes, write_easy_read
 from nest_eval.pipeline.execute import ensure_kernel, execute
 from nest_eval.pipeline.gate import DataGateError, check_data
 from nest_eval.pipeline.index import write_index
@@ -151,7 +154,9 @@ def _publish_tables(results: Any, config: RunConfig) -> None:
         write_csv(frame, tables_dir / f"{name}.csv")
 
 
-def _publish_spreadsheets(config: RunConfig, results_key: str, progress: Progress) -> None:
+def _publish_spreadsheets(
+    config: RunConfig, results: Any, results_key: str, progress: Progress
+) -> None:
     """Each table as ODS and XLSX in each language published (GSS spreadsheet layout).
 
     Written again when the results, the publication's settings (its date on the cover) or the
@@ -168,13 +173,47 @@ def _publish_spreadsheets(config: RunConfig, results_key: str, progress: Progres
     if _read_json(state).get("key") == wanted and present and not config.force:
         return
     started = time.perf_counter()
-    tables = published_tables(stored_results(config), config)
+    tables = published_tables(results, config)
     source = Source(
         config.year, config.financial, config.disclosure.shorthand, config.publication_date()
     )
     write_spreadsheets(tables, config.year_dir(), source, config.languages)
     _write_json(state, {"key": wanted})
     progress(f"spreadsheets {config.year}: ODS and XLSX ({time.perf_counter() - started:.1f} s)")
+
+
+def _publish_easy_read(
+    config: RunConfig, results: Any, results_key: str, progress: Progress
+) -> None:
+    """The easy-read pages of Wales and each RPB in each language, unless already written.
+
+    Written again when the results, the publication's settings or the languages or RPBs of the
+    run changed since they were last written; skipped otherwise.
+    """
+    state = config.build_dir() / "easy_read_state.json"
+    scopes = list(easy_read_scopes(config))
+    wanted = key(
+        {
+            "results": results_key,
+            "publication": config.publication(),
+            "languages": config.languages,
+            "scopes": scopes,
+        }
+    )
+    pages = [
+        config.year_dir() / easy_read_name(r, lang) for lang in config.languages for r in scopes
+    ]
+    present = all(page.exists() for page in pages)
+    if _read_json(state).get("key") == wanted and present and not config.force:
+        return
+    started = time.perf_counter()
+    for lang in config.languages:
+        for rpb in scopes:
+            write_easy_read(results, config, rpb, lang)
+    _write_json(state, {"key": wanted})
+    progress(
+        f"easy read {config.year}: {len(pages)} page(s) ({time.perf_counter() - started:.1f} s)"
+    )
 
 
 def _compute(config: RunConfig, ingest_key: str, summary: RunSummary, progress: Progress) -> str:
@@ -351,12 +390,10 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
     ingest_key = _ingest(config, inputs, summary, progress)
     check_data(config, progress)
     results_key = _compute(config, ingest_key, summary, progress)
-    _publish_spreadsheets(config, results_key, progress)
+    results = read_results(config.build_dir() / "results.pkl")
+    _publish_spreadsheets(config, results, results_key, progress)
     _run_notebooks(config, pipeline, tasks, results_key, summary, progress)
-    results = stored_results(config)
-    for lang in config.languages:
-        for rpb in easy_read_scopes(config):
-            write_easy_read(results, config, rpb, lang)
+    _publish_easy_read(config, results, results_key, progress)
     order = {t: i for i, t in enumerate(tasks)}
     summary.outcomes.sort(key=lambda o: (order[o.task], config.languages.index(o.lang)))
     failed = list(dict.fromkeys(o.task for o in summary.failed))
