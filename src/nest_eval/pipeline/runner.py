@@ -36,27 +36,23 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from nest_eval.config import RunConfig
-from nest_eval.domains.year import read_results
 from nest_eval.files import atomic_write_text, sha256_bytes, sha256_file, write_csv
-from nest_eval.pipeline.easy_read import easy_read_name, easy_read_scopes, write_easy_read
-from nest_eval.pipeline.execute import ensure_kernel, execute
-from nest_eval.pipeline.gate import DataGateError, check_data
-from nest_eval.pipeline.index import write_index
+from nest_eval.pipeline.easy_read import easy_read_name, easy_read_scopes
 from nest_eval.pipeline.keys import key
-from nest_eval.pipeline.manifest import write_manifest
 from nest_eval.pipeline.progress import reporter, steps
 from nest_eval.pipeline.steps import Pipeline, Task, expand_tasks, load_pipeline
-from nest_eval.reporting.disclosure.protect import DisclosureError
 from nest_eval.reporting.outputs import SOURCE_LANGUAGE, localised
-from nest_eval.reporting.sections.front import on_demo_data
 
 __all__ = ["RunSummary", "TaskOutcome", "main_run", "run_year"]
 
 Progress = Callable[[str], None]
+Results = Callable[[], Any]
+"""The year's stored results, read from the build folder when first asked for."""
 
 
 @dataclass
@@ -155,7 +151,7 @@ def _publish_tables(results: Any, config: RunConfig) -> None:
 
 
 def _publish_spreadsheets(
-    config: RunConfig, results: Any, results_key: str, progress: Progress
+    config: RunConfig, results: Results, results_key: str, progress: Progress
 ) -> None:
     """Each table as ODS and XLSX in each language published (GSS spreadsheet layout).
 
@@ -173,7 +169,7 @@ def _publish_spreadsheets(
     if _read_json(state).get("key") == wanted and present and not config.force:
         return
     started = time.perf_counter()
-    tables = published_tables(results, config)
+    tables = published_tables(results(), config)
     source = Source(
         config.year, config.financial, config.disclosure.shorthand, config.publication_date()
     )
@@ -183,7 +179,7 @@ def _publish_spreadsheets(
 
 
 def _publish_easy_read(
-    config: RunConfig, results: Any, results_key: str, progress: Progress
+    config: RunConfig, results: Results, results_key: str, progress: Progress
 ) -> None:
     """The easy-read pages of Wales and each RPB in each language, unless already written.
 
@@ -206,14 +202,33 @@ def _publish_easy_read(
     present = all(page.exists() for page in pages)
     if _read_json(state).get("key") == wanted and present and not config.force:
         return
+    from nest_eval.pipeline.easy_read import write_easy_read
+
     started = time.perf_counter()
     for lang in config.languages:
         for rpb in scopes:
-            write_easy_read(results, config, rpb, lang)
+            write_easy_read(results(), config, rpb, lang)
     _write_json(state, {"key": wanted})
     progress(
         f"easy read {config.year}: {len(pages)} page(s) ({time.perf_counter() - started:.1f} s)"
     )
+
+
+def _check(config: RunConfig, ingest_key: str, progress: Progress) -> None:
+    """Step 2: check the processed data (:mod:`nest_eval.pipeline.gate`) unless already passed.
+
+    The check is skipped when the same processed data passed it with the same settings.
+    """
+    state = config.build_dir() / "data_gate_state.json"
+    wanted = key({"ingest": ingest_key, "settings": config.results_parameters(),
+                  "rpbs": list(config.rpbs or ())})  # fmt: skip
+    if _read_json(state).get("key") == wanted and not config.force:
+        progress("data check: unchanged, passed")
+        return
+    from nest_eval.pipeline.gate import check_data
+
+    check_data(config, progress)
+    _write_json(state, {"key": wanted})
 
 
 def _compute(config: RunConfig, ingest_key: str, summary: RunSummary, progress: Progress) -> str:
@@ -327,6 +342,8 @@ def _run_notebooks(
     pending = _pending(config, pipeline, tasks, results_key, summary, progress)
     if not pending:
         return
+    from nest_eval.pipeline.execute import ensure_kernel, execute
+
     ensure_kernel(pipeline.kernel)
     total = len(pending)
     progress(f"running {total} notebook(s), {config.jobs} at a time")
@@ -346,6 +363,43 @@ def _run_notebooks(
                 line = f"  [{done}/{total}] {outcome.label}: FAILED ({outcome.error})"
             counter.advance(line)
     counter.close()
+
+
+def _publish_index(
+    config: RunConfig, pipeline: Pipeline, tasks: Sequence[Task], inputs: list,
+    results: Results, results_key: str, failed: list[Task],
+) -> None:  # fmt: skip
+    """Step 6: ``index.html`` (and its twins) and ``manifest.json``, unless unchanged.
+
+    Written again when the results, the publication's settings, the languages, the tasks or
+    which of them failed or published changed since they were last written.
+    """
+    from nest_eval.pipeline.index import write_index
+    from nest_eval.pipeline.manifest import write_manifest
+    from nest_eval.reporting.sections.front import on_demo_data
+
+    available = {
+        t
+        for t in tasks
+        if all(p.exists() for lang in config.languages for p in _published(config, t, lang))
+    }
+    state = config.build_dir() / "index_state.json"
+    wanted = key(
+        {
+            "results": results_key,
+            "publication": config.publication(),
+            "languages": config.languages,
+            "inputs": inputs,
+            "tasks": [(t.output, t in available, t in failed) for t in tasks],
+        }
+    )
+    year_dir = config.year_dir()
+    present = (year_dir / "index.html").exists() and (year_dir / "manifest.json").exists()
+    if _read_json(state).get("key") == wanted and present and not config.force:
+        return
+    write_index(config, tasks, available, failed, on_demo_data(results().accounting))
+    write_manifest(config, pipeline, tasks, inputs, results_key[:16])
+    _write_json(state, {"key": wanted})
 
 
 def _clear_old_build_state(year_dir: Path) -> None:
@@ -388,23 +442,29 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
     _clear_old_build_state(config.year_dir())
     inputs = _raw_inputs(config.folders.data)
     ingest_key = _ingest(config, inputs, summary, progress)
-    check_data(config, progress)
+    _check(config, ingest_key, progress)
     results_key = _compute(config, ingest_key, summary, progress)
-    results = read_results(config.build_dir() / "results.pkl")
+    results = _stored_results(config)
     _publish_spreadsheets(config, results, results_key, progress)
     _run_notebooks(config, pipeline, tasks, results_key, summary, progress)
     _publish_easy_read(config, results, results_key, progress)
     order = {t: i for i, t in enumerate(tasks)}
     summary.outcomes.sort(key=lambda o: (order[o.task], config.languages.index(o.lang)))
     failed = list(dict.fromkeys(o.task for o in summary.failed))
-    available = {
-        t
-        for t in tasks
-        if all(p.exists() for lang in config.languages for p in _published(config, t, lang))
-    }
-    write_index(config, tasks, available, failed, on_demo_data(results.accounting))
-    write_manifest(config, pipeline, tasks, inputs, results_key[:16])
+    _publish_index(config, pipeline, tasks, inputs, results, results_key, failed)
     return summary
+
+
+def _stored_results(config: RunConfig) -> Results:
+    """The year's stored results, read once when first asked for."""
+
+    @cache
+    def read() -> Any:
+        from nest_eval.domains.year import read_results
+
+        return read_results(config.build_dir() / "results.pkl")
+
+    return read
 
 
 def _report(summary: RunSummary, elapsed: float) -> int:
@@ -441,6 +501,9 @@ def main_run(config: RunConfig, progress: Progress | None = None) -> int:
     ``progress`` receives the run's events (default :func:`~nest_eval.pipeline.progress.reporter`:
     a progress bar on a terminal, plain lines otherwise).
     """
+    from nest_eval.pipeline.gate import DataGateError
+    from nest_eval.reporting.disclosure.protect import DisclosureError
+
     started = time.perf_counter()
     try:
         summary = run_year(config, progress or reporter())
