@@ -158,9 +158,6 @@ def _publish_spreadsheets(
     Written again when the results, the publication's settings (its date on the cover) or the
     languages changed since they were last written; skipped otherwise.
     """
-    from nest_eval.reporting.spreadsheets import Source, write_spreadsheets
-    from nest_eval.reporting.tables import published_tables
-
     state = config.build_dir() / "spreadsheets_state.json"
     wanted = key(
         {"results": results_key, "publication": config.publication(), "languages": config.languages}
@@ -168,6 +165,9 @@ def _publish_spreadsheets(
     present = (config.year_dir() / "tables" / "distance_travelled.xlsx").exists()
     if _read_json(state).get("key") == wanted and present and not config.force:
         return
+    from nest_eval.reporting.spreadsheets import Source, write_spreadsheets
+    from nest_eval.reporting.tables import published_tables
+
     started = time.perf_counter()
     tables = published_tables(results(), config)
     source = Source(
@@ -374,10 +374,6 @@ def _publish_index(
     Written again when the results, the publication's settings, the languages, the tasks or
     which of them failed or published changed since they were last written.
     """
-    from nest_eval.pipeline.index import write_index
-    from nest_eval.pipeline.manifest import write_manifest
-    from nest_eval.reporting.sections.front import on_demo_data
-
     available = {
         t
         for t in tasks
@@ -397,6 +393,10 @@ def _publish_index(
     present = (year_dir / "index.html").exists() and (year_dir / "manifest.json").exists()
     if _read_json(state).get("key") == wanted and present and not config.force:
         return
+    from nest_eval.pipeline.index import write_index
+    from nest_eval.pipeline.manifest import write_manifest
+    from nest_eval.reporting.sections.front import on_demo_data
+
     write_index(config, tasks, available, failed, on_demo_data(results().accounting))
     write_manifest(config, pipeline, tasks, inputs, results_key[:16])
     _write_json(state, {"key": wanted})
@@ -501,18 +501,25 @@ def main_run(config: RunConfig, progress: Progress | None = None) -> int:
     ``progress`` receives the run's events (default :func:`~nest_eval.pipeline.progress.reporter`:
     a progress bar on a terminal, plain lines otherwise).
     """
-    from nest_eval.pipeline.gate import DataGateError
-    from nest_eval.reporting.disclosure.protect import DisclosureError
-
     started = time.perf_counter()
     try:
         summary = run_year(config, progress or reporter())
-    except DataGateError as error:
+    except Exception as error:
+        return _refusal(config, error)
+    return _report(summary, time.perf_counter() - started)
+
+
+def _refusal(config: RunConfig, error: Exception) -> int:
+    """Report a refused publication (data check or disclosure control); re-raise any other."""
+    from nest_eval.pipeline.gate import DataGateError
+    from nest_eval.reporting.disclosure.protect import DisclosureError
+
+    if isinstance(error, DataGateError):
         return _refused(config, str(error), "data_gate.log")
-    except DisclosureError as error:  # cells named by key, never values
+    if isinstance(error, DisclosureError):  # cells named by key, never values
         message = (
             f"{config.year}: NOT PUBLISHED. Disclosure control: {error}\n"
             f"The previous publication in {config.year_dir()} is left as it was."
         )
         return _refused(config, message, "disclosure.log")
-    return _report(summary, time.perf_counter() - started)
+    raise error
