@@ -173,11 +173,12 @@ def steps_run(stdout: str) -> list[str]:
         if line.startswith(
             (
                 "ingest:",
+                "data check",
                 f"compute {YEAR}: results",
                 f"compute {YEAR}: unchanged",
                 f"spreadsheets {YEAR}",
                 f"easy read {YEAR}",
-                "figures ",
+                "figures:",
             )
         ):
             notes.append(line)

@@ -46,7 +46,7 @@ from nest_eval.pipeline.easy_read import easy_read_name, easy_read_scopes
 from nest_eval.pipeline.keys import key
 from nest_eval.pipeline.progress import reporter, steps
 from nest_eval.pipeline.steps import Pipeline, Task, expand_tasks, load_pipeline
-from nest_eval.reporting.outputs import SOURCE_LANGUAGE, localised
+from nest_eval.reporting.outputs import SOURCE_LANGUAGE, localised, table_downloads
 
 __all__ = ["RunSummary", "TaskOutcome", "main_run", "run_year"]
 
@@ -155,27 +155,49 @@ def _publish_spreadsheets(
 ) -> None:
     """Each table as ODS and XLSX in each language published (GSS spreadsheet layout).
 
-    Written again when the results, the publication's settings (its date on the cover) or the
-    languages changed since they were last written; skipped otherwise.
+    Skipped when the results, the publication's settings (its date on the cover) and the
+    languages are those they were last written with; otherwise only the tables whose content,
+    or those settings, changed are written again.
     """
-    state = config.build_dir() / "spreadsheets_state.json"
-    wanted = key(
-        {"results": results_key, "publication": config.publication(), "languages": config.languages}
-    )
+    state_file = config.build_dir() / "spreadsheets_state.json"
+    state = _read_json(state_file)
+    settings = {"publication": config.publication(), "languages": config.languages}
+    wanted = key({"results": results_key, **settings})
     present = (config.year_dir() / "tables" / "distance_travelled.xlsx").exists()
-    if _read_json(state).get("key") == wanted and present and not config.force:
+    if state.get("key") == wanted and present and not config.force:
         return
     from nest_eval.reporting.spreadsheets import Source, write_spreadsheets
     from nest_eval.reporting.tables import published_tables
 
     started = time.perf_counter()
     tables = published_tables(results(), config)
+    written = state.get("tables", {}) if not config.force else {}
+    keys = {
+        name: key({"table": sha256_bytes(frame.to_csv(index=False).encode()), **settings})
+        for name, frame in tables.items()
+    }
+    stale = {
+        name: frame
+        for name, frame in tables.items()
+        if written.get(name) != keys[name] or not _spreadsheets_present(config, name)
+    }
     source = Source(
         config.year, config.financial, config.disclosure.shorthand, config.publication_date()
     )
-    write_spreadsheets(tables, config.year_dir(), source, config.languages)
-    _write_json(state, {"key": wanted})
-    progress(f"spreadsheets {config.year}: ODS and XLSX ({time.perf_counter() - started:.1f} s)")
+    write_spreadsheets(stale, config.year_dir(), source, config.languages)
+    _write_json(state_file, {"key": wanted, "tables": keys})
+    progress(
+        f"spreadsheets {config.year}: {len(stale)} of {len(tables)} table(s) as ODS and XLSX "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
+
+
+def _spreadsheets_present(config: RunConfig, table: str) -> bool:
+    """Whether a table's ODS and XLSX files are there in every language of the run."""
+    files = [
+        table_downloads(table, lang)[kind] for lang in config.languages for kind in ("ods", "xlsx")
+    ]
+    return all((config.year_dir() / f).exists() for f in files)
 
 
 def _publish_easy_read(
@@ -345,6 +367,8 @@ def _run_notebooks(
     from nest_eval.pipeline.execute import ensure_kernel, execute
 
     ensure_kernel(pipeline.kernel)
+    cache = config.build_dir() / "figure_cache"
+    cached_before = len(list(cache.glob("*.svg")))
     total = len(pending)
     progress(f"running {total} notebook(s), {config.jobs} at a time")
     counter = steps(progress, total)
@@ -363,6 +387,8 @@ def _run_notebooks(
                 line = f"  [{done}/{total}] {outcome.label}: FAILED ({outcome.error})"
             counter.advance(line)
     counter.close()
+    drawn = len(list(cache.glob("*.svg"))) - cached_before
+    progress(f"figures: {drawn} drawn; the others read back, unchanged, from {cache.name}/")
 
 
 def _publish_index(
