@@ -241,22 +241,22 @@ def test_unchanged_rerun_skips_every_step_and_changes_nothing(runs):
 
 
 def _changed_demo_data(folder: Path) -> int:
-    """The demo data with Gwent's outcome scores of the year on SWEMWBS lowered by 3.
+    """The demo data with every Gwent experience response of the year disagreeing on safety.
 
-    Returns the number of scores changed.
+    Returns the number of responses changed.
     """
     shutil.copytree(RAW, folder)
-    path = folder / "outcomes.csv"
+    path = folder / "experiences.csv"
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     head = rows[0]
-    rpb, measure, date, score = (head.index(c) for c in ("rpb", "measure", "date", "score"))
+    rpb, date, safe = (head.index(c) for c in ("rpb", "date", "safe"))
     changed = 0
     for row in rows[1:]:
-        if (row[rpb], row[measure]) == ("Gwent", "SWEMWBS") and row[date].startswith("2025"):
-            if re.fullmatch(r"\d+(\.\d+)?", row[score]) and float(row[score]) >= 10:
-                row[score] = f"{float(row[score]) - 3:.2f}"
-                changed += 1
+        agreed = row[safe] in ("2", "3", "4", "5")
+        if row[rpb] == "Gwent" and row[date].startswith("2025") and agreed:
+            row[safe] = "1"
+            changed += 1
     with path.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)
     return changed
@@ -279,9 +279,9 @@ def test_a_rerun_after_a_change_publishes_what_a_cold_run_does(runs, tmp_path):
     assert outputs["warm"] == outputs["cold"]
     figures = sum(1 for name in outputs["cold"] if name.startswith("figures/"))
     drawn = [int(m.group(1)) for m in map(re.compile(r"figures: (\d+) drawn").match, lines) if m]
-    assert drawn and 0 < drawn[0] < figures  # the outcome figures redrawn, the funnels not
+    assert drawn and 0 < drawn[0] < figures, lines  # the figures of safety, not the others
     rewritten = [m for m in map(re.compile(r"spreadsheets 2025: (\d+) of (\d+)").match, lines) if m]
-    assert rewritten and 0 < int(rewritten[0].group(1)) < int(rewritten[0].group(2))
+    assert rewritten and 0 < int(rewritten[0].group(1)) < int(rewritten[0].group(2)), lines
 
 
 def test_tasks_expand_over_the_rpb_grid():
