@@ -4,6 +4,7 @@ import csv
 import html
 import json
 import re
+import shutil
 import urllib.parse
 import zipfile
 from pathlib import Path
@@ -13,7 +14,7 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from nest_eval.config import Disclosure
+from nest_eval.config import Disclosure, Folders, RunConfig
 from nest_eval.files import atomic_write_text, sha256_file
 from nest_eval.pipeline.publish import EXTERNAL_REFERENCE
 from nest_eval.pipeline.runner import main_run, run_year
@@ -237,6 +238,50 @@ def test_unchanged_rerun_skips_every_step_and_changes_nothing(runs):
     assert not summary.ingest_ran and not summary.compute_ran
     assert published(year_dir) == before
     assert "ingest: unchanged, skipped" in lines
+
+
+def _changed_demo_data(folder: Path) -> int:
+    """The demo data with every Gwent experience response of the year disagreeing on safety.
+
+    Returns the number of responses changed.
+    """
+    shutil.copytree(RAW, folder)
+    path = folder / "experiences.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    head = rows[0]
+    rpb, date, safe = (head.index(c) for c in ("rpb", "date", "safe"))
+    changed = 0
+    for row in rows[1:]:
+        agreed = row[safe] in ("2", "3", "4", "5")
+        if row[rpb] == "Gwent" and row[date].startswith("2025") and agreed:
+            row[safe] = "1"
+            changed += 1
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return changed
+
+
+def test_a_rerun_after_a_change_publishes_what_a_cold_run_does(runs, tmp_path):
+    """Reused figures and spreadsheets leave the publication exactly as a cold run writes it."""
+    pipeline, (year_dir, _) = runs
+    data = tmp_path / "raw"
+    assert _changed_demo_data(data) > 10
+    warm = tmp_path / "warm"
+    shutil.copytree(year_dir.parent.parent, warm)  # run a's folders, caches and state
+    outputs, lines = {}, []
+    for name, base in (("warm", warm), ("cold", tmp_path / "cold")):
+        folders = Folders(data, base / "processed", base / "reports", base / "build")
+        config = RunConfig(year=2025, folders=folders, pipeline=pipeline, rpbs=("Gwent",), jobs=2)
+        summary = run_year(config, progress=lines.append if name == "warm" else lambda _: None)
+        assert summary.ok, [(o.task.label, o.error) for o in summary.failed]
+        outputs[name] = published(config.year_dir())
+    assert outputs["warm"] == outputs["cold"]
+    figures = sum(1 for name in outputs["cold"] if name.startswith("figures/"))
+    drawn = [int(m.group(1)) for m in map(re.compile(r"figures: (\d+) drawn").match, lines) if m]
+    assert drawn and 0 < drawn[0] < figures, lines  # the figures of safety, not the others
+    rewritten = [m for m in map(re.compile(r"spreadsheets 2025: (\d+) of (\d+)").match, lines) if m]
+    assert rewritten and 0 < int(rewritten[0].group(1)) < int(rewritten[0].group(2)), lines
 
 
 def test_tasks_expand_over_the_rpb_grid():

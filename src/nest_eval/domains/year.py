@@ -425,6 +425,13 @@ def save_results(results: YearResults, path: str | Path) -> None:
     tmp.replace(target)
 
 
+def read_results(path: str | Path) -> YearResults:
+    """Results stored by :func:`save_results` (internal: the pipeline's own build state)."""
+    with Path(path).open("rb") as handle:
+        results: YearResults = pickle.load(handle)
+    return results
+
+
 def load_results(config: RunConfig, data_dir: str | Path) -> YearResults:
     """The year's results: the pipeline's stored results, or computed from ``data_dir``.
 
@@ -449,8 +456,7 @@ def load_results(config: RunConfig, data_dir: str | Path) -> YearResults:
     """
     stored = os.environ.get(RESULTS_ENV)
     if stored:
-        with Path(stored).open("rb") as handle:
-            results = pickle.load(handle)
+        results = read_results(stored)
         if results.parameters != config.results_parameters():
             raise ValueError(
                 f"the stored results were computed with {results.parameters}, "

@@ -8,20 +8,19 @@ self-contained page (:func:`nest_eval.pipeline.publish.page`) with the easy-read
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nest_eval.config import RunConfig
-from nest_eval.domains.year import YearResults
 from nest_eval.files import atomic_write_text
-from nest_eval.pipeline.publish import page
 from nest_eval.reference.vocabulary import RPB_NAMES, resolve_rpb, rpb_slug
-from nest_eval.reporting.context import Context
-from nest_eval.reporting.easy_read import CSS, easy_read_page
 from nest_eval.reporting.outputs import localised
 
-__all__ = ["easy_read_name", "easy_read_scopes", "stored_results", "write_easy_read"]
+if TYPE_CHECKING:
+    from nest_eval.domains.year import YearResults
+
+__all__ = ["easy_read_name", "easy_read_scopes", "write_easy_read"]
 
 
 def easy_read_name(rpb: str | None, lang: str) -> str:
@@ -39,12 +38,6 @@ def easy_read_scopes(config: RunConfig) -> Iterator[str | None]:
     yield from (resolve_rpb(r) for r in config.rpbs) if config.rpbs else RPB_NAMES
 
 
-def stored_results(config: RunConfig) -> YearResults:
-    """The year's results the run computed and stored under its build folder."""
-    with (config.build_dir() / "results.pkl").open("rb") as handle:
-        return pickle.load(handle)
-
-
 def write_easy_read(results: YearResults, config: RunConfig, rpb: str | None, lang: str) -> Path:
     """Write the easy-read page of an area (``rpb`` None: Wales) in ``lang``.
 
@@ -53,6 +46,10 @@ def write_easy_read(results: YearResults, config: RunConfig, rpb: str | None, la
     pathlib.Path
         The file written, under the run's year folder.
     """
+    from nest_eval.pipeline.publish import page
+    from nest_eval.reporting.context import Context
+    from nest_eval.reporting.easy_read import CSS, easy_read_page
+
     title, body = easy_read_page(Context(results, config, rpb=rpb, lang=lang))
     target = config.year_dir() / easy_read_name(rpb, lang)
     path = easy_read_name(rpb, "en")

@@ -25,6 +25,8 @@ from typing import Any
 
 from nest_eval.domains.year import RESULTS_ENV
 from nest_eval.files import atomic_write_text
+from nest_eval.pipeline.kernels import LOG_ENV, WarmKernelManager, start_fork_server
+from nest_eval.reporting.figures.cache import CACHE_ENV
 from nest_eval.reporting.outputs import SOURCE_LANGUAGE, localised
 
 __all__ = ["ensure_kernel", "execute"]
@@ -128,15 +130,20 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
     scratch = build / "executing" / f"{stem}.ipynb"
     scratch.parent.mkdir(parents=True, exist_ok=True)
     os.environ[RESULTS_ENV] = str(Path(job["results"]).resolve())
+    log = build / "logs" / f"{stem}.log"
+    os.environ[LOG_ENV] = str(log.resolve())
+    os.environ[CACHE_ENV] = str((build / "figure_cache").resolve())
     start = time.perf_counter()
     try:
         source = _source(job, build, stem)
-        with _stderr_to(build / "logs" / f"{stem}.log"):
+        start_fork_server()
+        with _stderr_to(log):
             papermill.execute_notebook(
                 source,
                 str(scratch),
                 parameters=job["parameters"],
                 kernel_name=job["kernel"],
+                kernel_manager_class=WarmKernelManager,
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,

@@ -14,9 +14,11 @@ A run for year *Y* with a :class:`~nest_eval.config.RunConfig` does, in order:
    publish its executed notebook and HTML page (no code) under that language's names
    (``rpb/gwent.html``, ``rpb/gwent.cy.html``). A task whose notebook, parameters (its
    language among them) and inputs hash to the key its last successful run in that language
-   recorded is skipped;
+   recorded is skipped. Each kernel is forked from a process that has already imported the
+   report's libraries (:mod:`nest_eval.pipeline.kernels`), and a figure drawn by an earlier
+   run with the same specification is reused (:mod:`nest_eval.reporting.figures.cache`);
 5. write the **easy-read** pages for children and young people, for Wales and each RPB, in
-   each language (:mod:`nest_eval.pipeline.easy_read`);
+   each language (:mod:`nest_eval.pipeline.easy_read`), unless their inputs are unchanged;
 6. write ``index.html`` (and its Welsh twin) and ``manifest.json``.
 
 ``<reports>/<Y>/`` holds only what is published: results, state, logs, executing and failed
@@ -34,26 +36,23 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from nest_eval.config import RunConfig
 from nest_eval.files import atomic_write_text, sha256_bytes, sha256_file, write_csv
-from nest_eval.pipeline.easy_read import easy_read_scopes, stored_results, write_easy_read
-from nest_eval.pipeline.execute import ensure_kernel, execute
-from nest_eval.pipeline.gate import DataGateError, check_data
-from nest_eval.pipeline.index import write_index
+from nest_eval.pipeline.easy_read import easy_read_name, easy_read_scopes
 from nest_eval.pipeline.keys import key
-from nest_eval.pipeline.manifest import write_manifest
 from nest_eval.pipeline.progress import reporter, steps
 from nest_eval.pipeline.steps import Pipeline, Task, expand_tasks, load_pipeline
-from nest_eval.reporting.disclosure.protect import DisclosureError
-from nest_eval.reporting.outputs import SOURCE_LANGUAGE, localised
-from nest_eval.reporting.sections.front import on_demo_data
+from nest_eval.reporting.outputs import SOURCE_LANGUAGE, localised, table_downloads
 
 __all__ = ["RunSummary", "TaskOutcome", "main_run", "run_year"]
 
 Progress = Callable[[str], None]
+Results = Callable[[], Any]
+"""The year's stored results, read from the build folder when first asked for."""
 
 
 @dataclass
@@ -151,30 +150,107 @@ def _publish_tables(results: Any, config: RunConfig) -> None:
         write_csv(frame, tables_dir / f"{name}.csv")
 
 
-def _publish_spreadsheets(config: RunConfig, results_key: str, progress: Progress) -> None:
+def _publish_spreadsheets(
+    config: RunConfig, results: Results, results_key: str, progress: Progress
+) -> None:
     """Each table as ODS and XLSX in each language published (GSS spreadsheet layout).
 
-    Written again when the results, the publication's settings (its date on the cover) or the
-    languages changed since they were last written; skipped otherwise.
+    Skipped when the results, the publication's settings (its date on the cover) and the
+    languages are those they were last written with; otherwise only the tables whose content,
+    or those settings, changed are written again.
     """
+    state_file = config.build_dir() / "spreadsheets_state.json"
+    state = _read_json(state_file)
+    settings = {"publication": config.publication(), "languages": config.languages}
+    wanted = key({"results": results_key, **settings})
+    present = (config.year_dir() / "tables" / "distance_travelled.xlsx").exists()
+    if state.get("key") == wanted and present and not config.force:
+        return
     from nest_eval.reporting.spreadsheets import Source, write_spreadsheets
     from nest_eval.reporting.tables import published_tables
 
-    state = config.build_dir() / "spreadsheets_state.json"
-    wanted = key(
-        {"results": results_key, "publication": config.publication(), "languages": config.languages}
-    )
-    present = (config.year_dir() / "tables" / "distance_travelled.xlsx").exists()
-    if _read_json(state).get("key") == wanted and present and not config.force:
-        return
     started = time.perf_counter()
-    tables = published_tables(stored_results(config), config)
+    tables = published_tables(results(), config)
+    written = state.get("tables", {}) if not config.force else {}
+    keys = {
+        name: key({"table": sha256_bytes(frame.to_csv(index=False).encode()), **settings})
+        for name, frame in tables.items()
+    }
+    stale = {
+        name: frame
+        for name, frame in tables.items()
+        if written.get(name) != keys[name] or not _spreadsheets_present(config, name)
+    }
     source = Source(
         config.year, config.financial, config.disclosure.shorthand, config.publication_date()
     )
-    write_spreadsheets(tables, config.year_dir(), source, config.languages)
+    write_spreadsheets(stale, config.year_dir(), source, config.languages)
+    _write_json(state_file, {"key": wanted, "tables": keys})
+    progress(
+        f"spreadsheets {config.year}: {len(stale)} of {len(tables)} table(s) as ODS and XLSX "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
+
+
+def _spreadsheets_present(config: RunConfig, table: str) -> bool:
+    """Whether a table's ODS and XLSX files are there in every language of the run."""
+    files = [
+        table_downloads(table, lang)[kind] for lang in config.languages for kind in ("ods", "xlsx")
+    ]
+    return all((config.year_dir() / f).exists() for f in files)
+
+
+def _publish_easy_read(
+    config: RunConfig, results: Results, results_key: str, progress: Progress
+) -> None:
+    """The easy-read pages of Wales and each RPB in each language, unless already written.
+
+    Written again when the results, the publication's settings or the languages or RPBs of the
+    run changed since they were last written; skipped otherwise.
+    """
+    state = config.build_dir() / "easy_read_state.json"
+    scopes = list(easy_read_scopes(config))
+    wanted = key(
+        {
+            "results": results_key,
+            "publication": config.publication(),
+            "languages": config.languages,
+            "scopes": scopes,
+        }
+    )
+    pages = [
+        config.year_dir() / easy_read_name(r, lang) for lang in config.languages for r in scopes
+    ]
+    present = all(page.exists() for page in pages)
+    if _read_json(state).get("key") == wanted and present and not config.force:
+        return
+    from nest_eval.pipeline.easy_read import write_easy_read
+
+    started = time.perf_counter()
+    for lang in config.languages:
+        for rpb in scopes:
+            write_easy_read(results(), config, rpb, lang)
     _write_json(state, {"key": wanted})
-    progress(f"spreadsheets {config.year}: ODS and XLSX ({time.perf_counter() - started:.1f} s)")
+    progress(
+        f"easy read {config.year}: {len(pages)} page(s) ({time.perf_counter() - started:.1f} s)"
+    )
+
+
+def _check(config: RunConfig, ingest_key: str, progress: Progress) -> None:
+    """Step 2: check the processed data (:mod:`nest_eval.pipeline.gate`) unless already passed.
+
+    The check is skipped when the same processed data passed it with the same settings.
+    """
+    state = config.build_dir() / "data_gate_state.json"
+    wanted = key({"ingest": ingest_key, "settings": config.results_parameters(),
+                  "rpbs": list(config.rpbs or ())})  # fmt: skip
+    if _read_json(state).get("key") == wanted and not config.force:
+        progress("data check: unchanged, passed")
+        return
+    from nest_eval.pipeline.gate import check_data
+
+    check_data(config, progress)
+    _write_json(state, {"key": wanted})
 
 
 def _compute(config: RunConfig, ingest_key: str, summary: RunSummary, progress: Progress) -> str:
@@ -288,7 +364,11 @@ def _run_notebooks(
     pending = _pending(config, pipeline, tasks, results_key, summary, progress)
     if not pending:
         return
+    from nest_eval.pipeline.execute import ensure_kernel, execute
+
     ensure_kernel(pipeline.kernel)
+    cache = config.build_dir() / "figure_cache"
+    cached_before = len(list(cache.glob("*.svg")))
     total = len(pending)
     progress(f"running {total} notebook(s), {config.jobs} at a time")
     counter = steps(progress, total)
@@ -307,6 +387,45 @@ def _run_notebooks(
                 line = f"  [{done}/{total}] {outcome.label}: FAILED ({outcome.error})"
             counter.advance(line)
     counter.close()
+    drawn = len(list(cache.glob("*.svg"))) - cached_before
+    progress(f"figures: {drawn} drawn; the others read back, unchanged, from {cache.name}/")
+
+
+def _publish_index(
+    config: RunConfig, pipeline: Pipeline, tasks: Sequence[Task], inputs: list,
+    results: Results, results_key: str, failed: list[Task],
+) -> None:  # fmt: skip
+    """Step 6: ``index.html`` (and its twins) and ``manifest.json``, unless unchanged.
+
+    Written again when the results, the publication's settings, the languages, the tasks or
+    which of them failed or published changed since they were last written.
+    """
+    available = {
+        t
+        for t in tasks
+        if all(p.exists() for lang in config.languages for p in _published(config, t, lang))
+    }
+    state = config.build_dir() / "index_state.json"
+    wanted = key(
+        {
+            "results": results_key,
+            "publication": config.publication(),
+            "languages": config.languages,
+            "inputs": inputs,
+            "tasks": [(t.output, t in available, t in failed) for t in tasks],
+        }
+    )
+    year_dir = config.year_dir()
+    present = (year_dir / "index.html").exists() and (year_dir / "manifest.json").exists()
+    if _read_json(state).get("key") == wanted and present and not config.force:
+        return
+    from nest_eval.pipeline.index import write_index
+    from nest_eval.pipeline.manifest import write_manifest
+    from nest_eval.reporting.sections.front import on_demo_data
+
+    write_index(config, tasks, available, failed, on_demo_data(results().accounting))
+    write_manifest(config, pipeline, tasks, inputs, results_key[:16])
+    _write_json(state, {"key": wanted})
 
 
 def _clear_old_build_state(year_dir: Path) -> None:
@@ -349,25 +468,29 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
     _clear_old_build_state(config.year_dir())
     inputs = _raw_inputs(config.folders.data)
     ingest_key = _ingest(config, inputs, summary, progress)
-    check_data(config, progress)
+    _check(config, ingest_key, progress)
     results_key = _compute(config, ingest_key, summary, progress)
-    _publish_spreadsheets(config, results_key, progress)
+    results = _stored_results(config)
+    _publish_spreadsheets(config, results, results_key, progress)
     _run_notebooks(config, pipeline, tasks, results_key, summary, progress)
-    results = stored_results(config)
-    for lang in config.languages:
-        for rpb in easy_read_scopes(config):
-            write_easy_read(results, config, rpb, lang)
+    _publish_easy_read(config, results, results_key, progress)
     order = {t: i for i, t in enumerate(tasks)}
     summary.outcomes.sort(key=lambda o: (order[o.task], config.languages.index(o.lang)))
     failed = list(dict.fromkeys(o.task for o in summary.failed))
-    available = {
-        t
-        for t in tasks
-        if all(p.exists() for lang in config.languages for p in _published(config, t, lang))
-    }
-    write_index(config, tasks, available, failed, on_demo_data(results.accounting))
-    write_manifest(config, pipeline, tasks, inputs, results_key[:16])
+    _publish_index(config, pipeline, tasks, inputs, results, results_key, failed)
     return summary
+
+
+def _stored_results(config: RunConfig) -> Results:
+    """The year's stored results, read once when first asked for."""
+
+    @cache
+    def read() -> Any:
+        from nest_eval.domains.year import read_results
+
+        return read_results(config.build_dir() / "results.pkl")
+
+    return read
 
 
 def _report(summary: RunSummary, elapsed: float) -> int:
@@ -407,12 +530,22 @@ def main_run(config: RunConfig, progress: Progress | None = None) -> int:
     started = time.perf_counter()
     try:
         summary = run_year(config, progress or reporter())
-    except DataGateError as error:
+    except Exception as error:
+        return _refusal(config, error)
+    return _report(summary, time.perf_counter() - started)
+
+
+def _refusal(config: RunConfig, error: Exception) -> int:
+    """Report a refused publication (data check or disclosure control); re-raise any other."""
+    from nest_eval.pipeline.gate import DataGateError
+    from nest_eval.reporting.disclosure.protect import DisclosureError
+
+    if isinstance(error, DataGateError):
         return _refused(config, str(error), "data_gate.log")
-    except DisclosureError as error:  # cells named by key, never values
+    if isinstance(error, DisclosureError):  # cells named by key, never values
         message = (
             f"{config.year}: NOT PUBLISHED. Disclosure control: {error}\n"
             f"The previous publication in {config.year_dir()} is left as it was."
         )
         return _refused(config, message, "disclosure.log")
-    return _report(summary, time.perf_counter() - started)
+    raise error

@@ -34,7 +34,8 @@ Design rules
   labels carry the same information.
 - Figures are 6.3 inches (160 mm) wide, in DejaVu Sans, built without pyplot inside
   :func:`style`, and saved byte-identically on every run (:func:`save_figure`,
-  :func:`render`, :func:`figure_html`).
+  :func:`render`, :func:`figure_html`); in the pipeline, a figure drawn before with the same
+  specification is reused (:mod:`nest_eval.reporting.figures.cache`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ import pandas as pd
 
 from nest_eval.config import Disclosure
 from nest_eval.reference.measures import CATALOGUE, Catalogue
+from nest_eval.reporting.figures.cache import drawn
 from nest_eval.reporting.figures.categories import categories_spec
 from nest_eval.reporting.figures.distance import distance_spec
 from nest_eval.reporting.figures.draw_categories import draw_categories
@@ -126,7 +128,7 @@ def nest_profile(
         name=name,
         lang=lang,
     )
-    return draw_profile(spec)
+    return drawn(spec, draw_profile)
 
 
 def distance_chart(
@@ -174,7 +176,7 @@ def distance_chart(
         disclosure=disclosure,
         lang=lang,
     )
-    return draw_distance(spec)
+    return drawn(spec, draw_distance)
 
 
 def outcome_categories(
@@ -218,7 +220,7 @@ def outcome_categories(
         disclosure=disclosure,
         lang=lang,
     )
-    return draw_categories(spec)
+    return drawn(spec, draw_categories)
 
 
 def funnel(
@@ -265,7 +267,7 @@ def funnel(
         highlight=highlight,
         lang=lang,
     )
-    return draw_funnel(spec)
+    return drawn(spec, draw_funnel)
 
 
 def experience_items(
@@ -312,4 +314,4 @@ def experience_items(
         disclosure=disclosure,
         lang=lang,
     )
-    return draw_experiences(spec)
+    return drawn(spec, draw_experiences)

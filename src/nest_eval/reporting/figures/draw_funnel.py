@@ -170,14 +170,31 @@ def _fits(
     return inside and not any(box.overlaps(other) for other in others)
 
 
+def _fix_legend(ax: Axes) -> None:
+    """Keep the legend where the laid-out figure put it, instead of searching again at each draw.
+
+    ``loc="best"`` places the legend where it covers the fewest points, a search run at every
+    draw; once the layout is frozen the place found is final, so it is fixed (lower-left corner
+    in axes coordinates, rounded as :func:`~nest_eval.reporting.figures.render.freeze_layout`
+    rounds positions).
+    """
+    legend = ax.get_legend()
+    if legend is None:
+        return
+    box = legend.get_window_extent()
+    corner = ax.transAxes.inverted().transform((box.x0, box.y0))
+    legend.set_loc(tuple(float(v) for v in np.round(corner, 6)))
+
+
 def _label_every_unit(ax: Axes, spec: FunnelSpec) -> None:
-    """Name every RPB beside its point, where the name overlaps no other name and no point.
+    """Name every RPB beside its point, where the name overlaps no other name, point or legend.
 
     Names are placed right of their point, or left of it in the right third of the axes. From
     the top down, each name is tried level with its point, then a line below, a line above,
     two lines below, and so on (:data:`_SHIFTS`), and kept at the first place inside the axes
     that overlaps nothing already placed (level with its point when none is free); a name
-    moved off its point has a leader line to it.
+    moved off its point has a leader line to it. Run on the finished (frozen) layout, so the
+    places checked are those drawn.
     """
     for text in list(ax.texts):
         text.remove()  # plot_funnel's labels of flagged units only
@@ -187,6 +204,8 @@ def _label_every_unit(ax: Axes, spec: FunnelSpec) -> None:
     )
     right_edge = ax.transAxes.transform((0.68, 0))[0]
     obstacles = _marker_boxes(ax, display, spec)
+    if ax.get_legend() is not None:
+        obstacles.append(ax.get_legend().get_window_extent())
     line = 10.0  # points: one line of 8-point text
     for i in np.argsort(-display[:, 1], kind="stable"):
         unit = str(units["unit"].iloc[i])
@@ -293,7 +312,7 @@ def draw_funnel(spec: FunnelSpec) -> ReportFigure:
         _legend_labels(ax, spec)
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
         ax.set_title(wrap(texts.title, 70), loc="left", fontsize=10, fontweight="bold")
-        frame.figure.draw_without_rendering()
-        _label_every_unit(ax, spec)
         figure = frame.finish()
+        _fix_legend(ax)
+        _label_every_unit(ax, spec)
     return ReportFigure(texts.name, figure, texts.alt, texts.caption, texts.data, texts.lang)

@@ -181,14 +181,30 @@ class ReportFigure:
         The numbers drawn, as a table shown with the figure.
     lang : str
         The language of the figure's texts (``"en"`` or ``"cy"``).
+    svg : bytes or None
+        The figure already rendered as SVG (:func:`render`), when it was; ``figure`` may then
+        be None (a figure reused from :mod:`nest_eval.reporting.figures.cache`).
+    size : tuple of float or None
+        Its printed size in inches, for a figure without ``figure``.
     """
 
     name: str
-    figure: Figure = field(repr=False, compare=False)
+    figure: Figure | None = field(repr=False, compare=False)
     alt: str
     caption: str
     data: FigureData = field(default_factory=FigureData)
     lang: str = "en"
+    svg: bytes | None = field(default=None, repr=False, compare=False)
+    size: tuple[float, float] | None = None
+
+    def size_inches(self) -> tuple[float, float]:
+        """The printed size of the figure, in inches (width, height)."""
+        if self.size is not None:
+            return self.size
+        if self.figure is None:
+            raise ValueError(f"figure {self.name!r} has neither a drawing nor a size")
+        width, height = self.figure.get_size_inches()
+        return float(width), float(height)
 
     def __post_init__(self) -> None:
         if not _NAME_PATTERN.fullmatch(self.name):
@@ -411,6 +427,10 @@ def render(report_figure: ReportFigure, fmt: str) -> bytes:
         creator, compacted (:func:`compact_svg`), and the caption and alt text as ``<title>``
         and ``<desc>``.
     """
+    if fmt == "svg" and report_figure.svg is not None:
+        return report_figure.svg
+    if report_figure.figure is None:
+        raise ValueError(f"figure {report_figure.name!r} was reused as SVG: no {fmt} drawing")
     buffer = io.BytesIO()
     with style():
         if fmt == "png":
@@ -522,7 +542,7 @@ def figure_html(report_figure: ReportFigure, src: str | None = None) -> str:
         size is the figure's printed size in CSS pixels (scaled down to fit narrower screens),
         a ``<figcaption>`` with the caption, and the figure's numbers (:func:`data_table`).
     """
-    width_in, height_in = report_figure.figure.get_size_inches()
+    width_in, height_in = report_figure.size_inches()
     width, height = round(width_in * 96), round(height_in * 96)
     if src is None:
         data = base64.b64encode(render(report_figure, "png")).decode("ascii")

@@ -1,0 +1,174 @@
+"""Warm notebook kernels: each a fresh process, forked from one that has already imported.
+
+Starting a Jupyter kernel the usual way launches a new Python, which then imports IPython,
+pandas, matplotlib and the workbench before the notebook's first cell can run: about three
+seconds of every notebook, spent again in each of the year's notebooks. Here a worker process
+keeps a *fork server* (:mod:`multiprocessing`, start method ``"forkserver"``) that has imported
+all of that once (:mod:`nest_eval.pipeline.warm`); each kernel is a fresh fork of it, so its
+first cell runs within milliseconds. Every notebook still gets its own kernel process, with its
+own namespace, working folder and environment, shut down after the notebook: nothing one
+notebook does reaches another.
+
+The kernel is an ordinary ``ipykernel`` kernel speaking the Jupyter protocol; Papermill drives
+it through :class:`WarmKernelManager` (``kernel_manager_class``). A kernel specification that is
+not this Python's ``ipykernel`` (another language or environment) is launched the usual way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import uuid
+from multiprocessing.context import ForkServerContext
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+
+__all__ = ["LOG_ENV", "WarmKernelManager", "kernel_arguments", "start_fork_server"]
+
+PRELOAD = "nest_eval.pipeline.warm"
+"""The module the fork server imports before forking kernels."""
+
+LOG_ENV = "NEST_EVAL_KERNEL_LOG"
+"""Environment variable naming the file a forked kernel writes its standard streams to."""
+
+_LAUNCHER = "ipykernel_launcher"
+
+
+def _fork_server() -> ForkServerContext:
+    """The fork server context, preloading :data:`PRELOAD` (started on first use)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([PRELOAD])
+    return context
+
+
+def start_fork_server() -> None:
+    """Start this process's fork server now (it imports :data:`PRELOAD`), if not running."""
+    from multiprocessing import forkserver
+
+    _fork_server()
+    forkserver.ensure_running()
+
+
+def kernel_arguments(argv: list[str]) -> list[str] | None:
+    """The kernel's own arguments when a kernel command runs this Python's ``ipykernel``.
+
+    A fork of the warm process can stand in for such a command (its interpreter options, such
+    as ``-Xfrozen_modules=off``, only concern starting up); for any other command, None.
+
+    Examples
+    --------
+    >>> kernel_arguments([sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher",
+    ...                   "-f", "k.json"])
+    ['-f', 'k.json']
+    >>> kernel_arguments(["/usr/bin/R", "--slave", "-e", "IRkernel::main()", "--args", "k.json"])
+    """
+    if not argv or Path(argv[0]).resolve() != Path(sys.executable).resolve():
+        return None
+    for at in range(1, len(argv) - 1):
+        if argv[at : at + 2] == ["-m", _LAUNCHER]:
+            options = argv[1:at]
+            return argv[at + 2 :] if all(o.startswith("-X") for o in options) else None
+    return None
+
+
+def _let_the_fork_server_end() -> None:
+    """Close this fork's copy of the fork server's keep-alive pipe.
+
+    A process forked by the fork server inherits the pipe whose closing tells the server that
+    no process needs it any more; a kernel holding it would keep the server, and so itself
+    (it ends with the server), alive after the process that started them ended.
+    """
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    if getattr(server, "_forkserver_alive_fd", None) is not None:
+        os.close(server._forkserver_alive_fd)
+        server._forkserver_alive_fd = None
+
+
+def _serve(argv: list[str], cwd: str | None, env: dict[str, str]) -> None:
+    """In the forked process: become the kernel, as ``python -m ipykernel_launcher`` would."""
+    _let_the_fork_server_end()
+    os.environ.clear()
+    os.environ.update(env)
+    log = os.environ.pop(LOG_ENV, None)
+    if log:
+        handle = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(handle, 1)
+        os.dup2(handle, 2)
+        os.close(handle)
+    if cwd:
+        os.chdir(cwd)
+    if sys.path and sys.path[0] in ("", os.path.dirname(sys.argv[0] or "")):
+        del sys.path[0]  # as ipykernel_launcher does: the kernel imports nothing from its cwd
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    from ipykernel.kernelapp import IPKernelApp
+
+    # End with the fork server (which ends with the process that started it), as a kernel
+    # launched the usual way ends with its parent.
+    watch = f"--IPKernelApp.parent_handle={os.getppid()}"
+    IPKernelApp.launch_instance(argv=[*argv, watch])
+
+
+class _Forked:
+    """A forked kernel process, with the part of :class:`subprocess.Popen` a provisioner uses."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, process: multiprocessing.process.BaseProcess) -> None:
+        self.process = process
+        self.pid = process.pid
+
+    def poll(self) -> int | None:
+        return self.process.exitcode
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        self.process.join(timeout)
+        return self.process.exitcode
+
+    def send_signal(self, signum: int) -> None:
+        if self.process.exitcode is None and self.pid is not None:
+            os.kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+class _ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
+    """Launches an ``ipykernel`` kernel by forking the warm fork server; others as usual."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        arguments = kernel_arguments(cmd)
+        if arguments is None:
+            return await super().launch_kernel(cmd, **kwargs)
+        cwd = kwargs.get("cwd")
+        env = dict(kwargs.get("env") or os.environ)
+        process = _fork_server().Process(
+            target=_serve, args=(arguments, str(cwd) if cwd else None, env), daemon=False
+        )
+        process.start()
+        self.process = _Forked(process)
+        self.pid = process.pid
+        self.pgid = None  # signal the kernel alone, never a process group it shares
+        self.cwd = cwd or Path.cwd()
+        return self.connection_info
+
+
+class WarmKernelManager(AsyncKernelManager):  # type: ignore[misc]
+    """A kernel manager whose kernels are forked from a warm process (see the module)."""
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+        if self.provisioner is None:
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            self.provisioner = _ForkProvisioner(
+                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+            )
+        return await super()._async_pre_start_kernel(**kw)

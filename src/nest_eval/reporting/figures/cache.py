@@ -1,0 +1,94 @@
+"""Figures drawn once: a figure whose specification was drawn before is reused, not redrawn.
+
+A report figure is a pure function of its specification (the rows to draw and every text, in
+:mod:`nest_eval.reporting.figures`) and of the code and matplotlib drawing it, and it renders to
+the same SVG bytes every time (:func:`~nest_eval.reporting.figures.render.render`). So when the
+pipeline runs the year's notebooks again after a change, only figures whose specification
+changed need drawing: the others are read back, as SVG, from the cache folder the pipeline names
+in the environment variable :data:`CACHE_ENV` (under the build folder, never published). A
+figure is found by the SHA-256 of its drawing function, its pickled specification, the package's
+code fingerprint and matplotlib's version, so any change to any of them draws it again.
+
+Without :data:`CACHE_ENV` (a notebook run in JupyterLab) every figure is drawn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+from typing import TypeVar
+
+from nest_eval.files import atomic_write_bytes, code_fingerprint
+from nest_eval.reporting.figures.render import ReportFigure, render
+
+__all__ = ["CACHE_ENV", "drawn"]
+
+CACHE_ENV = "NEST_EVAL_FIGURE_CACHE"
+"""Environment variable naming the folder of drawn figures (set by the pipeline)."""
+
+Spec = TypeVar("Spec")
+
+
+@lru_cache(maxsize=1)
+def _version() -> bytes:
+    return f"{code_fingerprint()}\0{version('matplotlib')}".encode()
+
+
+def _key(spec: object, draw: Callable[..., ReportFigure]) -> str | None:
+    """The figure's cache key; None for a specification that cannot be pickled."""
+    try:
+        payload = pickle.dumps((draw.__module__, draw.__qualname__, spec), protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return hashlib.sha256(_version() + b"\0" + payload).hexdigest()
+
+
+def _read(folder: Path, key: str) -> ReportFigure | None:
+    try:
+        svg = (folder / f"{key}.svg").read_bytes()
+        with (folder / f"{key}.pkl").open("rb") as handle:
+            described: ReportFigure = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError):
+        return None
+    return replace(described, svg=svg)
+
+
+def _write(folder: Path, key: str, figure: ReportFigure) -> None:
+    described = replace(figure, figure=None, svg=None, size=figure.size_inches())
+    atomic_write_bytes(folder / f"{key}.pkl", pickle.dumps(described, protocol=5))
+    atomic_write_bytes(folder / f"{key}.svg", figure.svg or b"")
+
+
+def drawn(spec: Spec, draw: Callable[[Spec], ReportFigure]) -> ReportFigure:
+    """The figure of a specification: from the cache when drawn before, else drawn now.
+
+    Parameters
+    ----------
+    spec : object
+        The figure's specification (a dataclass of the figure modules).
+    draw : callable
+        The function drawing it (``draw_funnel`` and the like).
+
+    Returns
+    -------
+    ReportFigure
+        The figure. With a cache folder (:data:`CACHE_ENV`) it carries its SVG (``svg``) and,
+        when read back from the cache, no matplotlib figure; without one, as ``draw`` made it.
+    """
+    folder = os.environ.get(CACHE_ENV)
+    key = _key(spec, draw) if folder else None
+    if folder is None or key is None:
+        return draw(spec)
+    found = _read(Path(folder), key)
+    if found is not None:
+        return found
+    figure = draw(spec)
+    figure = replace(figure, svg=render(figure, "svg"))
+    _write(Path(folder), key, figure)
+    return figure

@@ -1,0 +1,109 @@
+"""A figure whose specification was drawn before is read back from the cache, not redrawn."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from nest_eval.domains import implementation
+from nest_eval.reporting import plotting
+from nest_eval.reporting.figures import cache
+from nest_eval.reporting.figures.render import figure_html, render
+
+YEAR = 2025
+
+
+@pytest.fixture(scope="module")
+def profile_inputs(demo_data):
+    sa = demo_data["self_assessment"]
+    return implementation.national_means(sa, YEAR), implementation.journey_ratings(sa)
+
+
+@pytest.fixture
+def draws(monkeypatch):
+    """Count the drawings of NEST profiles (the drawing function keeps its name)."""
+    calls = []
+    original = plotting.draw_profile
+
+    @functools.wraps(original)
+    def counting(spec):
+        calls.append(spec)
+        return original(spec)
+
+    monkeypatch.setattr(plotting, "draw_profile", counting)
+    return calls
+
+
+def _profile(profile_inputs, rpb="Gwent", lang="en"):
+    means, ratings = profile_inputs
+    return plotting.nest_profile(means, ratings, rpb, YEAR, lang=lang)
+
+
+def test_a_figure_drawn_before_is_read_back_as_the_same_svg(
+    profile_inputs, draws, monkeypatch, tmp_path
+):
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
+    first = _profile(profile_inputs)
+    second = _profile(profile_inputs)
+    assert len(draws) == 1
+    assert first.figure is not None and second.figure is None
+    assert render(second, "svg") == render(first, "svg") == first.svg
+    assert second.size_inches() == first.size_inches()
+    src = "figures/nest_profile_gwent.svg"
+    assert figure_html(second, src) == figure_html(first, src)
+    assert (second.name, second.alt, second.caption, second.data) == (
+        first.name,
+        first.alt,
+        first.caption,
+        first.data,
+    )
+
+
+def test_the_svg_read_back_is_what_drawing_afresh_gives(profile_inputs, monkeypatch, tmp_path):
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
+    _profile(profile_inputs)
+    reused = _profile(profile_inputs)
+    monkeypatch.delenv(cache.CACHE_ENV)
+    fresh = _profile(profile_inputs)
+    assert reused.figure is None and fresh.figure is not None
+    assert render(reused, "svg") == render(fresh, "svg")
+
+
+@pytest.mark.parametrize("change", [{"rpb": "Powys"}, {"lang": "cy"}])
+def test_a_changed_specification_is_drawn_again(
+    profile_inputs, draws, monkeypatch, tmp_path, change
+):
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
+    first = _profile(profile_inputs)
+    other = _profile(profile_inputs, **change)
+    assert len(draws) == 2
+    assert other.figure is not None
+    assert render(other, "svg") != render(first, "svg")
+
+
+def test_changed_code_draws_again(profile_inputs, draws, monkeypatch, tmp_path):
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
+    _profile(profile_inputs)
+    monkeypatch.setattr(cache, "_version", lambda: b"another code fingerprint")
+    _profile(profile_inputs)
+    assert len(draws) == 2
+
+
+def test_without_the_cache_folder_every_figure_is_drawn(profile_inputs, draws, monkeypatch):
+    monkeypatch.delenv(cache.CACHE_ENV, raising=False)
+    first = _profile(profile_inputs)
+    second = _profile(profile_inputs)
+    assert len(draws) == 2
+    assert first.figure is not None and second.figure is not None
+    assert first.svg is None
+
+
+def test_a_damaged_entry_is_drawn_again(profile_inputs, draws, monkeypatch, tmp_path):
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
+    first = _profile(profile_inputs)
+    for entry in tmp_path.glob("*.pkl"):
+        entry.write_bytes(b"not a pickle")
+    again = _profile(profile_inputs)
+    assert len(draws) == 2
+    assert render(again, "svg") == render(first, "svg")

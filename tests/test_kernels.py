@@ -1,0 +1,81 @@
+"""Warm kernels: each notebook in a fresh kernel process, forked from one that has imported."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import nbformat
+import papermill
+import pytest
+from jupyter_client.manager import AsyncKernelManager
+
+from nest_eval.pipeline.execute import ensure_kernel
+from nest_eval.pipeline.kernels import WarmKernelManager, kernel_arguments
+
+KERNEL = "nest-eval"
+
+PROBE = """\
+import json, os, sys
+print(json.dumps({
+    "pid": os.getpid(),
+    "cwd": os.getcwd(),
+    "value": os.environ.get("NEST_EVAL_PROBE"),
+    "left_over": "left_over" in globals(),
+    "warm": "nest_eval.reporting.report" in sys.modules,
+    "names": sorted(k for k in globals() if not k.startswith("_")),
+}))
+left_over = 1
+"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def kernel():
+    ensure_kernel(KERNEL)
+
+
+def _run(tmp_path, name, manager, monkeypatch, value):
+    source = tmp_path / "probe.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(PROBE)]
+    nbformat.write(nb, source)
+    work = tmp_path / name
+    work.mkdir()
+    monkeypatch.setenv("NEST_EVAL_PROBE", value)
+    out = papermill.execute_notebook(
+        str(source),
+        str(tmp_path / f"{name}.ipynb"),
+        kernel_name=KERNEL,
+        kernel_manager_class=manager,
+        progress_bar=False,
+        cwd=str(work),
+    )
+    return json.loads(out.cells[0].outputs[0]["text"]), work
+
+
+def test_each_notebook_gets_a_fresh_process_with_its_folder_and_environment(tmp_path, monkeypatch):
+    first, work1 = _run(tmp_path, "one", WarmKernelManager, monkeypatch, "first")
+    second, work2 = _run(tmp_path, "two", WarmKernelManager, monkeypatch, "second")
+    assert first["pid"] != second["pid"]
+    assert (first["cwd"], second["cwd"]) == (str(work1), str(work2))
+    assert (first["value"], second["value"]) == ("first", "second")
+    assert not first["left_over"] and not second["left_over"]
+    assert first["warm"] and second["warm"]
+
+
+def test_a_warm_kernel_starts_with_the_namespace_of_a_usual_one(tmp_path, monkeypatch):
+    warm, _ = _run(tmp_path, "warm", WarmKernelManager, monkeypatch, "x")
+    usual, _ = _run(tmp_path, "usual", AsyncKernelManager, monkeypatch, "x")
+    assert warm["names"] == usual["names"]
+    assert not usual["warm"]
+
+
+def test_only_this_pythons_ipykernel_is_forked():
+    assert kernel_arguments([sys.executable, "-m", "ipykernel_launcher", "-f", "k.json"]) == [
+        "-f",
+        "k.json",
+    ]
+    assert kernel_arguments([sys.executable, "-I", "-m", "ipykernel_launcher", "-f", "k"]) is None
+    assert kernel_arguments(["/opt/other/python", "-m", "ipykernel_launcher", "-f", "k"]) is None
+    assert kernel_arguments([sys.executable, "-m", "other_kernel", "-f", "k.json"]) is None
+    assert kernel_arguments([]) is None
