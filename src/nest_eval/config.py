@@ -24,11 +24,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nest_eval.files import sha256_file
 from nest_eval.reference.messages import LANGUAGES
-from nest_eval.reference.overrides import Reference, load_reference
+
+if TYPE_CHECKING:  # the reference data is read, with pandas, only when a run needs it
+    from nest_eval.reference.overrides import Reference
 from nest_eval.reference.publication import STATUSES, default_publication_date
 
 __all__ = [
@@ -399,4 +401,6 @@ _DISCLOSURE = ("threshold", "shorthand", "protection", "rounding", "zeros")
 
 @cache
 def _reference(path: Path | None) -> Reference:
+    from nest_eval.reference.overrides import load_reference
+
     return load_reference(path)
