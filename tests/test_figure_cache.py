@@ -107,3 +107,17 @@ def test_a_damaged_entry_is_drawn_again(profile_inputs, draws, monkeypatch, tmp_
     again = _profile(profile_inputs)
     assert len(draws) == 2
     assert render(again, "svg") == render(first, "svg")
+
+
+def test_texts_measured_once_per_process_draw_the_same_figure(profile_inputs, monkeypatch):
+    """Sharing text measures between drawings changes no byte of a figure."""
+    import matplotlib.text as mtext
+
+    from nest_eval.reporting.figures import render as renderer
+
+    monkeypatch.delenv(cache.CACHE_ENV, raising=False)
+    assert mtext._get_text_metrics_with_cache is renderer._measured_text
+    shared = [render(_profile(profile_inputs, lang=lang), "svg") for lang in ("en", "cy")]
+    monkeypatch.setattr(mtext, "_get_text_metrics_with_cache", renderer.MATPLOTLIB_TEXT_METRICS)
+    own = [render(_profile(profile_inputs, lang=lang), "svg") for lang in ("en", "cy")]
+    assert shared == own

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
+import matplotlib.text as mtext
 import numpy as np
 from matplotlib import cycler
 from matplotlib.artist import Artist
@@ -144,6 +145,37 @@ _RC: dict[str, Any] = {
 }
 
 _NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]{0,150}")
+
+
+MATPLOTLIB_TEXT_METRICS = getattr(mtext, "_get_text_metrics_with_cache", None)
+"""Matplotlib's own text measure, cached per renderer object (kept for comparison)."""
+
+_MEASURED: dict[tuple[Any, ...], Any] = {}
+_MEASURED_LIMIT = 200_000
+
+
+def _measured_text(renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float) -> Any:
+    """Width, height and descent of a text: measured once per process, not once per drawing.
+
+    Matplotlib keeps the measures of texts per renderer object, and every drawing of a figure
+    makes a new renderer, so each tick label and name was measured again for every figure.
+    A measure depends only on the renderer's class and resolution, the text, its font
+    properties, its math mode and the resolution asked for, so one cache per process serves
+    every drawing with the same results.
+    """
+    found_key = (type(renderer), getattr(renderer, "dpi", None), text, fontprop.copy(), ismath, dpi)
+    found = _MEASURED.get(found_key)
+    if found is None:
+        if len(_MEASURED) >= _MEASURED_LIMIT:
+            _MEASURED.clear()
+        found = _MEASURED[found_key] = MATPLOTLIB_TEXT_METRICS(
+            renderer, text, fontprop, ismath, dpi
+        )
+    return found
+
+
+if MATPLOTLIB_TEXT_METRICS is not None:
+    mtext._get_text_metrics_with_cache = _measured_text
 
 
 @contextlib.contextmanager
@@ -336,7 +368,9 @@ def freeze_layout(figure: Figure) -> None:
     figure : matplotlib.figure.Figure
         A figure with a layout engine.
     """
-    figure.draw_without_rendering()
+    engine = figure.get_layout_engine()
+    if engine is not None:
+        engine.execute(figure)  # the layout alone: no artist is drawn
     figure.set_layout_engine("none")
     pending = list(figure.subfigs)
     while pending:
