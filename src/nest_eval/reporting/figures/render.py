@@ -371,7 +371,9 @@ def freeze_layout(figure: Figure) -> None:
     engine = figure.get_layout_engine()
     if engine is not None:
         engine.execute(figure)  # the layout alone: no artist is drawn
-    figure.set_layout_engine("none")
+    # No engine at all, not matplotlib's placeholder for "none": saving a figure that has one
+    # draws it once more first, to run a layout that is now fixed.
+    figure._layout_engine = None
     pending = list(figure.subfigs)
     while pending:
         sub = pending.pop(0)
