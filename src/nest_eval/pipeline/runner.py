@@ -253,8 +253,45 @@ def _check(config: RunConfig, ingest_key: str, progress: Progress) -> None:
     _write_json(state, {"key": wanted})
 
 
-def _compute(config: RunConfig, ingest_key: str, summary: RunSummary, progress: Progress) -> str:
-    """Step 2: compute the year's results once and publish the tables; returns the results key."""
+class _Workers:
+    """The processes notebooks run in, started once, when first needed or asked to warm up.
+
+    Each worker starts its fork server of warm kernels (:mod:`nest_eval.pipeline.kernels`) as
+    it starts, so asking them to warm up before the year is computed lets the kernels' imports
+    run on the processor the computation leaves free.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def get(self) -> ProcessPoolExecutor:
+        """The pool of worker processes (started now if not yet)."""
+        if self.pool is None:
+            from nest_eval.pipeline.kernels import start_fork_server
+
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=start_fork_server)
+        return self.pool
+
+    def warm_up(self) -> None:
+        """Start the workers and their fork servers now, without waiting for them."""
+        self.get().submit(int)  # the first task starts every worker
+
+    def close(self) -> None:
+        """Stop the workers (their fork servers and kernels end with them)."""
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
+
+
+def _compute(
+    config: RunConfig, ingest_key: str, summary: RunSummary, progress: Progress,
+    before: Callable[[], None] = lambda: None,
+) -> str:  # fmt: skip
+    """Step 2: compute the year's results once and publish the tables; returns the results key.
+
+    ``before`` is called first when the results are to be computed (not when unchanged).
+    """
     build = config.build_dir()
     results_key = key(
         {
@@ -269,6 +306,7 @@ def _compute(config: RunConfig, ingest_key: str, summary: RunSummary, progress: 
     if up_to_date and not config.force and results_file.exists() and tables_present:
         progress(f"compute {config.year}: unchanged, skipped")
         return results_key
+    before()
     from nest_eval.domains.census import rows_after_census
     from nest_eval.domains.year import compute_year, load_data, save_results
 
@@ -358,7 +396,7 @@ def _pending(
 
 def _run_notebooks(
     config: RunConfig, pipeline: Pipeline, tasks: Sequence[Task], results_key: str,
-    summary: RunSummary, progress: Progress,
+    summary: RunSummary, progress: Progress, workers: _Workers,
 ) -> None:  # fmt: skip
     """Step 3: run every task whose inputs changed, ``jobs`` at a time."""
     pending = _pending(config, pipeline, tasks, results_key, summary, progress)
@@ -372,20 +410,20 @@ def _run_notebooks(
     total = len(pending)
     progress(f"running {total} notebook(s), {config.jobs} at a time")
     counter = steps(progress, total)
-    with ProcessPoolExecutor(max_workers=min(config.jobs, total)) as pool:
-        futures = {pool.submit(execute, run[-1]): run for run in pending}
-        for done, future in enumerate(as_completed(futures), start=1):
-            task, lang, state, task_key, _ = futures[future]
-            outcome = TaskOutcome(task, lang=lang, **future.result())
-            summary.outcomes.append(outcome)
-            if outcome.status == "ran":
-                _write_json(state, {"key": task_key})
-                line = f"  [{done}/{total}] {outcome.label}: done ({outcome.seconds:.1f} s)"
-            else:
-                for stale in _published(config, task, lang):
-                    stale.unlink(missing_ok=True)
-                line = f"  [{done}/{total}] {outcome.label}: FAILED ({outcome.error})"
-            counter.advance(line)
+    pool = workers.get()
+    futures = {pool.submit(execute, run[-1]): run for run in pending}
+    for done, future in enumerate(as_completed(futures), start=1):
+        task, lang, state, task_key, _ = futures[future]
+        outcome = TaskOutcome(task, lang=lang, **future.result())
+        summary.outcomes.append(outcome)
+        if outcome.status == "ran":
+            _write_json(state, {"key": task_key})
+            line = f"  [{done}/{total}] {outcome.label}: done ({outcome.seconds:.1f} s)"
+        else:
+            for stale in _published(config, task, lang):
+                stale.unlink(missing_ok=True)
+            line = f"  [{done}/{total}] {outcome.label}: FAILED ({outcome.error})"
+        counter.advance(line)
     counter.close()
     drawn = len(list(cache.glob("*.svg"))) - cached_before
     progress(f"figures: {drawn} drawn; the others read back, unchanged, from {cache.name}/")
@@ -469,10 +507,14 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
     inputs = _raw_inputs(config.folders.data)
     ingest_key = _ingest(config, inputs, summary, progress)
     _check(config, ingest_key, progress)
-    results_key = _compute(config, ingest_key, summary, progress)
-    results = _stored_results(config)
-    _publish_spreadsheets(config, results, results_key, progress)
-    _run_notebooks(config, pipeline, tasks, results_key, summary, progress)
+    workers = _Workers(config.jobs)
+    try:
+        results_key = _compute(config, ingest_key, summary, progress, before=workers.warm_up)
+        results = _stored_results(config)
+        _publish_spreadsheets(config, results, results_key, progress)
+        _run_notebooks(config, pipeline, tasks, results_key, summary, progress, workers)
+    finally:
+        workers.close()
     _publish_easy_read(config, results, results_key, progress)
     order = {t: i for i, t in enumerate(tasks)}
     summary.outcomes.sort(key=lambda o: (order[o.task], config.languages.index(o.lang)))
