@@ -236,7 +236,7 @@ def _lab(args: argparse.Namespace) -> int:
     import os
     import subprocess
 
-    from nest_eval.pipeline.runner import ensure_kernel
+    from nest_eval.pipeline.execute import ensure_kernel
 
     if not Path(args.notebooks).is_dir():
         print(f"error: no notebooks folder {args.notebooks}", file=sys.stderr)

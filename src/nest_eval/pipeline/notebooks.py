@@ -35,8 +35,8 @@ def refresh(paths: Iterable[str | Path], kernel: str = "nest-eval", timeout: int
     from nbclient import NotebookClient
 
     from nest_eval.files import atomic_write_text
+    from nest_eval.pipeline.execute import ensure_kernel
     from nest_eval.pipeline.publish import clean_notebook
-    from nest_eval.pipeline.runner import ensure_kernel
 
     ensure_kernel(kernel)
     for path in paths:
