@@ -46,6 +46,27 @@ def _fork_server() -> ForkServerContext:
     return context
 
 
+def _forget_inherited_fork_server() -> None:
+    """In a forked child: drop the parent's fork server, so the child starts its own.
+
+    A process forked from one that had started a fork server inherits that server's state
+    (``multiprocessing`` keeps it per process) but cannot use it, the server not being its
+    child; its copy of the server's keep-alive pipe is closed, so the parent's server still
+    ends with the parent.
+    """
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    if getattr(server, "_forkserver_pid", None) is None:
+        return
+    if server._forkserver_alive_fd is not None:
+        os.close(server._forkserver_alive_fd)
+    server._forkserver_address = server._forkserver_alive_fd = server._forkserver_pid = None
+
+
+os.register_at_fork(after_in_child=_forget_inherited_fork_server)
+
+
 def start_fork_server() -> None:
     """Start this process's fork server now (it imports :data:`PRELOAD`), if not running."""
     from multiprocessing import forkserver

@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -352,17 +353,22 @@ def notebook_html(
     str
         The HTML page.
     """
+    body, _ = _exporter().from_notebook_node(nb)
+    return page(title, body.strip(), lang, path, languages)
+
+
+@cache
+def _exporter() -> Any:
+    """The HTML exporter of report pages (nbconvert's), made once per process with its templates."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="basic",
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         exclude_anchor_links=True,
     )
-    body, _ = exporter.from_notebook_node(nb)
-    return page(title, body.strip(), lang, path, languages)
 
 
 def file_manifest(root: str | Path, exclude: Iterable[str] = ()) -> list[dict[str, str]]:
