@@ -46,25 +46,24 @@ def _fork_server() -> ForkServerContext:
     return context
 
 
-def _forget_inherited_fork_server() -> None:
-    """In a forked child: drop the parent's fork server, so the child starts its own.
+def _release_fork_server() -> None:
+    """Let go of a fork server this process did not start: close its keep-alive pipe.
 
-    A process forked from one that had started a fork server inherits that server's state
-    (``multiprocessing`` keeps it per process) but cannot use it, the server not being its
-    child; its copy of the server's keep-alive pipe is closed, so the parent's server still
-    ends with the parent.
+    A forked process inherits the ``multiprocessing`` fork server's state of its parent (or, in
+    a kernel, the server's keep-alive pipe), but cannot use that server, which is not its child.
+    Holding the pipe would keep the server alive as long as this process, and a kernel ends
+    with its server: the pipe is closed, and the state dropped, so this process starts its own
+    server when it needs one and the parent's ends with the parent.
     """
     from multiprocessing import forkserver
 
     server = forkserver._forkserver
-    if getattr(server, "_forkserver_pid", None) is None:
-        return
-    if server._forkserver_alive_fd is not None:
+    if getattr(server, "_forkserver_alive_fd", None) is not None:
         os.close(server._forkserver_alive_fd)
     server._forkserver_address = server._forkserver_alive_fd = server._forkserver_pid = None
 
 
-os.register_at_fork(after_in_child=_forget_inherited_fork_server)
+os.register_at_fork(after_in_child=_release_fork_server)
 
 
 def start_fork_server() -> None:
@@ -97,24 +96,9 @@ def kernel_arguments(argv: list[str]) -> list[str] | None:
     return None
 
 
-def _let_the_fork_server_end() -> None:
-    """Close this fork's copy of the fork server's keep-alive pipe.
-
-    A process forked by the fork server inherits the pipe whose closing tells the server that
-    no process needs it any more; a kernel holding it would keep the server, and so itself
-    (it ends with the server), alive after the process that started them ended.
-    """
-    from multiprocessing import forkserver
-
-    server = forkserver._forkserver
-    if getattr(server, "_forkserver_alive_fd", None) is not None:
-        os.close(server._forkserver_alive_fd)
-        server._forkserver_alive_fd = None
-
-
 def _serve(argv: list[str], cwd: str | None, env: dict[str, str]) -> None:
     """In the forked process: become the kernel, as ``python -m ipykernel_launcher`` would."""
-    _let_the_fork_server_end()
+    _release_fork_server()
     os.environ.clear()
     os.environ.update(env)
     log = os.environ.pop(LOG_ENV, None)
