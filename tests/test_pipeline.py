@@ -353,6 +353,43 @@ def test_a_failing_notebook_does_not_stop_the_others(tmp_path, capsys):
     assert "Not produced in this run" in (out / "2025" / "index.html").read_text()
 
 
+def test_a_notebook_changed_alone_is_rerun_and_the_manifest_follows(tmp_path):
+    """With the data and results unchanged, an edited notebook runs again, and the manifest
+    lists its new page (the index and manifest are not skipped when anything was written)."""
+    project = tmp_path / "project"
+    (project / "pipelines").mkdir(parents=True)
+    (project / "notebooks").mkdir()
+    notebook = project / "notebooks" / "note.ipynb"
+    pipeline = project / "pipelines" / "p.toml"
+    pipeline.write_text(
+        '[pipeline]\nname = "p"\nkernel = "nest-eval"\n'
+        '[[steps]]\nname = "note"\ntitle = "Note"\nnotebook = "notebooks/note.ipynb"\n'
+        'output = "note"\n'
+    )
+    folders = Folders(RAW, tmp_path / "processed", tmp_path / "out", tmp_path / "build")
+    config = RunConfig(year=2025, folders=folders, pipeline=pipeline, languages=("en",))
+    pages = []
+    for words in ("first words", "second words"):
+        nb = new_notebook(cells=[new_code_cell("settings = {}", metadata={"tags": ["parameters"]}),
+                                 new_code_cell(f"print({words!r})")])  # fmt: skip
+        nb.metadata["kernelspec"] = {
+            "name": "nest-eval",
+            "display_name": "nest-eval",
+            "language": "python",
+        }
+        nbformat.write(nb, notebook)
+        summary = run_year(config, progress=lambda _: None)
+        assert [o.status for o in summary.outcomes] == ["ran"], summary.outcomes[0].error
+        page = config.year_dir() / "note.html"
+        assert words in page.read_text(encoding="utf-8")
+        manifest = json.loads((config.year_dir() / "manifest.json").read_text(encoding="utf-8"))
+        listed = {entry["path"]: entry["sha256"] for entry in manifest["outputs"]}
+        assert listed["note.html"] == sha256_file(page)
+        pages.append(listed["note.html"])
+    assert pages[0] != pages[1]
+    assert not summary.compute_ran  # the results were reused
+
+
 def test_atomic_write_leaves_the_old_file_when_interrupted(tmp_path, monkeypatch):
     target = tmp_path / "report.html"
     atomic_write_text(target, "complete old report")

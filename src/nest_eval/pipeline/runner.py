@@ -152,20 +152,24 @@ def _publish_tables(results: Any, config: RunConfig) -> None:
 
 def _publish_spreadsheets(
     config: RunConfig, results: Results, results_key: str, progress: Progress
-) -> None:
+) -> bool:
     """Each table as ODS and XLSX in each language published (GSS spreadsheet layout).
 
     Skipped when the results, the publication's settings (its date on the cover) and the
     languages are those they were last written with; otherwise only the tables whose content,
-    or those settings, changed are written again.
+    or those settings, changed are written again. Returns whether any file was written.
     """
     state_file = config.build_dir() / "spreadsheets_state.json"
     state = _read_json(state_file)
-    settings = {"publication": config.publication(), "languages": config.languages}
+    settings = {
+        "publication": config.publication(),
+        "languages": config.languages,
+        "source": [config.year, config.financial, config.disclosure.shorthand],
+    }
     wanted = key({"results": results_key, **settings})
     present = (config.year_dir() / "tables" / "distance_travelled.xlsx").exists()
     if state.get("key") == wanted and present and not config.force:
-        return
+        return False
     from nest_eval.reporting.spreadsheets import Source, write_spreadsheets
     from nest_eval.reporting.tables import published_tables
 
@@ -190,6 +194,7 @@ def _publish_spreadsheets(
         f"spreadsheets {config.year}: {len(stale)} of {len(tables)} table(s) as ODS and XLSX "
         f"({time.perf_counter() - started:.1f} s)"
     )
+    return bool(stale)
 
 
 def _spreadsheets_present(config: RunConfig, table: str) -> bool:
@@ -202,11 +207,12 @@ def _spreadsheets_present(config: RunConfig, table: str) -> bool:
 
 def _publish_easy_read(
     config: RunConfig, results: Results, results_key: str, progress: Progress
-) -> None:
+) -> bool:
     """The easy-read pages of Wales and each RPB in each language, unless already written.
 
     Written again when the results, the publication's settings or the languages or RPBs of the
-    run changed since they were last written; skipped otherwise.
+    run changed since they were last written; skipped otherwise. Returns whether they were
+    written.
     """
     state = config.build_dir() / "easy_read_state.json"
     scopes = list(easy_read_scopes(config))
@@ -223,7 +229,7 @@ def _publish_easy_read(
     ]
     present = all(page.exists() for page in pages)
     if _read_json(state).get("key") == wanted and present and not config.force:
-        return
+        return False
     from nest_eval.pipeline.easy_read import write_easy_read
 
     started = time.perf_counter()
@@ -234,6 +240,7 @@ def _publish_easy_read(
     progress(
         f"easy read {config.year}: {len(pages)} page(s) ({time.perf_counter() - started:.1f} s)"
     )
+    return True
 
 
 def _check(config: RunConfig, ingest_key: str, progress: Progress) -> None:
@@ -431,12 +438,13 @@ def _run_notebooks(
 
 def _publish_index(
     config: RunConfig, pipeline: Pipeline, tasks: Sequence[Task], inputs: list,
-    results: Results, results_key: str, failed: list[Task],
+    results: Results, results_key: str, failed: list[Task], changed: bool,
 ) -> None:  # fmt: skip
     """Step 6: ``index.html`` (and its twins) and ``manifest.json``, unless unchanged.
 
-    Written again when the results, the publication's settings, the languages, the tasks or
-    which of them failed or published changed since they were last written.
+    Written again when this run wrote anything published (``changed``: the manifest lists
+    every file's SHA-256), or when the results, the publication's settings, the languages, the
+    tasks or which of them failed or published changed since they were last written.
     """
     available = {
         t
@@ -455,7 +463,7 @@ def _publish_index(
     )
     year_dir = config.year_dir()
     present = (year_dir / "index.html").exists() and (year_dir / "manifest.json").exists()
-    if _read_json(state).get("key") == wanted and present and not config.force:
+    if _read_json(state).get("key") == wanted and present and not changed and not config.force:
         return
     from nest_eval.pipeline.index import write_index
     from nest_eval.pipeline.manifest import write_manifest
@@ -511,15 +519,16 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
     try:
         results_key = _compute(config, ingest_key, summary, progress, before=workers.warm_up)
         results = _stored_results(config)
-        _publish_spreadsheets(config, results, results_key, progress)
+        wrote = _publish_spreadsheets(config, results, results_key, progress)
         _run_notebooks(config, pipeline, tasks, results_key, summary, progress, workers)
     finally:
         workers.close()
-    _publish_easy_read(config, results, results_key, progress)
+    wrote = _publish_easy_read(config, results, results_key, progress) or wrote
+    wrote = wrote or summary.compute_ran or any(o.status != "skipped" for o in summary.outcomes)
     order = {t: i for i, t in enumerate(tasks)}
     summary.outcomes.sort(key=lambda o: (order[o.task], config.languages.index(o.lang)))
     failed = list(dict.fromkeys(o.task for o in summary.failed))
-    _publish_index(config, pipeline, tasks, inputs, results, results_key, failed)
+    _publish_index(config, pipeline, tasks, inputs, results, results_key, failed, wrote)
     return summary
 
 
