@@ -9,15 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
-from babel.dates import format_date
 
 from nest_eval.reference.breakdowns import DIMENSIONS
-from nest_eval.reference.messages import LOCALES, label
+from nest_eval.reference.messages import label
 
 __all__ = [
     "OF_COLUMNS",
     "column_label",
-    "date_label",
     "free_text_label",
     "group_label",
     "indicator_label",
@@ -99,17 +97,6 @@ def group_label(dimension: str, group: str, lang: str = "en") -> str:
     """
     key = DIMENSIONS[dimension].label_key(group)
     return free_text_label(group) if key is None else label(key, lang)
-
-
-def date_label(value: object, lang: str = "en") -> str:
-    """A date as a report writes it in ``lang`` (day, month in words, year), by Babel.
-
-    Examples
-    --------
-    >>> date_label("2025-12-31"), date_label("2025-12-31", "cy")
-    ('31 December 2025', '31 Rhagfyr 2025')
-    """
-    return format_date(pd.Timestamp(value).date(), "d MMMM y", locale=LOCALES[lang])
 
 
 def column_label(column: str, lang: str = "en") -> str:

@@ -10,7 +10,8 @@ from nest_eval.domains.access import QUANTILES
 from nest_eval.reference.messages import label
 from nest_eval.reporting.blocks import Block, Col, html_table, paragraph
 from nest_eval.reporting.context import Context
-from nest_eval.reporting.labels import date_label, row_label, value_label
+from nest_eval.reporting.format import format_date
+from nest_eval.reporting.labels import row_label, value_label
 
 __all__ = ["access", "census_note"]
 
@@ -21,7 +22,7 @@ def census_note(ctx: Context) -> str:
         "report.access.census",
         ctx.lang,
         year=ctx.year,
-        census_date=date_label(ctx.results.census_date, ctx.lang),
+        census_date=format_date(ctx.results.census_date, ctx.lang),
     )
 
 
@@ -45,7 +46,7 @@ def access(ctx: Context) -> Block:
     shown = _not_reached(rows).assign(
         label=[row_label(r, ctx.lang) for r in rows.to_dict(orient="records")]
     )
-    census_date = date_label(ctx.results.census_date, ctx.lang)
+    census_date = format_date(ctx.results.census_date, ctx.lang)
     return paragraph(census_note(ctx)) + html_table(
         shown,
         (

@@ -24,21 +24,19 @@ Q3 (revisions). Government Analysis Function, *Releasing statistics in spreadshe
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from collections.abc import Mapping
 
 import pandas as pd
-from babel.dates import format_date
 
 from nest_eval.demo.fingerprints import demo_files_in
 from nest_eval.domains.periods import period_end, period_start
 from nest_eval.reference.indicators import Unit, indicator
-from nest_eval.reference.messages import LOCALES, label, messages
+from nest_eval.reference.messages import label, messages
 from nest_eval.reference.publication import LICENCE, PLACEHOLDER_EMAIL
 from nest_eval.reporting.blocks import Block
 from nest_eval.reporting.context import Context
-from nest_eval.reporting.format import format_value
+from nest_eval.reporting.format import format_date, format_value
 from nest_eval.reporting.labels import row_label, value_label
 from nest_eval.reporting.readings import reading
 
@@ -46,7 +44,6 @@ __all__ = [
     "MAX_POINTS",
     "about",
     "citation",
-    "date_text",
     "front_matter",
     "heading",
     "main_point_rows",
@@ -64,11 +61,6 @@ MAX_POINTS = 5
 
 _CLEAR = ("improved", "worsened")
 """The readings of a change whose 95% interval excludes no change."""
-
-
-def date_text(value: dt.date, lang: str) -> str:
-    """A date as the report's language writes it, e.g. ``31 March 2026`` / ``31 Mawrth 2026``."""
-    return format_date(value, "d MMMM y", locale=LOCALES[lang])
 
 
 def _escaped(key: str, lang: str, **html_values: str) -> str:
@@ -243,8 +235,8 @@ def _period(ctx: Context) -> str:
         ctx.lang,
         year=ctx.year,
         next=ctx.year + 1,
-        start=date_text(period_start(ctx.year, financial), ctx.lang),
-        end=date_text(period_end(ctx.year, financial), ctx.lang),
+        start=format_date(period_start(ctx.year, financial), ctx.lang),
+        end=format_date(period_end(ctx.year, financial), ctx.lang),
     )
 
 
@@ -290,14 +282,16 @@ def citation(ctx: Context) -> str:
         year=published.year,
         title=title_text(ctx),
         status=label(f"front.status.{ctx.config.status}", ctx.lang),
-        date=date_text(published, ctx.lang),
+        date=format_date(published, ctx.lang),
     )
 
 
 def _revisions(ctx: Context) -> str:
     if ctx.config.revised is None:
         return label("front.revisions.none", ctx.lang)
-    return label("front.revisions.revised", ctx.lang, date=date_text(ctx.config.revised, ctx.lang))
+    return label(
+        "front.revisions.revised", ctx.lang, date=format_date(ctx.config.revised, ctx.lang)
+    )
 
 
 def about(ctx: Context) -> Block:
@@ -309,7 +303,7 @@ def about(ctx: Context) -> Block:
     lang = ctx.lang
     plain = {  # each item as text; its HTML is the text escaped, unless it holds a link
         "period": _period(ctx),
-        "published": date_text(ctx.config.publication_date(), lang),
+        "published": format_date(ctx.config.publication_date(), lang),
         "status": _status(ctx),
         "contact": "",
         "licence": "",

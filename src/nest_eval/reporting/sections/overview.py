@@ -18,11 +18,11 @@ from nest_eval.reference.messages import label
 from nest_eval.reporting.blocks import Block, Col, html_table, paragraph
 from nest_eval.reporting.completeness import assess, banner
 from nest_eval.reporting.context import Context
+from nest_eval.reporting.format import format_date
 from nest_eval.reporting.labels import value_label
 from nest_eval.reporting.readings import READINGS, reading
 from nest_eval.reporting.sections import front
 from nest_eval.reporting.sections.distance import distance_view, view_columns
-from nest_eval.reporting.sections.front import date_text
 
 __all__ = [
     "DOMAINS",
@@ -45,8 +45,8 @@ def _period(ctx: Context) -> str:
     return label(
         f"front.note.period.{'financial' if financial else 'calendar'}",
         ctx.lang,
-        start=date_text(period_start(ctx.year, financial), ctx.lang),
-        end=date_text(period_end(ctx.year, financial), ctx.lang),
+        start=format_date(period_start(ctx.year, financial), ctx.lang),
+        end=format_date(period_end(ctx.year, financial), ctx.lang),
     )
 
 
@@ -85,7 +85,7 @@ def distance_heading(ctx: Context) -> Block:
     scope = value_label("rpb", ctx.scope, ctx.lang)
     baseline = ctx.results.baseline_year
     base = label("front.note.baseline", ctx.lang, year=baseline) if baseline else ""
-    census = date_text(pd.Timestamp(ctx.results.census_date).date(), ctx.lang)
+    census = format_date(ctx.results.census_date, ctx.lang)
     as_of = label("front.note.as_of", ctx.lang, census=census, baseline=base)
     heading = label("front.note.heading", ctx.lang, area=scope, year=ctx.year)
     note = label(

@@ -9,8 +9,8 @@ from nest_eval.reference.messages import label
 from nest_eval.reference.vocabulary import WALES
 from nest_eval.reporting.blocks import Block, Col, heading, html_table, paragraph
 from nest_eval.reporting.context import Context
-from nest_eval.reporting.format import estimate_text, format_value
-from nest_eval.reporting.labels import column_label, date_label, row_label
+from nest_eval.reporting.format import estimate_text, format_date, format_value
+from nest_eval.reporting.labels import column_label, row_label
 
 __all__ = ["enablers", "enablers_change", "training"]
 
@@ -55,7 +55,7 @@ def training(ctx: Context) -> Block:
             "report.partnership.training_caption",
             ctx.lang,
             year=ctx.year,
-            census_date=date_label(ctx.results.census_date, ctx.lang),
+            census_date=format_date(ctx.results.census_date, ctx.lang),
         ),
         lang=ctx.lang,
         download="training",
