@@ -57,8 +57,8 @@ class Outcome:
         return (self.primary + self.secondary) / self.cells if self.cells else 0.0
 
 
-def reaudit(results, config: RunConfig, decision) -> dict:
-    """The suppressed cells' intervals solved afresh with ``linprog`` (no warm start)."""
+def audit_problem(results, config: RunConfig, decision) -> tuple:
+    """The whole publication's audit under a decision: groups, bounds, fixed cells, suppressed."""
     cells, _ = publication_cells(results, config.disclosure)
     low, high = config.disclosure.small
     bounds, fixed = {}, {}
@@ -69,7 +69,12 @@ def reaudit(results, config: RunConfig, decision) -> dict:
             bounds[key] = (0.0, math.inf)
         else:
             fixed[key] = float(value)
-    return audit_groups(groups_of(cells), bounds, fixed, set(decision.suppressed), warm=False)
+    return groups_of(cells), bounds, fixed, set(decision.suppressed)
+
+
+def reaudit(results, config: RunConfig, decision) -> dict:
+    """The suppressed cells' intervals solved afresh with ``linprog`` (no warm start)."""
+    return audit_groups(*audit_problem(results, config, decision), warm=False)
 
 
 def audit_seed(seed: int, year: int = 2025, scale: str = "random") -> Outcome:

@@ -332,6 +332,28 @@ def test_the_demo_publication_passes_the_audit(demo):
     assert small_counts(published_tables(*demo[::2]), config.disclosure) == []
 
 
+def test_the_warm_audit_finds_the_intervals_linprog_finds_afresh(demo):
+    """One HiGHS model per group, each solve from the last basis, and no solve for a bound a
+    feasible point already reached: the same intervals as every problem solved on its own."""
+    results, controlled, config = demo
+    groups, bounds, fixed, suppressed = bench_disclosure.audit_problem(
+        results, config, controlled.decision
+    )
+    ordered = sorted(suppressed, key=str)
+    assert len(ordered) > 60
+    sample = set(ordered[:: len(ordered) // 60])
+    warm = audit_groups(groups, bounds, fixed, sample)
+    afresh = audit_groups(groups, bounds, fixed, sample, warm=False)
+    assert warm.keys() == afresh.keys() == sample
+    at_bounds = 0
+    for key, interval in afresh.items():
+        assert (warm[key].low, warm[key].high) == pytest.approx(
+            (interval.low, interval.high), abs=1e-7
+        ), key
+        at_bounds += warm[key].low == bounds[key][0] or warm[key].high == bounds[key][1]
+    assert at_bounds > 0
+
+
 def test_one_count_gets_one_decision_in_every_table(demo):
     _, controlled, _ = demo
     oc = controlled.outcomes_change.set_index(["rpb", "measure", "respondent"])

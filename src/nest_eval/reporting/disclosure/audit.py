@@ -111,13 +111,23 @@ class _Extremes:
     """The smallest and largest feasible value of each unknown of one group's relations.
 
     One HiGHS model per group, solved again for each cell with only its objective changed (so
-    each solve starts from the last basis): SciPy's HiGHS through its bindings
+    each solve starts from the last basis, by the primal simplex method: a changed objective
+    leaves that basis feasible): SciPy's HiGHS through its bindings
     (``scipy.optimize._highspy``), or :func:`scipy.optimize.linprog` where those are missing.
+
+    Every solution found is a feasible point of the group. A cell that one of them already
+    holds at the lower (upper) end of its bounds has that end as its smallest (largest) value,
+    exactly, so that problem is not solved at all.
     """
+
+    at_bound = 1e-9
+    """How close to a bound a solution's value must be for the bound to count as reached."""
 
     def __init__(self, system: tuple[np.ndarray, ...], box: list[Bounds], warm: bool) -> None:
         self.system, self.box = system, box
         self.highs = None
+        self.seen_low = np.full(len(box), math.inf)  # each unknown's least value seen so far
+        self.seen_high = np.full(len(box), -math.inf)
         if not warm:
             return
         try:
@@ -127,6 +137,9 @@ class _Extremes:
         self.core = _core
         self.highs = _core._Highs()
         self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("presolve", "off")
+        primal = _core.simplex_constants.SimplexStrategy.kSimplexStrategyPrimal
+        self.highs.setOptionValue("simplex_strategy", int(primal))
         self.highs.passModel(self._model())
         self.last: int | None = None
 
@@ -154,6 +167,11 @@ class _Extremes:
         """The smallest (``sense = 1``) or largest (``-1``) feasible value of one unknown."""
         if self.highs is None:
             return _extreme_linprog(self.system, self.box, index, sense)
+        low, high = self.box[index]
+        if sense > 0 and self.seen_low[index] <= low + self.at_bound:
+            return float(low)
+        if sense < 0 and self.seen_high[index] >= high - self.at_bound:
+            return float(high)
         core, highs = self.core, self.highs
         if self.last is not None:
             highs.changeColCost(self.last, 0.0)
@@ -169,6 +187,9 @@ class _Extremes:
         if status != core.HighsModelStatus.kOptimal:  # solve this one afresh
             highs.clearSolver()
             return _extreme_linprog(self.system, self.box, index, sense)
+        values = np.asarray(highs.getSolution().col_value)
+        np.minimum(self.seen_low, values, out=self.seen_low)
+        np.maximum(self.seen_high, values, out=self.seen_high)
         return float(highs.getInfo().objective_function_value)
 
 
