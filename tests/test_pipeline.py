@@ -16,9 +16,12 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from nest_eval.config import Disclosure, Folders, RunConfig
 from nest_eval.files import atomic_write_text, sha256_file
+from nest_eval.ingest.datasets import ingest, write_processed
+from nest_eval.pipeline.ingest_reuse import dataset_keys, keep_outcomes, kept_outcomes
 from nest_eval.pipeline.publish import EXTERNAL_REFERENCE
 from nest_eval.pipeline.runner import main_run, run_year
 from nest_eval.pipeline.steps import expand_tasks, load_pipeline
+from nest_eval.reference.contract import DATASETS
 from nest_eval.reference.publication import LICENCE
 from nest_eval.reporting.outputs import table_downloads
 from nest_eval.reporting.tables import small_counts
@@ -46,6 +49,10 @@ def published(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def published_files(paths) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in paths}
 
 
 @pytest.fixture(scope="module")
@@ -277,11 +284,37 @@ def test_a_rerun_after_a_change_publishes_what_a_cold_run_does(runs, tmp_path):
         assert summary.ok, [(o.task.label, o.error) for o in summary.failed]
         outputs[name] = published(config.year_dir())
     assert outputs["warm"] == outputs["cold"]
+    assert any(line.startswith("ingest:") and "; read experiences;" in line for line in lines)
+    processed = [(base / "processed").glob("*.*") for base in (warm, tmp_path / "cold")]
+    assert published_files(processed[0]) == published_files(processed[1])
     figures = sum(1 for name in outputs["cold"] if name.startswith("figures/"))
     drawn = [int(m.group(1)) for m in map(re.compile(r"figures: (\d+) drawn").match, lines) if m]
     assert drawn and 0 < drawn[0] < figures, lines  # the figures of safety, not the others
     rewritten = [m for m in map(re.compile(r"spreadsheets 2025: (\d+) of (\d+)").match, lines) if m]
     assert rewritten and 0 < int(rewritten[0].group(1)) < int(rewritten[0].group(2)), lines
+
+
+def test_ingest_reads_again_only_the_datasets_whose_files_changed(tmp_path):
+    def ingested(data: Path, processed: Path, reuse: bool) -> set[str]:
+        inputs = [{"file": p.name, "sha256": sha256_file(p)} for p in sorted(data.iterdir())]
+        keys = dataset_keys(inputs, "")
+        kept = kept_outcomes(processed, keys) if reuse else {}
+        result = ingest(data, reuse=kept)
+        write_processed(result, processed)
+        keep_outcomes(processed, result, keys)
+        return set(kept)
+
+    names = {dataset.name for dataset in DATASETS}
+    assert ingested(RAW, tmp_path / "kept", reuse=True) == set()
+    assert ingested(RAW, tmp_path / "kept", reuse=True) == names
+    _changed_demo_data(tmp_path / "changed")
+    assert ingested(tmp_path / "changed", tmp_path / "kept", reuse=True) == names - {"experiences"}
+    ingested(tmp_path / "changed", tmp_path / "cold", reuse=False)
+    files = [published_files(tmp_path.joinpath(f).glob("*.*")) for f in ("kept", "cold")]
+    assert files[0] == files[1] and "experiences.parquet" in files[0]
+    with (tmp_path / "kept" / "access.parquet").open("ab") as handle:
+        handle.write(b"\0")  # a file changed by hand is never taken for the dataset
+    assert ingested(tmp_path / "changed", tmp_path / "kept", reuse=True) == names - {"access"}
 
 
 def test_tasks_expand_over_the_rpb_grid():

@@ -101,6 +101,9 @@ class DatasetOutcome:
         What was read how, counted (:data:`nest_eval.ingest.validation.READINGS`).
     rows_read, rows_accepted, rows_quarantined, duplicates_collapsed, rows_not_loaded : int
         The accounting; ``rows_read`` equals the sum of the other four.
+    reused : bool
+        Taken from the last ingest, its files unchanged (:func:`ingest`'s ``reuse``): it holds
+        no rows (``accepted`` is None) and its Parquet file, written then, is left as it is.
     """
 
     name: str
@@ -119,6 +122,7 @@ class DatasetOutcome:
     rows_quarantined: int = 0
     duplicates_collapsed: int = 0
     rows_not_loaded: int = 0
+    reused: bool = False
 
     def reconciles(self) -> bool:
         """Whether rows read = accepted + quarantined + collapsed + not loaded."""
@@ -526,6 +530,7 @@ def _conflicting_rows(
 def ingest(
     directory: str | Path,
     reference: Reference = DEFAULT_REFERENCE,
+    reuse: Mapping[str, DatasetOutcome] | None = None,
 ) -> IngestResult:
     """Read, validate and account for every dataset in a raw-data folder.
 
@@ -536,6 +541,9 @@ def ingest(
     reference : Reference
         The vocabularies and measures catalogue in use, with an evaluator's overrides
         (:func:`nest_eval.reference.overrides.load_reference`); default the package's.
+    reuse : mapping of str to DatasetOutcome, optional
+        Outcomes of datasets whose files have not changed since they were ingested (marked
+        ``reused``): taken as they are, those datasets are not read again.
 
     Returns
     -------
@@ -551,8 +559,10 @@ def ingest(
     if not directory.is_dir():
         raise NotADirectoryError(f"{directory}: no such folder")
     per_dataset, not_read = _discover(directory)
+    kept = reuse or {}
     outcomes = {
-        dataset.name: _ingest_dataset(dataset, per_dataset[dataset.name], reference)
+        dataset.name: kept.get(dataset.name)
+        or _ingest_dataset(dataset, per_dataset[dataset.name], reference)
         for dataset in DATASETS
     }
     unmatched = [n for n, why in not_read.items() if why == _NO_DATASET]
@@ -564,7 +574,8 @@ def write_processed(result: IngestResult, out_dir: str | Path) -> list[Path]:
     """Write typed Parquet per loaded dataset, the quarantine and the accounting record.
 
     Files written under ``out_dir``: ``<dataset>.parquet`` for each loaded dataset (a stale
-    file of a dataset that failed or is absent is removed, so nothing old passes for new),
+    file of a dataset that failed or is absent is removed, so nothing old passes for new; the
+    file of a dataset ``reused`` from the last ingest is left as it is),
     ``quarantine.parquet`` and ``quarantine.csv`` (all datasets, one row per problem),
     ``duplicates.csv`` (exact duplicates collapsed) and ``accounting.json``. Every file is
     written atomically. The CSV files are for people to open (the quarantine goes back to the
@@ -589,6 +600,8 @@ def write_processed(result: IngestResult, out_dir: str | Path) -> list[Path]:
     written: list[Path] = []
     for name, outcome in result.datasets.items():
         target = out / f"{name}.parquet"
+        if outcome.reused:
+            continue
         if outcome.status == "loaded" and outcome.accepted is not None:
             frame = outcome.accepted
             atomic_write(target, lambda p, f=frame: f.to_parquet(p, index=False))

@@ -3,7 +3,8 @@
 A run for year *Y* with a :class:`~nest_eval.config.RunConfig` does, in order:
 
 1. **ingest** the raw-data folder into the processed-data folder (skipped when the raw files,
-   the code and the environment are unchanged);
+   the code and the environment are unchanged; otherwise only the datasets whose files
+   changed are read again, :mod:`nest_eval.pipeline.ingest_reuse`);
 2. **check** the processed data (:mod:`nest_eval.pipeline.gate`): a run whose data would leave
    the year's reports empty or incomplete publishes nothing, unless the run accepts it;
 3. **compute** the year's results once (:func:`nest_eval.domains.year.compute_year`), stored
@@ -124,17 +125,24 @@ def _ingest(config: RunConfig, inputs: list, summary: RunSummary, progress: Prog
         progress("ingest: unchanged, skipped")
         return ingest_key
     from nest_eval.ingest.datasets import format_summary, ingest, write_processed
+    from nest_eval.pipeline.ingest_reuse import dataset_keys, keep_outcomes, kept_outcomes
 
     started = time.perf_counter()
-    result = ingest(config.folders.data, config.reference())
+    keys = dataset_keys(inputs, config.computation()["reference_config_sha256"])
+    kept = {} if config.force else kept_outcomes(processed, keys)
+    result = ingest(config.folders.data, config.reference(), kept)
     write_processed(result, processed)
+    keep_outcomes(processed, result, keys)
     _write_json(state_file, {"key": ingest_key})
     summary.ingest_ran = True
     failed = [n for n, d in result.datasets.items() if d.status == "failed"]
     progress(format_summary(result).rstrip())
+    read = [name for name in result.datasets if name not in kept]
     progress(
         f"ingest: {result.rows_quarantined} row(s) quarantined"
         + (f"; NOT LOADED: {', '.join(failed)}" if failed else "")
+        + f"; read {', '.join(read) or 'nothing'}"
+        + (f"; unchanged, not read again: {', '.join(kept)}" if kept else "")
         + f" ({time.perf_counter() - started:.1f} s)"
     )
     return ingest_key
