@@ -8,7 +8,7 @@ import pytest
 
 from nest_eval.pipeline import narrative
 from nest_eval.pipeline.progress import Lines, steps
-from nest_eval.pipeline.publish import CSS, page, rebase, sections
+from nest_eval.pipeline.publish import CSS, NO_ALT_TEXT, notebook_html, page, rebase, sections
 from nest_eval.pipeline.steps import Task, load_pipeline
 from nest_eval.reference.messages import label, messages
 from small_pipelines import ROOT
@@ -234,3 +234,23 @@ def test_progress_on_a_terminal_draws_a_bar_on_stderr(monkeypatch, capsys):
     captured = capsys.readouterr()
     assert "  [1/2] a: done" in captured.out
     assert "1/2" in captured.err and "notebook" in captured.err
+
+
+def test_a_notebook_page_shows_outputs_only_and_every_image_has_a_text():
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    png = new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})
+    described = '<img src="figures/a.svg" alt="Waits by RPB">'
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("## Waits"),
+            new_code_cell("secret_variable = 1", outputs=[png]),
+            new_code_cell("x", outputs=[new_output("display_data", data={"text/html": described})]),
+        ]
+    )
+    page_html = notebook_html(nb, "Waits", "en", "national.html", ("en",))
+    images = re.findall(r"<img[^>]*>", page_html)
+    assert len(images) == 2
+    assert f'alt="{NO_ALT_TEXT}"' in images[0] and 'alt="Waits by RPB"' in images[1]
+    assert images[1].count("alt=") == 1
+    assert "secret_variable" not in page_html and 'id="waits"' in page_html
