@@ -153,18 +153,18 @@ def _marker_boxes(ax: Axes, display: np.ndarray, spec: FunnelSpec) -> list[Bbox]
     return boxes
 
 
-def _fits(
-    ax: Axes,
-    name: str,
-    xy: tuple[float, float],
-    offset: tuple[float, float],
-    style: dict[str, object],
-    others: list[Bbox],
-) -> bool:
-    """Whether a name at ``offset`` from its point lies inside the axes, overlapping nothing."""
-    label = ax.annotate(name, xy, xytext=offset, **style)  # type: ignore[arg-type]
+def _name_box(
+    ax: Axes, name: str, xy: tuple[float, float], offset: tuple[float, float], style: dict
+) -> Bbox:
+    """The box, in display units, a name takes at ``offset`` points from its point."""
+    label = ax.annotate(name, xy, xytext=offset, **style)
     box = label.get_window_extent()
     label.remove()
+    return box
+
+
+def _fits(ax: Axes, box: Bbox, others: list[Bbox]) -> bool:
+    """Whether a name's box lies inside the axes, overlapping nothing."""
     inside = ax.bbox.x0 <= box.x0 and box.x1 <= ax.bbox.x1
     inside = inside and ax.bbox.y0 <= box.y0 and box.y1 <= ax.bbox.y1
     return inside and not any(box.overlaps(other) for other in others)
@@ -194,7 +194,8 @@ def _label_every_unit(ax: Axes, spec: FunnelSpec) -> None:
     two lines below, and so on (:data:`_SHIFTS`), and kept at the first place inside the axes
     that overlaps nothing already placed (level with its point when none is free); a name
     moved off its point has a leader line to it. Run on the finished (frozen) layout, so the
-    places checked are those drawn.
+    places checked are those drawn. A name is measured once, level with its point: a line up
+    or down moves its box by the line's height and changes nothing else.
     """
     for text in list(ax.texts):
         text.remove()  # plot_funnel's labels of flagged units only
@@ -207,6 +208,7 @@ def _label_every_unit(ax: Axes, spec: FunnelSpec) -> None:
     if ax.get_legend() is not None:
         obstacles.append(ax.get_legend().get_window_extent())
     line = 10.0  # points: one line of 8-point text
+    step = line * ax.figure.dpi / 72.0  # the same, in display units
     for i in np.argsort(-display[:, 1], kind="stable"):
         unit = str(units["unit"].iloc[i])
         mine = unit == spec.highlight
@@ -223,9 +225,8 @@ def _label_every_unit(ax: Axes, spec: FunnelSpec) -> None:
         xy = (units["n"].iloc[i], units["proportion"].iloc[i])
         others = [box for k, box in enumerate(obstacles) if k != i]
         name = spec.names.get(unit, unit)
-        shift = next(
-            (k for k in _SHIFTS if _fits(ax, name, xy, (away, k * line), style, others)), 0
-        )
+        level = _name_box(ax, name, xy, (away, 0.0), style)
+        shift = next((k for k in _SHIFTS if _fits(ax, level.translated(0, k * step), others)), 0)
         if shift == 0:
             label = ax.annotate(name, xy, xytext=(away, 0.0), **style)
         else:
