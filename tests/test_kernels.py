@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 
 import nbformat
 import papermill
@@ -11,7 +14,12 @@ import pytest
 from jupyter_client.manager import AsyncKernelManager
 
 from nest_eval.pipeline.execute import ensure_kernel
-from nest_eval.pipeline.kernels import WarmKernelManager, kernel_arguments
+from nest_eval.pipeline.kernels import (
+    WORKER_NICENESS,
+    WarmKernelManager,
+    kernel_arguments,
+    start_worker,
+)
 
 KERNEL = "nest-eval"
 
@@ -79,3 +87,22 @@ def test_only_this_pythons_ipykernel_is_forked():
     assert kernel_arguments(["/opt/other/python", "-m", "ipykernel_launcher", "-f", "k"]) is None
     assert kernel_arguments([sys.executable, "-m", "other_kernel", "-f", "k.json"]) is None
     assert kernel_arguments([]) is None
+
+
+UNUSED_MODULE = "tabnanny"
+"""A module nothing here imports: a worker has it only if it imported it as it started."""
+
+
+def _worker_state() -> tuple[int, bool]:
+    return os.nice(0), UNUSED_MODULE in sys.modules
+
+
+def test_a_worker_is_ready_before_its_first_task_and_yields_to_the_run():
+    assert UNUSED_MODULE not in sys.modules
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        1, context, initializer=start_worker, initargs=((UNUSED_MODULE,),)
+    ) as pool:
+        niceness, imported = pool.submit(_worker_state).result()
+    assert imported
+    assert niceness == min(os.nice(0) + WORKER_NICENESS, 19)

@@ -18,8 +18,10 @@ A run for year *Y* with a :class:`~nest_eval.config.RunConfig` does, in order:
    recorded is skipped. Each kernel is forked from a process that has already imported the
    report's libraries (:mod:`nest_eval.pipeline.kernels`), and a figure drawn by an earlier
    run with the same specification is reused (:mod:`nest_eval.reporting.figures.cache`);
-5. write the **easy-read** pages for children and young people, for Wales and each RPB, in
-   each language (:mod:`nest_eval.pipeline.easy_read`), unless their inputs are unchanged;
+5. meanwhile, in the main process while the workers run the notebooks, write each table's
+   **spreadsheets** (ODS and XLSX) and the **easy-read** pages for children and young people,
+   for Wales and each RPB, in each language (:mod:`nest_eval.pipeline.easy_read`), unless
+   their inputs are unchanged;
 6. write ``index.html`` (and its Welsh twin) and ``manifest.json``.
 
 ``<reports>/<Y>/`` holds only what is published: results, state, logs, executing and failed
@@ -268,12 +270,16 @@ def _check(config: RunConfig, ingest_key: str, progress: Progress) -> None:
     _write_json(state, {"key": wanted})
 
 
+WORKER_IMPORTS = ("papermill", "nest_eval.pipeline.execute")
+"""What a worker imports as it starts, before its first notebook."""
+
+
 class _Workers:
     """The processes notebooks run in, started once, when first needed or asked to warm up.
 
-    Each worker starts its fork server of warm kernels (:mod:`nest_eval.pipeline.kernels`) as
-    it starts, so asking them to warm up before the year is computed lets the kernels' imports
-    run on the processor the computation leaves free.
+    Each worker starts its fork server of warm kernels (:mod:`nest_eval.pipeline.kernels`) and
+    imports :data:`WORKER_IMPORTS` as it starts, so asking them to warm up before the year is
+    computed lets those imports run on the processor the computation leaves free.
     """
 
     def __init__(self, jobs: int) -> None:
@@ -283,9 +289,11 @@ class _Workers:
     def get(self) -> ProcessPoolExecutor:
         """The pool of worker processes (started now if not yet)."""
         if self.pool is None:
-            from nest_eval.pipeline.kernels import start_fork_server
+            from nest_eval.pipeline.kernels import start_worker
 
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=start_fork_server)
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.jobs, initializer=start_worker, initargs=(WORKER_IMPORTS,)
+            )
         return self.pool
 
     def warm_up(self) -> None:
@@ -412,10 +420,17 @@ def _pending(
 def _run_notebooks(
     config: RunConfig, pipeline: Pipeline, tasks: Sequence[Task], results_key: str,
     summary: RunSummary, progress: Progress, workers: _Workers,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> None:  # fmt: skip
-    """Step 3: run every task whose inputs changed, ``jobs`` at a time."""
+    """Step 3: run every task whose inputs changed, ``jobs`` at a time.
+
+    ``meanwhile`` is called in this process once the notebooks are handed to the workers (or
+    at once when none is to run): work that needs no notebook fills the moments the workers
+    leave a processor free.
+    """
     pending = _pending(config, pipeline, tasks, results_key, summary, progress)
     if not pending:
+        meanwhile()
         return
     from nest_eval.pipeline.execute import ensure_kernel, execute
 
@@ -427,6 +442,7 @@ def _run_notebooks(
     counter = steps(progress, total)
     pool = workers.get()
     futures = {pool.submit(execute, run[-1]): run for run in pending}
+    meanwhile()
     for done, future in enumerate(as_completed(futures), start=1):
         task, lang, state, task_key, _ = futures[future]
         outcome = TaskOutcome(task, lang=lang, **future.result())
@@ -524,19 +540,24 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
     ingest_key = _ingest(config, inputs, summary, progress)
     _check(config, ingest_key, progress)
     workers = _Workers(config.jobs)
+    wrote: list[bool] = []
     try:
         results_key = _compute(config, ingest_key, summary, progress, before=workers.warm_up)
         results = _stored_results(config)
-        wrote = _publish_spreadsheets(config, results, results_key, progress)
-        _run_notebooks(config, pipeline, tasks, results_key, summary, progress, workers)
+
+        def meanwhile() -> None:
+            wrote.append(_publish_spreadsheets(config, results, results_key, progress))
+            wrote.append(_publish_easy_read(config, results, results_key, progress))
+
+        _run_notebooks(config, pipeline, tasks, results_key, summary, progress, workers, meanwhile)
     finally:
         workers.close()
-    wrote = _publish_easy_read(config, results, results_key, progress) or wrote
-    wrote = wrote or summary.compute_ran or any(o.status != "skipped" for o in summary.outcomes)
+    changed = any(wrote) or summary.compute_ran
+    changed = changed or any(o.status != "skipped" for o in summary.outcomes)
     order = {t: i for i, t in enumerate(tasks)}
     summary.outcomes.sort(key=lambda o: (order[o.task], config.languages.index(o.lang)))
     failed = list(dict.fromkeys(o.task for o in summary.failed))
-    _publish_index(config, pipeline, tasks, inputs, results, results_key, failed, wrote)
+    _publish_index(config, pipeline, tasks, inputs, results, results_key, failed, changed)
     return summary
 
 
