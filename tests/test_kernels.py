@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -93,16 +95,27 @@ UNUSED_MODULE = "tabnanny"
 """A module nothing here imports: a worker has it only if it imported it as it started."""
 
 
-def _worker_state() -> tuple[int, bool]:
-    return os.nice(0), UNUSED_MODULE in sys.modules
+GONE_WITHOUT = "pickletools"
+"""An installed module nothing here imports, which a worker is asked to go without."""
+
+
+def _worker_state() -> tuple[int, bool, bool]:
+    try:
+        importlib.import_module(GONE_WITHOUT)
+    except ImportError:
+        missing = True
+    else:
+        missing = False
+    return os.nice(0), UNUSED_MODULE in sys.modules, missing
 
 
 def test_a_worker_is_ready_before_its_first_task_and_yields_to_the_run():
-    assert UNUSED_MODULE not in sys.modules
+    assert UNUSED_MODULE not in sys.modules and GONE_WITHOUT not in sys.modules
+    assert importlib.util.find_spec(GONE_WITHOUT)  # installed: only the worker goes without it
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
-        1, context, initializer=start_worker, initargs=((UNUSED_MODULE,),)
+        1, context, initializer=start_worker, initargs=((UNUSED_MODULE,), (GONE_WITHOUT,))
     ) as pool:
-        niceness, imported = pool.submit(_worker_state).result()
-    assert imported
+        niceness, imported, missing = pool.submit(_worker_state).result()
+    assert imported and missing
     assert niceness == min(os.nice(0) + WORKER_NICENESS, 19)

@@ -82,7 +82,7 @@ def start_fork_server() -> None:
     forkserver.ensure_running()
 
 
-def start_worker(modules: Sequence[str] = ()) -> None:
+def start_worker(modules: Sequence[str] = (), unused: Sequence[str] = ()) -> None:
     """Ready a worker process: start its fork server, then import what its tasks will need.
 
     Run when the worker starts (a pool's ``initializer``), so that the imports (Papermill
@@ -90,8 +90,18 @@ def start_worker(modules: Sequence[str] = ()) -> None:
     The worker, and so its fork server and kernels, runs at a lower priority (``nice`` 5)
     than the process that started it: while the year is computed, the preparation of the
     workers takes only the processor time the computation leaves free.
+
+    Parameters
+    ----------
+    modules : sequence of str
+        Modules to import now.
+    unused : sequence of str
+        Optional modules the worker's tasks never use, which a library imports when it can
+        (each costly to import): marked as missing in this worker, so the library goes without.
     """
     os.nice(WORKER_NICENESS)
+    for module in unused:
+        sys.modules.setdefault(module, None)  # type: ignore[arg-type]
     start_fork_server()
     for module in modules:
         importlib.import_module(module)

@@ -273,6 +273,15 @@ def _check(config: RunConfig, ingest_key: str, progress: Progress) -> None:
 WORKER_IMPORTS = ("papermill", "nest_eval.pipeline.execute")
 """What a worker imports as it starts, before its first notebook."""
 
+WORKER_UNUSED = ("rfc3987_syntax",)
+"""Optional modules a worker goes without (:func:`~nest_eval.pipeline.kernels.start_worker`).
+
+``jsonschema`` (imported by nbformat, so by Papermill) checks the ``iri`` formats with
+``rfc3987_syntax`` when it is installed (JupyterLab's ``jupyter-events`` installs it), which
+builds a parser of RFC 3987 as it is imported: over a second in every worker. The notebook
+schema has no such format and nbformat checks no format, so nothing a worker does uses it.
+"""
+
 
 class _Workers:
     """The processes notebooks run in, started once, when first needed or asked to warm up.
@@ -292,7 +301,9 @@ class _Workers:
             from nest_eval.pipeline.kernels import start_worker
 
             self.pool = ProcessPoolExecutor(
-                max_workers=self.jobs, initializer=start_worker, initargs=(WORKER_IMPORTS,)
+                max_workers=self.jobs,
+                initializer=start_worker,
+                initargs=(WORKER_IMPORTS, WORKER_UNUSED),
             )
         return self.pool
 
