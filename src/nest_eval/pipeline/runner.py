@@ -115,8 +115,14 @@ def _raw_inputs(data_dir: Path) -> list[dict[str, str]]:
     ]
 
 
-def _ingest(config: RunConfig, inputs: list, summary: RunSummary, progress: Progress) -> str:
-    """Step 1: ingest the raw data unless unchanged; returns the ingest key."""
+def _ingest(
+    config: RunConfig, inputs: list, summary: RunSummary, progress: Progress,
+    before: Callable[[], None] = lambda: None,
+) -> str:  # fmt: skip
+    """Step 1: ingest the raw data unless unchanged; returns the ingest key.
+
+    ``before`` is called first when the data is to be ingested (not when unchanged).
+    """
     processed = config.folders.processed
     ingest_key = key(
         {"inputs": inputs, "reference": config.computation()["reference_config_sha256"]}
@@ -126,6 +132,7 @@ def _ingest(config: RunConfig, inputs: list, summary: RunSummary, progress: Prog
     if unchanged and not config.force and (processed / "accounting.json").exists():
         progress("ingest: unchanged, skipped")
         return ingest_key
+    before()
     from nest_eval.ingest.datasets import format_summary, ingest, write_processed
     from nest_eval.pipeline.ingest_reuse import dataset_keys, keep_outcomes, kept_outcomes
 
@@ -287,8 +294,11 @@ class _Workers:
     """The processes notebooks run in, started once, when first needed or asked to warm up.
 
     Each worker starts its fork server of warm kernels (:mod:`nest_eval.pipeline.kernels`) and
-    imports :data:`WORKER_IMPORTS` as it starts, so asking them to warm up before the year is
-    computed lets those imports run on the processor the computation leaves free.
+    imports :data:`WORKER_IMPORTS` as it starts, so asking them to warm up before the data is
+    ingested or the year computed lets those imports run on the processor that work leaves
+    free. Started before ingest, the workers are forks of a small process: forked from one
+    holding the year's data, each would copy the pages its imports write into, hundreds of
+    megabytes at ten times Wales.
     """
 
     def __init__(self, jobs: int) -> None:
@@ -548,11 +558,11 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
     summary = RunSummary(config.year, config.year_dir())
     _clear_old_build_state(config.year_dir())
     inputs = _raw_inputs(config.folders.data)
-    ingest_key = _ingest(config, inputs, summary, progress)
-    _check(config, ingest_key, progress)
     workers = _Workers(config.jobs)
     wrote: list[bool] = []
     try:
+        ingest_key = _ingest(config, inputs, summary, progress, before=workers.warm_up)
+        _check(config, ingest_key, progress)
         results_key = _compute(config, ingest_key, summary, progress, before=workers.warm_up)
         results = _stored_results(config)
 
