@@ -38,6 +38,7 @@ def plot_funnel(
     target: float | None = None,
     tau2: float | None = None,
     levels: Sequence[float] | None = None,
+    label_flagged: bool = True,
 ) -> Figure:
     """Draw a funnel plot: smooth limit curves over n, the units, and labels for flagged units.
 
@@ -56,6 +57,9 @@ def plot_funnel(
         Texts of the plot.
     target, tau2, levels : optional
         Override ``table.attrs`` (needed when the table has lost its ``attrs``).
+    label_flagged : bool, default True
+        Name the units outside a limit beside their points (False: a caller names the units
+        itself, once the figure is laid out).
 
     Returns
     -------
@@ -95,7 +99,7 @@ def plot_funnel(
     if flagged.any():
         ax.scatter(ns[flagged], table["proportion"].to_numpy()[flagged], color="tab:orange",
                    marker="D", zorder=3, label="Outside a limit")  # fmt: skip
-        for row in table.loc[flagged].itertuples(index=False):
+        for row in table.loc[flagged].itertuples(index=False) if label_flagged else ():
             ax.annotate(str(row.unit), (row.n, row.proportion), xytext=(5, 5),
                         textcoords="offset points", fontsize=9)  # fmt: skip
     ax.set_xlim(0, grid.max())
@@ -197,8 +201,6 @@ def _label_every_unit(ax: Axes, spec: FunnelSpec) -> None:
     places checked are those drawn. A name is measured once, level with its point: a line up
     or down moves its box by the line's height and changes nothing else.
     """
-    for text in list(ax.texts):
-        text.remove()  # plot_funnel's labels of flagged units only
     units = spec.units
     display = ax.transData.transform(
         np.column_stack([units["n"].to_numpy(float), units["proportion"].to_numpy(float)])
@@ -306,6 +308,7 @@ def draw_funnel(spec: FunnelSpec) -> ReportFigure:
             target=spec.target,
             tau2=spec.tau2,
             levels=spec.levels,
+            label_flagged=False,
         )
         _recolour_funnel(ax)
         _highlight(ax, spec)
