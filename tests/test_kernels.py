@@ -118,4 +118,10 @@ def test_a_worker_is_ready_before_its_first_task_and_yields_to_the_run():
     ) as pool:
         niceness, imported, missing = pool.submit(_worker_state).result()
     assert imported and missing
+    released, stopping = context.Event(), context.Event()
+    released.set()
+    stopping.set()  # a run that needs no notebook: the worker readies nothing
+    initargs = ((UNUSED_MODULE,), (), released, stopping)
+    with ProcessPoolExecutor(1, context, initializer=start_worker, initargs=initargs) as pool:
+        assert pool.submit(_worker_state).result()[:2] == (os.nice(0), False)
     assert niceness == min(os.nice(0) + WORKER_NICENESS, 19)

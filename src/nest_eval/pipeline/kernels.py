@@ -24,6 +24,7 @@ import sys
 import uuid
 from collections.abc import Sequence
 from multiprocessing.context import ForkServerContext
+from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,12 @@ def start_fork_server() -> None:
     forkserver.ensure_running()
 
 
-def start_worker(modules: Sequence[str] = (), unused: Sequence[str] = ()) -> None:
+def start_worker(
+    modules: Sequence[str] = (),
+    unused: Sequence[str] = (),
+    released: Event | None = None,
+    stopping: Event | None = None,
+) -> None:
     """Ready a worker process: start its fork server, then import what its tasks will need.
 
     Run when the worker starts (a pool's ``initializer``), so that the imports (Papermill
@@ -98,7 +104,14 @@ def start_worker(modules: Sequence[str] = (), unused: Sequence[str] = ()) -> Non
     unused : sequence of str
         Optional modules the worker's tasks never use, which a library imports when it can
         (each costly to import): marked as missing in this worker, so the library goes without.
+    released, stopping : multiprocessing.synchronize.Event, optional
+        When given, the worker waits, idle, until ``released`` is set; if ``stopping`` is set
+        by then, it readies nothing (the run needs no notebook).
     """
+    if released is not None:
+        released.wait()
+    if stopping is not None and stopping.is_set():
+        return
     os.nice(WORKER_NICENESS)
     for module in unused:
         sys.modules.setdefault(module, None)  # type: ignore[arg-type]

@@ -291,39 +291,56 @@ schema has no such format and nbformat checks no format, so nothing a worker doe
 
 
 class _Workers:
-    """The processes notebooks run in, started once, when first needed or asked to warm up.
+    """The processes notebooks run in: forked once, warmed up when asked, stopped at the end.
 
-    Each worker starts its fork server of warm kernels (:mod:`nest_eval.pipeline.kernels`) and
-    imports :data:`WORKER_IMPORTS` as it starts, so asking them to warm up before the data is
-    ingested or the year computed lets those imports run on the processor that work leaves
-    free. Started before ingest, the workers are forks of a small process: forked from one
-    holding the year's data, each would copy the pages its imports write into, hundreds of
-    megabytes at ten times Wales.
+    :meth:`start` forks the workers from this process while it is still small (before the data
+    is ingested): forked from a process holding the year's data, each worker would copy the
+    pages its imports write into, hundreds of megabytes at ten times Wales. They wait, idle,
+    until :meth:`warm_up` (when the year is computed) lets each start its fork server of warm
+    kernels (:mod:`nest_eval.pipeline.kernels`) and import :data:`WORKER_IMPORTS`, on the
+    processor the computation leaves free, without slowing ingest down.
     """
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
+        self.released: Any = None
+        self.stopping: Any = None
 
-    def get(self) -> ProcessPoolExecutor:
-        """The pool of worker processes (started now if not yet)."""
-        if self.pool is None:
-            from nest_eval.pipeline.kernels import start_worker
+    def start(self) -> None:
+        """Fork the workers now, if not yet; they wait for :meth:`warm_up`."""
+        if self.pool is not None:
+            return
+        import multiprocessing
 
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.jobs,
-                initializer=start_worker,
-                initargs=(WORKER_IMPORTS, WORKER_UNUSED),
-            )
-        return self.pool
+        from nest_eval.pipeline.kernels import start_worker
+
+        context = multiprocessing.get_context("fork")
+        self.released, self.stopping = context.Event(), context.Event()
+        self.pool = ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=context,
+            initializer=start_worker,
+            initargs=(WORKER_IMPORTS, WORKER_UNUSED, self.released, self.stopping),
+        )
+        self.pool.submit(int)  # the first task forks every worker
 
     def warm_up(self) -> None:
-        """Start the workers and their fork servers now, without waiting for them."""
-        self.get().submit(int)  # the first task starts every worker
+        """Let the workers start their fork servers and imports now, without waiting for them."""
+        self.start()
+        self.released.set()
+
+    def get(self) -> ProcessPoolExecutor:
+        """The pool of worker processes, warmed up."""
+        self.warm_up()
+        assert self.pool is not None
+        return self.pool
 
     def close(self) -> None:
         """Stop the workers (their fork servers and kernels end with them)."""
         if self.pool is not None:
+            self.stopping.set()  # a worker never warmed up ends without its imports
+            self.released.set()
             self.pool.shutdown()
             self.pool = None
 
@@ -561,7 +578,7 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
     workers = _Workers(config.jobs)
     wrote: list[bool] = []
     try:
-        ingest_key = _ingest(config, inputs, summary, progress, before=workers.warm_up)
+        ingest_key = _ingest(config, inputs, summary, progress, before=workers.start)
         _check(config, ingest_key, progress)
         results_key = _compute(config, ingest_key, summary, progress, before=workers.warm_up)
         results = _stored_results(config)
