@@ -24,12 +24,14 @@ import sys
 import uuid
 from collections.abc import Sequence
 from multiprocessing.context import ForkServerContext
-from multiprocessing.synchronize import Event
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
+
+if TYPE_CHECKING:
+    from multiprocessing.synchronize import Event
 
 __all__ = ["LOG_ENV", "WarmKernelManager", "kernel_arguments", "start_fork_server", "start_worker"]
 
