@@ -10,8 +10,9 @@ the disclosure decision for the whole publication, then checks, independently of
 - no small count is left in any RPB row of the tables as they would be published.
 
 Prints one line per dataset (cells, primary and secondary suppressions, the share suppressed,
-the narrowest interval, the decision's time and its ratio to computing the year's results in the
-same process) and a summary. Exits 1 if any dataset fails.
+the narrowest interval, the time disclosure control took (the decision and the controlled
+tables) and its ratio to computing the year's results in the same process) and a summary.
+Exits 1 if any dataset fails.
 
 Run: .venv/bin/python benchmarks/bench_disclosure.py [--seeds 100] [--first 0] [--year 2025]
 """
@@ -86,10 +87,12 @@ def audit_seed(seed: int, year: int = 2025, scale: str = "random") -> Outcome:
     started = time.perf_counter()
     results = compute_year(data, config)
     compute_seconds = time.perf_counter() - started
+    started = time.perf_counter()
     try:
         controlled = controlled_tables(results, config)
     except DisclosureError as exc:
         return Outcome(seed, 0, 0, 0, 0.0, 0.0, compute_seconds, f"refused: {exc}")
+    decision_seconds = time.perf_counter() - started
     decision = controlled.decision
     protection = config.disclosure.protection_level
     again: dict[object, Interval] = reaudit(results, config, decision)
@@ -103,7 +106,7 @@ def audit_seed(seed: int, year: int = 2025, scale: str = "random") -> Outcome:
         len(decision.primary),
         len(decision.secondary),
         min((i.whole_numbers for i in again.values()), default=math.inf),
-        decision.seconds,
+        decision_seconds,
         compute_seconds,
         failure,
     )

@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import math
-import time
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
@@ -76,8 +75,6 @@ class Decision:
         What a reader can still know of each suppressed cell.
     published_cells : int
         Count cells published (suppressed or not).
-    seconds : float
-        Time the decision and its audit took.
     protection : int
         The protection level every suppressed cell meets.
     """
@@ -86,7 +83,6 @@ class Decision:
     secondary: frozenset[CellKey]
     intervals: dict[CellKey, Interval]
     published_cells: int
-    seconds: float
     protection: int
 
     @property
@@ -327,7 +323,6 @@ def decide(cells: Cells, settings: Disclosure, settled: Settled | None = None) -
     DisclosureError
         When a suppressed cell cannot be protected.
     """
-    started = time.perf_counter()
     small = settings.small
     primary = {
         key for key in cells.published
@@ -353,7 +348,6 @@ def decide(cells: Cells, settings: Disclosure, settled: Settled | None = None) -
         frozenset(suppressed - primary),
         {k: intervals[k] for k in sorted(suppressed, key=str)},
         len(cells.published),
-        time.perf_counter() - started,
         rules.protection,
     )
 
