@@ -124,9 +124,8 @@ def _ingest(
     ``before`` is called first when the data is to be ingested (not when unchanged).
     """
     processed = config.folders.processed
-    ingest_key = key(
-        {"inputs": inputs, "reference": config.computation()["reference_config_sha256"]}
-    )
+    reference = config.computation()["reference_config_sha256"]
+    ingest_key = key({"inputs": inputs, "reference": reference})
     state_file = processed / "ingest_state.json"
     unchanged = _read_json(state_file).get("key") == ingest_key
     if unchanged and not config.force and (processed / "accounting.json").exists():
@@ -137,7 +136,7 @@ def _ingest(
     from nest_eval.pipeline.ingest_reuse import dataset_keys, keep_outcomes, kept_outcomes
 
     started = time.perf_counter()
-    keys = dataset_keys(inputs, config.computation()["reference_config_sha256"])
+    keys = dataset_keys(inputs, reference)
     kept = {} if config.force else kept_outcomes(processed, keys)
     result = ingest(config.folders.data, config.reference(), kept)
     write_processed(result, processed)

@@ -99,7 +99,8 @@ def plot_funnel(
     if flagged.any():
         ax.scatter(ns[flagged], table["proportion"].to_numpy()[flagged], color="tab:orange",
                    marker="D", zorder=3, label="Outside a limit")  # fmt: skip
-        for row in table.loc[flagged].itertuples(index=False) if label_flagged else ():
+    if label_flagged:
+        for row in table.loc[flagged].itertuples(index=False):
             ax.annotate(str(row.unit), (row.n, row.proportion), xytext=(5, 5),
                         textcoords="offset points", fontsize=9)  # fmt: skip
     ax.set_xlim(0, grid.max())
