@@ -4,9 +4,10 @@ For each seed, generates the ``random`` demo scale (150 to 6,000 children, 100 t
 responses and requests a year, some RPBs tiny or absent), ingests it, computes the year and takes
 the disclosure decision for the whole publication, then checks, independently of the decision:
 
-- the audit of the suppressed cells, solved again from scratch with ``scipy.optimize.linprog``
-  (not the warm-started HiGHS model the decision used): no suppressed cell holds fewer whole
-  numbers than the protection level;
+- the audit of the suppressed cells over what is published (the breakdown rows withheld left
+  out), solved again from scratch with ``scipy.optimize.linprog`` (not the warm-started HiGHS
+  model the decision used): no suppressed cell holds fewer whole numbers than the protection
+  level;
 - no small count is left in any RPB row of the tables as they would be published.
 
 Prints one line per dataset (cells, primary and secondary suppressions, the share suppressed,
@@ -33,6 +34,7 @@ from nest_eval.domains.year import compute_year, load_data
 from nest_eval.reporting.disclosure.audit import Interval, audit_groups, groups_of
 from nest_eval.reporting.disclosure.protect import DisclosureError
 from nest_eval.reporting.tables import (
+    ControlledTables,
     controlled_tables,
     publication_cells,
     published_tables,
@@ -58,9 +60,14 @@ class Outcome:
         return (self.primary + self.secondary) / self.cells if self.cells else 0.0
 
 
-def audit_problem(results, config: RunConfig, decision) -> tuple:
-    """The whole publication's audit under a decision: groups, bounds, fixed cells, suppressed."""
-    cells, _ = publication_cells(results, config.disclosure)
+def audit_problem(results, config: RunConfig, controlled: ControlledTables) -> tuple:
+    """The whole publication's audit under its decision: groups, bounds, fixed cells, suppressed.
+
+    Over what is published: the breakdown rows withheld are not.
+    """
+    published_rows = results.breakdowns.loc[controlled.breakdowns.index]
+    cells, _ = publication_cells(results, config.disclosure, published_rows)
+    decision = controlled.decision
     low, high = config.disclosure.small
     bounds, fixed = {}, {}
     for key, value in cells.values.items():
@@ -73,9 +80,9 @@ def audit_problem(results, config: RunConfig, decision) -> tuple:
     return groups_of(cells), bounds, fixed, set(decision.suppressed)
 
 
-def reaudit(results, config: RunConfig, decision) -> dict:
+def reaudit(results, config: RunConfig, controlled: ControlledTables) -> dict:
     """The suppressed cells' intervals solved afresh with ``linprog`` (no warm start)."""
-    return audit_groups(*audit_problem(results, config, decision), warm=False)
+    return audit_groups(*audit_problem(results, config, controlled), warm=False)
 
 
 def audit_seed(seed: int, year: int = 2025, scale: str = "random") -> Outcome:
@@ -95,7 +102,7 @@ def audit_seed(seed: int, year: int = 2025, scale: str = "random") -> Outcome:
     decision_seconds = time.perf_counter() - started
     decision = controlled.decision
     protection = config.disclosure.protection_level
-    again: dict[object, Interval] = reaudit(results, config, decision)
+    again: dict[object, Interval] = reaudit(results, config, controlled)
     narrow = [k for k, i in again.items() if i.whole_numbers < protection]
     small = small_counts(published_tables(results, config), config.disclosure)
     failure = f"{len(narrow)} exposed on re-audit; " if narrow else ""

@@ -176,12 +176,14 @@ class Cells:
     def add_wales_totals(self) -> None:
         """Wales = the sum of the RPBs, for every published quantity with a Wales cell.
 
-        An RPB without a cell has none of it (the tables list every RPB with data). Counts that
-        are not published (a baseline year's) are not related: a reader knows nothing of them.
+        An RPB without a cell has none of it (the tables list every RPB with data). An RPB's
+        cell that is not published itself (the assessable pairs of an RPB too small for a
+        distance row) is still one of the parts, unknown to readers; a quantity whose Wales
+        total is not published (a baseline year's) is not related: a reader knows nothing of it.
         """
         groups: dict[CellKey, list[CellKey]] = {}
         for key in self.values:
-            if key[2] in RPB_NAMES and key in self.published:
+            if key[2] in RPB_NAMES:
                 groups.setdefault((key[0], key[1], *key[3:]), []).append(key)
         for (quantity, year, *of), parts in groups.items():
             total = (quantity, year, WALES, *of)

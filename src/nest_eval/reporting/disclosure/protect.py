@@ -357,15 +357,17 @@ def _audit_loop(
 ) -> dict[CellKey, Interval]:
     """Audit, then suppress one more cell per group with an exposed cell, until none is.
 
-    Returns the intervals of the suppressed cells; ``suppressed`` grows in place.
+    Returns the intervals of the suppressed cells; ``suppressed`` grows in place. Only the
+    groups changed since the last audit are audited again: the others' intervals stand.
     """
     pending: set[int] = set(range(len(groups)))
     intervals: dict[CellKey, Interval] = {}
     while True:
         bounds, fixed = _bounds(cells, suppressed, rules.primary, rules.small)
-        audited = set(suppressed)
-        intervals.update(audit_groups([groups[i] for i in sorted(pending)], bounds, fixed, audited))
-        for key in audited - intervals.keys():  # in no relation: only its bounds are known
+        again = [groups[i] for i in sorted(pending)]
+        members = {key for group in again for relation in group for key in relation.cells}
+        intervals.update(audit_groups(again, bounds, fixed, suppressed & members))
+        for key in suppressed - intervals.keys():  # in no relation: only its bounds are known
             intervals[key] = Interval(*bounds[key])
         exposed = sorted(
             (k for k in suppressed if intervals[k].whole_numbers < rules.protection), key=str
