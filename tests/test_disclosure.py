@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -371,6 +374,34 @@ def test_the_decision_states_the_intervals_the_whole_publication_leaves(demo):
         assert (intervals[key].low, intervals[key].high) == pytest.approx(
             (interval.low, interval.high), abs=1e-7
         ), key
+
+
+_PICKLED_DECISION = """
+import hashlib, pickle, sys
+from nest_eval.reporting.disclosure.audit import Interval
+from nest_eval.reporting.disclosure.protect import Decision
+keys = [("count", 2025, rpb, item) for rpb in RPBS for item in "abcdef"]
+decision = Decision(frozenset(keys[::2]), frozenset(keys[1::2]),
+                    {k: Interval(0.0, 9.0) for k in sorted(keys, key=str)}, 60, 5)
+sys.stdout.write(hashlib.sha256(pickle.dumps(decision, protocol=5)).hexdigest())
+"""
+
+
+def test_a_decision_pickles_to_the_same_bytes_whatever_the_string_hashing():
+    """The stored results hold the decision: its sets of cells must not be pickled in the order
+    of the interpreter's string hashing, which changes from process to process."""
+    script = f"RPBS = {list(RPB_NAMES)!r}\n{_PICKLED_DECISION}"
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1 and len(next(iter(digests))) == 64
 
 
 def test_one_count_gets_one_decision_in_every_table(demo):

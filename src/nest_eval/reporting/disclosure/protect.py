@@ -85,6 +85,23 @@ class Decision:
     published_cells: int
     protection: int
 
+    def __reduce__(self) -> tuple:
+        """Pickled with its cells in key order: the same decision gives the same bytes.
+
+        A frozenset is pickled in its iteration order, which follows the interpreter's string
+        hashing and so changes from process to process.
+        """
+        return (
+            _decision,
+            (
+                sorted(self.primary, key=str),
+                sorted(self.secondary, key=str),
+                self.intervals,
+                self.published_cells,
+                self.protection,
+            ),
+        )
+
     @property
     def suppressed(self) -> frozenset[CellKey]:
         """Every suppressed cell."""
@@ -94,6 +111,19 @@ class Decision:
     def narrowest(self) -> float:
         """The fewest whole numbers any suppressed cell can still take (inf when none)."""
         return min((i.whole_numbers for i in self.intervals.values()), default=math.inf)
+
+
+def _decision(
+    primary: list[CellKey],
+    secondary: list[CellKey],
+    intervals: dict[CellKey, Interval],
+    published_cells: int,
+    protection: int,
+) -> Decision:
+    """A decision unpickled (:meth:`Decision.__reduce__`)."""
+    return Decision(
+        frozenset(primary), frozenset(secondary), intervals, published_cells, protection
+    )
 
 
 @dataclass(frozen=True)
