@@ -6,9 +6,9 @@ import functools
 
 import pytest
 
-from nest_eval.domains import implementation
+from nest_eval.domains import comparisons, implementation
 from nest_eval.reporting import plotting
-from nest_eval.reporting.figures import cache
+from nest_eval.reporting.figures import cache, draw_funnel
 from nest_eval.reporting.figures.render import figure_html, render
 
 YEAR = 2025
@@ -121,3 +121,36 @@ def test_texts_measured_once_per_process_draw_the_same_figure(profile_inputs, mo
     monkeypatch.setattr(mtext, "_get_text_metrics_with_cache", renderer.MATPLOTLIB_TEXT_METRICS)
     own = [render(_profile(profile_inputs, lang=lang), "svg") for lang in ("en", "cy")]
     assert shared == own
+
+
+@pytest.fixture(scope="module")
+def funnel_rows(demo_data):
+    funnels = comparisons.rpb_funnels(comparisons.proportions_by_rpb(demo_data, YEAR))
+    keys = ["indicator", "measure", "respondent", "item"]
+    return next(rows for _, rows in funnels.groupby(keys, sort=False, dropna=False))
+
+
+def test_funnel_plots_of_every_report_lay_out_their_common_part_once(
+    funnel_rows, monkeypatch, tmp_path
+):
+    """The national report's funnel and each RPB's share all but the RPB picked out: it is laid
+    out once, and each plot drawn on a copy is the plot drawn from scratch, byte for byte."""
+    builds = []
+    original = draw_funnel._common_part
+
+    @functools.wraps(original)
+    def counting(common):
+        builds.append(common)
+        return original(common)
+
+    monkeypatch.setattr(draw_funnel, "_common_part", counting)
+    highlights = [None, "Gwent", "Powys"]
+    fresh = [render(plotting.funnel(funnel_rows, "Share", highlight=h), "svg") for h in highlights]
+    assert len(builds) == 3  # no cache folder: each plot drawn whole
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
+    copied = [plotting.funnel(funnel_rows, "Share", highlight=h).svg for h in highlights]
+    assert len(builds) == 4
+    assert copied == fresh
+    assert len(set(fresh)) == 3  # each report's plot picks out its own RPB
+    welsh = plotting.funnel(funnel_rows, "Share", highlight="Gwent", lang="cy")
+    assert len(builds) == 5 and welsh.svg != fresh[1]  # the axes' texts are in Welsh

@@ -9,6 +9,10 @@ in the environment variable :data:`CACHE_ENV` (under the build folder, never pub
 figure is found by the SHA-256 of its drawing function, its pickled specification, the package's
 code fingerprint and matplotlib's version, so any change to any of them draws it again.
 
+Figures of one kind that differ only in what is drawn last (the funnel plots of the national
+and the RPB reports, each with its own RPB picked out) share their common part: laid out once,
+kept pickled beside the figures, and copied for each of them (:func:`reused`).
+
 Without :data:`CACHE_ENV` (a notebook run in JupyterLab) every figure is drawn.
 """
 
@@ -24,10 +28,12 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TypeVar
 
+from matplotlib.figure import Figure
+
 from nest_eval.files import atomic_write_bytes, code_fingerprint
 from nest_eval.reporting.figures.render import ReportFigure, render
 
-__all__ = ["CACHE_ENV", "drawn"]
+__all__ = ["CACHE_ENV", "drawn", "reused"]
 
 CACHE_ENV = "NEST_EVAL_FIGURE_CACHE"
 """Environment variable naming the folder of drawn figures (set by the pipeline)."""
@@ -92,3 +98,33 @@ def drawn(spec: Spec, draw: Callable[[Spec], ReportFigure]) -> ReportFigure:
     figure = replace(figure, svg=render(figure, "svg"))
     _write(Path(folder), key, figure)
     return figure
+
+
+def reused(part: Spec, build: Callable[[Spec], Figure]) -> Figure:
+    """A copy of a figure's common part, built once while a cache folder is set.
+
+    Parameters
+    ----------
+    part : object
+        What the common part is drawn from (a dataclass), and nothing else.
+    build : callable
+        The function building it: a laid-out figure that callers draw more on.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A figure of its own, unpickled from the one kept in the cache folder (:data:`CACHE_ENV`)
+        when built before, else built now (and kept when there is a cache folder).
+    """
+    folder = os.environ.get(CACHE_ENV)
+    key = _key(part, build) if folder else None
+    if folder is None or key is None:
+        return build(part)
+    path = Path(folder) / f"{key}.figure.pkl"
+    try:
+        kept = path.read_bytes()
+    except OSError:
+        kept = pickle.dumps(build(part), protocol=5)
+        atomic_write_bytes(path, kept)
+    copy: Figure = pickle.loads(kept)
+    return copy

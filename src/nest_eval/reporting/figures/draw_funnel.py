@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import matplotlib as mpl
 import numpy as np
@@ -21,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 from matplotlib.transforms import Bbox
 
+from nest_eval.reporting.figures.cache import reused
 from nest_eval.reporting.figures.funnel import FunnelSpec
 from nest_eval.reporting.figures.render import PALETTE, Frame, ReportFigure, style, wrap
 from nest_eval.reporting.figures.spec import fmt_pct, phrase
@@ -279,12 +281,65 @@ def _legend_labels(ax: Axes, spec: FunnelSpec) -> None:
     )
 
 
+@dataclass(frozen=True)
+class _Common:
+    """What every report's funnel plot of one proportion shares: all but its RPB picked out.
+
+    Attributes
+    ----------
+    units : pandas.DataFrame
+        The RPBs' points (:attr:`FunnelSpec.units`).
+    target, tau2, levels
+        The limits (:class:`FunnelSpec`).
+    title, xlabel, ylabel : str
+        The texts of the axes.
+    notes : tuple of str
+        The notes under the plot.
+    """
+
+    units: pd.DataFrame = field(compare=False)
+    target: float
+    tau2: float
+    levels: tuple[float, ...]
+    title: str
+    xlabel: str
+    ylabel: str
+    notes: tuple[str, ...]
+
+
+def _common_part(common: _Common) -> Figure:
+    """The limits, the target, the points and the axes, laid out (no legend, no names)."""
+    with style():
+        frame = Frame.create(4.4, legend_rows=0, notes=common.notes)
+        ax = frame.main.add_subplot()
+        plot_funnel(
+            common.units,
+            ax=ax,
+            title=wrap(common.title, 70),
+            xlabel=common.xlabel,
+            ylabel=common.ylabel,
+            target=common.target,
+            tau2=common.tau2,
+            levels=common.levels,
+            label_flagged=False,
+        )
+        ax.get_legend().remove()
+        _recolour_funnel(ax)
+        ax.set_xlim(0, ax.get_xlim()[1] * 1.08)
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+        ax.set_title(wrap(common.title, 70), loc="left", fontsize=10, fontweight="bold")
+        return frame.finish()
+
+
 def draw_funnel(spec: FunnelSpec) -> ReportFigure:
     """Draw a report funnel plot: the units, each named, the limits and the target.
 
     Every RPB is named beside its point; an RPB outside a limit is a vermillion diamond, and
     the RPB whose report the plot is in (``spec.highlight``) a larger orange square with its
-    name in bold and in the legend, so colour is never the only cue.
+    name in bold and in the legend, so colour is never the only cue. The rest of the plot, laid
+    out, is the same in every report: it is drawn once a run (:func:`~.cache.reused`), and
+    each report's RPB, legend and names are drawn on a copy. The legend lies inside the axes,
+    so the layout does not depend on it.
 
     Parameters
     ----------
@@ -297,27 +352,15 @@ def draw_funnel(spec: FunnelSpec) -> ReportFigure:
         The figure with the specification's name, alt text, caption and table of numbers.
     """
     texts = spec.texts
+    common = _Common(
+        spec.units, spec.target, spec.tau2, spec.levels, texts.title, texts.xlabel,
+        texts.ylabel, tuple(texts.notes),
+    )  # fmt: skip
+    figure = reused(common, _common_part)
     with style():
-        frame = Frame.create(4.4, legend_rows=0, notes=texts.notes)
-        ax = frame.main.add_subplot()
-        plot_funnel(
-            spec.units,
-            ax=ax,
-            title=wrap(texts.title, 70),
-            xlabel=texts.xlabel,
-            ylabel=texts.ylabel,
-            target=spec.target,
-            tau2=spec.tau2,
-            levels=spec.levels,
-            label_flagged=False,
-        )
-        _recolour_funnel(ax)
+        (ax,) = figure.get_axes()
         _highlight(ax, spec)
-        ax.set_xlim(0, ax.get_xlim()[1] * 1.08)
         _legend_labels(ax, spec)
-        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-        ax.set_title(wrap(texts.title, 70), loc="left", fontsize=10, fontweight="bold")
-        figure = frame.finish()
         _fix_legend(ax)
         _label_every_unit(ax, spec)
     return ReportFigure(texts.name, figure, texts.alt, texts.caption, texts.data, texts.lang)
