@@ -8,7 +8,7 @@ import pytest
 
 from nest_eval.domains import comparisons, implementation
 from nest_eval.reporting import plotting
-from nest_eval.reporting.figures import cache, draw_funnel
+from nest_eval.reporting.figures import cache, cache_versions, draw_funnel
 from nest_eval.reporting.figures.render import figure_html, render
 
 YEAR = 2025
@@ -82,12 +82,36 @@ def test_a_changed_specification_is_drawn_again(
     assert render(other, "svg") != render(first, "svg")
 
 
+def _another_code_version(monkeypatch) -> None:
+    monkeypatch.setattr(cache_versions, "cache_version", lambda: b"another code fingerprint")
+    monkeypatch.setattr(cache, "cache_version", cache_versions.cache_version)
+
+
 def test_changed_code_draws_again(profile_inputs, draws, monkeypatch, tmp_path):
     monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
     _profile(profile_inputs)
-    monkeypatch.setattr(cache, "_version", lambda: b"another code fingerprint")
+    _another_code_version(monkeypatch)
     _profile(profile_inputs)
     assert len(draws) == 2
+
+
+def test_the_pipeline_keeps_only_the_figures_the_code_in_use_can_read(
+    profile_inputs, draws, monkeypatch, tmp_path
+):
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
+    _profile(profile_inputs)
+    old = cache_versions.current_folder(tmp_path)
+    assert len(list(old.glob("*.svg"))) == 1
+    (tmp_path / "drawn_before_folders.svg").write_bytes(b"<svg/>")
+    _another_code_version(monkeypatch)
+    _profile(profile_inputs)
+    new = cache_versions.current_folder(tmp_path)
+    assert new != old and len(draws) == 2
+    assert cache_versions.prune(tmp_path) == 2
+    assert list(tmp_path.iterdir()) == [new]
+    _profile(profile_inputs)
+    assert len(draws) == 2  # what the code in use drew is still read back
+    assert cache_versions.prune(tmp_path) == 0
 
 
 def test_without_the_cache_folder_every_figure_is_drawn(profile_inputs, draws, monkeypatch):
@@ -102,7 +126,7 @@ def test_without_the_cache_folder_every_figure_is_drawn(profile_inputs, draws, m
 def test_a_damaged_entry_is_drawn_again(profile_inputs, draws, monkeypatch, tmp_path):
     monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
     first = _profile(profile_inputs)
-    for entry in tmp_path.glob("*.pkl"):
+    for entry in tmp_path.rglob("*.pkl"):
         entry.write_bytes(b"not a pickle")
     again = _profile(profile_inputs)
     assert len(draws) == 2

@@ -470,10 +470,12 @@ def _run_notebooks(
         meanwhile()
         return
     from nest_eval.pipeline.execute import ensure_kernel, execute
+    from nest_eval.reporting.figures.cache_versions import current_folder, prune
 
     ensure_kernel(pipeline.kernel)
     cache = config.build_dir() / "figure_cache"
-    cached_before = len(list(cache.glob("*.svg")))
+    prune(cache)
+    cached_before = len(list(current_folder(cache).glob("*.svg")))
     total = len(pending)
     progress(f"running {total} notebook(s), {config.jobs} at a time")
     counter = steps(progress, total)
@@ -493,7 +495,7 @@ def _run_notebooks(
             line = f"  [{done}/{total}] {outcome.label}: FAILED ({outcome.error})"
         counter.advance(line)
     counter.close()
-    drawn = len(list(cache.glob("*.svg"))) - cached_before
+    drawn = len(list(current_folder(cache).glob("*.svg"))) - cached_before
     progress(f"figures: {drawn} drawn; the others read back, unchanged, from {cache.name}/")
 
 

@@ -5,9 +5,10 @@ A report figure is a pure function of its specification (the rows to draw and ev
 the same SVG bytes every time (:func:`~nest_eval.reporting.figures.render.render`). So when the
 pipeline runs the year's notebooks again after a change, only figures whose specification
 changed need drawing: the others are read back, as SVG, from the cache folder the pipeline names
-in the environment variable :data:`CACHE_ENV` (under the build folder, never published). A
-figure is found by the SHA-256 of its drawing function, its pickled specification, the package's
-code fingerprint and matplotlib's version, so any change to any of them draws it again.
+in the environment variable :data:`CACHE_ENV` (under the build folder, never published), in the
+subfolder of the code in use (:mod:`~nest_eval.reporting.figures.cache_versions`). A figure is
+found by the SHA-256 of its drawing function, its pickled specification, the package's code
+fingerprint and matplotlib's version, so any change to any of them draws it again.
 
 Figures of one kind that differ only in what is drawn last (the funnel plots of the national
 and the RPB reports, each with its own RPB picked out) share their common part: laid out once,
@@ -23,14 +24,13 @@ import os
 import pickle
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import TypeVar
 
 from matplotlib.figure import Figure
 
-from nest_eval.files import atomic_write_bytes, code_fingerprint
+from nest_eval.files import atomic_write_bytes
+from nest_eval.reporting.figures.cache_versions import cache_version, current_folder
 from nest_eval.reporting.figures.render import ReportFigure, render
 
 __all__ = ["CACHE_ENV", "drawn", "reused"]
@@ -41,18 +41,13 @@ CACHE_ENV = "NEST_EVAL_FIGURE_CACHE"
 Spec = TypeVar("Spec")
 
 
-@lru_cache(maxsize=1)
-def _version() -> bytes:
-    return f"{code_fingerprint()}\0{version('matplotlib')}".encode()
-
-
 def _key(spec: object, draw: Callable[..., ReportFigure]) -> str | None:
     """The figure's cache key; None for a specification that cannot be pickled."""
     try:
         payload = pickle.dumps((draw.__module__, draw.__qualname__, spec), protocol=5)
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
-    return hashlib.sha256(_version() + b"\0" + payload).hexdigest()
+    return hashlib.sha256(cache_version() + b"\0" + payload).hexdigest()
 
 
 def _read(folder: Path, key: str) -> ReportFigure | None:
@@ -91,12 +86,12 @@ def drawn(spec: Spec, draw: Callable[[Spec], ReportFigure]) -> ReportFigure:
     key = _key(spec, draw) if folder else None
     if folder is None or key is None:
         return draw(spec)
-    found = _read(Path(folder), key)
+    found = _read(current_folder(folder), key)
     if found is not None:
         return found
     figure = draw(spec)
     figure = replace(figure, svg=render(figure, "svg"))
-    _write(Path(folder), key, figure)
+    _write(current_folder(folder), key, figure)
     return figure
 
 
@@ -120,7 +115,7 @@ def reused(part: Spec, build: Callable[[Spec], Figure]) -> Figure:
     key = _key(part, build) if folder else None
     if folder is None or key is None:
         return build(part)
-    path = Path(folder) / f"{key}.figure.pkl"
+    path = current_folder(folder) / f"{key}.figure.pkl"
     try:
         kept = path.read_bytes()
     except OSError:
