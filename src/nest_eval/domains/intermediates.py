@@ -174,6 +174,7 @@ def year_intermediates(
     fit_models: bool = True,
     census: pd.Timestamp | None = None,
     min_paired: int = MIN_PAIRED_PER_RPB,
+    fork: bool = False,
 ) -> YearIntermediates:
     """Build once what a reporting year's tables share.
 
@@ -205,6 +206,9 @@ def year_intermediates(
     min_paired : int
         Fewest paired children for an RPB to be kept in a model
         (:func:`nest_eval.domains.case_mix.min_paired_for`).
+    fork : bool, default False
+        Fit the mixed models in a forked child process
+        (:func:`~nest_eval.domains.outcomes.outcome_cohorts`).
 
     Returns
     -------
@@ -219,7 +223,15 @@ def year_intermediates(
             base = _baselines_for(baselines, "outcomes", baseline_year)
             cohorts = {b for b in base.values() if b is not None} | {year}
         outcome_cohorts = _outcomes.outcome_cohorts(
-            data["outcomes"], cohorts, catalogue, sd, financial, fit_models, min_paired, [year]
+            data["outcomes"],
+            cohorts,
+            catalogue,
+            sd,
+            financial,
+            fit_models,
+            min_paired,
+            [year],
+            fork=fork,
         )
     return YearIntermediates(
         year=year,

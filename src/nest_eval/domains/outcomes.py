@@ -37,6 +37,7 @@ from nest_eval.domains.case_mix import (
     adjusted_change,
     change_per_year,
 )
+from nest_eval.domains.forked import started
 from nest_eval.domains.periods import DAYS_PER_YEAR, period_year
 from nest_eval.reference.measures import CATALOGUE, Catalogue, Cutoff, Measure
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
@@ -673,6 +674,7 @@ def outcome_cohorts(
     fit_models: bool = True,
     min_paired: int = MIN_PAIRED_PER_RPB,
     per_year_cohorts: Iterable[int] | None = None,
+    fork: bool = False,
 ) -> OutcomeCohorts:
     """Episodes, reliable change, change summaries and the models of some cohorts, once.
 
@@ -697,6 +699,9 @@ def outcome_cohorts(
         (:func:`~nest_eval.domains.case_mix.min_paired_for`).
     per_year_cohorts : iterable of int, optional
         The cohorts whose mixed models are fitted; default every cohort.
+    fork : bool, default False
+        Fit the mixed models in a forked child process while this one computes the rest
+        (:mod:`nest_eval.domains.forked`). The results are the same either way.
 
     Returns
     -------
@@ -704,25 +709,38 @@ def outcome_cohorts(
     """
     episode_table = episodes(outcomes, financial)
     years = sorted({int(cohort) for cohort in cohorts})
-    assessed = {
-        year: reliable_change(episode_table[episode_table["cohort"] == year], catalogue, sd)
-        for year in years
-    }
-    adjusted: dict[tuple[int, str, str], AdjustedChange] = {}
-    per_year: dict[tuple[int, str, str], ChangePerYear] = {}
-    if fit_models:
-        mixed = years if per_year_cohorts is None else sorted({int(y) for y in per_year_cohorts})
-        for year in years:
+    mixed = years if per_year_cohorts is None else sorted({int(y) for y in per_year_cohorts})
+    mixed_models = started(
+        lambda: _mixed_models(outcomes, episode_table, mixed if fit_models else [], min_paired),
+        fork and fit_models,
+    )
+    try:
+        assessed = {
+            year: reliable_change(episode_table[episode_table["cohort"] == year], catalogue, sd)
+            for year in years
+        }
+        adjusted: dict[tuple[int, str, str], AdjustedChange] = {}
+        for year in years if fit_models else []:
             for fit in adjusted_change(episode_table, year, min_paired_per_rpb=min_paired):
                 adjusted[(year, fit.measure, fit.respondent)] = fit
-        for year in mixed:
-            models = change_per_year(outcomes, episode_table, year, min_paired_per_rpb=min_paired)
-            for model in models:
-                per_year[(year, model.measure, model.respondent)] = model
+        summaries = {year: change_summary(a) for year, a in assessed.items()}
+    finally:
+        per_year = mixed_models()  # waited for in every case
     return OutcomeCohorts(
         episodes=episode_table,
         assessed=MappingProxyType(assessed),
-        summaries=MappingProxyType({year: change_summary(a) for year, a in assessed.items()}),
+        summaries=MappingProxyType(summaries),
         adjusted=MappingProxyType(adjusted),
         per_year=MappingProxyType(per_year),
     )
+
+
+def _mixed_models(
+    outcomes: pd.DataFrame, episode_table: pd.DataFrame, years: list[int], min_paired: int
+) -> dict[tuple[int, str, str], ChangePerYear]:
+    """The change-per-year mixed models of some cohorts, by cohort, measure and respondent."""
+    per_year: dict[tuple[int, str, str], ChangePerYear] = {}
+    for year in years:
+        for model in change_per_year(outcomes, episode_table, year, min_paired_per_rpb=min_paired):
+            per_year[(year, model.measure, model.respondent)] = model
+    return per_year

@@ -160,7 +160,9 @@ class YearResults:
 
 
 def compute_year(
-    data: LoadedData | Mapping[str, pd.DataFrame], config: RunConfig | None = None
+    data: LoadedData | Mapping[str, pd.DataFrame],
+    config: RunConfig | None = None,
+    fork: bool = False,
 ) -> YearResults:
     """Compute every statistic of the reports for one reporting year.
 
@@ -176,6 +178,10 @@ def compute_year(
         date" figure is taken at it, and rows dated after it are left out, counted in the
         results' accounting: :mod:`nest_eval.domains.census`) and the reference data with any
         overrides. Default: :class:`RunConfig` ``()``.
+    fork : bool, default False
+        Fit the mixed models, then compute the breakdowns, each in a forked child process
+        while this one computes the rest (:mod:`nest_eval.domains.forked`): for the pipeline's
+        own process, which runs nothing else meanwhile. The results are the same either way.
 
     Returns
     -------
@@ -195,10 +201,12 @@ def compute_year(
     in an order that does, which moves the last bit of a standard error).
     """
     with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
-        return _compute_year(data, config or RunConfig())
+        return _compute_year(data, config or RunConfig(), fork)
 
 
-def _compute_year(data: LoadedData | Mapping[str, pd.DataFrame], config: RunConfig) -> YearResults:
+def _compute_year(
+    data: LoadedData | Mapping[str, pd.DataFrame], config: RunConfig, fork: bool
+) -> YearResults:
     """:func:`compute_year`, with the linear algebra's threads limited."""
     from nest_eval.domains.breakdowns import year_breakdowns
     from nest_eval.domains.case_mix import (
@@ -207,6 +215,7 @@ def _compute_year(data: LoadedData | Mapping[str, pd.DataFrame], config: RunConf
         min_paired_for,
     )
     from nest_eval.domains.census import before_census, census_date, record_census
+    from nest_eval.domains.forked import started
     from nest_eval.domains.intermediates import year_intermediates
     from nest_eval.domains.periods import dataset_years
 
@@ -227,26 +236,33 @@ def _compute_year(data: LoadedData | Mapping[str, pd.DataFrame], config: RunConf
         config.financial,
         census=census,
         min_paired=min_paired_for(config.disclosure.threshold),
+        fork=fork,
     )
-    sa = tables.get("self_assessment")
-    compare_year = _compare_year(sa, config)
-    cohorts = shared.outcomes
-    adjusted = cohorts.cohort_adjusted(config.year) if cohorts is not None else []
-    per_year = cohorts.cohort_per_year(config.year) if cohorts is not None else []
+    breakdowns = started(lambda: year_breakdowns(tables, shared, config.disclosure.threshold), fork)
+    try:
+        sa = tables.get("self_assessment")
+        compare_year = _compare_year(sa, config)
+        cohorts = shared.outcomes
+        adjusted = cohorts.cohort_adjusted(config.year) if cohorts is not None else []
+        per_year = cohorts.cohort_per_year(config.year) if cohorts is not None else []
+        distance = _distance_results(tables, config, shared)
+        others = _other_domain_results(tables, config, compare_year, census)
+    finally:
+        broken_down = breakdowns()  # waited for in every case
     return YearResults(
         year=config.year,
         baseline_year=compare_year,
-        **_distance_results(tables, config, shared),
+        **distance,
         **_implementation_results(sa, shared.ratings, config.year, compare_year),
         adjusted=_by_model(adjusted),
         change_per_year=_by_model(per_year),
         models=_models_table(per_year),
         model_specification=ADJUSTED_CHANGE_SPECIFICATION,
         per_year_specification=CHANGE_PER_YEAR_SPECIFICATION,
-        **_other_domain_results(tables, config, compare_year, census),
+        **others,
         catalogue_figures=catalogue.figures_table(),
         accounting=accounting,
-        breakdowns=year_breakdowns(tables, shared, config.disclosure.threshold),
+        breakdowns=broken_down,
         parameters=config.results_parameters(),
         data_years=dataset_years(tables, config.financial),
         census_date=census.date().isoformat(),

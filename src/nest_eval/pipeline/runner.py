@@ -371,7 +371,7 @@ def _compute(
     from nest_eval.domains.year import compute_year, load_data, save_results
 
     started = time.perf_counter()
-    results = compute_year(load_data(config.folders.processed), config)
+    results = compute_year(load_data(config.folders.processed), config, fork=True)
     results.run_id = results_key[:16]
     _publish_tables(results, config)  # takes the disclosure decision, kept with the results
     save_results(results, results_file)
