@@ -109,7 +109,8 @@ def reused(part: Spec, build: Callable[[Spec], Figure]) -> Figure:
     -------
     matplotlib.figure.Figure
         A figure of its own, unpickled from the one kept in the cache folder (:data:`CACHE_ENV`)
-        when built before, else built now (and kept when there is a cache folder).
+        when built before, else built now (and kept when there is a cache folder). A kept
+        figure that cannot be read back (a damaged file) is built again.
     """
     folder = os.environ.get(CACHE_ENV)
     key = _key(part, build) if folder else None
@@ -117,9 +118,10 @@ def reused(part: Spec, build: Callable[[Spec], Figure]) -> Figure:
         return build(part)
     path = current_folder(folder) / f"{key}.figure.pkl"
     try:
-        kept = path.read_bytes()
-    except OSError:
+        copy: Figure = pickle.loads(path.read_bytes())
+        return copy
+    except Exception:  # missing or damaged (unpickling garbage raises many kinds): build it
         kept = pickle.dumps(build(part), protocol=5)
-        atomic_write_bytes(path, kept)
-    copy: Figure = pickle.loads(kept)
+    atomic_write_bytes(path, kept)
+    copy = pickle.loads(kept)
     return copy
