@@ -383,6 +383,7 @@ from nest_eval.reporting.disclosure.protect import Decision
 keys = [("count", 2025, rpb, item) for rpb in RPBS for item in "abcdef"]
 decision = Decision(frozenset(keys[::2]), frozenset(keys[1::2]),
                     {k: Interval(0.0, 9.0) for k in sorted(keys, key=str)}, 60, 5)
+assert pickle.loads(pickle.dumps(decision)) == decision
 sys.stdout.write(hashlib.sha256(pickle.dumps(decision, protocol=5)).hexdigest())
 """
 
