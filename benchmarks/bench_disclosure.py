@@ -16,6 +16,8 @@ tables) and its ratio to computing the year's results in the same process) and a
 Exits 1 if any dataset fails.
 
 Run: .venv/bin/python benchmarks/bench_disclosure.py [--seeds 100] [--first 0] [--year 2025]
+[--threshold 10] [--protection N] [--suppress-zeros] (the run's disclosure settings, as
+``nest-eval run`` takes them; a refusal to publish counts as a failure)
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-from nest_eval.config import RunConfig
+from nest_eval.config import Disclosure, RunConfig
 from nest_eval.demo.generator import write_demo_data
 from nest_eval.domains.year import compute_year, load_data
 from nest_eval.reporting.disclosure.audit import Interval, audit_groups, groups_of
@@ -85,9 +87,14 @@ def reaudit(results, config: RunConfig, controlled: ControlledTables) -> dict:
     return audit_groups(*audit_problem(results, config, controlled), warm=False)
 
 
-def audit_seed(seed: int, year: int = 2025, scale: str = "random") -> Outcome:
-    """Generate, compute and control one dataset; check the decision independently."""
-    config = RunConfig(year=year)
+def audit_seed(
+    seed: int, year: int = 2025, scale: str = "random", disclosure: Disclosure | None = None
+) -> Outcome:
+    """Generate, compute and control one dataset; check the decision independently.
+
+    ``disclosure``: the settings of the run (default: the defaults).
+    """
+    config = RunConfig(year=year, disclosure=disclosure or Disclosure())
     with tempfile.TemporaryDirectory() as folder:
         write_demo_data(folder, seed=seed, scale=scale)
         data = load_data(folder)
@@ -124,12 +131,20 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=100, help="how many datasets")
     parser.add_argument("--first", type=int, default=0, help="the first seed")
     parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--threshold", type=int, default=Disclosure.threshold)
+    parser.add_argument("--protection", type=int, default=None)
+    parser.add_argument("--suppress-zeros", action="store_true")
     args = parser.parse_args()
+    disclosure = Disclosure(
+        threshold=args.threshold, protection=args.protection, zeros=args.suppress_zeros
+    )
+    print(f"settings: threshold {disclosure.threshold}, protection level "
+          f"{disclosure.protection_level}, zeros suppressed: {disclosure.zeros}")  # fmt: skip
     print(f"{'seed':>5} {'cells':>6} {'primary':>8} {'second.':>8} {'share':>6} "
           f"{'narrowest':>9} {'decision':>9} {'ratio':>6}  check")  # fmt: skip
     outcomes = []
     for seed in range(args.first, args.first + args.seeds):
-        outcome = audit_seed(seed, args.year)
+        outcome = audit_seed(seed, args.year, disclosure=disclosure)
         outcomes.append(outcome)
         ratio = outcome.decision_seconds / outcome.compute_seconds
         print(
