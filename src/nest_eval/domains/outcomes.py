@@ -710,9 +710,9 @@ def outcome_cohorts(
     episode_table = episodes(outcomes, financial)
     years = sorted({int(cohort) for cohort in cohorts})
     mixed = years if per_year_cohorts is None else sorted({int(y) for y in per_year_cohorts})
+    mixed = mixed if fit_models else []
     mixed_models = started(
-        lambda: _mixed_models(outcomes, episode_table, mixed if fit_models else [], min_paired),
-        fork and fit_models,
+        lambda: _mixed_models(outcomes, episode_table, mixed, min_paired), fork and bool(mixed)
     )
     try:
         assessed = {
