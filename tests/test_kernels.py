@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import importlib.util
 import json
 import multiprocessing
 import os
+import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from queue import Empty
 
 import nbformat
 import papermill
@@ -18,6 +21,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nest_eval.pipeline.execute import ensure_kernel
 from nest_eval.pipeline.kernels import (
     WORKER_NICENESS,
+    ReadyKernelClient,
     WarmKernelManager,
     kernel_arguments,
     start_worker,
@@ -125,3 +129,119 @@ def test_a_worker_is_ready_before_its_first_task_and_yields_to_the_run():
     with ProcessPoolExecutor(1, context, initializer=start_worker, initargs=initargs) as pool:
         assert pool.submit(_worker_state).result()[:2] == (os.nice(0), False)
     assert niceness == min(os.nice(0) + WORKER_NICENESS, 19)
+
+
+KERNEL_START = """\
+import json, sys
+import nest_eval.pipeline.warm
+before = set(sys.modules)
+from ipykernel.kernelapp import IPKernelApp
+app = IPKernelApp.instance()
+app.initialize(["-f", sys.argv[1]])
+new = sorted(set(sys.modules) - before)
+print(json.dumps({"kernel": type(app.kernel).__name__, "new": new}), file=sys.__stdout__)
+"""
+
+
+def test_a_kernel_forked_from_the_warm_process_imports_nothing_as_it_starts(tmp_path):
+    """Every module ``ipykernel`` imports while a kernel starts is already imported."""
+    connection = tmp_path / "kernel.json"
+    done = subprocess.run(
+        [sys.executable, "-c", KERNEL_START, str(connection)],
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    started = json.loads(done.stdout.strip().splitlines()[-1])
+    assert started == {"kernel": "IPythonKernel", "new": []}
+
+
+async def _ready_then_run(code: str) -> tuple[list[str], dict]:
+    manager = WarmKernelManager(kernel_name=KERNEL)
+    await manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=60)
+        request = client.execute(code)
+        kinds = []
+        while True:
+            message = await client.iopub_channel.get_msg(timeout=30)
+            kinds.append(message["parent_header"].get("msg_type"))
+            if message["parent_header"].get("msg_id") != request:
+                continue
+            if message["msg_type"] == "execute_result":
+                result = message["content"]["data"]
+            if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+                return kinds, result
+    finally:
+        client.stop_channels()
+        await manager.shutdown_kernel(now=True)
+
+
+def test_a_kernel_is_ready_once_it_has_answered_in_full():
+    """Nothing of the readiness request is left on IOPub for the first cell to meet."""
+    kinds, result = asyncio.run(_ready_then_run("6 * 7"))
+    assert isinstance(WarmKernelManager(kernel_name=KERNEL).client(), ReadyKernelClient)
+    assert result["text/plain"] == "42"
+    assert set(kinds) == {"execute_request"}
+
+
+class _Channel:
+    """A channel whose messages are given in advance."""
+
+    def __init__(self, messages: list[dict]) -> None:
+        self.messages = messages
+
+    async def get_msg(self, timeout: float | None = None) -> dict:
+        if not self.messages:
+            raise Empty
+        return self.messages.pop(0)
+
+
+def _message(kind: str, parent: str, **content) -> dict:
+    return {"msg_type": kind, "parent_header": {"msg_id": parent}, "content": content}
+
+
+class _ScriptedClient(ReadyKernelClient):
+    """A client whose kernel answers from a script: IOPub missed the first request."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[str] = []
+        self.shell = _Channel([])
+        self.iopub = _Channel([_message("iopub_welcome", "")])
+
+    @property
+    def shell_channel(self):
+        return self.shell
+
+    @property
+    def iopub_channel(self):
+        return self.iopub
+
+    def kernel_info(self) -> str:
+        request = f"request-{len(self.asked)}"
+        self.asked.append(request)
+        self.shell.messages.append(_message("kernel_info_reply", request, protocol_version="5.3"))
+        if len(self.asked) > 1:  # IOPub connected after the first request had been answered
+            self.iopub.messages += [
+                _message("status", request, execution_state="busy"),
+                _message("status", request, execution_state="idle"),
+            ]
+        return request
+
+    async def _async_is_alive(self) -> bool:
+        return True
+
+
+def test_a_request_whose_messages_iopub_missed_is_asked_again():
+    client = _ScriptedClient()
+    asyncio.run(client.wait_for_ready(timeout=10))
+    assert client.asked == ["request-0", "request-1"]
+    assert client.iopub.messages == [] and client.shell.messages == []
+
+
+def test_a_kernel_that_never_answers_times_out():
+    client = _ScriptedClient()
+    client.kernel_info = lambda: "unanswered"  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError, match="didn't respond"):
+        asyncio.run(client.wait_for_ready(timeout=0.3))

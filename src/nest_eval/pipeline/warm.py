@@ -9,10 +9,14 @@ matplotlib is imported.
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+# The debugger's check for frozen modules, which ipykernel's own kernel specification turns off
+# the same way for an interpreter that has them; otherwise it warns on this process's stderr.
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 import ipykernel.ipkernel
 import ipykernel.kernelapp  # noqa: F401
@@ -20,6 +24,35 @@ from matplotlib.figure import Figure
 
 import nest_eval.reporting.report  # noqa: F401
 from nest_eval.reporting.figures.render import style
+
+KERNEL_IMPORTS = (
+    "faulthandler",
+    "ipykernel.debugger",
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.core.logger",
+    "IPython.core.oinspect",
+    "IPython.extensions.storemagic",
+    "IPython.utils.wildcard",
+    "psutil",
+    "sqlite3",
+    "tornado.platform.asyncio",
+    "tornado.queues",
+    "pandas.core.methods.to_dict",
+    "pyarrow.pandas_compat",
+)
+"""What a kernel imports as it starts, or as it shows its first table, not when ``ipykernel``
+is imported: imported here, so that no forked kernel imports them again. A module missing from
+the environment (these come with ``ipykernel`` and ``pandas``) is left to the kernel."""
+
+
+def _import_kernel_modules() -> None:
+    """Import :data:`KERNEL_IMPORTS`, each one that can be."""
+    for module in KERNEL_IMPORTS:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            continue
 
 
 def _load_fonts() -> None:
@@ -32,4 +65,5 @@ def _load_fonts() -> None:
         figure.savefig(io.BytesIO(), format="svg")
 
 
+_import_kernel_modules()
 _load_fonts()
