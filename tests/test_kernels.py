@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import forkserver
 from queue import Empty
 
 import nbformat
@@ -23,6 +24,7 @@ from nest_eval.pipeline.kernels import (
     WORKER_NICENESS,
     ReadyKernelClient,
     WarmKernelManager,
+    fork_server_address,
     kernel_arguments,
     start_worker,
 )
@@ -95,40 +97,30 @@ def test_only_this_pythons_ipykernel_is_forked():
     assert kernel_arguments([]) is None
 
 
-UNUSED_MODULE = "tabnanny"
-"""A module nothing here imports: a worker has it only if it imported it as it started."""
+from worker_probes import GONE_WITHOUT, UNUSED_MODULE, worker_state  # noqa: E402
 
 
-GONE_WITHOUT = "pickletools"
-"""An installed module nothing here imports, which a worker is asked to go without."""
-
-
-def _worker_state() -> tuple[int, bool, bool]:
-    try:
-        importlib.import_module(GONE_WITHOUT)
-    except ImportError:
-        missing = True
-    else:
-        missing = False
-    return os.nice(0), UNUSED_MODULE in sys.modules, missing
-
-
-def test_a_worker_is_ready_before_its_first_task_and_yields_to_the_run():
+def test_workers_and_their_kernels_are_forked_from_one_warm_server_that_yields_to_the_run():
     assert UNUSED_MODULE not in sys.modules and GONE_WITHOUT not in sys.modules
     assert importlib.util.find_spec(GONE_WITHOUT)  # installed: only the worker goes without it
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        1, context, initializer=start_worker, initargs=((UNUSED_MODULE,), (GONE_WITHOUT,))
-    ) as pool:
-        niceness, imported, missing = pool.submit(_worker_state).result()
-    assert imported and missing
-    released, stopping = context.Event(), context.Event()
-    released.set()
-    stopping.set()  # a run that needs no notebook: the worker readies nothing
-    initargs = ((UNUSED_MODULE,), (), released, stopping)
-    with ProcessPoolExecutor(1, context, initializer=start_worker, initargs=initargs) as pool:
-        assert pool.submit(_worker_state).result()[:2] == (os.nice(0), False)
-    assert niceness == min(os.nice(0) + WORKER_NICENESS, 19)
+    address = fork_server_address()
+    server = forkserver._forkserver._forkserver_pid
+    environment = {**os.environ, "NEST_EVAL_PROBE": "the run's"}
+    initargs = (address, environment, (UNUSED_MODULE,), (GONE_WITHOUT,))
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(2, context, initializer=start_worker, initargs=initargs) as pool:
+        states = [pool.submit(worker_state).result() for _ in range(2)]
+    for state in states:
+        assert state == {
+            "niceness": min(os.nice(0) + WORKER_NICENESS, 19),
+            "parent": server,
+            "imported": True,
+            "missing": True,
+            "probe": "the run's",
+            "child's parent": server,  # a kernel a worker starts comes from the same server
+            "server started here": False,
+        }
+    assert fork_server_address() == address and forkserver._forkserver._forkserver_pid == server
 
 
 KERNEL_START = """\

@@ -2,12 +2,12 @@
 
 Starting a Jupyter kernel the usual way launches a new Python, which then imports IPython,
 pandas, matplotlib and the workbench before the notebook's first cell can run: about three
-seconds of every notebook, spent again in each of the year's notebooks. Here a worker process
-keeps a *fork server* (:mod:`multiprocessing`, start method ``"forkserver"``) that has imported
-all of that once (:mod:`nest_eval.pipeline.warm`); each kernel is a fresh fork of it, so its
-first cell runs within milliseconds. Every notebook still gets its own kernel process, with its
-own namespace, working folder and environment, shut down after the notebook: nothing one
-notebook does reaches another.
+seconds of every notebook, spent again in each of the year's notebooks. Here the run keeps one
+*fork server* (:mod:`multiprocessing`, start method ``"forkserver"``) that has imported all of
+that once (:mod:`nest_eval.pipeline.warm`); the run's worker processes are forked from it, and
+each kernel is a fresh fork of it too, so its first cell runs within milliseconds. Every
+notebook still gets its own kernel process, with its own namespace, working folder and
+environment, shut down after the notebook: nothing one notebook does reaches another.
 
 The kernel is an ordinary ``ipykernel`` kernel speaking the Jupyter protocol; Papermill drives
 it through :class:`WarmKernelManager` (``kernel_manager_class``). A kernel specification that is
@@ -27,11 +27,11 @@ import signal
 import sys
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from multiprocessing.context import ForkServerContext
 from pathlib import Path
 from queue import Empty
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import zmq
 import zmq.asyncio
@@ -40,13 +40,11 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Type, default
 
-if TYPE_CHECKING:
-    from multiprocessing.synchronize import Event
-
 __all__ = [
     "LOG_ENV",
     "ReadyKernelClient",
     "WarmKernelManager",
+    "fork_server_address",
     "kernel_arguments",
     "start_fork_server",
     "start_worker",
@@ -59,7 +57,8 @@ LOG_ENV = "NEST_EVAL_KERNEL_LOG"
 """Environment variable naming the file a forked kernel writes its standard streams to."""
 
 WORKER_NICENESS = 5
-"""How much lower than the run's own process a notebook worker's priority is."""
+"""How much lower than the run's own process the fork server's priority is (so its workers'
+and kernels')."""
 
 SHUTDOWN_POLL = 0.005
 """Seconds between two looks at whether a kernel asked to shut down has ended."""
@@ -107,46 +106,78 @@ os.register_at_fork(after_in_child=_release_fork_server)
 
 
 def start_fork_server() -> None:
-    """Start this process's fork server now (it imports :data:`PRELOAD`), if not running."""
+    """Start this process's fork server now, if not running; it imports :data:`PRELOAD`.
+
+    The server is started as a new Python, which imports in the background: this call returns
+    at once. It runs at a lower priority (``nice`` 5) than this process, and so do the workers
+    and kernels it forks: while the year is computed, the server's imports take only the
+    processor time the computation leaves free.
+    """
     from multiprocessing import forkserver
 
+    server = forkserver._forkserver
+    running = server._forkserver_pid
     _fork_server()
-    forkserver.ensure_running()
+    server.ensure_running()
+    started = server._forkserver_pid
+    if started is not None and started != running:
+        niceness = min(os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICENESS, 19)
+        os.setpriority(os.PRIO_PROCESS, started, niceness)
+
+
+def fork_server_address() -> str:
+    """The address of this process's fork server, started if not running."""
+    from multiprocessing import forkserver
+
+    start_fork_server()
+    address: str = forkserver._forkserver._forkserver_address
+    return address
+
+
+def _adopt_fork_server(address: str) -> None:
+    """Start kernels from the fork server that forked this process, at ``address``.
+
+    ``multiprocessing`` expects only the process that started a fork server to use it. A
+    process the server forked holds its keep-alive pipe already; given its address too, it
+    asks the same server for kernels, and never waits for it as for a child (it is not one).
+    """
+    from multiprocessing import forkserver, resource_tracker
+
+    server = forkserver._forkserver
+    server._forkserver_address = address
+    server.ensure_running = resource_tracker.ensure_running
 
 
 def start_worker(
+    address: str,
+    environment: Mapping[str, str],
     modules: Sequence[str] = (),
     unused: Sequence[str] = (),
-    released: Event | None = None,
-    stopping: Event | None = None,
 ) -> None:
-    """Ready a worker process: start its fork server, then import what its tasks will need.
+    """Ready a worker process that the fork server forked, before its first task.
 
-    Run when the worker starts (a pool's ``initializer``), so that the imports (Papermill
-    alone takes over a second) happen while the worker waits for its first task, not after.
-    The worker, and so its fork server and kernels, runs at a lower priority (``nice`` 5)
-    than the process that started it: while the year is computed, the preparation of the
-    workers takes only the processor time the computation leaves free.
+    A pool's ``initializer``: the worker starts its notebooks' kernels from the server that
+    forked it (so no worker starts a server of its own and imports everything again), takes
+    the environment of the run, then imports what its tasks will need.
 
     Parameters
     ----------
+    address : str
+        The fork server's address (:func:`fork_server_address`).
+    environment : mapping of str to str
+        The run's environment variables, which the worker's kernels inherit (the server has
+        those of the moment it started).
     modules : sequence of str
         Modules to import now.
     unused : sequence of str
         Optional modules the worker's tasks never use, which a library imports when it can
         (each costly to import): marked as missing in this worker, so the library goes without.
-    released, stopping : multiprocessing.synchronize.Event, optional
-        When given, the worker waits, idle, until ``released`` is set; if ``stopping`` is set
-        by then, it readies nothing (the run needs no notebook).
     """
-    if released is not None:
-        released.wait()
-    if stopping is not None and stopping.is_set():
-        return
-    os.nice(WORKER_NICENESS)
+    _adopt_fork_server(address)
+    os.environ.clear()
+    os.environ.update(environment)
     for module in unused:
         sys.modules.setdefault(module, None)  # type: ignore[arg-type]
-    start_fork_server()
     for module in modules:
         importlib.import_module(module)
 
@@ -233,6 +264,7 @@ class _ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
             return await super().launch_kernel(cmd, **kwargs)
         cwd = kwargs.get("cwd")
         env = dict(kwargs.get("env") or os.environ)
+        start_fork_server()
         process = _fork_server().Process(
             target=_serve, args=(arguments, str(cwd) if cwd else None, env), daemon=False
         )

@@ -33,6 +33,7 @@ the run ends with a summary naming it. Every file is written atomically.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import time
@@ -290,56 +291,44 @@ schema has no such format and nbformat checks no format, so nothing a worker doe
 
 
 class _Workers:
-    """The processes notebooks run in: forked once, warmed up when asked, stopped at the end.
+    """The processes notebooks run in: forked from the warm fork server, stopped at the end.
 
-    :meth:`start` forks the workers from this process while it is still small (before the data
-    is ingested): forked from a process holding the year's data, each worker would copy the
-    pages its imports write into, hundreds of megabytes at ten times Wales. They wait, idle,
-    until :meth:`warm_up` (when the year is computed) lets each start its fork server of warm
-    kernels (:mod:`nest_eval.pipeline.kernels`) and import :data:`WORKER_IMPORTS`, on the
-    processor the computation leaves free, without slowing ingest down.
+    :meth:`start`, called before the data is ingested, starts the fork server of warm kernels
+    (:mod:`nest_eval.pipeline.kernels`): a new Python that imports in the background, at a
+    lower priority, on the processor ingest and the computation leave free. :meth:`get` then
+    forks the workers from that server (it holds no data, so neither do they), each importing
+    only :data:`WORKER_IMPORTS`. A run with nothing to ingest, compute or run starts nothing.
     """
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
-        self.released: Any = None
-        self.stopping: Any = None
 
     def start(self) -> None:
-        """Fork the workers now, if not yet; they wait for :meth:`warm_up`."""
-        if self.pool is not None:
-            return
-        import multiprocessing
+        """Start the fork server now, if not running (without waiting for its imports)."""
+        from nest_eval.pipeline.kernels import start_fork_server
 
-        from nest_eval.pipeline.kernels import start_worker
-
-        context = multiprocessing.get_context("fork")
-        self.released, self.stopping = context.Event(), context.Event()
-        self.pool = ProcessPoolExecutor(
-            max_workers=self.jobs,
-            mp_context=context,
-            initializer=start_worker,
-            initargs=(WORKER_IMPORTS, WORKER_UNUSED, self.released, self.stopping),
-        )
-        self.pool.submit(int)  # the first task forks every worker
-
-    def warm_up(self) -> None:
-        """Let the workers start their fork servers and imports now, without waiting for them."""
-        self.start()
-        self.released.set()
+        start_fork_server()
 
     def get(self) -> ProcessPoolExecutor:
-        """The pool of worker processes, warmed up."""
-        self.warm_up()
-        assert self.pool is not None
+        """The pool of worker processes (forked on first use)."""
+        if self.pool is None:
+            import multiprocessing
+
+            from nest_eval.pipeline.kernels import fork_server_address, start_worker
+
+            environment = dict(os.environ)
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.jobs,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=start_worker,
+                initargs=(fork_server_address(), environment, WORKER_IMPORTS, WORKER_UNUSED),
+            )
         return self.pool
 
     def close(self) -> None:
-        """Stop the workers (their fork servers and kernels end with them)."""
+        """Stop the workers (the kernels they started have ended with their notebooks)."""
         if self.pool is not None:
-            self.stopping.set()  # a worker never warmed up ends without its imports
-            self.released.set()
             self.pool.shutdown()
             self.pool = None
 
@@ -581,7 +570,7 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
     try:
         ingest_key = _ingest(config, inputs, summary, progress, before=workers.start)
         _check(config, ingest_key, progress)
-        results_key = _compute(config, ingest_key, summary, progress, before=workers.warm_up)
+        results_key = _compute(config, ingest_key, summary, progress, before=workers.start)
         results = _stored_results(config)
 
         def meanwhile() -> None:
