@@ -15,6 +15,7 @@ import bench_disclosure
 from nest_eval.config import Disclosure, RunConfig
 from nest_eval.domains.year import compute_year
 from nest_eval.reference.vocabulary import RPB_NAMES, WALES
+from nest_eval.reporting.disclosure import protect
 from nest_eval.reporting.disclosure.apply import apply_decision, rounded
 from nest_eval.reporting.disclosure.audit import audit_groups, groups_of, interval_width
 from nest_eval.reporting.disclosure.cells import Cells, part_of, total_of
@@ -374,6 +375,34 @@ def test_the_decision_states_the_intervals_the_whole_publication_leaves(demo):
         assert (intervals[key].low, intervals[key].high) == pytest.approx(
             (interval.low, interval.high), abs=1e-7
         ), key
+
+
+def _audit_every_changed_group_whole(cells, groups, suppressed, rules):
+    """The audit loop as first written: each round audits every cell of each changed group."""
+    pending, intervals = set(range(len(groups))), {}
+    while True:
+        bounds, fixed = protect._bounds(cells, suppressed, rules.primary, rules.small)
+        again = [groups[i] for i in sorted(pending)]
+        members = {key for group in again for relation in group for key in relation.cells}
+        intervals.update(audit_groups(again, bounds, fixed, suppressed & members))
+        for key in suppressed - intervals.keys():
+            intervals[key] = protect.Interval(*bounds[key])
+        exposed = sorted(
+            (k for k in suppressed if intervals[k].whole_numbers < rules.protection), key=str
+        )
+        if not exposed:
+            return intervals
+        pending = protect._secondary_round(cells, groups, exposed, suppressed, rules)
+
+
+def test_a_round_audits_again_only_what_a_suppression_can_have_narrowed(demo, monkeypatch):
+    """Auditing, after the first round, only the cells exposed in the groups changed and those
+    just suppressed (a suppression only widens the others) takes the decision, intervals
+    included, that auditing the changed groups whole every round takes."""
+    results, controlled, config = demo
+    assert len(controlled.decision.secondary) > 50
+    monkeypatch.setattr(protect, "_audit_loop", _audit_every_changed_group_whole)
+    assert controlled_tables(results, config).decision == controlled.decision
 
 
 _PICKLED_DECISION = """

@@ -387,21 +387,48 @@ def _audit_loop(
 ) -> dict[CellKey, Interval]:
     """Audit, then suppress one more cell per group with an exposed cell, until none is.
 
-    Returns the intervals of the suppressed cells; ``suppressed`` grows in place. Only the
-    groups changed since the last audit are audited again: the others' intervals stand.
+    Returns the intervals of the suppressed cells; ``suppressed`` grows in place. Suppressing
+    a cell only widens what readers can work out of the others (one more unknown, which may
+    still take its published value), so a cell once protected stays protected: after the first
+    round, a round audits only the cells that were exposed in the groups it changed, and the
+    cells it suppressed. The groups changed are audited whole once at the end, for the
+    intervals the decision states; the others' intervals stand.
     """
     pending: set[int] = set(range(len(groups)))
+    wanted = set(suppressed)
+    changed: set[int] = set()
     intervals: dict[CellKey, Interval] = {}
     while True:
-        bounds, fixed = _bounds(cells, suppressed, rules.primary, rules.small)
-        again = [groups[i] for i in sorted(pending)]
-        members = {key for group in again for relation in group for key in relation.cells}
-        intervals.update(audit_groups(again, bounds, fixed, suppressed & members))
-        for key in suppressed - intervals.keys():  # in no relation: only its bounds are known
-            intervals[key] = Interval(*bounds[key])
+        intervals.update(_audited(cells, groups, pending, suppressed, wanted, rules))
         exposed = sorted(
             (k for k in suppressed if intervals[k].whole_numbers < rules.protection), key=str
         )
         if not exposed:
-            return intervals
+            break
+        before = set(suppressed)
         pending = _secondary_round(cells, groups, exposed, suppressed, rules)
+        changed |= pending
+        wanted = set(exposed) | (suppressed - before)
+    intervals.update(_audited(cells, groups, changed, suppressed, suppressed, rules))
+    return intervals
+
+
+def _audited(
+    cells: Cells,
+    groups: list[list[Relation]],
+    chosen: set[int],
+    suppressed: set[CellKey],
+    wanted: set[CellKey],
+    rules: _Rules,
+) -> dict[CellKey, Interval]:
+    """The intervals of the suppressed cells of ``wanted`` in the ``chosen`` groups.
+
+    Also those of the suppressed cells in no relation, which keep their bounds.
+    """
+    bounds, fixed = _bounds(cells, suppressed, rules.primary, rules.small)
+    again = [groups[i] for i in sorted(chosen)]
+    members = {key for group in again for relation in group for key in relation.cells}
+    intervals = audit_groups(again, bounds, fixed, suppressed & wanted & members)
+    in_none = suppressed - {key for group in groups for relation in group for key in relation.cells}
+    intervals.update((key, Interval(*bounds[key])) for key in in_none)
+    return intervals
