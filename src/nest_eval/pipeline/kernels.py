@@ -69,8 +69,9 @@ READY_ATTEMPT = 1.0
 IOPUB_ATTEMPT = 0.2
 """Seconds the request's messages are given to arrive on IOPub before it is asked again."""
 
-RECONNECT_MS = 5
-"""Milliseconds a client's socket waits before connecting again to a kernel not yet listening.
+RECONNECT_MS = (5, 100)
+"""Milliseconds a client's socket waits before connecting again to a kernel not yet listening:
+at first, and at most (doubling from one to the other).
 
 A client connects as soon as the kernel process starts, before the kernel opens its sockets;
 ZeroMQ's default of 100 ms between attempts left every notebook's first request waiting."""
@@ -291,7 +292,8 @@ class ReadyKernelClient(AsyncKernelClient):  # type: ignore[misc]
     def _context_default(self) -> zmq.asyncio.Context:
         self._created_context = True
         context = zmq.asyncio.Context()
-        context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+        context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS[0])
+        context.setsockopt(zmq.RECONNECT_IVL_MAX, RECONNECT_MS[1])
         return context
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
