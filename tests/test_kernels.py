@@ -28,6 +28,7 @@ from nest_eval.pipeline.kernels import (
     kernel_arguments,
     start_worker,
 )
+from worker_probes import GONE_WITHOUT, UNUSED_MODULE, worker_state
 
 KERNEL = "nest-eval"
 
@@ -95,9 +96,6 @@ def test_only_this_pythons_ipykernel_is_forked():
     assert kernel_arguments(["/opt/other/python", "-m", "ipykernel_launcher", "-f", "k"]) is None
     assert kernel_arguments([sys.executable, "-m", "other_kernel", "-f", "k.json"]) is None
     assert kernel_arguments([]) is None
-
-
-from worker_probes import GONE_WITHOUT, UNUSED_MODULE, worker_state  # noqa: E402
 
 
 def test_workers_and_their_kernels_are_forked_from_one_warm_server_that_yields_to_the_run():
