@@ -27,6 +27,7 @@ from nest_eval.pipeline.kernels import (
     fork_server_address,
     kernel_arguments,
     start_worker,
+    stop_fork_server,
 )
 from worker_probes import GONE_WITHOUT, UNUSED_MODULE, worker_state
 
@@ -235,3 +236,14 @@ def test_a_kernel_that_never_answers_times_out():
     client.kernel_info = lambda: "unanswered"  # type: ignore[method-assign]
     with pytest.raises(RuntimeError, match="didn't respond"):
         asyncio.run(client.wait_for_ready(timeout=0.3))
+
+
+def test_a_stopped_fork_server_has_ended_and_the_next_starts_afresh():
+    first = fork_server_address()
+    pid = forkserver._forkserver._forkserver_pid
+    stop_fork_server()
+    assert forkserver._forkserver._forkserver_pid is None
+    with pytest.raises(ChildProcessError):  # ended, and waited for
+        os.waitpid(pid, os.WNOHANG)
+    assert fork_server_address() != first
+    assert forkserver._forkserver._forkserver_pid not in (None, pid)

@@ -3,6 +3,7 @@
 import csv
 import html
 import json
+import os
 import re
 import shutil
 import urllib.parse
@@ -390,27 +391,12 @@ def test_a_notebook_changed_alone_is_rerun_and_the_manifest_follows(tmp_path):
     """With the data and results unchanged, an edited notebook runs again, and the manifest
     lists its new page (the index and manifest are not skipped when anything was written)."""
     project = tmp_path / "project"
-    (project / "pipelines").mkdir(parents=True)
-    (project / "notebooks").mkdir()
-    notebook = project / "notebooks" / "note.ipynb"
-    pipeline = project / "pipelines" / "p.toml"
-    pipeline.write_text(
-        '[pipeline]\nname = "p"\nkernel = "nest-eval"\n'
-        '[[steps]]\nname = "note"\ntitle = "Note"\nnotebook = "notebooks/note.ipynb"\n'
-        'output = "note"\n'
-    )
+    pipeline = _one_notebook_pipeline(project)
     folders = Folders(RAW, tmp_path / "processed", tmp_path / "out", tmp_path / "build")
     config = RunConfig(year=2025, folders=folders, pipeline=pipeline, languages=("en",))
     pages = []
     for words in ("first words", "second words"):
-        nb = new_notebook(cells=[new_code_cell("settings = {}", metadata={"tags": ["parameters"]}),
-                                 new_code_cell(f"print({words!r})")])  # fmt: skip
-        nb.metadata["kernelspec"] = {
-            "name": "nest-eval",
-            "display_name": "nest-eval",
-            "language": "python",
-        }
-        nbformat.write(nb, notebook)
+        _write_note(project, f"print({words!r})")
         summary = run_year(config, progress=lambda _: None)
         assert [o.status for o in summary.outcomes] == ["ran"], summary.outcomes[0].error
         page = config.year_dir() / "note.html"
@@ -421,6 +407,49 @@ def test_a_notebook_changed_alone_is_rerun_and_the_manifest_follows(tmp_path):
         pages.append(listed["note.html"])
     assert pages[0] != pages[1]
     assert not summary.compute_ran  # the results were reused
+
+
+def _one_notebook_pipeline(project: Path) -> Path:
+    """A pipeline of one step, the notebook ``notebooks/note.ipynb`` (:func:`_write_note`)."""
+    (project / "pipelines").mkdir(parents=True)
+    (project / "notebooks").mkdir()
+    pipeline = project / "pipelines" / "p.toml"
+    pipeline.write_text(
+        '[pipeline]\nname = "p"\nkernel = "nest-eval"\n'
+        '[[steps]]\nname = "note"\ntitle = "Note"\nnotebook = "notebooks/note.ipynb"\n'
+        'output = "note"\n'
+    )
+    return pipeline
+
+
+def _write_note(project: Path, source: str) -> None:
+    """Write ``notebooks/note.ipynb``: its parameters, then one cell running ``source``."""
+    nb = new_notebook(cells=[new_code_cell("settings = {}", metadata={"tags": ["parameters"]}),
+                             new_code_cell(source)])  # fmt: skip
+    nb.metadata["kernelspec"] = {
+        "name": "nest-eval",
+        "display_name": "nest-eval",
+        "language": "python",
+    }
+    nbformat.write(nb, project / "notebooks" / "note.ipynb")
+
+
+def test_each_run_forks_its_kernels_from_a_server_of_its_own_that_ends_with_it(tmp_path):
+    """So a run in a long-lived process (a notebook, a test session) renders with the code as
+    it is at that run, never with what an earlier run imported."""
+    pipeline = _one_notebook_pipeline(tmp_path / "project")
+    _write_note(tmp_path / "project", "import os\nprint(os.getppid())")
+    folders = Folders(RAW, tmp_path / "processed", tmp_path / "out", tmp_path / "build")
+    config = RunConfig(year=2025, folders=folders, pipeline=pipeline, languages=("en",), force=True)
+    servers = []
+    for _ in range(2):
+        summary = run_year(config, progress=lambda _: None)
+        assert [o.status for o in summary.outcomes] == ["ran"], summary.outcomes[0].error
+        executed = nbformat.read(config.year_dir() / "notebooks" / "note.ipynb", as_version=4)
+        servers.append(int(executed.cells[-1].outputs[0]["text"]))
+        with pytest.raises(ProcessLookupError):  # the server has ended, and been waited for
+            os.kill(servers[-1], 0)
+    assert servers[0] != servers[1]
 
 
 def test_atomic_write_leaves_the_old_file_when_interrupted(tmp_path, monkeypatch):

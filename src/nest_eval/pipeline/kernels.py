@@ -48,6 +48,7 @@ __all__ = [
     "kernel_arguments",
     "start_fork_server",
     "start_worker",
+    "stop_fork_server",
 ]
 
 PRELOAD = "nest_eval.pipeline.warm"
@@ -61,7 +62,10 @@ WORKER_NICENESS = 5
 and kernels')."""
 
 SHUTDOWN_POLL = 0.005
-"""Seconds between two looks at whether a kernel asked to shut down has ended."""
+"""Seconds between two looks at whether a kernel, or the fork server, asked to stop has ended."""
+
+STOP_WAIT = 10.0
+"""Seconds a run waits for its fork server to end once it has let go of it."""
 
 READY_ATTEMPT = 1.0
 """Seconds one ``kernel_info`` request is given to be answered on the shell channel."""
@@ -124,6 +128,26 @@ def start_fork_server() -> None:
     if started is not None and started != running:
         niceness = min(os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICENESS, 19)
         os.setpriority(os.PRIO_PROCESS, started, niceness)
+
+
+def stop_fork_server(wait: float = STOP_WAIT) -> None:
+    """Stop the fork server this process started, if any; the next one starts afresh.
+
+    The server ends when the last holder of its keep-alive pipe lets go of it: this process,
+    once its workers have ended (a kernel lets go as it starts). A server started again imports
+    the code as it is then, so a run in a long-lived process (a notebook, a test session) never
+    renders with the code of an earlier run. The server is waited for at most ``wait`` seconds;
+    one still running then ends with this process.
+    """
+    from multiprocessing import forkserver
+
+    pid = forkserver._forkserver._forkserver_pid
+    _release_fork_server()
+    deadline = time.monotonic() + wait
+    while pid is not None and time.monotonic() < deadline:
+        if os.waitpid(pid, os.WNOHANG)[0]:
+            return
+        time.sleep(SHUTDOWN_POLL)
 
 
 def fork_server_address() -> str:

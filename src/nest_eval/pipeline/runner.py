@@ -297,18 +297,21 @@ class _Workers:
     (:mod:`nest_eval.pipeline.kernels`): a new Python that imports in the background, at a
     lower priority, on the processor ingest and the computation leave free. :meth:`get` then
     forks the workers from that server (it holds no data, so neither do they), each importing
-    only :data:`WORKER_IMPORTS`. A run with nothing to ingest, compute or run starts nothing.
+    only :data:`WORKER_IMPORTS`. :meth:`close` stops both, so the next run's kernels import
+    the code as it is then. A run with nothing to ingest, compute or run starts nothing.
     """
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
+        self.started = False
 
     def start(self) -> None:
         """Start the fork server now, if not running (without waiting for its imports)."""
         from nest_eval.pipeline.kernels import start_fork_server
 
         start_fork_server()
+        self.started = True
 
     def get(self) -> ProcessPoolExecutor:
         """The pool of worker processes (forked on first use)."""
@@ -318,6 +321,7 @@ class _Workers:
             from nest_eval.pipeline.kernels import fork_server_address, start_worker
 
             environment = dict(os.environ)
+            self.started = True
             self.pool = ProcessPoolExecutor(
                 max_workers=self.jobs,
                 mp_context=multiprocessing.get_context("forkserver"),
@@ -327,10 +331,15 @@ class _Workers:
         return self.pool
 
     def close(self) -> None:
-        """Stop the workers (the kernels they started have ended with their notebooks)."""
+        """Stop the workers, then the fork server (each kernel has ended with its notebook)."""
         if self.pool is not None:
             self.pool.shutdown()
             self.pool = None
+        if self.started:
+            from nest_eval.pipeline.kernels import stop_fork_server
+
+            stop_fork_server()
+            self.started = False
 
 
 def _compute(
