@@ -44,14 +44,26 @@ def test_a_missing_folder_is_a_usage_error(tmp_path, capsys):
 
 
 def test_main_passes_what_follows_the_double_dash_to_jupyterlab(monkeypatch):
-    import subprocess as sp
-
     from nest_eval.cli import main
 
     calls = []
-    monkeypatch.setattr(sp, "call", lambda command: calls.append(command) or 0)
+    monkeypatch.setattr(os, "execv", lambda path, command: calls.append((path, command)))
     assert main(["lab", str(ROOT / "notebooks"), "--port", "8890", "--", "--Foo.bar=1"]) == 0
-    assert calls[0][-2:] == ["--port=8890", "--Foo.bar=1"]
+    path, command = calls[0]
+    assert path == command[0] == sys.executable
+    assert command[-2:] == ["--port=8890", "--Foo.bar=1"]
+
+
+def _running(argument: str) -> list[int]:
+    """The processes whose command line holds ``argument``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if argument.encode() in cmdline.read_bytes().split(b"\0"):
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return found
 
 
 def test_the_start_here_notebook_explains_the_workbench_and_walks_through_one_rpb():
@@ -100,3 +112,4 @@ def test_make_lab_starts_as_root_and_serves_the_notebooks(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=30)
+        assert _running(f"--port={port}") == []  # JupyterLab itself ended: nothing left behind

@@ -233,8 +233,8 @@ def lab_command(args: argparse.Namespace, is_root: bool) -> list[str]:
 
 
 def _lab(args: argparse.Namespace) -> int:
+    """Become JupyterLab (the process is replaced, so a signal to it reaches JupyterLab)."""
     import os
-    import subprocess
 
     from nest_eval.pipeline.execute import ensure_kernel
 
@@ -242,7 +242,11 @@ def _lab(args: argparse.Namespace) -> int:
         print(f"error: no notebooks folder {args.notebooks}", file=sys.stderr)
         return EXIT_USAGE
     ensure_kernel("nest-eval")
-    return subprocess.call(lab_command(args, is_root=os.geteuid() == 0))
+    command = lab_command(args, is_root=os.geteuid() == 0)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(command[0], command)
+    return 0  # reached only where os.execv is replaced (a test)
 
 
 def _notebooks(args: argparse.Namespace) -> int:
