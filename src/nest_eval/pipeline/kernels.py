@@ -145,7 +145,10 @@ def stop_fork_server(wait: float = STOP_WAIT) -> None:
     _release_fork_server()
     deadline = time.monotonic() + wait
     while pid is not None and time.monotonic() < deadline:
-        if os.waitpid(pid, os.WNOHANG)[0]:
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                return
+        except ChildProcessError:  # already waited for elsewhere
             return
         time.sleep(SHUTDOWN_POLL)
 
