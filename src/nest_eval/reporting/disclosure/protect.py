@@ -400,6 +400,9 @@ def _audit_loop(
     intervals: dict[CellKey, Interval] = {}
     while True:
         intervals.update(_audited(cells, groups, pending, suppressed, wanted, rules))
+        missing = suppressed - intervals.keys()  # in no relation: only their bounds are known
+        bounds, _ = _bounds(cells, suppressed, rules.primary, rules.small, missing)
+        intervals.update((key, Interval(*bounds[key])) for key in missing)
         exposed = sorted(
             (k for k in suppressed if intervals[k].whole_numbers < rules.protection), key=str
         )
@@ -421,14 +424,8 @@ def _audited(
     wanted: set[CellKey],
     rules: _Rules,
 ) -> dict[CellKey, Interval]:
-    """The intervals of the suppressed cells of ``wanted`` in the ``chosen`` groups.
-
-    Also those of the suppressed cells in no relation, which keep their bounds.
-    """
+    """The intervals of the suppressed cells of ``wanted`` in the ``chosen`` groups."""
     bounds, fixed = _bounds(cells, suppressed, rules.primary, rules.small)
     again = [groups[i] for i in sorted(chosen)]
     members = {key for group in again for relation in group for key in relation.cells}
-    intervals = audit_groups(again, bounds, fixed, suppressed & wanted & members)
-    in_none = suppressed - {key for group in groups for relation in group for key in relation.cells}
-    intervals.update((key, Interval(*bounds[key])) for key in in_none)
-    return intervals
+    return audit_groups(again, bounds, fixed, suppressed & wanted & members)
