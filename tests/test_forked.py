@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import pickle
 
@@ -10,8 +11,9 @@ import pandas as pd
 import pytest
 
 from nest_eval.config import RunConfig
-from nest_eval.domains.forked import started
+from nest_eval.domains.forked import Prepared, prepared, started
 from nest_eval.domains.year import compute_year
+from nest_eval.reporting.disclosure.protect import DisclosureError
 
 
 def test_the_work_runs_in_another_process_and_its_result_comes_back():
@@ -57,9 +59,64 @@ def test_the_year_computed_with_a_forked_child_is_the_year_computed_in_one_proce
     assert not alone.breakdowns.empty
     pd.testing.assert_frame_equal(forked.breakdowns, alone.breakdowns)
     assert not alone.change_per_year.empty  # the mixed models, fitted in the other child
+    assert not alone.agreement.empty and not alone.access.empty  # the domains of a third child
     for field in dataclasses.fields(alone):
         mine, theirs = getattr(forked, field.name), getattr(alone, field.name)
         if isinstance(theirs, pd.DataFrame):  # equal to the last bit, dtypes and index too
             pd.testing.assert_frame_equal(mine, theirs, check_exact=True, obj=field.name)
         else:
             assert pickle.dumps(mine, protocol=5) == pickle.dumps(theirs, protocol=5), field.name
+
+
+def _imported(module: str) -> tuple[int, bool]:
+    import sys
+
+    return os.getpid(), module in sys.modules
+
+
+def test_a_prepared_child_imports_first_then_does_the_work_it_is_sent():
+    import sys
+
+    assert "tabnanny" not in sys.modules  # imported by the child alone
+    child = prepared(["tabnanny", "no_such_module_anywhere"])
+    pid = child.pid
+    assert pid is not None and pid != os.getpid()
+    assert child.run(functools.partial(_imported, "tabnanny")) == (pid, True)
+    assert "tabnanny" not in sys.modules
+    with pytest.raises(ChildProcessError):  # it has ended and been waited for
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_prepared_child_that_is_not_needed_ends_when_closed():
+    child = prepared(["json"])
+    pid = child.pid
+    child.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    child.close()  # closing again does nothing
+
+
+def test_a_failure_in_the_prepared_child_is_raised_in_the_parent():
+    with pytest.raises(_RefusedError, match="no such measure") as raised:
+        prepared([]).run(_refuse)
+    assert "raised in the forked computation" in "".join(raised.value.__notes__)
+
+
+def test_a_prepared_child_that_has_died_gives_an_error_not_a_result():
+    import signal
+
+    child = prepared([])
+    os.kill(child.pid, signal.SIGKILL)
+    with pytest.raises(RuntimeError, match="ended without a result"):
+        child.run(os.getpid)
+
+
+def test_without_a_child_the_work_is_done_here():
+    assert Prepared(None).run(os.getpid) == os.getpid()
+
+
+def test_a_disclosure_refusal_crosses_from_a_child_with_its_cells_and_message():
+    refusal = DisclosureError([("pairs", 2025, "Powys")], {("pairs", 2025, "Powys"): ("t",)})
+    back = pickle.loads(pickle.dumps(refusal, protocol=5))
+    assert type(back) is DisclosureError and str(back) == str(refusal)
+    assert back.exposed == refusal.exposed and back.tables == refusal.tables

@@ -10,6 +10,10 @@ its result is the one the parent would have computed, value for value.
 Forking is for a process that runs nothing else at the same time (the pipeline's own process);
 a notebook computing its own results does not ask for it. Without ``os.fork`` (Windows) the
 work is done in this process.
+
+:func:`prepared` forks a child before the work is known: it imports what the work will need
+while this process does something else (the pipeline ingests the data meanwhile), then waits
+for the work, sent pickled, and sends its result back the same way.
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ from __future__ import annotations
 import os
 import pickle
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from importlib import import_module
 from typing import TypeVar
 
-__all__ = ["started"]
+__all__ = ["Prepared", "prepared", "started"]
 
 T = TypeVar("T")
 
@@ -47,31 +52,119 @@ def started(work: Callable[[], T], fork: bool = True) -> Callable[[], T]:
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover - the child's lines run in the child only
-        _run_in_child(work, read_end, write_end)
+        os.close(read_end)
+        _run_in_child(work, write_end)
     os.close(write_end)
+    return lambda: _result(child, read_end)
 
-    def result() -> T:
-        with os.fdopen(read_end, "rb") as pipe:
-            payload = pipe.read()
+
+def _result(child: int, read_end: int) -> T:
+    """Read a child's pickled outcome to the end, wait for the child, and return or raise it."""
+    with os.fdopen(read_end, "rb") as pipe:
+        payload = pipe.read()
+    os.waitpid(child, 0)
+    if not payload:
+        raise RuntimeError("the forked computation ended without a result")
+    done, value = pickle.loads(payload)
+    if not done:
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
+class Prepared:
+    """A forked child that has imported what some work needs, waiting to be given the work.
+
+    Made by :func:`prepared`. Call :meth:`run` once, or :meth:`close` to let the child end
+    unused; both wait for the child.
+    """
+
+    def __init__(self, child: int | None, work_end: int = -1, result_end: int = -1) -> None:
+        self._child = child
+        self._work_end = work_end
+        self._result_end = result_end
+
+    @property
+    def pid(self) -> int | None:
+        """The waiting child's process ID (None: no child, or it has been given its work)."""
+        return self._child
+
+    def run(self, work: Callable[[], T]) -> T:
+        """Send ``work`` (picklable) to the child and return its result, or raise what it raised.
+
+        Without a child (no ``os.fork``, or already used) the work is done in this process.
+        """
+        child, self._child = self._child, None
+        if child is None:
+            return work()
+        payload = pickle.dumps(work, protocol=5)
+        try:
+            with os.fdopen(self._work_end, "wb") as pipe:
+                pipe.write(payload)
+        except BrokenPipeError:
+            pass  # the child has ended: its outcome (none) is read below
+        return _result(child, self._result_end)
+
+    def close(self) -> None:
+        """Let an unused child end, and wait for it (nothing if :meth:`run` was called)."""
+        child, self._child = self._child, None
+        if child is None:
+            return
+        os.close(self._work_end)  # the child reads no work, and ends
+        os.close(self._result_end)
         os.waitpid(child, 0)
-        if not payload:
-            raise RuntimeError("the forked computation ended without a result")
-        done, value = pickle.loads(payload)
-        if not done:
-            raise value
-        return value  # type: ignore[no-any-return]
-
-    return result
 
 
-def _run_in_child(work: Callable[[], object], read_end: int, write_end: int) -> None:
+def prepared(modules: Sequence[str]) -> Prepared:
+    """Fork a child that imports ``modules`` now, then waits for work (:meth:`Prepared.run`).
+
+    Parameters
+    ----------
+    modules : sequence of str
+        Modules to import in the child, each one that can be; a module missing from the
+        environment is left to the work.
+
+    Returns
+    -------
+    Prepared
+        The waiting child (without ``os.fork``: a handle that does the work in this process).
+    """
+    if not hasattr(os, "fork"):
+        return Prepared(None)
+    work_read, work_write = os.pipe()
+    result_read, result_write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's lines run in the child only
+        os.close(work_write)
+        os.close(result_read)
+        _serve(modules, work_read, result_write)
+    os.close(work_read)
+    os.close(result_write)
+    return Prepared(child, work_write, result_read)
+
+
+def _serve(modules: Sequence[str], work_end: int, result_end: int) -> None:  # pragma: no cover
+    """The prepared child: import, read the work (none: end), do it, and end."""
+    try:
+        for module in modules:
+            try:
+                import_module(module)
+            except ImportError:
+                continue
+        with os.fdopen(work_end, "rb") as pipe:
+            payload = pipe.read()
+        if payload:
+            _run_in_child(lambda: pickle.loads(payload)(), result_end)
+    finally:
+        os._exit(0)
+
+
+def _run_in_child(work: Callable[[], object], write_end: int) -> None:
     """Compute, send ``(True, result)`` or ``(False, exception)`` back, and end at once.
 
     ``os._exit`` ends the child without the parent's exit handlers (its worker pool, its
     files): they are the parent's to run.
     """
     try:
-        os.close(read_end)
         try:
             payload = pickle.dumps((True, work()), protocol=5)
         except BaseException as exc:  # every failure goes back to the parent

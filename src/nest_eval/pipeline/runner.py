@@ -9,7 +9,10 @@ A run for year *Y* with a :class:`~nest_eval.config.RunConfig` does, in order:
    the year's reports empty or incomplete publishes nothing, unless the run accepts it;
 3. **compute** the year's results once (:func:`nest_eval.domains.year.compute_year`), stored
    under the build folder (``<build>/<Y>/``, never published), and publish the contract's
-   tables, disclosure-controlled, under ``<reports>/<Y>/tables/``;
+   tables, disclosure-controlled, under ``<reports>/<Y>/tables/``. When the data is ingested,
+   this is done in a child forked as ingest begins, which imports the computation's libraries
+   (:data:`COMPUTE_IMPORTS`) on the other processor meanwhile
+   (:func:`nest_eval.domains.forked.prepared`);
 4. run every **notebook** task of the pipeline file with Papermill, once per language of the
    run (English and Welsh by default), each in its own kernel process, ``jobs`` at a time, and
    publish its executed notebook and HTML page (no code) under that language's names
@@ -40,11 +43,12 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 from nest_eval.config import RunConfig
+from nest_eval.domains.forked import Prepared, prepared
 from nest_eval.files import atomic_write_text, sha256_bytes, sha256_file, write_csv
 from nest_eval.pipeline.easy_read import easy_read_name, easy_read_scopes
 from nest_eval.pipeline.keys import key
@@ -277,6 +281,27 @@ def _check(config: RunConfig, ingest_key: str, progress: Progress) -> None:
     _write_json(state, {"key": wanted})
 
 
+COMPUTE_IMPORTS = (
+    "nest_eval.domains.year",
+    "nest_eval.domains.breakdowns",
+    "nest_eval.domains.census",
+    "nest_eval.domains.comparisons",
+    "nest_eval.domains.distance",
+    "nest_eval.domains.intermediates",
+    "nest_eval.domains.partnership",
+    "nest_eval.domains.periods",
+    "nest_eval.ingest.datasets",
+    "nest_eval.reporting.tables",
+    "pandas.core.methods.to_dict",
+    "pandas.core.reshape.reshape",
+    "pandas.io.formats.csvs",
+    "pyarrow.dataset",
+    "pyarrow.pandas_compat",
+    "pyarrow.parquet",
+)
+"""What the year's computation imports (:func:`_computed`), imported by the child it runs in
+while the data is ingested; a module missing from the list is imported when first used."""
+
 WORKER_IMPORTS = ("papermill", "nest_eval.pipeline.execute")
 """What a worker imports as it starts, before its first notebook."""
 
@@ -344,12 +369,14 @@ class _Workers:
 
 def _compute(
     config: RunConfig, ingest_key: str, summary: RunSummary, progress: Progress,
-    before: Callable[[], None] = lambda: None,
+    before: Callable[[], None] = lambda: None, computation: Prepared | None = None,
 ) -> str:  # fmt: skip
     """Step 2: compute the year's results once and publish the tables; returns the results key.
 
-    ``before`` is called first when the results are to be computed (not when unchanged).
+    ``before`` is called first when the results are to be computed (not when unchanged). The
+    work is done in ``computation`` (a child prepared while the data was ingested), else here.
     """
+    computation = computation or Prepared(None)
     build = config.build_dir()
     results_key = key(
         {
@@ -365,22 +392,30 @@ def _compute(
         progress(f"compute {config.year}: unchanged, skipped")
         return results_key
     before()
-    from nest_eval.domains.census import rows_after_census
-    from nest_eval.domains.year import compute_year, load_data, save_results
-
     started = time.perf_counter()
-    results = compute_year(load_data(config.folders.processed), config, fork=True)
-    results.run_id = results_key[:16]
-    _publish_tables(results, config)  # takes the disclosure decision, kept with the results
-    save_results(results, results_file)
+    census, left_out = computation.run(partial(_computed, config, results_key[:16]))
     _write_json(build / "results_state.json", {"key": results_key})
     summary.compute_ran = True
     progress(f"compute {config.year}: results and tables ({time.perf_counter() - started:.1f} s)")
-    left_out = rows_after_census(results.accounting)
     listed = ", ".join(f"{name} {n}" for name, n in left_out.items() if n) or "none"
-    progress(f"compute {config.year}: rows dated after the census date {results.census_date}, "
+    progress(f"compute {config.year}: rows dated after the census date {census}, "
              f"left out: {listed}")  # fmt: skip
     return results_key
+
+
+def _computed(config: RunConfig, run_id: str) -> tuple[str, dict[str, int]]:
+    """Compute the year's results, publish their tables and store them (in the prepared child).
+
+    Returns the census date and the rows left out as dated after it, by dataset.
+    """
+    from nest_eval.domains.census import rows_after_census
+    from nest_eval.domains.year import compute_year, load_data, save_results
+
+    results = compute_year(load_data(config.folders.processed), config, fork=True)
+    results.run_id = run_id
+    _publish_tables(results, config)  # takes the disclosure decision, kept with the results
+    save_results(results, config.build_dir() / "results.pkl")
+    return results.census_date, rows_after_census(results.accounting)
 
 
 FIGURES_DIR = "figures"
@@ -575,11 +610,18 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
     _clear_old_build_state(config.year_dir())
     inputs = _raw_inputs(config.folders.data)
     workers = _Workers(config.jobs)
+    computation = Prepared(None)
+
+    def before_ingest() -> None:
+        nonlocal computation
+        computation = prepared(COMPUTE_IMPORTS)  # before the fork server, which it must not hold
+        workers.start()
+
     wrote: list[bool] = []
     try:
-        ingest_key = _ingest(config, inputs, summary, progress, before=workers.start)
+        ingest_key = _ingest(config, inputs, summary, progress, before=before_ingest)
         _check(config, ingest_key, progress)
-        results_key = _compute(config, ingest_key, summary, progress, before=workers.start)
+        results_key = _compute(config, ingest_key, summary, progress, workers.start, computation)
         results = _stored_results(config)
 
         def meanwhile() -> None:
@@ -588,6 +630,7 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
 
         _run_notebooks(config, pipeline, tasks, results_key, summary, progress, workers, meanwhile)
     finally:
+        computation.close()
         workers.close()
     changed = any(wrote) or summary.compute_ran
     changed = changed or any(o.status != "skipped" for o in summary.outcomes)

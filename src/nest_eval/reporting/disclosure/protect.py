@@ -56,6 +56,11 @@ class DisclosureError(RuntimeError):
             f"protect them: {named}{more}"
         )
 
+    def __reduce__(self) -> tuple:
+        """Pickled from its cells and tables, so that it crosses from a forked computation."""
+        state = {k: v for k, v in vars(self).items() if k not in ("exposed", "tables")}
+        return (type(self), (self.exposed, self.tables), state)
+
     def _name(self, key: CellKey) -> str:
         where = ", ".join(self.tables.get(key, ()))
         return " / ".join(str(part) for part in key) + (f" (in {where})" if where else "")
