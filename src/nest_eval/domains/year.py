@@ -17,7 +17,7 @@ import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from threadpoolctl import threadpool_limits
@@ -207,16 +207,17 @@ def compute_year(
 def _compute_year(
     data: LoadedData | Mapping[str, pd.DataFrame], config: RunConfig, fork: bool
 ) -> YearResults:
-    """:func:`compute_year`, with the linear algebra's threads limited."""
-    from nest_eval.domains.breakdowns import year_breakdowns
+    """:func:`compute_year`, with the linear algebra's threads limited.
+
+    The other domains' results (experiences, access, enablers, training) rest on none of the
+    intermediates, so they are computed in a forked child from the start (with ``fork``).
+    """
     from nest_eval.domains.case_mix import (
         ADJUSTED_CHANGE_SPECIFICATION,
         CHANGE_PER_YEAR_SPECIFICATION,
-        min_paired_for,
     )
     from nest_eval.domains.census import before_census, census_date, record_census
     from nest_eval.domains.forked import started
-    from nest_eval.domains.intermediates import year_intermediates
     from nest_eval.domains.periods import dataset_years
 
     if isinstance(data, LoadedData):
@@ -227,11 +228,43 @@ def _compute_year(
     tables, left_out = before_census(tables, census)  # counted in the run's accounting
     accounting = record_census(accounting, census, left_out)
     catalogue = config.reference().catalogue
+    sa = tables.get("self_assessment")
+    compare_year = _compare_year(sa, config)
+    others = started(lambda: _other_domain_results(tables, config, compare_year, census), fork)
+    try:
+        shared, outcome_results = _intermediate_results(tables, config, census, fork)
+    finally:
+        other_results = others()  # waited for in every case
+    return YearResults(
+        year=config.year,
+        baseline_year=compare_year,
+        **outcome_results,
+        **_implementation_results(sa, shared.ratings, config.year, compare_year),
+        model_specification=ADJUSTED_CHANGE_SPECIFICATION,
+        per_year_specification=CHANGE_PER_YEAR_SPECIFICATION,
+        **other_results,
+        catalogue_figures=catalogue.figures_table(),
+        accounting=accounting,
+        parameters=config.results_parameters(),
+        data_years=dataset_years(tables, config.financial),
+        census_date=census.date().isoformat(),
+    )
+
+
+def _intermediate_results(
+    tables: Mapping[str, pd.DataFrame], config: RunConfig, census: pd.Timestamp, fork: bool
+) -> tuple[YearIntermediates, dict[str, Any]]:
+    """The intermediates, and the results resting on them: the breakdowns in a forked child."""
+    from nest_eval.domains.breakdowns import year_breakdowns
+    from nest_eval.domains.case_mix import min_paired_for
+    from nest_eval.domains.forked import started
+    from nest_eval.domains.intermediates import year_intermediates
+
     shared = year_intermediates(
         tables,
         config.year,
         config.baseline_year,
-        catalogue,
+        config.reference().catalogue,
         config.sd,
         config.financial,
         census=census,
@@ -240,33 +273,19 @@ def _compute_year(
     )
     breakdowns = started(lambda: year_breakdowns(tables, shared, config.disclosure.threshold), fork)
     try:
-        sa = tables.get("self_assessment")
-        compare_year = _compare_year(sa, config)
         cohorts = shared.outcomes
         adjusted = cohorts.cohort_adjusted(config.year) if cohorts is not None else []
         per_year = cohorts.cohort_per_year(config.year) if cohorts is not None else []
         distance = _distance_results(tables, config, shared)
-        others = _other_domain_results(tables, config, compare_year, census)
     finally:
         broken_down = breakdowns()  # waited for in every case
-    return YearResults(
-        year=config.year,
-        baseline_year=compare_year,
+    return shared, {
         **distance,
-        **_implementation_results(sa, shared.ratings, config.year, compare_year),
-        adjusted=_by_model(adjusted),
-        change_per_year=_by_model(per_year),
-        models=_models_table(per_year),
-        model_specification=ADJUSTED_CHANGE_SPECIFICATION,
-        per_year_specification=CHANGE_PER_YEAR_SPECIFICATION,
-        **others,
-        catalogue_figures=catalogue.figures_table(),
-        accounting=accounting,
-        breakdowns=broken_down,
-        parameters=config.results_parameters(),
-        data_years=dataset_years(tables, config.financial),
-        census_date=census.date().isoformat(),
-    )
+        "adjusted": _by_model(adjusted),
+        "change_per_year": _by_model(per_year),
+        "models": _models_table(per_year),
+        "breakdowns": broken_down,
+    }
 
 
 def _compare_year(sa: pd.DataFrame | None, config: RunConfig) -> int | None:
