@@ -458,6 +458,7 @@ def change_summary(assessed: pd.DataFrame) -> pd.DataFrame:
     41:257–278.
     """
     frames = []
+    assessed = assessed[[c for c in _SUMMARISED if c in assessed.columns]]  # no other taken
     by_rpb = dict(iter(assessed.groupby(["rpb", "measure", "respondent"], sort=True)))
     wales = dict(iter(assessed.groupby(["measure", "respondent"], sort=True)))
     for rpb_value in (*RPB_NAMES, WALES):
@@ -476,6 +477,13 @@ def change_summary(assessed: pd.DataFrame) -> pd.DataFrame:
             )
     columns = ["rpb", "measure", "respondent"]
     return pd.DataFrame(frames) if frames else pd.DataFrame(columns=columns)
+
+
+_SUMMARISED = (
+    *("rpb", "measure", "respondent", "paired", "change", "first_score", "last_score"),
+    *("category", "reliable_recovery", "rc_threshold", "sd_source", "threshold_source"),
+)
+"""The columns of the assessed episodes :func:`change_summary` reads."""
 
 
 def _summarise_group(group: pd.DataFrame) -> dict[str, object]:
