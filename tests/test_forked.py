@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import os
 import pickle
 
@@ -85,6 +86,11 @@ def test_a_prepared_child_imports_first_then_does_the_work_it_is_sent():
     assert "tabnanny" not in sys.modules
     with pytest.raises(ChildProcessError):  # it has ended and been waited for
         os.waitpid(pid, os.WNOHANG)
+
+
+def test_what_a_prepared_child_imported_is_out_of_the_garbage_collectors_reach():
+    assert prepared(["json"]).run(gc.get_freeze_count) > 0
+    assert gc.get_freeze_count() == 0  # this process is left as it was
 
 
 def test_a_prepared_child_that_is_not_needed_ends_when_closed():

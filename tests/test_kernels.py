@@ -176,6 +176,12 @@ def test_a_kernel_is_ready_once_it_has_answered_in_full():
     assert set(kinds) == {"execute_request"}
 
 
+def test_what_a_kernel_inherits_is_out_of_the_garbage_collectors_reach():
+    """The warm server's objects are frozen, so no collection in a kernel walks or copies them."""
+    _, result = asyncio.run(_ready_then_run("import gc; gc.get_freeze_count() > 100_000"))
+    assert result["text/plain"] == "True"
+
+
 class _Channel:
     """A channel whose messages are given in advance."""
 

@@ -18,6 +18,7 @@ for the work, sent pickled, and sends its result back the same way.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import traceback
@@ -150,6 +151,7 @@ def _serve(modules: Sequence[str], work_end: int, result_end: int) -> None:  # p
                 import_module(module)
             except ImportError:
                 continue
+        gc.freeze()  # what is imported lives on: no collection need walk it again
         with os.fdopen(work_end, "rb") as pipe:
             payload = pipe.read()
         if payload:

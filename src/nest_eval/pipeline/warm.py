@@ -5,10 +5,17 @@ machinery (``ipykernel``), the report's libraries and the workbench's reporting 
 fonts figures are drawn with, loaded once so that every kernel forked afterwards starts with
 them. Matplotlib's backend is chosen as a kernel's would be (the inline backend), before
 matplotlib is imported.
+
+Last, every object made so far is moved out of the garbage collector's reach
+(:func:`gc.freeze`): the modules live as long as the process, so the collector would find
+nothing among them, yet a full collection in a forked kernel walked all of them (about 180,000
+objects, 0.09 s a time) and wrote to each one's header, copying the server's memory page by
+page into every kernel.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import io
 import os
@@ -67,3 +74,5 @@ def _load_fonts() -> None:
 
 _import_kernel_modules()
 _load_fonts()
+gc.collect()  # what the imports left as garbage is freed, not frozen
+gc.freeze()
