@@ -176,6 +176,29 @@ def test_a_kernel_is_ready_once_it_has_answered_in_full():
     assert set(kinds) == {"execute_request"}
 
 
+async def _listening_once_started() -> list[bool]:
+    import socket
+
+    manager = WarmKernelManager(kernel_name=KERNEL)
+    await manager.start_kernel()
+    try:
+        listening = []
+        for port in (manager.shell_port, manager.iopub_port, manager.control_port):
+            try:
+                socket.create_connection((manager.ip, port), timeout=1).close()
+                listening.append(True)
+            except ConnectionRefusedError:
+                listening.append(False)
+        return listening
+    finally:
+        await manager.shutdown_kernel(now=True)
+
+
+def test_a_kernel_has_bound_its_sockets_when_its_start_returns():
+    """So its client connects at the first try, not after ZeroMQ's reconnection interval."""
+    assert asyncio.run(_listening_once_started()) == [True, True, True]
+
+
 def test_what_a_kernel_inherits_is_out_of_the_garbage_collectors_reach():
     """The warm server's objects are frozen, so no collection in a kernel walks or copies them."""
     _, result = asyncio.run(_ready_then_run("import gc; gc.get_freeze_count() > 100_000"))

@@ -27,6 +27,7 @@ import sys
 import time
 import uuid
 from collections.abc import Mapping, Sequence
+from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext
 from pathlib import Path
 from queue import Empty
@@ -63,6 +64,13 @@ SHUTDOWN_POLL = 0.005
 
 STOP_WAIT = 10.0
 """Seconds a run waits for its fork server to end once it has let go of it."""
+
+BIND_WAIT = 30.0
+"""Seconds a new kernel is given to bind its sockets before its client connects anyway.
+
+A client that connects before the kernel has bound tries again only after ZeroMQ's reconnection
+interval (0.1 s): waiting for the kernel to say it has bound (:func:`_serve`) lets the client
+connect at the first try. A kernel that ends before binding ends the wait too."""
 
 READY_ATTEMPT = 1.0
 """Seconds one ``kernel_info`` request is given to be answered on the shell channel."""
@@ -222,8 +230,11 @@ def kernel_arguments(argv: list[str]) -> list[str] | None:
     return None
 
 
-def _serve(argv: list[str], cwd: str | None, env: dict[str, str]) -> None:
-    """In the forked process: become the kernel, as ``python -m ipykernel_launcher`` would."""
+def _serve(argv: list[str], cwd: str | None, env: dict[str, str], bound: Connection) -> None:
+    """In the forked process: become the kernel, as ``python -m ipykernel_launcher`` would.
+
+    Once the kernel has bound its sockets, says so on ``bound`` (see :data:`BIND_WAIT`).
+    """
     _release_fork_server()
     os.environ.clear()
     os.environ.update(env)
@@ -243,7 +254,11 @@ def _serve(argv: list[str], cwd: str | None, env: dict[str, str]) -> None:
     # End with the fork server (which ends with the process that started it), as a kernel
     # launched the usual way ends with its parent.
     watch = f"--IPKernelApp.parent_handle={os.getppid()}"
-    IPKernelApp.launch_instance(argv=[*argv, watch])
+    app = IPKernelApp.instance()
+    app.initialize([*argv, watch])  # binds the kernel's sockets
+    bound.send_bytes(b"")
+    bound.close()
+    app.start()
 
 
 class _Forked:
@@ -283,10 +298,15 @@ class _ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
         cwd = kwargs.get("cwd")
         env = dict(kwargs.get("env") or os.environ)
         start_fork_server()
-        process = _fork_server().Process(
-            target=_serve, args=(arguments, str(cwd) if cwd else None, env), daemon=False
+        context = _fork_server()
+        waiting, bound = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_serve, args=(arguments, str(cwd) if cwd else None, env, bound), daemon=False
         )
         process.start()
+        bound.close()  # the kernel's copy alone is left: it ends with the kernel
+        waiting.poll(BIND_WAIT)  # bound, or ended: the client then connects at once either way
+        waiting.close()
         self.process = _Forked(process)
         self.pid = process.pid
         self.pgid = None  # signal the kernel alone, never a process group it shares
