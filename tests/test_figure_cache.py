@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import pickle
 
 import pytest
 
@@ -142,14 +144,62 @@ def test_texts_measured_once_per_process_draw_the_same_figure(profile_inputs, mo
     """Sharing text measures between drawings changes no byte of a figure."""
     import matplotlib.text as mtext
 
-    from nest_eval.reporting.figures import render as renderer
+    from nest_eval.reporting.figures import text_measures
 
     monkeypatch.delenv(cache.CACHE_ENV, raising=False)
-    assert mtext._get_text_metrics_with_cache is renderer._measured_text
+    assert mtext._get_text_metrics_with_cache is text_measures.measured_text
     shared = [render(_profile(profile_inputs, lang=lang), "svg") for lang in ("en", "cy")]
-    monkeypatch.setattr(mtext, "_get_text_metrics_with_cache", renderer.MATPLOTLIB_TEXT_METRICS)
+    monkeypatch.setattr(
+        mtext, "_get_text_metrics_with_cache", text_measures.MATPLOTLIB_TEXT_METRICS
+    )
     own = [render(_profile(profile_inputs, lang=lang), "svg") for lang in ("en", "cy")]
     assert shared == own
+
+
+@pytest.fixture
+def fresh_process(monkeypatch):
+    """The text measures of a process that has measured nothing yet."""
+    from nest_eval.reporting.figures import text_measures
+
+    monkeypatch.setattr(text_measures, "_MEASURED", {})
+    monkeypatch.setattr(text_measures, "_KEPT", text_measures._Kept())
+    return text_measures
+
+
+def test_a_process_starts_with_the_texts_the_processes_before_it_measured(
+    profile_inputs, fresh_process, monkeypatch, tmp_path
+):
+    monkeypatch.delenv(cache.CACHE_ENV, raising=False)
+    fresh_process.load(tmp_path)  # nothing kept yet
+    first = render(_profile(profile_inputs), "svg")
+    measured = dict(fresh_process._MEASURED)
+    assert measured and fresh_process._KEPT.new == len(measured)
+    fresh_process.save()  # as the process ends
+    assert [f.name for f in tmp_path.iterdir()] == [f"{os.getpid()}.pkl"]
+
+    monkeypatch.setattr(fresh_process, "_MEASURED", {})  # the next process
+    monkeypatch.setattr(fresh_process, "_KEPT", fresh_process._Kept())
+    (tmp_path / "damaged.pkl").write_bytes(b"not a pickle")
+    fresh_process.load(tmp_path)
+    assert measured == fresh_process._MEASURED
+    again = render(_profile(profile_inputs), "svg")
+    assert again == first
+    assert fresh_process._KEPT.new == 0  # every text was read back, none measured
+
+
+def test_a_process_that_measured_something_new_merges_the_files_it_read_into_its_own(
+    fresh_process, tmp_path
+):
+    for name, text in (("11.pkl", "Gwent"), ("12.pkl", "Powys")):
+        (tmp_path / name).write_bytes(pickle.dumps([((text,), (1.0, 2.0, 0.5))]))
+    fresh_process.load(tmp_path)
+    fresh_process.save()  # nothing new measured: nothing written, nothing removed
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["11.pkl", "12.pkl"]
+    fresh_process._KEPT.new = 1
+    fresh_process.save()
+    assert [f.name for f in tmp_path.iterdir()] == [f"{os.getpid()}.pkl"]
+    kept = dict(pickle.loads((tmp_path / f"{os.getpid()}.pkl").read_bytes()))
+    assert kept == {("Gwent",): (1.0, 2.0, 0.5), ("Powys",): (1.0, 2.0, 0.5)}
 
 
 @pytest.fixture(scope="module")

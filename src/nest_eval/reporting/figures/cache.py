@@ -12,7 +12,8 @@ fingerprint and matplotlib's version, so any change to any of them draws it agai
 
 Figures of one kind that differ only in what is drawn last (the funnel plots of the national
 and the RPB reports, each with its own RPB picked out) share their common part: laid out once,
-kept pickled beside the figures, and copied for each of them (:func:`reused`).
+kept pickled beside the figures, and copied for each of them (:func:`reused`). The texts a
+process measures to draw are kept there too (:data:`TEXT_MEASURES`), for the processes after it.
 
 Without :data:`CACHE_ENV` (a notebook run in JupyterLab) every figure is drawn.
 """
@@ -30,6 +31,7 @@ from typing import TypeVar
 from matplotlib.figure import Figure
 
 from nest_eval.files import atomic_write_bytes
+from nest_eval.reporting.figures import text_measures
 from nest_eval.reporting.figures.cache_versions import cache_version, current_folder
 from nest_eval.reporting.figures.render import ReportFigure, render
 
@@ -37,6 +39,10 @@ __all__ = ["CACHE_ENV", "drawn", "reused"]
 
 CACHE_ENV = "NEST_EVAL_FIGURE_CACHE"
 """Environment variable naming the folder of drawn figures (set by the pipeline)."""
+
+TEXT_MEASURES = "text_measures"
+"""The subfolder of the code in use's folder where kernels keep the texts they measured
+(:mod:`~nest_eval.reporting.figures.text_measures`), for the kernels after them."""
 
 Spec = TypeVar("Spec")
 
@@ -89,6 +95,7 @@ def drawn(spec: Spec, draw: Callable[[Spec], ReportFigure]) -> ReportFigure:
     found = _read(current_folder(folder), key)
     if found is not None:
         return found
+    text_measures.load(current_folder(folder) / TEXT_MEASURES)
     figure = draw(spec)
     figure = replace(figure, svg=render(figure, "svg"))
     _write(current_folder(folder), key, figure)
@@ -121,6 +128,7 @@ def reused(part: Spec, build: Callable[[Spec], Figure]) -> Figure:
         copy: Figure = pickle.loads(path.read_bytes())
         return copy
     except Exception:  # missing or damaged (unpickling garbage raises many kinds): build it
+        text_measures.load(current_folder(folder) / TEXT_MEASURES)
         kept = pickle.dumps(build(part), protocol=5)
     atomic_write_bytes(path, kept)
     copy = pickle.loads(kept)

@@ -45,7 +45,6 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
-import matplotlib.text as mtext
 import numpy as np
 from matplotlib import cycler
 from matplotlib.artist import Artist
@@ -53,6 +52,7 @@ from matplotlib.figure import Figure, FigureBase
 from matplotlib.transforms import Bbox
 
 from nest_eval.files import atomic_write_bytes
+from nest_eval.reporting.figures import text_measures
 from nest_eval.reporting.figures.spec import FigureData, phrase
 from nest_eval.reporting.outputs import localised
 
@@ -147,35 +147,7 @@ _RC: dict[str, Any] = {
 _NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]{0,150}")
 
 
-MATPLOTLIB_TEXT_METRICS = getattr(mtext, "_get_text_metrics_with_cache", None)
-"""Matplotlib's own text measure, cached per renderer object (kept for comparison)."""
-
-_MEASURED: dict[tuple[Any, ...], Any] = {}
-_MEASURED_LIMIT = 200_000
-
-
-def _measured_text(renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float) -> Any:
-    """Width, height and descent of a text: measured once per process, not once per drawing.
-
-    Matplotlib keeps the measures of texts per renderer object, and every drawing of a figure
-    makes a new renderer, so each tick label and name was measured again for every figure.
-    A measure depends only on the renderer's class and resolution, the text, its font
-    properties, its math mode and the resolution asked for, so one cache per process serves
-    every drawing with the same results.
-    """
-    found_key = (type(renderer), getattr(renderer, "dpi", None), text, fontprop.copy(), ismath, dpi)
-    found = _MEASURED.get(found_key)
-    if found is None:
-        if len(_MEASURED) >= _MEASURED_LIMIT:
-            _MEASURED.clear()
-        found = _MEASURED[found_key] = MATPLOTLIB_TEXT_METRICS(
-            renderer, text, fontprop, ismath, dpi
-        )
-    return found
-
-
-if MATPLOTLIB_TEXT_METRICS is not None:
-    mtext._get_text_metrics_with_cache = _measured_text
+text_measures.install()  # each text measured once per process, and kept for the next
 
 
 @contextlib.contextmanager
