@@ -117,6 +117,19 @@ def test_a_prepared_child_that_has_died_gives_an_error_not_a_result():
         child.run(os.getpid)
 
 
+def test_work_that_cannot_be_sent_leaves_the_child_to_be_closed():
+    import threading
+
+    child = prepared([])
+    pid = child.pid
+    with pytest.raises(TypeError):
+        child.run(functools.partial(id, threading.Lock()))
+    assert child.pid == pid  # still waiting: closing it ends it
+    child.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
 def test_without_a_child_the_work_is_done_here():
     assert Prepared(None).run(os.getpid) == os.getpid()
 

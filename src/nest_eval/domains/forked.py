@@ -94,10 +94,10 @@ class Prepared:
 
         Without a child (no ``os.fork``, or already used) the work is done in this process.
         """
-        child, self._child = self._child, None
-        if child is None:
+        if self._child is None:
             return work()
-        payload = pickle.dumps(work, protocol=5)
+        payload = pickle.dumps(work, protocol=5)  # raising here leaves the child to close()
+        child, self._child = self._child, None
         try:
             with os.fdopen(self._work_end, "wb") as pipe:
                 pipe.write(payload)
