@@ -49,6 +49,7 @@ from typing import Any
 
 from nest_eval.config import RunConfig
 from nest_eval.domains.forked import Prepared, prepared
+from nest_eval.domains.forked import started as in_child
 from nest_eval.files import atomic_write_text, sha256_bytes, sha256_file, write_csv
 from nest_eval.pipeline.easy_read import easy_read_name, easy_read_scopes
 from nest_eval.pipeline.keys import key
@@ -126,7 +127,10 @@ def _ingest(
 ) -> str:  # fmt: skip
     """Step 1: ingest the raw data unless unchanged; returns the ingest key.
 
-    ``before`` is called first when the data is to be ingested (not when unchanged).
+    ``before`` is called first when the data is to be ingested (not when unchanged). The data
+    is read in a forked child (:func:`_ingested`), so that this process, which lives on through
+    the notebooks, never holds it: what ingest leaves in a process's memory is returned when
+    the child ends.
     """
     processed = config.folders.processed
     reference = config.computation()["reference_config_sha256"]
@@ -137,28 +141,38 @@ def _ingest(
         progress("ingest: unchanged, skipped")
         return ingest_key
     before()
+    import nest_eval.ingest.datasets
+    import nest_eval.pipeline.ingest_reuse  # noqa: F401 - imported once, here, for the child
+
+    clock = time.perf_counter()
+    report, line = in_child(partial(_ingested, config, inputs, reference))()
+    _write_json(state_file, {"key": ingest_key})
+    summary.ingest_ran = True
+    progress(report)
+    progress(f"{line} ({time.perf_counter() - clock:.1f} s)")
+    return ingest_key
+
+
+def _ingested(config: RunConfig, inputs: list, reference: str) -> tuple[str, str]:
+    """Ingest the raw data into the processed folder; returns the report and the ingest line."""
     from nest_eval.ingest.datasets import format_summary, ingest, write_processed
     from nest_eval.pipeline.ingest_reuse import dataset_keys, keep_outcomes, kept_outcomes
 
-    started = time.perf_counter()
+    processed = config.folders.processed
     keys = dataset_keys(inputs, reference)
     kept = {} if config.force else kept_outcomes(processed, keys)
     result = ingest(config.folders.data, config.reference(), kept)
     write_processed(result, processed)
     keep_outcomes(processed, result, keys)
-    _write_json(state_file, {"key": ingest_key})
-    summary.ingest_ran = True
     failed = [n for n, d in result.datasets.items() if d.status == "failed"]
-    progress(format_summary(result).rstrip())
     read = [name for name in result.datasets if name not in kept]
-    progress(
+    line = (
         f"ingest: {result.rows_quarantined} row(s) quarantined"
         + (f"; NOT LOADED: {', '.join(failed)}" if failed else "")
         + f"; read {', '.join(read) or 'nothing'}"
         + (f"; unchanged, not read again: {', '.join(kept)}" if kept else "")
-        + f" ({time.perf_counter() - started:.1f} s)"
     )
-    return ingest_key
+    return format_summary(result).rstrip(), line
 
 
 def _publish_tables(results: Any, config: RunConfig) -> None:
