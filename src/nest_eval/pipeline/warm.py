@@ -10,7 +10,8 @@ Last, every object made so far is moved out of the garbage collector's reach
 (:func:`gc.freeze`): the modules live as long as the process, so the collector would find
 nothing among them, yet a full collection in a forked kernel walked all of them (about 180,000
 objects, 0.09 s a time) and wrote to each one's header, copying the server's memory page by
-page into every kernel.
+page into every kernel. Any other process importing this module (a test session collecting
+doctests) has its objects of that moment frozen too.
 """
 
 from __future__ import annotations
