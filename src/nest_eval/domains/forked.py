@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from importlib import import_module
 from typing import TypeVar
 
-__all__ = ["Prepared", "prepared", "started"]
+__all__ = ["Prepared", "import_available", "prepared", "started"]
 
 T = TypeVar("T")
 
@@ -143,14 +143,22 @@ def prepared(modules: Sequence[str]) -> Prepared:
     return Prepared(child, work_write, result_read)
 
 
+def import_available(modules: Sequence[str]) -> None:
+    """Import each of ``modules`` that the environment has; a missing one is left out.
+
+    For a process readied to be forked from, or to work: what it will need, imported now.
+    """
+    for module in modules:
+        try:
+            import_module(module)
+        except ImportError:
+            continue
+
+
 def _serve(modules: Sequence[str], work_end: int, result_end: int) -> None:  # pragma: no cover
     """The prepared child: import, read the work (none: end), do it, and end."""
     try:
-        for module in modules:
-            try:
-                import_module(module)
-            except ImportError:
-                continue
+        import_available(modules)
         gc.freeze()  # what is imported lives on: no collection need walk it again
         with os.fdopen(work_end, "rb") as pipe:
             payload = pipe.read()

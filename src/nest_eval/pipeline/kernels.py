@@ -112,8 +112,8 @@ def start_fork_server() -> None:
     """Start this process's fork server now, if not running; it imports :data:`PRELOAD`.
 
     The server is started as a new Python, which imports in the background: this call returns
-    at once. It runs at a lower priority (``nice`` 5) than this process, and so do the workers
-    and kernels it forks: while the year is computed, the server's imports take only the
+    at once. It runs at a lower priority (:data:`WORKER_NICENESS`) than this process, and so do
+    the workers and kernels it forks: while the year is computed, the server's imports take only the
     processor time the computation leaves free.
     """
     from multiprocessing import forkserver

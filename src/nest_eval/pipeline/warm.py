@@ -17,7 +17,6 @@ doctests) has its objects of that moment frozen too.
 from __future__ import annotations
 
 import gc
-import importlib
 import io
 import os
 
@@ -31,6 +30,7 @@ import ipykernel.kernelapp  # noqa: F401
 from matplotlib.figure import Figure
 
 import nest_eval.reporting.report  # noqa: F401
+from nest_eval.domains.forked import import_available
 from nest_eval.reporting.figures.render import style
 
 KERNEL_IMPORTS = (
@@ -54,15 +54,6 @@ is imported: imported here, so that no forked kernel imports them again. A modul
 the environment (these come with ``ipykernel`` and ``pandas``) is left to the kernel."""
 
 
-def _import_kernel_modules() -> None:
-    """Import :data:`KERNEL_IMPORTS`, each one that can be."""
-    for module in KERNEL_IMPORTS:
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            continue
-
-
 def _load_fonts() -> None:
     """Draw one figure with text, so the fonts are found and opened once, here."""
     with style():
@@ -73,7 +64,7 @@ def _load_fonts() -> None:
         figure.savefig(io.BytesIO(), format="svg")
 
 
-_import_kernel_modules()
+import_available(KERNEL_IMPORTS)
 _load_fonts()
 gc.collect()  # what the imports left as garbage is freed, not frozen
 gc.freeze()
