@@ -88,3 +88,20 @@ def test_outcomes_change_table(demo_data):
     per_rpb = table[table["rpb"] != WALES].groupby("measure")[["n_pairs", "n_unpaired"]].sum()
     assert (per_rpb["n_pairs"] == wales["n_pairs"]).all()
     assert (per_rpb["n_unpaired"] == wales["n_unpaired"]).all()
+
+
+def test_outcome_baselines_follow_each_childs_first_assessment_in_any_row_order():
+    rows = pd.DataFrame(
+        {
+            "person_id": ["p1", "p1"],
+            "rpb": ["Gwent", "Gwent"],
+            "measure": ["SDQ_TOTAL", "SDQ_TOTAL"],
+            "respondent": ["parent", "parent"],
+            "date": pd.to_datetime(["2025-03-10", "2024-06-01"]),  # the later assessment first
+            "score": [12.0, 18.0],
+        }
+    )
+    years = distance.baseline_years({"outcomes": rows}, 2025).set_index("rpb")
+    assert years.loc["Gwent", "baseline_year"] == 2024  # the cohort of the first assessment
+    assert years.loc[WALES, "baseline_year"] == 2024
+    assert pd.isna(years.loc["Powys", "baseline_year"])

@@ -24,6 +24,16 @@ def test_the_work_runs_in_another_process_and_its_result_comes_back():
     pd.testing.assert_frame_equal(frame, pd.DataFrame({"n": [1, 2, 3]}))
 
 
+def test_the_result_is_waited_for_once_and_given_at_every_call():
+    result = started(lambda: [os.getpid()])
+    first = result()
+    assert result() is first  # the same object: not read again from a child long gone
+    failing = started(_refuse)
+    for _ in range(2):
+        with pytest.raises(_RefusedError, match="no such measure"):
+            failing()
+
+
 def test_without_forking_the_work_runs_here():
     assert started(os.getpid, fork=False)() == os.getpid()
 

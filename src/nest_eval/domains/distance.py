@@ -38,9 +38,11 @@ from nest_eval.stats import intervals
 
 __all__ = [
     "BASE_COLUMNS",
+    "CHANGE_DOMAINS",
     "DISTANCE_COLUMNS",
     "OUTCOMES_CHANGE_COLUMNS",
     "baseline_years",
+    "change_domain_rows",
     "distance_travelled",
     "outcomes_change",
 ]
@@ -395,6 +397,7 @@ def distance_travelled(
     financial: bool = False,
     intermediates: YearIntermediates | None = None,
     min_paired: int = MIN_PAIRED_PER_RPB,
+    change_rows: Mapping[str, list[dict[str, object]]] | None = None,
 ) -> pd.DataFrame:
     """The ``distance_travelled`` table: every indicator's change from baseline, with intervals.
 
@@ -421,6 +424,10 @@ def distance_travelled(
     min_paired : int
         Fewest paired children for an RPB to be kept in a case-mix model
         (:func:`~nest_eval.domains.case_mix.min_paired_for` of the run's threshold).
+    change_rows : mapping of str to list of dict, optional
+        The rows of domains of :data:`CHANGE_DOMAINS` computed already, by
+        :func:`change_domain_rows` with the same data and settings; the others are computed
+        here.
 
     Returns
     -------
@@ -462,19 +469,61 @@ def distance_travelled(
         )
     if "outcomes" in data:
         rows += _outcome_rows(intermediates.outcomes, year, base_for("outcomes"), catalogue)
-    if "experiences" in data:
-        experiences = data["experiences"]
-        rows += _change_rows(
-            base_for("experiences"),
-            lambda b: _experiences.experience_change(experiences, year, b, financial),
-        )
-    if "access" in data:
-        access = data["access"]
-        rows += _change_rows(
-            base_for("access"),
-            lambda b: _access.access_change(access, year, b, intermediates.census, financial),
-        )
+    for domain in (d for d in CHANGE_DOMAINS if d in data):
+        if change_rows is not None and domain in change_rows:
+            rows += change_rows[domain]
+        else:
+            census = intermediates.census
+            rows += change_domain_rows(data, domain, year, base_for(domain), census, financial)
     return _in_report_order(pd.DataFrame(rows, columns=[*DISTANCE_COLUMNS, *BASE_COLUMNS]))
+
+
+CHANGE_DOMAINS = ("experiences", "access")
+"""The domains whose distance travelled rests on their data and baselines alone (no
+intermediate result), so it can be computed apart (:func:`change_domain_rows`)."""
+
+
+def change_domain_rows(
+    data: Mapping[str, pd.DataFrame],
+    domain: str,
+    year: int,
+    baselines: Mapping[str, int | None],
+    census: pd.Timestamp | None = None,
+    financial: bool = False,
+) -> list[dict[str, object]]:
+    """The distance travelled rows of one domain of :data:`CHANGE_DOMAINS`.
+
+    Parameters
+    ----------
+    data : mapping of str to pandas.DataFrame
+        Accepted tables by dataset name, with the domain's.
+    domain : {"experiences", "access"}
+        The domain.
+    year : int
+        The reporting year.
+    baselines : mapping of str to int or None
+        The baseline year of each RPB (and Wales) in the domain
+        (:meth:`~nest_eval.domains.intermediates.YearIntermediates.baselines_for`).
+    census : pandas.Timestamp, optional
+        The census date of the access figures; default the last day of the reporting period.
+    financial : bool
+        April–March reporting years for dated rows.
+
+    Returns
+    -------
+    list of dict
+        The rows, in the columns of :func:`distance_travelled`, in its order within an RPB.
+    """
+    frame = data[domain]
+    if domain == "experiences":
+        return _change_rows(
+            baselines, lambda b: _experiences.experience_change(frame, year, b, financial)
+        )
+    if domain == "access":
+        return _change_rows(
+            baselines, lambda b: _access.access_change(frame, year, b, census, financial)
+        )
+    raise ValueError(f"not a domain of {CHANGE_DOMAINS}: {domain!r}")
 
 
 def _in_report_order(table: pd.DataFrame) -> pd.DataFrame:

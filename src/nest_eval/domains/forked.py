@@ -44,8 +44,8 @@ def started(work: Callable[[], T], fork: bool = True) -> Callable[[], T]:
     Returns
     -------
     callable
-        Returns the result (once; call it in every case, so that the child is waited for), or
-        raises what ``work`` raised.
+        Returns the result, or raises what ``work`` raised: the child is waited for at the
+        first call (make one in every case), and later calls give the same outcome again.
     """
     if not fork or not hasattr(os, "fork"):
         value = work()
@@ -56,7 +56,25 @@ def started(work: Callable[[], T], fork: bool = True) -> Callable[[], T]:
         os.close(read_end)
         _run_in_child(work, write_end)
     os.close(write_end)
-    return lambda: _result(child, read_end)
+    return _waiter(child, read_end)
+
+
+def _waiter(child: int, read_end: int) -> Callable[[], T]:
+    """A function waiting for a child's outcome once, then giving that outcome every call."""
+    outcome: list[tuple[bool, object]] = []
+
+    def wait() -> T:
+        if not outcome:
+            try:
+                outcome.append((True, _result(child, read_end)))
+            except BaseException as exc:
+                outcome.append((False, exc))
+        done, value = outcome[0]
+        if not done:
+            raise value  # type: ignore[misc]
+        return value  # type: ignore[return-value]
+
+    return wait
 
 
 def _result(child: int, read_end: int) -> T:

@@ -28,6 +28,7 @@ from nest_eval.reference.vocabulary import RPB_NAMES, WALES
 __all__ = [
     "YearIntermediates",
     "baseline_years",
+    "domain_baselines",
     "reporting_cohort_intermediates",
     "year_intermediates",
 ]
@@ -90,11 +91,15 @@ class YearIntermediates:
 
 
 def _years_by_rpb(frame: pd.DataFrame, years: pd.Series) -> dict[str, list[int]]:
-    found = {
-        rpb: sorted({int(y) for y in years[frame["rpb"] == rpb].dropna().unique()})
-        for rpb in RPB_NAMES
-    }
-    found[WALES] = sorted({int(y) for y in years.dropna().unique()})
+    """The years with data of each RPB (and of Wales: any RPB's, or none named)."""
+    pairs = pd.DataFrame({"rpb": frame["rpb"].to_numpy(), "year": years.to_numpy()})
+    pairs = pairs.dropna(subset=["year"]).drop_duplicates()
+    found: dict[str, list[int]] = {rpb: [] for rpb in RPB_NAMES}
+    for rpb, year in zip(pairs["rpb"], pairs["year"], strict=True):
+        if rpb in found:
+            found[rpb].append(int(year))
+    found = {rpb: sorted(set(years_of)) for rpb, years_of in found.items()}
+    found[WALES] = sorted({int(y) for y in pairs["year"].unique()})
     return found
 
 
@@ -103,8 +108,12 @@ def baseline_years(
     year: int,
     financial: bool = False,
     ratings: pd.DataFrame | None = None,
+    episode_table: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The default baseline year per RPB (and Wales) and domain.
+
+    An outcome's year is its cohort's: the year of each child's first assessment on a measure
+    (by a respondent), in whatever order the rows came.
 
     Parameters
     ----------
@@ -117,6 +126,8 @@ def baseline_years(
     ratings : pandas.DataFrame, optional
         :func:`~nest_eval.domains.implementation.journey_ratings` of the self-assessment, when
         already computed.
+    episode_table : pandas.DataFrame, optional
+        :func:`~nest_eval.domains.outcomes.episodes` of the outcomes, when already computed.
 
     Returns
     -------
@@ -129,12 +140,9 @@ def baseline_years(
             ratings = _implementation.journey_ratings(data["self_assessment"])
         sources["implementation"] = _years_by_rpb(ratings, ratings["year"])
     if "outcomes" in data:
-        first = (
-            data["outcomes"]
-            .groupby(["person_id", "measure", "respondent"])[["rpb", "date"]]
-            .first()
-        )
-        sources["outcomes"] = _years_by_rpb(first, period_year(first["date"], financial))
+        if episode_table is None:
+            episode_table = _outcomes.episodes(data["outcomes"], financial)
+        sources["outcomes"] = _years_by_rpb(episode_table, episode_table["cohort"])
     if "experiences" in data:
         frame = data["experiences"]
         sources["experiences"] = _years_by_rpb(frame, period_year(frame["date"], financial))
@@ -149,6 +157,41 @@ def baseline_years(
     table = pd.DataFrame(rows, columns=["rpb", "domain", "baseline_year"])
     table["baseline_year"] = table["baseline_year"].astype("Int64")
     return table
+
+
+def domain_baselines(
+    data: Mapping[str, pd.DataFrame],
+    domain: str,
+    year: int,
+    baseline_year: int | None = None,
+    financial: bool = False,
+) -> dict[str, int | None]:
+    """The baseline year of each RPB (and Wales) in one domain, from that domain's data alone.
+
+    The same as :meth:`YearIntermediates.baselines_for` with every dataset.
+
+    Parameters
+    ----------
+    data : mapping of str to pandas.DataFrame
+        Accepted tables by dataset name, with the domain's.
+    domain : {"experiences", "access"}
+        The domain (named as its dataset).
+    year : int
+        The reporting year.
+    baseline_year : int, optional
+        The run's baseline for every RPB and domain; by default each one's earliest earlier
+        year with data (:func:`baseline_years`).
+    financial : bool
+        April–March reporting years for dated rows.
+
+    Returns
+    -------
+    dict
+        RPB name (and Wales) to its baseline year, None where none.
+    """
+    if baseline_year is not None:
+        return _baselines_for(pd.DataFrame(), domain, baseline_year)
+    return _baselines_for(baseline_years({domain: data[domain]}, year, financial), domain, None)
 
 
 def _baselines_for(
@@ -216,7 +259,8 @@ def year_intermediates(
     """
     sa = data.get("self_assessment")
     ratings = _implementation.journey_ratings(sa) if sa is not None else None
-    baselines = baseline_years(data, year, financial, ratings)
+    episode_table = _outcomes.episodes(data["outcomes"], financial) if "outcomes" in data else None
+    baselines = baseline_years(data, year, financial, ratings, episode_table)
     outcome_cohorts = None
     if "outcomes" in data:
         if cohorts is None:
@@ -232,6 +276,7 @@ def year_intermediates(
             min_paired,
             [year],
             fork=fork,
+            episode_table=episode_table,
         )
     return YearIntermediates(
         year=year,

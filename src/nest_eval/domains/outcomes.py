@@ -101,7 +101,9 @@ def episodes(outcomes: pd.DataFrame, financial: bool = False) -> pd.DataFrame:
         assessment), ``sex``, ``wimd_quintile`` (first recorded).
     """
     keys = ["person_id", "measure", "respondent"]
-    data = outcomes.sort_values([*keys, "date"], kind="stable")
+    read = [*keys, "rpb", "date", "score", "age", "sex", "wimd_quintile"]
+    data = outcomes[[c for c in read if c in outcomes.columns]]  # no other column is taken
+    data = data.sort_values([*keys, "date"], kind="stable")
     for column in ("age", "sex", "wimd_quintile"):
         if column not in data:
             data = data.assign(**{column: pd.NA})
@@ -683,6 +685,7 @@ def outcome_cohorts(
     min_paired: int = MIN_PAIRED_PER_RPB,
     per_year_cohorts: Iterable[int] | None = None,
     fork: bool = False,
+    episode_table: pd.DataFrame | None = None,
 ) -> OutcomeCohorts:
     """Episodes, reliable change, change summaries and the models of some cohorts, once.
 
@@ -710,12 +713,15 @@ def outcome_cohorts(
     fork : bool, default False
         Fit the mixed models in a forked child process while this one computes the rest
         (:mod:`nest_eval.domains.forked`). The results are the same either way.
+    episode_table : pandas.DataFrame, optional
+        :func:`episodes` of ``outcomes`` with ``financial``, when already computed.
 
     Returns
     -------
     OutcomeCohorts
     """
-    episode_table = episodes(outcomes, financial)
+    if episode_table is None:
+        episode_table = episodes(outcomes, financial)
     years = sorted({int(cohort) for cohort in cohorts})
     mixed = years if per_year_cohorts is None else sorted({int(y) for y in per_year_cohorts})
     mixed = mixed if fit_models else []

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -209,8 +209,9 @@ def _compute_year(
 ) -> YearResults:
     """:func:`compute_year`, with the linear algebra's threads limited.
 
-    The other domains' results (experiences, access, enablers, training) rest on none of the
-    intermediates, so they are computed in a forked child from the start (with ``fork``).
+    The other domains' results (experiences, access, enablers, training), and the experiences
+    and access rows of distance travelled, rest on none of the intermediates, so they are
+    computed in a forked child from the start (with ``fork``).
     """
     from nest_eval.domains.case_mix import (
         ADJUSTED_CHANGE_SPECIFICATION,
@@ -230,11 +231,19 @@ def _compute_year(
     catalogue = config.reference().catalogue
     sa = tables.get("self_assessment")
     compare_year = _compare_year(sa, config)
-    others = started(lambda: _other_domain_results(tables, config, compare_year, census), fork)
+    others = started(
+        lambda: (
+            _other_domain_results(tables, config, compare_year, census),
+            _change_domain_rows(tables, config, census),
+        ),
+        fork,
+    )
     try:
-        shared, outcome_results = _intermediate_results(tables, config, census, fork)
+        shared, outcome_results = _intermediate_results(
+            tables, config, census, fork, lambda: others()[1]
+        )
     finally:
-        other_results = others()  # waited for in every case
+        other_results, _ = others()  # waited for in every case
     return YearResults(
         year=config.year,
         baseline_year=compare_year,
@@ -252,9 +261,17 @@ def _compute_year(
 
 
 def _intermediate_results(
-    tables: Mapping[str, pd.DataFrame], config: RunConfig, census: pd.Timestamp, fork: bool
+    tables: Mapping[str, pd.DataFrame],
+    config: RunConfig,
+    census: pd.Timestamp,
+    fork: bool,
+    change_rows: Callable[[], dict[str, list[dict[str, object]]]],
 ) -> tuple[YearIntermediates, dict[str, Any]]:
-    """The intermediates, and the results resting on them: the breakdowns in a forked child."""
+    """The intermediates, and the results resting on them: the breakdowns in a forked child.
+
+    ``change_rows()`` gives the distance travelled rows of the domains computed apart
+    (:func:`_change_domain_rows`).
+    """
     from nest_eval.domains.breakdowns import year_breakdowns
     from nest_eval.domains.case_mix import min_paired_for
     from nest_eval.domains.forked import started
@@ -276,7 +293,7 @@ def _intermediate_results(
         cohorts = shared.outcomes
         adjusted = cohorts.cohort_adjusted(config.year) if cohorts is not None else []
         per_year = cohorts.cohort_per_year(config.year) if cohorts is not None else []
-        distance = _distance_results(tables, config, shared)
+        distance = _distance_results(tables, config, shared, change_rows)
     finally:
         broken_down = breakdowns()  # waited for in every case
     return shared, {
@@ -298,7 +315,10 @@ def _compare_year(sa: pd.DataFrame | None, config: RunConfig) -> int | None:
 
 
 def _distance_results(
-    tables: Mapping[str, pd.DataFrame], config: RunConfig, shared: YearIntermediates
+    tables: Mapping[str, pd.DataFrame],
+    config: RunConfig,
+    shared: YearIntermediates,
+    change_rows: Callable[[], dict[str, list[dict[str, object]]]],
 ) -> dict[str, pd.DataFrame]:
     """Distance travelled, the outcomes change, the paired data rate and the RPB funnels."""
     from nest_eval.domains import comparisons as _comparisons
@@ -327,6 +347,7 @@ def _distance_results(
             financial,
             intermediates=shared,
             min_paired=shared.min_paired,
+            change_rows=change_rows(),
         ),
         "outcomes_change": outcomes_change,
         "paired_data": paired,
@@ -407,6 +428,28 @@ def _models_table(fits: list[ChangePerYear]) -> pd.DataFrame:
             for f in fits
         ]
     )
+
+
+def _change_domain_rows(
+    tables: Mapping[str, pd.DataFrame], config: RunConfig, census: pd.Timestamp
+) -> dict[str, list[dict[str, object]]]:
+    """The distance travelled rows of experiences and access, each from its own data."""
+    from nest_eval.domains import distance as _distance
+    from nest_eval.domains.intermediates import domain_baselines
+
+    year, financial = config.year, config.financial
+    return {
+        domain: _distance.change_domain_rows(
+            tables,
+            domain,
+            year,
+            domain_baselines(tables, domain, year, config.baseline_year, financial),
+            census,
+            financial,
+        )
+        for domain in _distance.CHANGE_DOMAINS
+        if domain in tables
+    }
 
 
 def _other_domain_results(
