@@ -219,6 +219,32 @@ def test_a_small_count_its_structure_pins_down_is_refused():
     assert zeros_too.narrowest >= 2
 
 
+def _pinned_and_free(rpb_values: dict[str, dict[str, int]]) -> Cells:
+    """One table of pairs per RPB (pairs = improved + no change), each a group of its own."""
+    cells = Cells()
+    for rpb, parts in rpb_values.items():
+        for name, value in parts.items():
+            cells.add((name, 2025, rpb), value)
+        cells.add(("pairs", 2025, rpb), sum(parts.values()))
+        parts_keys = [(name, 2025, rpb) for name in parts]
+        cells.relations.append(total_of(("pairs", 2025, rpb), parts_keys, "categories"))
+    return cells
+
+
+def test_a_refusal_decided_in_two_processes_names_what_one_process_names():
+    groups = {rpb: {"improved": 1, "no_change": 1} for rpb in ("Powys", "Gwent")}
+    groups["North Wales"] = {"improved": 4, "no_change": 30}
+    cells = _pinned_and_free(groups)
+    assert len(groups_of(cells)) == 3
+    errors = []
+    for fork in (False, True):
+        with pytest.raises(DisclosureError) as raised:
+            decide(cells, Disclosure(threshold=3), fork=fork)
+        errors.append((raised.value.exposed, str(raised.value)))
+    assert errors[0] == errors[1]
+    assert {key[2] for key in errors[0][0]} == {"Powys", "Gwent"}
+
+
 def test_an_unprotectable_cell_is_named_by_key_and_table_never_by_value():
     error = DisclosureError([("pairs", 2025, "Powys", "GBO", "self")], {
         ("pairs", 2025, "Powys", "GBO", "self"): ("outcomes_change",)})  # fmt: skip
@@ -403,6 +429,26 @@ def test_a_round_audits_again_only_what_a_suppression_can_have_narrowed(demo, mo
     assert len(controlled.decision.secondary) > 50
     monkeypatch.setattr(protect, "_audit_loop", _audit_every_changed_group_whole)
     assert controlled_tables(results, config).decision == controlled.decision
+
+
+def test_the_decision_taken_in_two_processes_is_the_one_taken_in_one(demo, monkeypatch):
+    """Half the groups (by size) are decided in a forked child: each group's decision rests on
+    its own cells alone, so the decision, intervals included, and every table are the same."""
+    results, controlled, config = demo
+    forks = []
+    original = protect.started
+
+    def counted(work, fork=True):
+        forks.append(fork)
+        return original(work, fork)
+
+    monkeypatch.setattr(protect, "started", counted)
+    forked = controlled_tables(results, config, fork=True)
+    assert forks.count(True) == 2  # one child for each of the two stages
+    assert forked.decision == controlled.decision
+    assert list(forked.decision.intervals) == list(controlled.decision.intervals)
+    for name in ("distance", "breakdowns", "outcomes_change", "funnels"):
+        pd.testing.assert_frame_equal(getattr(forked, name), getattr(controlled, name))
 
 
 _PICKLED_DECISION = """

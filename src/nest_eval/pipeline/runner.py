@@ -424,10 +424,12 @@ def _computed(config: RunConfig, run_id: str) -> tuple[str, dict[str, int]]:
     """
     from nest_eval.domains.census import rows_after_census
     from nest_eval.domains.year import compute_year, load_data, save_results
+    from nest_eval.reporting.tables import controlled_for
 
     results = compute_year(load_data(config.folders.processed), config, fork=True)
     results.run_id = run_id
-    _publish_tables(results, config)  # takes the disclosure decision, kept with the results
+    controlled_for(results, config, fork=True)  # the disclosure decision, kept with the results
+    _publish_tables(results, config)
     save_results(results, config.build_dir() / "results.pkl")
     return results.census_date, rows_after_census(results.accounting)
 

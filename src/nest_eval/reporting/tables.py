@@ -153,7 +153,9 @@ def publication_cells(
     return cells, maps
 
 
-def controlled_tables(results: YearResults, config: RunConfig) -> ControlledTables:
+def controlled_tables(
+    results: YearResults, config: RunConfig, fork: bool = False
+) -> ControlledTables:
     """Apply one disclosure decision to every table of the year, with the run's settings.
 
     Parameters
@@ -162,6 +164,10 @@ def controlled_tables(results: YearResults, config: RunConfig) -> ControlledTabl
         The year's unsuppressed results.
     config : RunConfig
         The run (its disclosure settings).
+    fork : bool, default False
+        Decide part of the cells in a forked child
+        (:func:`~nest_eval.reporting.disclosure.protect.decide`): for a process that runs
+        nothing else at the same time.
 
     Returns
     -------
@@ -179,7 +185,7 @@ def controlled_tables(results: YearResults, config: RunConfig) -> ControlledTabl
         return publication_cells(results, settings, rows, first=rows is None)
 
     try:
-        staged = decide_in_stages(cells_of, results.breakdowns, settings)
+        staged = decide_in_stages(cells_of, results.breakdowns, settings, fork)
     except DisclosureError as exc:
         _, maps = cells_of(results.breakdowns)
         raise DisclosureError(exc.exposed, _tables_of(exc.exposed, maps)) from None
@@ -202,16 +208,17 @@ def controlled_tables(results: YearResults, config: RunConfig) -> ControlledTabl
     )
 
 
-def controlled_for(results: YearResults, config: RunConfig) -> ControlledTables:
+def controlled_for(results: YearResults, config: RunConfig, fork: bool = False) -> ControlledTables:
     """The tables under the run's disclosure control, taken once and kept with the results.
 
-    The pipeline takes the decision when it computes the year and stores it with the results,
-    so the reports of a run (each in its own kernel) share it instead of taking it again.
+    The pipeline takes the decision when it computes the year (with ``fork``, as
+    :func:`controlled_tables`) and stores it with the results, so the reports of a run (each
+    in its own kernel) share it instead of taking it again.
     """
     settings = json.dumps(config.results_parameters(), sort_keys=True)
     found = results.derived.get(("controlled_tables", settings))
     if found is None:
-        found = controlled_tables(results, config)
+        found = controlled_tables(results, config, fork)
         results.derived[("controlled_tables", settings)] = found
     return found
 

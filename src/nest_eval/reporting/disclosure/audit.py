@@ -92,19 +92,18 @@ def _system(
     relations: list[Relation], unknown: Mapping[CellKey, int], fixed: Mapping[CellKey, float]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The relations as rows ``lower <= A x <= upper`` over the unknown cells."""
-    rows, lower, upper = [], [], []
-    for relation in relations:
-        row = np.zeros(len(unknown))
+    matrix = np.zeros((len(relations), len(unknown)))
+    lower, upper = [], []
+    for row, relation in zip(matrix, relations, strict=True):
         rhs = -relation.constant
         for key, coefficient in relation.terms:
             if key in unknown:
                 row[unknown[key]] += coefficient
             else:
                 rhs -= coefficient * fixed[key]
-        rows.append(row)
         lower.append(rhs if relation.kind == "eq" else -math.inf)
         upper.append(rhs)
-    return np.vstack(rows), np.array(lower), np.array(upper)
+    return matrix, np.array(lower), np.array(upper)
 
 
 class _Extremes:
@@ -154,13 +153,12 @@ class _Extremes:
         model.col_upper_ = np.array([min(b[1], inf) for b in self.box], dtype=float)
         model.row_lower_ = np.maximum(lower, -inf)
         model.row_upper_ = np.minimum(upper, inf)
-        columns = [np.flatnonzero(matrix[:, j]) for j in range(matrix.shape[1])]
+        columns, rows = np.nonzero(matrix.T)  # column by column, rows in order in each
+        per_column = np.bincount(columns, minlength=matrix.shape[1])
         model.a_matrix_.format_ = core.MatrixFormat.kColwise
-        model.a_matrix_.start_ = np.cumsum([0, *(len(c) for c in columns)]).astype(np.int32)
-        model.a_matrix_.index_ = np.concatenate([*columns, np.zeros(0, int)]).astype(np.int32)
-        model.a_matrix_.value_ = np.concatenate(
-            [*(matrix[c, j] for j, c in enumerate(columns)), np.zeros(0)]
-        )
+        model.a_matrix_.start_ = np.concatenate([[0], np.cumsum(per_column)]).astype(np.int32)
+        model.a_matrix_.index_ = rows.astype(np.int32)
+        model.a_matrix_.value_ = matrix[rows, columns].astype(float)
         return model
 
     def extreme(self, index: int, sense: float) -> float:

@@ -22,10 +22,11 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import math
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from nest_eval.config import Disclosure
+from nest_eval.domains.forked import started
 from nest_eval.reporting.disclosure.audit import Bounds, Interval, audit_groups, groups_of
 from nest_eval.reporting.disclosure.cells import CellKey, Cells, Relation
 
@@ -309,15 +310,16 @@ def _open_if_short(
     return [k for k in relation.cells if k not in suppressed and k not in rules.never]
 
 
-def _relation_pass(cells: Cells, suppressed: set[CellKey], rules: _Rules) -> None:
+def _relation_pass(
+    cells: Cells, relations: list[Relation], suppressed: set[CellKey], rules: _Rules
+) -> None:
     """Suppress, relation by relation, until no additive relation is short.
 
     The classic rule: at least two suppressed cells in every relation that has one, holding
-    enough between them (:func:`_open_if_short`). The first short relation (in the cells'
-    order) is mended first; only the relations of the cell just suppressed can change. The
-    audit then checks every combination of relations.
+    enough between them (:func:`_open_if_short`). The first short relation (in the order
+    given, the cells' order within a group) is mended first; only the relations of the cell
+    just suppressed can change. The audit then checks every combination of relations.
     """
-    relations = cells.relations
     holding: dict[CellKey, list[int]] = {}
     for index, relation in enumerate(relations):
         for key in relation.cells:
@@ -336,8 +338,13 @@ def _relation_pass(cells: Cells, suppressed: set[CellKey], rules: _Rules) -> Non
                 heapq.heappush(short, other)
 
 
-def decide(cells: Cells, settings: Disclosure, settled: Settled | None = None) -> Decision:
+def decide(
+    cells: Cells, settings: Disclosure, settled: Settled | None = None, fork: bool = False
+) -> Decision:
     """Decide which cells to suppress so that no suppressed cell can be narrowed too far.
+
+    The groups of relations that share no cell (:func:`~.audit.groups_of`) are decided each
+    on its own: what is suppressed in one changes nothing a reader can work out in another.
 
     Parameters
     ----------
@@ -348,6 +355,10 @@ def decide(cells: Cells, settings: Disclosure, settled: Settled | None = None) -
     settled : Settled, optional
         A decision on some of the cells to keep: they stay suppressed or published as it has
         them, and only the other cells are suppressed to protect what needs it.
+    fork : bool, default False
+        Decide about half the groups (by size) in a forked child process while this one
+        decides the others (:func:`nest_eval.domains.forked.started`); the decision is the
+        same either way. For a process that runs nothing else at the same time.
 
     Returns
     -------
@@ -372,12 +383,18 @@ def decide(cells: Cells, settings: Disclosure, settled: Settled | None = None) -
         )
         suppressed |= settled.suppressed & cells.values.keys()
     groups = groups_of(cells, rules.constants)
-    never = _never_protected(cells, groups, rules)
-    if never & rules.primary:
-        raise DisclosureError(sorted(never & rules.primary, key=str))
-    rules = dataclasses.replace(rules, never=rules.never | frozenset(never))
-    _relation_pass(cells, suppressed, rules)
-    intervals = _audit_loop(cells, groups, suppressed, rules)
+    grouped = {key for group in groups for relation in group for key in relation.cells}
+    try:
+        settled_parts = _settled_parts(cells, _halves(groups, fork), suppressed, rules)
+    except DisclosureError:
+        if not fork:
+            raise
+        settled_parts = _settled_parts(cells, [groups], suppressed, rules)  # its own error
+    suppressed -= grouped
+    intervals = _bounds_only(cells, suppressed, rules)  # cells in no relation
+    for more, more_intervals in settled_parts:
+        suppressed |= more
+        intervals.update(more_intervals)
     return Decision(
         frozenset(primary),
         frozenset(suppressed - primary),
@@ -385,6 +402,69 @@ def decide(cells: Cells, settings: Disclosure, settled: Settled | None = None) -
         len(cells.published),
         rules.protection,
     )
+
+
+def _halves(groups: list[list[Relation]], split: bool) -> list[list[list[Relation]]]:
+    """The groups in two parts of about the same work (by their cells), each in its order.
+
+    Without ``split``, one part of every group.
+    """
+    if not split or len(groups) < 2:
+        return [groups]
+    sizes = [len({key for relation in group for key in relation.cells}) for group in groups]
+    loads, chosen = [0, 0], [0] * len(groups)
+    for index in sorted(range(len(groups)), key=lambda i: (-sizes[i], i)):
+        part = 0 if loads[0] <= loads[1] else 1
+        chosen[index] = part
+        loads[part] += sizes[index] ** 2
+    return [[g for g, part in zip(groups, chosen, strict=True) if part == p] for p in (0, 1)]
+
+
+def _settled_parts(
+    cells: Cells, parts: list[list[list[Relation]]], suppressed: set[CellKey], rules: _Rules
+) -> list[tuple[set[CellKey], dict[CellKey, Interval]]]:
+    """Secondary suppression in each part of the groups: the first here, the others forked."""
+    first, *rest = parts
+    waits = [_protected(cells, part, suppressed, rules, True) for part in rest]
+    try:
+        here = _protected(cells, first, suppressed, rules, False)()
+    finally:
+        there = [wait() for wait in waits]  # waited for in every case
+    return [here, *there]
+
+
+def _protected(
+    cells: Cells,
+    groups: list[list[Relation]],
+    suppressed: set[CellKey],
+    rules: _Rules,
+    fork: bool,
+) -> Callable[[], tuple[set[CellKey], dict[CellKey, Interval]]]:
+    """Secondary suppression in some groups: their cells suppressed, and the intervals.
+
+    Started in a forked child with ``fork`` (:func:`nest_eval.domains.forked.started`);
+    returns a function giving the result.
+    """
+    members = {key for group in groups for relation in group for key in relation.cells}
+
+    def work() -> tuple[set[CellKey], dict[CellKey, Interval]]:
+        never = _never_protected(cells, groups, rules)
+        if never & rules.primary:
+            raise DisclosureError(sorted(never & rules.primary, key=str))
+        protecting = dataclasses.replace(rules, never=rules.never | frozenset(never))
+        mine = suppressed & members
+        _relation_pass(
+            cells, [relation for group in groups for relation in group], mine, protecting
+        )
+        return mine, _audit_loop(cells, groups, mine, protecting)
+
+    return started(work, fork)
+
+
+def _bounds_only(cells: Cells, suppressed: set[CellKey], rules: _Rules) -> dict[CellKey, Interval]:
+    """The intervals of suppressed cells in no relation: only what their bounds say."""
+    bounds, _ = _bounds(cells, suppressed, rules.primary, rules.small, suppressed)
+    return {key: Interval(*bounds[key]) for key in suppressed}
 
 
 def _audit_loop(
@@ -405,9 +485,6 @@ def _audit_loop(
     intervals: dict[CellKey, Interval] = {}
     while True:
         intervals.update(_audited(cells, groups, pending, suppressed, wanted, rules))
-        missing = suppressed - intervals.keys()  # in no relation: only their bounds are known
-        bounds, _ = _bounds(cells, suppressed, rules.primary, rules.small, missing)
-        intervals.update((key, Interval(*bounds[key])) for key in missing)
         exposed = sorted(
             (k for k in suppressed if intervals[k].whole_numbers < rules.protection), key=str
         )
@@ -430,7 +507,7 @@ def _audited(
     rules: _Rules,
 ) -> dict[CellKey, Interval]:
     """The intervals of the suppressed cells of ``wanted`` in the ``chosen`` groups."""
-    bounds, fixed = _bounds(cells, suppressed, rules.primary, rules.small)
     again = [groups[i] for i in sorted(chosen)]
     members = {key for group in again for relation in group for key in relation.cells}
+    bounds, fixed = _bounds(cells, suppressed, rules.primary, rules.small, members)
     return audit_groups(again, bounds, fixed, suppressed & wanted & members)

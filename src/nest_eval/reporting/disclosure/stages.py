@@ -147,7 +147,9 @@ def _empty(rows: pd.DataFrame, mapping: TableMap) -> frozenset[CellKey]:
     return frozenset(key for (label, _), key in mapping.counts.items() if label in labels)
 
 
-def decide_in_stages(cells_of: CellsOf, breakdowns: pd.DataFrame, settings: Disclosure) -> Staged:
+def decide_in_stages(
+    cells_of: CellsOf, breakdowns: pd.DataFrame, settings: Disclosure, fork: bool = False
+) -> Staged:
     """Decide the tables, then their breakdowns with the tables' decision settled.
 
     Parameters
@@ -160,6 +162,8 @@ def decide_in_stages(cells_of: CellsOf, breakdowns: pd.DataFrame, settings: Disc
         Every breakdown row (:func:`nest_eval.domains.breakdowns.year_breakdowns`).
     settings : Disclosure
         The run's disclosure settings.
+    fork : bool, default False
+        Decide part of each stage in a forked child (:func:`~.protect.decide`).
 
     Returns
     -------
@@ -172,7 +176,7 @@ def decide_in_stages(cells_of: CellsOf, breakdowns: pd.DataFrame, settings: Disc
         published.
     """
     first, _ = cells_of(None)
-    settled = decide(first, settings)
+    settled = decide(first, settings, fork=fork)
     rows = breakdowns
     cells, maps = cells_of(rows)
     empty: frozenset[CellKey] = frozenset()
@@ -183,7 +187,7 @@ def decide_in_stages(cells_of: CellsOf, breakdowns: pd.DataFrame, settings: Disc
     while True:
         cells, maps = cells_of(rows)
         try:
-            decision = decide(cells, settings, keep)
+            decision = decide(cells, settings, keep, fork)
         except DisclosureError as exc:
             families = _exposed_families(exc.exposed, cells)
             if _BREAKDOWNS not in maps or not families:
