@@ -97,8 +97,13 @@ class Row:
 
 
 def _children(pid: int) -> list[int]:
+    """The processes a process started (none once it has ended)."""
     found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:  # ended since it was listed
+        return found
+    for task in tasks:
         try:
             found += [int(c) for c in (task / "children").read_text().split()]
         except OSError:
