@@ -3,9 +3,10 @@
 The year's tables are computed one after another in one process
 (:func:`nest_eval.domains.year.compute_year`), but some rest only on what is built first (the
 breakdowns on the intermediates) and on nothing the others compute. :func:`started` forks a
-child that computes one of them while the parent goes on with the rest; the child sends its
-result back pickled through a pipe and ends. The child is a copy of the parent at the fork, so
-its result is the one the parent would have computed, value for value.
+child that computes one of them while the parent goes on with the rest; the child writes its
+result pickled to an unnamed temporary file and ends, giving back its memory at once. The child
+is a copy of the parent at the fork, so its result is the one the parent would have computed,
+value for value.
 
 Forking is for a process that runs nothing else at the same time (the pipeline's own process);
 a notebook computing its own results does not ask for it. Without ``os.fork`` (Windows) the
@@ -21,10 +22,11 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from importlib import import_module
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 __all__ = ["Prepared", "import_available", "prepared", "started"]
 
@@ -50,23 +52,28 @@ def started(work: Callable[[], T], fork: bool = True) -> Callable[[], T]:
     if not fork or not hasattr(os, "fork"):
         value = work()
         return lambda: value
-    read_end, write_end = os.pipe()
+    written = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the waiter
     child = os.fork()
     if child == 0:  # pragma: no cover - the child's lines run in the child only
-        os.close(read_end)
-        _run_in_child(work, write_end)
-    os.close(write_end)
-    return _waiter(child, read_end)
+        _run_in_child(work, written.fileno())
+    return _waiter(child, written)
 
 
-def _waiter(child: int, read_end: int) -> Callable[[], T]:
-    """A function waiting for a child's outcome once, then giving that outcome every call."""
+def _waiter(child: int, written: BinaryIO) -> Callable[[], T]:
+    """A function waiting for a child's outcome once, then giving that outcome every call.
+
+    The child writes its outcome to a file, not a pipe, so that it ends as soon as it is done
+    and gives back its memory, however long this process takes to ask for the outcome.
+    """
     outcome: list[tuple[bool, object]] = []
 
     def wait() -> T:
         if not outcome:
             try:
-                outcome.append((True, _result(child, read_end)))
+                os.waitpid(child, 0)
+                with written:
+                    written.seek(0)
+                    outcome.append((True, _outcome(written.read())))
             except BaseException as exc:
                 outcome.append((False, exc))
         done, value = outcome[0]
@@ -82,6 +89,11 @@ def _result(child: int, read_end: int) -> T:
     with os.fdopen(read_end, "rb") as pipe:
         payload = pipe.read()
     os.waitpid(child, 0)
+    return _outcome(payload)
+
+
+def _outcome(payload: bytes) -> T:
+    """A child's pickled outcome: its result, or what it raised, raised."""
     if not payload:
         raise RuntimeError("the forked computation ended without a result")
     done, value = pickle.loads(payload)
