@@ -231,3 +231,34 @@ def test_funnel_plots_of_every_report_lay_out_their_common_part_once(
         entry.unlink()
     again = [plotting.funnel(funnel_rows, "Share", highlight=h).svg for h in highlights]
     assert len(builds) == 6 and again == fresh
+
+
+def test_a_report_building_common_parts_from_the_last_builds_only_those_not_kept(
+    demo_data, monkeypatch, tmp_path
+):
+    """An RPB's report builds the common parts of its funnel plots first, last plot first, so
+    that with the national report drawing forward at the same time each is built once; what is
+    kept already is not built again, and without a cache folder nothing is built ahead."""
+    funnels = comparisons.rpb_funnels(comparisons.proportions_by_rpb(demo_data, YEAR))
+    keys = ["indicator", "measure", "respondent", "item"]
+    tables = [rows for _, rows in funnels.groupby(keys, sort=False, dropna=False)][:3]
+    requests = [
+        {"funnel_table_for_one_indicator": rows, "title": f"Share {i}", "highlight": "Gwent"}
+        for i, rows in enumerate(tables)
+    ]
+    builds = _counted(monkeypatch, draw_funnel, "_common_part")
+    fresh = [render(chart, "svg") for chart in plotting.funnels(requests, prepare_from_last=True)]
+    assert len(builds) == 3  # no cache folder: nothing built ahead, each plot drawn whole
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
+    plotting.funnel(**{**requests[2], "highlight": None})  # the national report got here first
+    assert len(builds) == 4
+    built_ahead = []
+    original = cache._build_and_keep
+    monkeypatch.setattr(
+        cache, "_build_and_keep", lambda path, part, build: built_ahead.append(part.title)
+        or original(path, part, build),
+    )  # fmt: skip
+    charts = plotting.funnels(requests, prepare_from_last=True)
+    assert built_ahead == ["Share 1", "Share 0"]  # from the last, and not the one kept
+    assert len(builds) == 6
+    assert [chart.svg for chart in charts] == fresh

@@ -41,6 +41,7 @@ Design rules
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -52,7 +53,7 @@ from nest_eval.reporting.figures.distance import distance_spec
 from nest_eval.reporting.figures.draw_categories import draw_categories
 from nest_eval.reporting.figures.draw_distance import draw_distance
 from nest_eval.reporting.figures.draw_experiences import draw_experiences
-from nest_eval.reporting.figures.draw_funnel import draw_funnel
+from nest_eval.reporting.figures.draw_funnel import draw_funnel, prepare_funnel
 from nest_eval.reporting.figures.draw_profile import draw_profile
 from nest_eval.reporting.figures.experiences import experience_spec
 from nest_eval.reporting.figures.funnel import funnel_spec
@@ -81,6 +82,7 @@ __all__ = [
     "figure_file",
     "figure_html",
     "funnel",
+    "funnels",
     "nest_profile",
     "outcome_categories",
     "render",
@@ -268,6 +270,33 @@ def funnel(
         lang=lang,
     )
     return drawn(spec, draw_funnel)
+
+
+def funnels(
+    requests: Sequence[Mapping[str, Any]], prepare_from_last: bool = False
+) -> list[ReportFigure]:
+    """Several funnel plots, drawn in order (each as :func:`funnel` draws it).
+
+    Parameters
+    ----------
+    requests : sequence of mapping
+        Each plot's arguments to :func:`funnel`, by name.
+    prepare_from_last : bool, default False
+        First build the common part of every plot that is not kept yet, from the last plot to
+        the first (:func:`~nest_eval.reporting.figures.draw_funnel.prepare_funnel`). An RPB's
+        report does so, and the national report, drawn at the same time when a run starts,
+        builds them in order as it draws: between them each part is built about once.
+
+    Returns
+    -------
+    list of ReportFigure
+        The figures, in the order of ``requests``.
+    """
+    specs = [funnel_spec(**request) for request in requests]
+    if prepare_from_last:
+        for spec in reversed(specs):
+            prepare_funnel(spec)
+    return [drawn(spec, draw_funnel) for spec in specs]
 
 
 def experience_items(

@@ -35,7 +35,7 @@ from nest_eval.reporting.figures import text_measures
 from nest_eval.reporting.figures.cache_versions import cache_version, current_folder
 from nest_eval.reporting.figures.render import ReportFigure, render
 
-__all__ = ["CACHE_ENV", "drawn", "reused"]
+__all__ = ["CACHE_ENV", "drawn", "kept_ahead", "reused"]
 
 CACHE_ENV = "NEST_EVAL_FIGURE_CACHE"
 """Environment variable naming the folder of drawn figures (set by the pipeline)."""
@@ -102,6 +102,40 @@ def drawn(spec: Spec, draw: Callable[[Spec], ReportFigure]) -> ReportFigure:
     return figure
 
 
+def _kept_path(part: object, build: Callable[..., Figure]) -> Path | None:
+    """Where a common part is kept; None without a cache folder or a picklable part."""
+    folder = os.environ.get(CACHE_ENV)
+    key = _key(part, build) if folder else None
+    if folder is None or key is None:
+        return None
+    return current_folder(folder) / f"{key}.figure.pkl"
+
+
+def _build_and_keep(path: Path, part: Spec, build: Callable[[Spec], Figure]) -> bytes:
+    """Build a common part, keep it pickled at ``path``, and return the pickle."""
+    text_measures.load(path.parent / TEXT_MEASURES)
+    kept = pickle.dumps(build(part), protocol=5)
+    atomic_write_bytes(path, kept)
+    return kept
+
+
+def kept_ahead(part: Spec, build: Callable[[Spec], Figure]) -> None:
+    """Build and keep a figure's common part now, unless kept already, for :func:`reused`.
+
+    Two processes drawing the same figures at once, in opposite orders, each build the
+    common parts the other has not: every part is built about once between them. Without a
+    cache folder (:data:`CACHE_ENV`) nothing is kept, so nothing is done.
+
+    Parameters
+    ----------
+    part, build
+        As for :func:`reused`.
+    """
+    path = _kept_path(part, build)
+    if path is not None and not path.exists():
+        _build_and_keep(path, part, build)
+
+
 def reused(part: Spec, build: Callable[[Spec], Figure]) -> Figure:
     """A copy of a figure's common part, built once while a cache folder is set.
 
@@ -119,17 +153,13 @@ def reused(part: Spec, build: Callable[[Spec], Figure]) -> Figure:
         when built before, else built now (and kept when there is a cache folder). A kept
         figure that cannot be read back (a damaged file) is built again.
     """
-    folder = os.environ.get(CACHE_ENV)
-    key = _key(part, build) if folder else None
-    if folder is None or key is None:
+    path = _kept_path(part, build)
+    if path is None:
         return build(part)
-    path = current_folder(folder) / f"{key}.figure.pkl"
     try:
         copy: Figure = pickle.loads(path.read_bytes())
         return copy
     except Exception:  # missing or damaged (unpickling garbage raises many kinds): build it
-        text_measures.load(current_folder(folder) / TEXT_MEASURES)
-        kept = pickle.dumps(build(part), protocol=5)
-    atomic_write_bytes(path, kept)
+        kept = _build_and_keep(path, part, build)
     copy = pickle.loads(kept)
     return copy

@@ -22,13 +22,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 from matplotlib.transforms import Bbox
 
-from nest_eval.reporting.figures.cache import reused
+from nest_eval.reporting.figures.cache import kept_ahead, reused
 from nest_eval.reporting.figures.funnel import FunnelSpec
 from nest_eval.reporting.figures.render import PALETTE, Frame, ReportFigure, style, wrap
 from nest_eval.reporting.figures.spec import fmt_pct, phrase
 from nest_eval.stats.funnel import FLAG_WITHIN, LEVELS, funnel_limits, level_label, limit_columns
 
-__all__ = ["draw_funnel", "plot_funnel"]
+__all__ = ["draw_funnel", "plot_funnel", "prepare_funnel"]
 
 
 def plot_funnel(
@@ -307,6 +307,28 @@ class _Common:
     notes: tuple[str, ...]
 
 
+def _common_of(spec: FunnelSpec) -> _Common:
+    """What the funnel plot of a specification shares with the other reports' plots."""
+    texts = spec.texts
+    return _Common(
+        spec.units, spec.target, spec.tau2, spec.levels, texts.title, texts.xlabel,
+        texts.ylabel, tuple(texts.notes),
+    )  # fmt: skip
+
+
+def prepare_funnel(spec: FunnelSpec) -> None:
+    """Build and keep the common part of a funnel plot now, unless kept already.
+
+    For :func:`draw_funnel` to read back later (:func:`~.cache.kept_ahead`).
+
+    Parameters
+    ----------
+    spec : FunnelSpec
+        The plot, from :func:`nest_eval.reporting.figures.funnel.funnel_spec`.
+    """
+    kept_ahead(_common_of(spec), _common_part)
+
+
 def _common_part(common: _Common) -> Figure:
     """The limits, the target, the points and the axes, laid out (no legend, no names)."""
     with style():
@@ -352,11 +374,7 @@ def draw_funnel(spec: FunnelSpec) -> ReportFigure:
         The figure with the specification's name, alt text, caption and table of numbers.
     """
     texts = spec.texts
-    common = _Common(
-        spec.units, spec.target, spec.tau2, spec.levels, texts.title, texts.xlabel,
-        texts.ylabel, tuple(texts.notes),
-    )  # fmt: skip
-    figure = reused(common, _common_part)
+    figure = reused(_common_of(spec), _common_part)
     with style():
         (ax,) = figure.get_axes()
         _highlight(ax, spec)

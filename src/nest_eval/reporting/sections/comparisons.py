@@ -89,18 +89,20 @@ def funnels(ctx: Context) -> Block:
             download="rpb_comparisons",
         )
     )  # fmt: skip
-    if not table.empty:
-        for _, group in shown.groupby(_KEYS, sort=False, dropna=False):
-            drawn = group[group["shown"]]
-            if len(drawn) >= 3 and drawn["indicator"].iloc[0] not in _DRAWN_ELSEWHERE:
-                first = drawn.iloc[0].to_dict()
-                chart = plotting.funnel(
-                    drawn,
-                    first["label"],
-                    name=_figure_name(first),
-                    disclosure=ctx.config.disclosure,
-                    highlight=ctx.rpb,
-                    lang=ctx.lang,
-                )
-                blocks.append(figure(chart, ctx.figures_dir))
-    return join(blocks)
+    requests = []
+    for _, group in shown.groupby(_KEYS, sort=False, dropna=False):
+        drawn = group[group["shown"]]
+        if len(drawn) >= 3 and drawn["indicator"].iloc[0] not in _DRAWN_ELSEWHERE:
+            first = drawn.iloc[0].to_dict()
+            requests.append(
+                {
+                    "funnel_table_for_one_indicator": drawn,
+                    "title": first["label"],
+                    "name": _figure_name(first),
+                    "disclosure": ctx.config.disclosure,
+                    "highlight": ctx.rpb,
+                    "lang": ctx.lang,
+                }
+            )
+    charts = plotting.funnels(requests, prepare_from_last=ctx.rpb is not None)
+    return join([*blocks, *(figure(chart, ctx.figures_dir) for chart in charts)])
