@@ -711,8 +711,9 @@ def outcome_cohorts(
     per_year_cohorts : iterable of int, optional
         The cohorts whose mixed models are fitted; default every cohort.
     fork : bool, default False
-        Fit the mixed models in a forked child process while this one computes the rest
-        (:mod:`nest_eval.domains.forked`). The results are the same either way.
+        Fit the mixed models, and summarise the changes, in forked child processes while this
+        one computes the rest (:mod:`nest_eval.domains.forked`). The results are the same
+        either way.
     episode_table : pandas.DataFrame, optional
         :func:`episodes` of ``outcomes`` with ``financial``, when already computed.
 
@@ -733,11 +734,13 @@ def outcome_cohorts(
             year: reliable_change(episode_table[episode_table["cohort"] == year], catalogue, sd)
             for year in years
         }
-        adjusted: dict[tuple[int, str, str], AdjustedChange] = {}
-        for year in years if fit_models else []:
-            for fit in adjusted_change(episode_table, year, min_paired_per_rpb=min_paired):
-                adjusted[(year, fit.measure, fit.respondent)] = fit
-        summaries = {year: change_summary(a) for year, a in assessed.items()}
+        summarised = started(
+            lambda: {year: change_summary(a) for year, a in assessed.items()}, fork
+        )
+        try:
+            adjusted = _adjusted_fits(episode_table, years if fit_models else [], min_paired)
+        finally:
+            summaries = summarised()  # waited for in every case
     finally:
         per_year = mixed_models()  # waited for in every case
     return OutcomeCohorts(
@@ -747,6 +750,17 @@ def outcome_cohorts(
         adjusted=MappingProxyType(adjusted),
         per_year=MappingProxyType(per_year),
     )
+
+
+def _adjusted_fits(
+    episode_table: pd.DataFrame, years: list[int], min_paired: int
+) -> dict[tuple[int, str, str], AdjustedChange]:
+    """The case-mix-adjusted models (ANCOVA) of some cohorts, by cohort, measure and respondent."""
+    adjusted: dict[tuple[int, str, str], AdjustedChange] = {}
+    for year in years:
+        for fit in adjusted_change(episode_table, year, min_paired_per_rpb=min_paired):
+            adjusted[(year, fit.measure, fit.respondent)] = fit
+    return adjusted
 
 
 def _mixed_models(
