@@ -156,6 +156,37 @@ def test_texts_measured_once_per_process_draw_the_same_figure(profile_inputs, mo
     assert shared == own
 
 
+def test_texts_laid_out_once_per_process_lay_out_as_matplotlib_does(profile_inputs, monkeypatch):
+    """A text's layout kept for what it depends on is Matplotlib's, whatever changed since."""
+    import matplotlib.text as mtext
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.figure import Figure
+
+    from nest_eval.reporting.figures import text_measures
+
+    assert mtext.Text._get_layout is text_measures.laid_out
+    monkeypatch.setattr(text_measures, "_LAID_OUT", {})
+    figure = Figure(dpi=100)
+    renderer = RendererAgg(400, 300, 100)
+    text = figure.text(0.1, 0.2, "Cardiff and Vale\nWest Wales", fontsize=8)
+    changes = [
+        {}, {"rotation": 90}, {"ha": "right"}, {"va": "top"}, {"multialignment": "center"},
+        {"fontsize": 11}, {"fontweight": "bold"}, {"linespacing": 2.0}, {"text": "Powys"},
+        {"rotation_mode": "anchor"}, {"text": "$x^2$ and 50%"}, {"parse_math": False},
+    ]  # fmt: skip
+    for change in changes:
+        text.update(change)
+        for _ in range(2):  # laid out, then read back
+            box, lines, descent = text_measures.laid_out(text, renderer)
+            own_box, own_lines, own_descent = text_measures.MATPLOTLIB_TEXT_LAYOUT(text, renderer)
+            assert (box.bounds, lines, descent) == (own_box.bounds, own_lines, own_descent), change
+    assert len(text_measures._LAID_OUT) == len(changes)
+    shared = [render(_profile(profile_inputs, lang=lang), "svg") for lang in ("en", "cy")]
+    monkeypatch.setattr(mtext.Text, "_get_layout", text_measures.MATPLOTLIB_TEXT_LAYOUT)
+    own = [render(_profile(profile_inputs, lang=lang), "svg") for lang in ("en", "cy")]
+    assert shared == own
+
+
 @pytest.fixture
 def fresh_process(monkeypatch):
     """The text measures of a process that has measured nothing yet."""

@@ -30,13 +30,26 @@ import matplotlib.text as mtext
 
 from nest_eval.files import atomic_write_bytes
 
-__all__ = ["MATPLOTLIB_TEXT_METRICS", "install", "load", "measured_text", "save"]
+__all__ = [
+    "MATPLOTLIB_TEXT_LAYOUT",
+    "MATPLOTLIB_TEXT_METRICS",
+    "install",
+    "laid_out",
+    "load",
+    "measured_text",
+    "save",
+]
 
 MATPLOTLIB_TEXT_METRICS = getattr(mtext, "_get_text_metrics_with_cache", None)
 """Matplotlib's own text measure, cached per renderer object (kept for comparison)."""
 
+MATPLOTLIB_TEXT_LAYOUT = getattr(mtext.Text, "_get_layout", None)
+"""Matplotlib's own layout of a text's lines, computed at every call (kept for comparison)."""
+
 _MEASURED: dict[tuple[Any, ...], Any] = {}
 _MEASURED_LIMIT = 200_000
+
+_LAID_OUT: dict[tuple[Any, ...], Any] = {}
 
 
 @dataclass
@@ -68,10 +81,51 @@ def measured_text(renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: flo
     return found
 
 
+def _layout_key(text: mtext.Text, renderer: Any) -> tuple[Any, ...]:
+    """Everything Matplotlib's layout of a text reads (``Text._get_layout``, Matplotlib 3.11)."""
+    inner = getattr(renderer, "_renderer", None)  # a mixed-mode renderer draws with another
+    return (
+        type(renderer),
+        type(inner),
+        getattr(renderer, "dpi", None),
+        text.get_figure(root=True).dpi,
+        text._get_wrapped_text(),
+        text._fontproperties.copy(),
+        text.get_usetex(),
+        text.get_parse_math(),
+        text._linespacing,
+        text._get_multialignment(),
+        text.get_rotation(),
+        text._horizontalalignment,
+        text._verticalalignment,
+        text.get_rotation_mode(),
+    )
+
+
+def laid_out(text: mtext.Text, renderer: Any) -> Any:
+    """The layout of a text's lines: computed once per process for what it depends on.
+
+    Matplotlib lays a text out (its box, each line's size and place) at every measure and
+    every drawing, from its string, font, spacing, alignment and rotation, and the
+    resolution: the same results whenever those are the same. Called as Matplotlib's
+    ``Text._get_layout``, whose results it returns (the box and the lines as copies).
+    """
+    found_key = _layout_key(text, renderer)
+    found = _LAID_OUT.get(found_key)
+    if found is None:
+        if len(_LAID_OUT) >= _MEASURED_LIMIT:
+            _LAID_OUT.clear()
+        found = _LAID_OUT[found_key] = MATPLOTLIB_TEXT_LAYOUT(text, renderer)
+    box, lines, descent = found
+    return box.frozen(), list(lines), descent
+
+
 def install() -> None:
-    """Make :func:`measured_text` the measure Matplotlib's texts use (if Matplotlib has one)."""
+    """Make Matplotlib's texts use :func:`measured_text` and :func:`laid_out` (if it has them)."""
     if MATPLOTLIB_TEXT_METRICS is not None:
         mtext._get_text_metrics_with_cache = measured_text
+    if MATPLOTLIB_TEXT_LAYOUT is not None:
+        mtext.Text._get_layout = laid_out
 
 
 def load(folder: Path) -> None:
