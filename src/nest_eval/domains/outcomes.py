@@ -459,24 +459,17 @@ def change_summary(assessed: pd.DataFrame) -> pd.DataFrame:
     Becker BJ (1988). Synthesizing standardized mean-change measures. Br J Math Stat Psychol
     41:257–278.
     """
-    frames = []
     assessed = assessed[[c for c in _SUMMARISED if c in assessed.columns]]  # no other taken
-    by_rpb = dict(iter(assessed.groupby(["rpb", "measure", "respondent"], sort=True)))
-    wales = dict(iter(assessed.groupby(["measure", "respondent"], sort=True)))
-    for rpb_value in (*RPB_NAMES, WALES):
-        if rpb_value == WALES:
-            groups = wales
-        else:
-            groups = {key[1:]: group for key, group in by_rpb.items() if key[0] == rpb_value}
-        for (measure, respondent), group in groups.items():
-            frames.append(
-                {
-                    "rpb": rpb_value,
-                    "measure": measure,
-                    "respondent": respondent,
-                    **_summarise_group(group),
-                }
-            )
+    summarised: dict[str, dict[tuple[str, str], dict[str, object]]] = {}
+    for (rpb, *of), group in assessed.groupby(["rpb", "measure", "respondent"], sort=True):
+        summarised.setdefault(rpb, {})[tuple(of)] = _summarise_group(group)  # one at a time
+    for of, group in assessed.groupby(["measure", "respondent"], sort=True):
+        summarised.setdefault(WALES, {})[of] = _summarise_group(group)
+    frames = [
+        {"rpb": rpb_value, "measure": measure, "respondent": respondent, **summary}
+        for rpb_value in (*RPB_NAMES, WALES)
+        for (measure, respondent), summary in summarised.get(rpb_value, {}).items()
+    ]
     columns = ["rpb", "measure", "respondent"]
     return pd.DataFrame(frames) if frames else pd.DataFrame(columns=columns)
 

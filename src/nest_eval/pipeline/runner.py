@@ -281,7 +281,8 @@ def _publish_easy_read(
 def _check(config: RunConfig, ingest_key: str, progress: Progress) -> None:
     """Step 2: check the processed data (:mod:`nest_eval.pipeline.gate`) unless already passed.
 
-    The check is skipped when the same processed data passed it with the same settings.
+    The check is skipped when the same processed data passed it with the same settings. It
+    reads the data in a forked child (:func:`_checked`), so that this process never holds it.
     """
     state = config.build_dir() / "data_gate_state.json"
     wanted = key({"ingest": ingest_key, "settings": config.results_parameters(),
@@ -289,10 +290,20 @@ def _check(config: RunConfig, ingest_key: str, progress: Progress) -> None:
     if _read_json(state).get("key") == wanted and not config.force:
         progress("data check: unchanged, passed")
         return
+    import nest_eval.pipeline.gate  # noqa: F401 - imported once, here, for the child
+
+    for line in in_child(partial(_checked, config))():
+        progress(line)
+    _write_json(state, {"key": wanted})
+
+
+def _checked(config: RunConfig) -> list[str]:
+    """Check the processed data; returns the lines the check reports (it raises a refusal)."""
     from nest_eval.pipeline.gate import check_data
 
-    check_data(config, progress)
-    _write_json(state, {"key": wanted})
+    lines: list[str] = []
+    check_data(config, lines.append)
+    return lines
 
 
 COMPUTE_IMPORTS = (
