@@ -182,10 +182,12 @@ def decide_in_stages(
     empty: frozenset[CellKey] = frozenset()
     if _BREAKDOWNS in maps:
         empty = _empty(rows, maps[_BREAKDOWNS])
-        rows = _without(rows, maps[_BREAKDOWNS], _too_small(cells, first, settled, settings))
+        fewer = _without(rows, maps[_BREAKDOWNS], _too_small(cells, first, settled, settings))
+        if len(fewer) != len(rows):  # else the cells are those of the same rows
+            cells, maps = cells_of(fewer)
+        rows = fewer
     keep = Settled(frozenset(first.values) | empty, settled.suppressed)
     while True:
-        cells, maps = cells_of(rows)
         try:
             decision = decide(cells, settings, keep, fork)
         except DisclosureError as exc:
@@ -196,5 +198,6 @@ def decide_in_stages(
             if len(fewer) == len(rows):
                 raise
             rows = fewer
+            cells, maps = cells_of(rows)
             continue
         return Staged(cells, maps, decision, rows, len(breakdowns) - len(rows))
