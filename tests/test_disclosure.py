@@ -7,6 +7,7 @@ import math
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -243,6 +244,16 @@ def test_a_refusal_decided_in_two_processes_names_what_one_process_names():
         errors.append((raised.value.exposed, str(raised.value)))
     assert errors[0] == errors[1]
     assert {key[2] for key in errors[0][0]} == {"Powys", "Gwent"}
+
+
+def test_a_small_count_in_no_relation_its_own_bounds_give_away_is_refused():
+    # settings that validation would refuse: a suppressed count of 1 or 2 must still be able to
+    # take 5 values, and nothing is published beside it to suppress
+    cells = _pinned_and_free({"Gwent": {"improved": 4, "no_change": 30}})
+    cells.add(("pairs", 2025, "Powys"), 2)
+    strict = SimpleNamespace(small=(1, 2), protection_level=5)
+    with pytest.raises(DisclosureError, match="pairs / 2025 / Powys"):
+        decide(cells, strict)
 
 
 def test_an_unprotectable_cell_is_named_by_key_and_table_never_by_value():

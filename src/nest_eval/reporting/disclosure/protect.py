@@ -384,6 +384,10 @@ def decide(
         suppressed |= settled.suppressed & cells.values.keys()
     groups = groups_of(cells, rules.constants)
     grouped = {key for group in groups for relation in group for key in relation.cells}
+    intervals = _bounds_only(cells, suppressed - grouped, rules)  # cells in no relation
+    alone = sorted((k for k, i in intervals.items() if i.whole_numbers < rules.protection), key=str)
+    if alone:  # no cell beside them to suppress
+        raise DisclosureError(alone)
     try:
         settled_parts = _settled_parts(cells, _halves(groups, fork), suppressed, rules)
     except DisclosureError:
@@ -391,7 +395,6 @@ def decide(
             raise
         settled_parts = _settled_parts(cells, [groups], suppressed, rules)  # its own error
     suppressed -= grouped
-    intervals = _bounds_only(cells, suppressed, rules)  # cells in no relation
     for more, more_intervals in settled_parts:
         suppressed |= more
         intervals.update(more_intervals)
@@ -472,7 +475,8 @@ def _audit_loop(
 ) -> dict[CellKey, Interval]:
     """Audit, then suppress one more cell per group with an exposed cell, until none is.
 
-    Returns the intervals of the suppressed cells; ``suppressed`` grows in place. Suppressing
+    Returns the intervals of the suppressed cells, each a cell of ``groups``; ``suppressed``
+    grows in place. Suppressing
     a cell only widens what readers can work out of the others (one more unknown, which may
     still take its published value), so a cell once protected stays protected: after the first
     round, a round audits only the cells that were exposed in the groups it changed, and the
