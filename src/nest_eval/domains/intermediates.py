@@ -189,9 +189,8 @@ def domain_baselines(
     dict
         RPB name (and Wales) to its baseline year, None where none.
     """
-    if baseline_year is not None:
-        return _baselines_for(pd.DataFrame(), domain, baseline_year)
-    return _baselines_for(baseline_years({domain: data[domain]}, year, financial), domain, None)
+    defaults = baseline_years({domain: data[domain]}, year, financial)
+    return _baselines_for(defaults, domain, baseline_year)
 
 
 def _baselines_for(
