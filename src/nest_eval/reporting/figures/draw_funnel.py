@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 from matplotlib.transforms import Bbox
@@ -161,11 +162,16 @@ def _marker_boxes(ax: Axes, display: np.ndarray, spec: FunnelSpec) -> list[Bbox]
 
 
 def _name_box(
-    ax: Axes, name: str, xy: tuple[float, float], offset: tuple[float, float], style: dict
+    ax: Axes,
+    name: str,
+    xy: tuple[float, float],
+    offset: tuple[float, float],
+    style: dict,
+    renderer: RendererBase,
 ) -> Bbox:
     """The box, in display units, a name takes at ``offset`` points from its point."""
     label = ax.annotate(name, xy, xytext=offset, **style)
-    box = label.get_window_extent()
+    box = label.get_window_extent(renderer)
     label.remove()
     return box
 
@@ -210,8 +216,9 @@ def _label_every_unit(ax: Axes, spec: FunnelSpec) -> None:
     )
     right_edge = ax.transAxes.transform((0.68, 0))[0]
     obstacles = _marker_boxes(ax, display, spec)
+    renderer = ax.figure._get_renderer()  # one for every measure, as each would make anew
     if ax.get_legend() is not None:
-        obstacles.append(ax.get_legend().get_window_extent())
+        obstacles.append(ax.get_legend().get_window_extent(renderer))
     line = 10.0  # points: one line of 8-point text
     step = line * ax.figure.dpi / 72.0  # the same, in display units
     for i in np.argsort(-display[:, 1], kind="stable"):
@@ -230,14 +237,14 @@ def _label_every_unit(ax: Axes, spec: FunnelSpec) -> None:
         xy = (units["n"].iloc[i], units["proportion"].iloc[i])
         others = [box for k, box in enumerate(obstacles) if k != i]
         name = spec.names.get(unit, unit)
-        level = _name_box(ax, name, xy, (away, 0.0), style)
+        level = _name_box(ax, name, xy, (away, 0.0), style, renderer)
         shift = next((k for k in _SHIFTS if _fits(ax, level.translated(0, k * step), others)), 0)
         if shift == 0:
             label = ax.annotate(name, xy, xytext=(away, 0.0), **style)
         else:
             leader = {"arrowstyle": "-", "color": "0.6", "linewidth": 0.5, "shrinkB": 3}
             label = ax.annotate(name, xy, xytext=(away, shift * line), arrowprops=leader, **style)
-        obstacles.append(label.get_window_extent())
+        obstacles.append(label.get_window_extent(renderer))
 
 
 def _highlight(ax: Axes, spec: FunnelSpec) -> Artist | None:
