@@ -21,11 +21,12 @@ A run for year *Y* with a :class:`~nest_eval.config.RunConfig` does, in order:
    recorded is skipped. Each kernel is forked from a process that has already imported the
    report's libraries (:mod:`nest_eval.pipeline.kernels`), and a figure drawn by an earlier
    run with the same specification is reused (:mod:`nest_eval.reporting.figures.cache`);
-5. meanwhile, in the main process while the workers run the notebooks, write each table's
-   **spreadsheets** (ODS and XLSX) and the **easy-read** pages for children and young people,
-   for Wales and each RPB, in each language (:mod:`nest_eval.pipeline.easy_read`), unless
-   their inputs are unchanged;
-6. write ``index.html`` (and its Welsh twin) and ``manifest.json``.
+5. meanwhile, in a worker once the notebooks are handed out (the workers have imported what
+   this needs; the main process has not), write each table's **spreadsheets** (ODS and XLSX)
+   and the **easy-read** pages for children and young people, for Wales and each RPB, in each
+   language (:mod:`nest_eval.pipeline.easy_read`), unless their inputs are unchanged;
+6. write ``index.html`` (and its Welsh twin) and ``manifest.json``, in a worker too when there
+   are any.
 
 ``<reports>/<Y>/`` holds only what is published: results, state, logs, executing and failed
 notebooks live under the build folder, and nothing published names it. A failing notebook does
@@ -380,6 +381,17 @@ class _Workers:
             )
         return self.pool
 
+    def run(self, work: Callable[[], None]) -> None:
+        """Do ``work`` (picklable) in a worker when they have been forked, else in this process.
+
+        A worker has imported what the reports need; this process imports it only when it
+        has to.
+        """
+        if self.pool is None:
+            work()
+        else:
+            self.pool.submit(work).result()
+
     def close(self) -> None:
         """Stop the workers, then the fork server (each kernel has ended with its notebook)."""
         if self.pool is not None:
@@ -517,18 +529,18 @@ def _pending(
 def _run_notebooks(
     config: RunConfig, pipeline: Pipeline, tasks: Sequence[Task], results_key: str,
     summary: RunSummary, progress: Progress, workers: _Workers,
-    meanwhile: Callable[[], None] = lambda: None,
-) -> None:  # fmt: skip
+    publications: Callable[[], tuple[list[str], bool]] = lambda: ([], False),
+) -> bool:  # fmt: skip
     """Step 3: run every task whose inputs changed, ``jobs`` at a time.
 
-    ``meanwhile`` is called in this process once the notebooks are handed to the workers (or
-    at once when none is to run): work that needs no notebook fills the moments the workers
-    leave a processor free.
+    ``publications`` (picklable, :func:`_publications`) is handed to the workers after the
+    notebooks, so it fills the moments they leave a processor free, in a process that has
+    imported what it needs (this one has not); with no notebook to run it is called here.
+    Returns whether it wrote anything; the lines it reports are passed on to ``progress``.
     """
     pending = _pending(config, pipeline, tasks, results_key, summary, progress)
     if not pending:
-        meanwhile()
-        return
+        return _passed_on(publications(), progress)
     from nest_eval.pipeline.execute import ensure_kernel, execute
     from nest_eval.reporting.figures.cache_versions import current_folder, prune
 
@@ -541,8 +553,13 @@ def _run_notebooks(
     counter = steps(progress, total)
     pool = workers.get()
     futures = {pool.submit(execute, run[-1]): run for run in pending}
-    meanwhile()
-    for done, future in enumerate(as_completed(futures), start=1):
+    written = pool.submit(publications)
+    wrote, done = False, 0
+    for future in as_completed([*futures, written]):
+        if future is written:
+            wrote = _passed_on(future.result(), progress)
+            continue
+        done += 1
         task, lang, state, task_key, _ = futures[future]
         outcome = TaskOutcome(task, lang=lang, **future.result())
         summary.outcomes.append(outcome)
@@ -557,11 +574,32 @@ def _run_notebooks(
     counter.close()
     drawn = len(list(current_folder(cache).glob("*.svg"))) - cached_before
     progress(f"figures: {drawn} drawn; the others read back, unchanged, from {cache.name}/")
+    return wrote
+
+
+def _publications(config: RunConfig, results_key: str) -> tuple[list[str], bool]:
+    """Step 5: the spreadsheets and easy-read pages.
+
+    Returns the lines they report, and whether either wrote anything.
+    """
+    lines: list[str] = []
+    results = _stored_results(config)
+    spreadsheets = _publish_spreadsheets(config, results, results_key, lines.append)
+    easy_read = _publish_easy_read(config, results, results_key, lines.append)
+    return lines, spreadsheets or easy_read
+
+
+def _passed_on(reported: tuple[list[str], bool], progress: Progress) -> bool:
+    """Pass the lines of :func:`_publications` on to ``progress``; returns whether it wrote."""
+    lines, wrote = reported
+    for line in lines:
+        progress(line)
+    return wrote
 
 
 def _publish_index(
     config: RunConfig, pipeline: Pipeline, tasks: Sequence[Task], inputs: list,
-    results: Results, results_key: str, failed: list[Task], changed: bool,
+    results_key: str, failed: list[Task], changed: bool,
 ) -> None:  # fmt: skip
     """Step 6: ``index.html`` (and its twins) and ``manifest.json``, unless unchanged.
 
@@ -592,6 +630,7 @@ def _publish_index(
     from nest_eval.pipeline.manifest import write_manifest
     from nest_eval.reporting.sections.front import on_demo_data
 
+    results = _stored_results(config)
     write_index(config, tasks, available, failed, on_demo_data(results().accounting))
     write_manifest(config, pipeline, tasks, inputs, results_key[:16])
     _write_json(state, {"key": wanted})
@@ -644,27 +683,25 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
         computation = prepared(COMPUTE_IMPORTS)  # before the fork server, which it must not hold
         workers.start()
 
-    wrote: list[bool] = []
     try:
         ingest_key = _ingest(config, inputs, summary, progress, before=before_ingest)
         _check(config, ingest_key, progress)
         results_key = _compute(config, ingest_key, summary, progress, workers.start, computation)
-        results = _stored_results(config)
-
-        def meanwhile() -> None:
-            wrote.append(_publish_spreadsheets(config, results, results_key, progress))
-            wrote.append(_publish_easy_read(config, results, results_key, progress))
-
-        _run_notebooks(config, pipeline, tasks, results_key, summary, progress, workers, meanwhile)
+        publications = partial(_publications, config, results_key)
+        wrote = _run_notebooks(
+            config, pipeline, tasks, results_key, summary, progress, workers, publications
+        )
+        changed = wrote or summary.compute_ran
+        changed = changed or any(o.status != "skipped" for o in summary.outcomes)
+        order = {t: i for i, t in enumerate(tasks)}
+        summary.outcomes.sort(key=lambda o: (order[o.task], config.languages.index(o.lang)))
+        failed = list(dict.fromkeys(o.task for o in summary.failed))
+        workers.run(
+            partial(_publish_index, config, pipeline, tasks, inputs, results_key, failed, changed)
+        )
     finally:
         computation.close()
         workers.close()
-    changed = any(wrote) or summary.compute_ran
-    changed = changed or any(o.status != "skipped" for o in summary.outcomes)
-    order = {t: i for i, t in enumerate(tasks)}
-    summary.outcomes.sort(key=lambda o: (order[o.task], config.languages.index(o.lang)))
-    failed = list(dict.fromkeys(o.task for o in summary.failed))
-    _publish_index(config, pipeline, tasks, inputs, results, results_key, failed, changed)
     return summary
 
 
