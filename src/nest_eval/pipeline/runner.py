@@ -279,6 +279,14 @@ def _publish_easy_read(
     return True
 
 
+PUBLICATIONS = (_publish_spreadsheets, _publish_easy_read)
+"""Step 5's parts, each done on its own (in a worker when there are notebooks to run)."""
+
+Publication = Callable[[], tuple[list[str], bool]]
+"""One part of step 5, ready to be done: it returns the lines it reports, and whether it
+wrote anything (:func:`_publication`)."""
+
+
 def _check(config: RunConfig, ingest_key: str, progress: Progress) -> None:
     """Step 2: check the processed data (:mod:`nest_eval.pipeline.gate`) unless already passed.
 
@@ -529,18 +537,19 @@ def _pending(
 def _run_notebooks(
     config: RunConfig, pipeline: Pipeline, tasks: Sequence[Task], results_key: str,
     summary: RunSummary, progress: Progress, workers: _Workers,
-    publications: Callable[[], tuple[list[str], bool]] = lambda: ([], False),
+    publications: Sequence[Publication] = (),
 ) -> bool:  # fmt: skip
     """Step 3: run every task whose inputs changed, ``jobs`` at a time.
 
-    ``publications`` (picklable, :func:`_publications`) is handed to the workers after the
-    notebooks, so it fills the moments they leave a processor free, in a process that has
-    imported what it needs (this one has not); with no notebook to run it is called here.
-    Returns whether it wrote anything; the lines it reports are passed on to ``progress``.
+    The ``publications`` (picklable, :func:`_publication`) are handed to the workers after the
+    notebooks, so they fill the moments the last notebooks leave a processor free, in processes
+    that have imported what they need (this one has not); with no notebook to run they are
+    called here. Returns whether any wrote anything; the lines they report are passed on to
+    ``progress``.
     """
     pending = _pending(config, pipeline, tasks, results_key, summary, progress)
     if not pending:
-        return _passed_on(publications(), progress)
+        return any([_passed_on(publish(), progress) for publish in publications])
     from nest_eval.pipeline.execute import ensure_kernel, execute
     from nest_eval.reporting.figures.cache_versions import current_folder, prune
 
@@ -553,11 +562,11 @@ def _run_notebooks(
     counter = steps(progress, total)
     pool = workers.get()
     futures = {pool.submit(execute, run[-1]): run for run in pending}
-    written = pool.submit(publications)
+    written = [pool.submit(publish) for publish in publications]
     wrote, done = False, 0
-    for future in as_completed([*futures, written]):
-        if future is written:
-            wrote = _passed_on(future.result(), progress)
+    for future in as_completed([*futures, *written]):
+        if future in written:
+            wrote = _passed_on(future.result(), progress) or wrote
             continue
         done += 1
         task, lang, state, task_key, _ = futures[future]
@@ -577,20 +586,18 @@ def _run_notebooks(
     return wrote
 
 
-def _publications(config: RunConfig, results_key: str) -> tuple[list[str], bool]:
-    """Step 5: the spreadsheets and easy-read pages.
-
-    Returns the lines they report, and whether either wrote anything.
-    """
+def _publication(
+    publish: Callable[[RunConfig, Results, str, Progress], bool], config: RunConfig,
+    results_key: str,
+) -> tuple[list[str], bool]:  # fmt: skip
+    """Step 5, one part (:data:`PUBLICATIONS`): the lines it reports, and whether it wrote."""
     lines: list[str] = []
-    results = _stored_results(config)
-    spreadsheets = _publish_spreadsheets(config, results, results_key, lines.append)
-    easy_read = _publish_easy_read(config, results, results_key, lines.append)
-    return lines, spreadsheets or easy_read
+    wrote = publish(config, _stored_results(config), results_key, lines.append)
+    return lines, wrote
 
 
 def _passed_on(reported: tuple[list[str], bool], progress: Progress) -> bool:
-    """Pass the lines of :func:`_publications` on to ``progress``; returns whether it wrote."""
+    """Pass the lines of :func:`_publication` on to ``progress``; returns whether it wrote."""
     lines, wrote = reported
     for line in lines:
         progress(line)
@@ -687,7 +694,7 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
         ingest_key = _ingest(config, inputs, summary, progress, before=before_ingest)
         _check(config, ingest_key, progress)
         results_key = _compute(config, ingest_key, summary, progress, workers.start, computation)
-        publications = partial(_publications, config, results_key)
+        publications = [partial(_publication, p, config, results_key) for p in PUBLICATIONS]
         wrote = _run_notebooks(
             config, pipeline, tasks, results_key, summary, progress, workers, publications
         )

@@ -183,7 +183,7 @@ def _fits(ax: Axes, box: Bbox, others: list[Bbox]) -> bool:
     return inside and not any(box.overlaps(other) for other in others)
 
 
-def _fix_legend(ax: Axes) -> None:
+def _fix_legend(ax: Axes, renderer: RendererBase) -> None:
     """Keep the legend where the laid-out figure put it, instead of searching again at each draw.
 
     ``loc="best"`` places the legend where it covers the fewest points, a search run at every
@@ -194,12 +194,12 @@ def _fix_legend(ax: Axes) -> None:
     legend = ax.get_legend()
     if legend is None:
         return
-    box = legend.get_window_extent()
+    box = legend.get_window_extent(renderer)
     corner = ax.transAxes.inverted().transform((box.x0, box.y0))
     legend.set_loc(tuple(float(v) for v in np.round(corner, 6)))
 
 
-def _label_every_unit(ax: Axes, spec: FunnelSpec) -> None:
+def _label_every_unit(ax: Axes, spec: FunnelSpec, renderer: RendererBase) -> None:
     """Name every RPB beside its point, where the name overlaps no other name, point or legend.
 
     Names are placed right of their point, or left of it in the right third of the axes. From
@@ -216,7 +216,6 @@ def _label_every_unit(ax: Axes, spec: FunnelSpec) -> None:
     )
     right_edge = ax.transAxes.transform((0.68, 0))[0]
     obstacles = _marker_boxes(ax, display, spec)
-    renderer = ax.figure._get_renderer()  # one for every measure, as each would make anew
     if ax.get_legend() is not None:
         obstacles.append(ax.get_legend().get_window_extent(renderer))
     line = 10.0  # points: one line of 8-point text
@@ -384,8 +383,9 @@ def draw_funnel(spec: FunnelSpec) -> ReportFigure:
     figure = reused(_common_of(spec), _common_part)
     with style():
         (ax,) = figure.get_axes()
+        renderer = figure._get_renderer()  # one for every measure, as each would make anew
         _highlight(ax, spec)
         _legend_labels(ax, spec)
-        _fix_legend(ax)
-        _label_every_unit(ax, spec)
+        _fix_legend(ax, renderer)
+        _label_every_unit(ax, spec, renderer)
     return ReportFigure(texts.name, figure, texts.alt, texts.caption, texts.data, texts.lang)
