@@ -378,15 +378,17 @@ def _svg_accessible(svg: bytes, report_figure: ReportFigure) -> bytes:
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>]*>\s*")
 _METADATA = re.compile(rb"\s*<metadata>.*?</metadata>", re.S)
 _NO_ROTATION = re.compile(rb' transform="rotate\(-?0 [-\d. ]+\)"')
-_ELEMENT_TAG = re.compile(rb"<[A-Za-z][^>]*>")
+_ELEMENT_TAG = re.compile(rb"(<[A-Za-z][^>]*>)")
 _LONG_DECIMAL = re.compile(rb"(\d+\.\d\d)\d+")
 _SPACES = re.compile(rb"\s+")
 _INDENT = re.compile(rb"\n[ \t]+<")
+_APART = b"\0"
+"""Joins the element tags of an SVG to compact them at once: no tag holds it (XML has no NUL),
+and no pattern of :func:`compact_svg` matches across it."""
 
 
-def _compact_tag(match: re.Match[bytes]) -> bytes:
-    tag = _LONG_DECIMAL.sub(rb"\1", match.group(0))
-    return _SPACES.sub(b" ", tag).replace(b' "', b'"')
+def _two_decimals(match: re.Match[bytes]) -> bytes:
+    return match.group(1)
 
 
 def compact_svg(svg: bytes) -> bytes:
@@ -413,8 +415,10 @@ def compact_svg(svg: bytes) -> bytes:
     b'<svg>\n<path d="M 1.23 2 L 3 4"/>\n</svg>'
     """
     svg = _METADATA.sub(b"", _DOCTYPE.sub(b"", svg))
-    svg = _ELEMENT_TAG.sub(_compact_tag, _NO_ROTATION.sub(b"", svg))
-    return _INDENT.sub(b"\n<", svg)
+    pieces = _ELEMENT_TAG.split(_NO_ROTATION.sub(b"", svg))  # texts, and tags at odd places
+    tags = _LONG_DECIMAL.sub(_two_decimals, _APART.join(pieces[1::2]))
+    pieces[1::2] = _SPACES.sub(b" ", tags).replace(b' "', b'"').split(_APART)
+    return _INDENT.sub(b"\n<", b"".join(pieces))
 
 
 def render(report_figure: ReportFigure, fmt: str) -> bytes:
