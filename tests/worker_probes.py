@@ -43,3 +43,27 @@ def worker_state() -> dict[str, Any]:
         "child's parent": queue.get(),
         "server started here": forkserver._forkserver._forkserver_pid is not None,
     }
+
+
+def _imported(queue: Any, module: str) -> None:
+    queue.put(module in sys.modules)
+
+
+def parent_of_a_forked_process() -> int:
+    """The parent of a process this process starts from its fork server."""
+    context = multiprocessing.get_context("forkserver")
+    queue = context.SimpleQueue()
+    child = context.Process(target=_parent, args=(queue,))
+    child.start()
+    child.join()
+    return int(queue.get())
+
+
+def forked_process_has(module: str) -> bool:
+    """Whether a process this process starts from its fork server has ``module`` as it starts."""
+    context = multiprocessing.get_context("forkserver")
+    queue = context.SimpleQueue()
+    child = context.Process(target=_imported, args=(queue, module))
+    child.start()
+    child.join()
+    return bool(queue.get())

@@ -145,7 +145,9 @@ class Prepared:
         os.waitpid(child, 0)
 
 
-def prepared(modules: Sequence[str]) -> Prepared:
+def prepared(
+    modules: Sequence[str], then: Callable[[Sequence[int]], object] | None = None
+) -> Prepared:
     """Fork a child that imports ``modules`` now, then waits for work (:meth:`Prepared.run`).
 
     Parameters
@@ -153,6 +155,9 @@ def prepared(modules: Sequence[str]) -> Prepared:
     modules : sequence of str
         Modules to import in the child, each one that can be; a module missing from the
         environment is left to the work.
+    then : callable, optional
+        Called in the child once it has imported, before it waits, with the child's own file
+        descriptors (which a process it forks then must close).
 
     Returns
     -------
@@ -167,7 +172,7 @@ def prepared(modules: Sequence[str]) -> Prepared:
     if child == 0:  # pragma: no cover - the child's lines run in the child only
         os.close(work_write)
         os.close(result_read)
-        _serve(modules, work_read, result_write)
+        _serve(modules, work_read, result_write, then)
     os.close(work_read)
     os.close(result_write)
     return Prepared(child, work_write, result_read)
@@ -185,11 +190,16 @@ def import_available(modules: Sequence[str]) -> None:
             continue
 
 
-def _serve(modules: Sequence[str], work_end: int, result_end: int) -> None:  # pragma: no cover
-    """The prepared child: import, read the work (none: end), do it, and end."""
+def _serve(
+    modules: Sequence[str], work_end: int, result_end: int,
+    then: Callable[[Sequence[int]], object] | None,
+) -> None:  # pragma: no cover  # fmt: skip
+    """The prepared child: import, call ``then``, read the work (none: end), do it, and end."""
     try:
         import_available(modules)
         gc.freeze()  # what is imported lives on: no collection need walk it again
+        if then is not None:
+            then((work_end, result_end))
         with os.fdopen(work_end, "rb") as pipe:
             payload = pipe.read()
         if payload:

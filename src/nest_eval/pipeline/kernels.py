@@ -88,6 +88,43 @@ def _fork_server() -> ForkServerContext:
     return context
 
 
+_HANDED: dict[str, int | None] = {}
+"""The fork server this process uses that a child of it forked (:mod:`.handover`): ``fd``, the
+pipe its process ID comes on, until read; then ``pid``, that ID (None: it was never forked)."""
+
+
+def use_handed_server(address: str, alive_fd: int, pid_fd: int) -> None:
+    """Use the fork server a child of this process forks (:class:`.handover.Handover`).
+
+    Parameters
+    ----------
+    address : str
+        The server's socket.
+    alive_fd : int
+        The write end of its keep-alive pipe: the server ends when every holder closes it.
+    pid_fd : int
+        The pipe the server's process ID comes on (read when it is needed).
+    """
+    from multiprocessing import forkserver, resource_tracker
+
+    server = forkserver._forkserver
+    server._forkserver_address, server._forkserver_alive_fd = address, alive_fd
+    server._forkserver_pid = None
+    server.ensure_running = resource_tracker.ensure_running  # running, or coming
+    _HANDED.clear()
+    _HANDED["fd"] = pid_fd
+
+
+def _handed_pid() -> int | None:
+    """The process ID of the server a child forked, waited for; None: none was forked."""
+    pid_fd = _HANDED.pop("fd", None)
+    if pid_fd is not None:
+        with os.fdopen(pid_fd, "rb") as pipe:
+            said = pipe.read()
+        _HANDED["pid"] = int(said) if said else None
+    return _HANDED.get("pid")
+
+
 def _release_fork_server() -> None:
     """Let go of a fork server this process did not start: close its keep-alive pipe.
 
@@ -103,6 +140,11 @@ def _release_fork_server() -> None:
     if getattr(server, "_forkserver_alive_fd", None) is not None:
         os.close(server._forkserver_alive_fd)
     server._forkserver_address = server._forkserver_alive_fd = server._forkserver_pid = None
+    vars(server).pop("ensure_running", None)  # a handed or adopted server's stand-in
+    pid_fd = _HANDED.pop("fd", None)
+    if pid_fd is not None:
+        os.close(pid_fd)
+    _HANDED.clear()
 
 
 os.register_at_fork(after_in_child=_release_fork_server)
@@ -139,7 +181,7 @@ def stop_fork_server(wait: float = STOP_WAIT) -> None:
     """
     from multiprocessing import forkserver
 
-    pid = forkserver._forkserver._forkserver_pid
+    pid = forkserver._forkserver._forkserver_pid or _handed_pid()
     _release_fork_server()
     deadline = time.monotonic() + wait
     while pid is not None and time.monotonic() < deadline:
@@ -155,6 +197,8 @@ def fork_server_address() -> str:
     """The address of this process's fork server, started if not running."""
     from multiprocessing import forkserver
 
+    if _HANDED and _handed_pid() is None:  # the child that was to fork it could not
+        _release_fork_server()
     start_fork_server()
     address: str = forkserver._forkserver._forkserver_address
     return address

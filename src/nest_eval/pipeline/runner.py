@@ -12,7 +12,8 @@ A run for year *Y* with a :class:`~nest_eval.config.RunConfig` does, in order:
    tables, disclosure-controlled, under ``<reports>/<Y>/tables/``. When the data is ingested,
    this is done in a child forked as ingest begins, which imports the computation's libraries
    (:data:`COMPUTE_IMPORTS`) on the other processor meanwhile
-   (:func:`nest_eval.domains.forked.prepared`);
+   (:func:`nest_eval.domains.forked.prepared`), then forks the notebooks' fork server
+   (:mod:`nest_eval.pipeline.handover`);
 4. run every **notebook** task of the pipeline file with Papermill, once per language of the
    run (English and Welsh by default), each in its own kernel process, ``jobs`` at a time, and
    publish its executed notebook and HTML page (no code) under that language's names
@@ -353,8 +354,10 @@ class _Workers:
     """The processes notebooks run in: forked from the warm fork server, stopped at the end.
 
     :meth:`start`, called before the data is ingested, starts the fork server of warm kernels
-    (:mod:`nest_eval.pipeline.kernels`): a new Python that imports in the background, at a
-    lower priority, on the processor ingest and the computation leave free. :meth:`get` then
+    (:mod:`nest_eval.pipeline.kernels`), which imports in the background, at a lower priority,
+    on the processor ingest and the computation leave free: forked from the computation's
+    child once that has imported (:mod:`nest_eval.pipeline.handover`), or else a new Python
+    (a run with nothing to ingest). :meth:`get` then
     forks the workers from that server (it holds no data, so neither do they), each importing
     only :data:`WORKER_IMPORTS`. :meth:`close` stops both, so the next run's kernels import
     the code as it is then. A run with nothing to ingest, compute or run starts nothing.
@@ -687,7 +690,12 @@ def run_year(config: RunConfig, progress: Progress = print) -> RunSummary:
 
     def before_ingest() -> None:
         nonlocal computation
-        computation = prepared(COMPUTE_IMPORTS)  # before the fork server, which it must not hold
+        from nest_eval.pipeline.handover import handover
+
+        server = handover()  # forked from the child once it has imported: it imports less
+        computation = prepared(COMPUTE_IMPORTS, then=server.fork if server else None)
+        if server is not None:
+            server.adopt()
         workers.start()
 
     try:
